@@ -1,0 +1,99 @@
+// What a negcheck property is, and how one is run with fast-check.
+// A property quantifies over profiles and op scripts; `check` runs a script on a subject and
+// returns the first violation, or null. Properties read observables only.
+
+import fc from 'fast-check';
+import type { Op } from '../types/ops.ts';
+import type { Profile } from '../types/profile.ts';
+import type { StackFactory } from '../types/stack.ts';
+
+/** The implementations under test: the reference model and the optimised implementation. */
+export interface Subject {
+  readonly model: StackFactory;
+  readonly impl: StackFactory;
+}
+
+export interface Violation {
+  /** index of the op at which the property broke */
+  readonly step: number;
+  readonly message: string;
+}
+
+export interface PropertyDef {
+  /** short id: P0, I1..I6 */
+  readonly id: string;
+  readonly title: string;
+  /** one-line statement of what must hold */
+  readonly statement: string;
+  /** the seed thread or spec/kernel rule it comes from */
+  readonly source: string;
+  readonly profiles: fc.Arbitrary<Profile>;
+  readonly scripts: fc.Arbitrary<Op[]>;
+  check(subject: Subject, profile: Profile, ops: readonly Op[]): Violation | null;
+}
+
+export interface RunOptions {
+  readonly seed?: number;
+  readonly numRuns?: number;
+  /** replace the property's profile arbitrary (a policy variant, a broken VMM, ...) */
+  readonly profiles?: fc.Arbitrary<Profile>;
+  /** stop after this many milliseconds of generation */
+  readonly interruptAfterTimeLimit?: number;
+}
+
+export interface Counterexample {
+  readonly property: string;
+  readonly profile: Profile;
+  readonly ops: readonly Op[];
+  readonly violation: Violation;
+  readonly seed: number;
+}
+
+export interface RunResult {
+  readonly property: string;
+  readonly outcome: 'holds' | 'violated';
+  readonly runs: number;
+  readonly seed: number;
+  readonly timeMs: number;
+  readonly counterexample?: Counterexample;
+}
+
+/** NEGCHECK_RUNS scales every default run count (1 = the CI default). */
+export function scaledRuns(base: number): number {
+  const f = Number(process.env['NEGCHECK_RUNS'] ?? '1');
+  return Math.max(1, Math.round(base * (Number.isFinite(f) && f > 0 ? f : 1)));
+}
+
+export function runProperty(def: PropertyDef, subject: Subject, opts: RunOptions = {}): RunResult {
+  const seed = opts.seed ?? (Date.now() ^ (Math.random() * 0x7fffffff)) | 0;
+  const profiles = opts.profiles ?? def.profiles;
+  const prop = fc.property(profiles, def.scripts, (profile, ops) => checkSafely(def, subject, profile, ops) === null);
+  const t0 = performance.now();
+  const details = fc.check(prop, {
+    seed,
+    numRuns: opts.numRuns ?? 100,
+    ...(opts.interruptAfterTimeLimit !== undefined
+      ? { interruptAfterTimeLimit: opts.interruptAfterTimeLimit, markInterruptAsFailure: false }
+      : {}),
+  });
+  const timeMs = performance.now() - t0;
+  if (details.failed && details.counterexample) {
+    const [profile, ops] = details.counterexample;
+    const violation = checkSafely(def, subject, profile, ops) ?? { step: -1, message: 'not reproducible' };
+    return {
+      property: def.id, outcome: 'violated', runs: details.numRuns, seed, timeMs,
+      counterexample: { property: def.id, profile, ops, violation, seed },
+    };
+  }
+  if (details.failed) throw new Error(`${def.id}: fast-check failed without a counterexample`);
+  return { property: def.id, outcome: 'holds', runs: details.numRuns, seed, timeMs };
+}
+
+/** A crash inside model or implementation is a violation too, reported with its message. */
+export function checkSafely(def: PropertyDef, subject: Subject, profile: Profile, ops: readonly Op[]): Violation | null {
+  try {
+    return def.check(subject, profile, ops);
+  } catch (e) {
+    return { step: -1, message: `threw: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}

@@ -1,0 +1,55 @@
+// Operations are plain data. fast-check generates and shrinks arrays of them; a counterexample
+// is a JSON list of them that any implementation can replay.
+
+import type { Abi } from './uapi.ts';
+
+/**
+ * What userspace lays out in a `write()` to the vhost fd. The bytes are produced by
+ * `encodeIotlbWrite` (userspace's job); the kernel side of both the model and the
+ * implementation parses only the bytes.
+ */
+export interface IotlbWriteSpec {
+  /** the leading int: VHOST_IOTLB_MSG (1), VHOST_IOTLB_MSG_V2 (2), or anything */
+  readonly header: number;
+  /** the ABI userspace was built for (decides where the v1 body sits) */
+  readonly layout: Abi;
+  /** v2 only: the asid word */
+  readonly asid: number;
+  readonly iova: bigint;
+  readonly size: bigint;
+  readonly uaddr: bigint;
+  readonly perm: number;
+  readonly type: number;
+  /** bytes actually written; undefined = the whole struct */
+  readonly length?: number;
+}
+
+export type Op =
+  // --- vhost character device ioctls and read/write (userspace → kernel) ---
+  | { readonly kind: 'GET_FEATURES' }
+  | { readonly kind: 'SET_FEATURES'; readonly features: bigint }
+  | { readonly kind: 'GET_BACKEND_FEATURES' }
+  | { readonly kind: 'SET_BACKEND_FEATURES'; readonly features: bigint }
+  | { readonly kind: 'IOTLB_WRITE'; readonly msg: IotlbWriteSpec }
+  | { readonly kind: 'IOTLB_READ'; readonly len: number }
+  | { readonly kind: 'VDPA_SET_STATUS'; readonly status: number }
+  | { readonly kind: 'VDPA_GET_STATUS' }
+  // --- the device reaching guest memory through the vhost/vDPA translation ---
+  | { readonly kind: 'VQ_ACCESS'; readonly iova: bigint; readonly len: number; readonly access: number }
+  // --- the VMM's feature plumbing (policy-driven) ---
+  | { readonly kind: 'VMM_SET_FEATURES'; readonly guestFeatures: bigint }
+  // --- the guest's virtio transport, raw (driver → device) ---
+  | { readonly kind: 'DEVICE_RESET' }
+  | { readonly kind: 'STATUS_WRITE'; readonly status: number }
+  | { readonly kind: 'STATUS_READ' }
+  | { readonly kind: 'FEATURES_WRITE'; readonly features: bigint }
+  | { readonly kind: 'FEATURES_READ' }
+  | { readonly kind: 'CONFIG_READ'; readonly offset: number; readonly width: number }
+  | { readonly kind: 'DEVICE_NEEDS_RESET' }
+  // --- the guest driver's whole probe, per the guest profile's flow ---
+  | { readonly kind: 'DRIVER_PROBE' }
+  // --- iommufd / vSMMU ---
+  | { readonly kind: 'GET_HW_INFO' }
+  | { readonly kind: 'VMM_VSMMU_IDR' };
+
+export type OpKind = Op['kind'];

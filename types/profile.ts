@@ -1,0 +1,142 @@
+// A profile fixes every party's policy for one run: which kernel, which VMM, which guest,
+// which hardware. Everything that varies between kernel versions, VMMs and proposals is a
+// field here, so a proposal is "the baseline profile with these fields changed".
+
+import type { Abi } from './uapi.ts';
+
+/** The vhost character device userspace opened. */
+export type VhostDevice = 'vhost-net' | 'vhost-vsock' | 'vhost-vdpa';
+
+/**
+ * What a vDPA parent does with its DMA translation (seed 002, Si-Wei Liu's three cases):
+ * - `platform-iommu`: no set_map/dma_map; vhost-vdpa programs the platform IOMMU; reset never
+ *   touches mappings (ifcvf, vp_vdpa, octeon).
+ * - `onchip-reset-map`: set_map + reset_map, a compliant on-chip IOMMU whose initial state is a
+ *   1:1 passthrough; .reset keeps the maps.
+ * - `vendor-clears`: set_map + reset_map + compat_reset; the historical .reset dropped the maps
+ *   back to the 1:1 passthrough (mlx5_vdpa, vdpa_sim).
+ */
+export type ParentKind = 'platform-iommu' | 'onchip-reset-map' | 'vendor-clears';
+
+/** What turns the device IOTLB on in vhost-net/vsock `*_set_features`. */
+export type IotlbEnableRule =
+  /** upstream since the device IOTLB exists: ACCESS_PLATFORM acked ⇒ vhost_init_device_iotlb */
+  | 'access-platform'
+  /** discussed and rejected in seed 000/001: only if userspace acked IOTLB_MSG_V2 first */
+  | 'access-platform-after-msg-v2-ack'
+  /** Linus's split (seed 000): a separate vhost-only bit turns the IOTLB on */
+  | 'separate-bit';
+
+/** Which size-0 IOTLB messages `vhost_chr_write_iter` rejects with -EINVAL. */
+export type SizeZeroRule =
+  /** e2ae38cf3d91 (v5.17): every message type */
+  | 'reject-all'
+  /** 95932ab2ea07: UPDATE and INVALIDATE (batch hints carry no size) */
+  | 'reject-update-invalidate'
+  /** ca50ec377c2e (v6.6): UPDATE only; INVALIDATE iova 0 size 0 is the whole space */
+  | 'reject-update';
+
+/** What vhost-vdpa does to the parent's mappings on reset (SET_STATUS 0). */
+export type VdpaResetRule =
+  /** v6.7 merged: vdpa_reset(flags = IOTLB_PERSIST acked ? 0 : VDPA_RESET_F_CLEAN_MAP);
+   *  only parents with .compat_reset honour CLEAN_MAP */
+  | 'compat-reset'
+  /** before v6.7: plain .reset, whatever the parent does with it */
+  | 'plain-reset'
+  /** Jason's first pseudo-code: reset(); if (!IOTLB_PERSIST && reset_map) reset_map() */
+  | 'reset-then-reset-map';
+
+export interface KernelPolicy {
+  readonly device: VhostDevice;
+  readonly parent: ParentKind;
+  readonly iotlbEnable: IotlbEnableRule;
+  /** vhost-vsock advertises ACCESS_PLATFORM since e13a6915a03f (v5.11) */
+  readonly vsockAccessPlatform: boolean;
+  readonly sizeZero: SizeZeroRule;
+  readonly vdpaReset: VdpaResetRule;
+  /** max_iotlb_entries module parameter (default 2048); FIFO retirement at the limit */
+  readonly maxIotlbEntries: number;
+  /** the kernel's own ABI: where it looks for the v1 message body */
+  readonly abi: Abi;
+  /** arm-smmu-v3 IOMMU_GET_HW_INFO: raw registers (merged) or sanitised to kernel support */
+  readonly hwInfo: 'raw' | 'sanitise';
+  /** fields the kernel supports for nesting (only meaningful when hwInfo = 'sanitise') */
+  readonly kernelIdrFields: readonly string[];
+}
+
+/** How a VMM turns guest-acked features into VHOST_SET_FEATURES (seeds 000/001). */
+export type VmmFeaturePolicy =
+  /** crosvm before 4e7d00be: guest ∩ VHOST_GET_FEATURES */
+  | 'intersect'
+  /** crosvm after 4e7d00be: guest ∩ host, ACCESS_PLATFORM masked */
+  | 'intersect-mask-access-platform'
+  /** QEMU: host &= known list; SET_FEATURES(host & guest) */
+  | 'allowlist';
+
+export interface VmmProfile {
+  readonly features: VmmFeaturePolicy;
+  /** QEMU's known vhost feature list (allowlist policy only) */
+  readonly knownFeatures: bigint;
+  /** whether this VMM sends IOTLB updates and answers MISS messages */
+  readonly speaksIotlb: boolean;
+  /** how it fills the guest's vSMMU IDR from IOMMU_GET_HW_INFO (seed 003) */
+  readonly idr: 'forward-raw' | 'mask-baseline';
+  /** IDR fields this VMM knows how to support (its baseline) */
+  readonly knownIdrFields: readonly string[];
+}
+
+/** Probe flow of the guest's virtio core (drivers/virtio/virtio.c, seed 004). */
+export type ProbeFlow =
+  /** 404123c2db79 + 82e89ea077b9 (v5.15-rc): validate() reads config before any feature write */
+  | 'validate-before-write'
+  /** 2f9a174f918e: BE guests write VERSION_1 alone before validate */
+  | 'write-version1-first'
+  /** mst, Jan 2022 (upstream today): write all features before validate, again if it changed them */
+  | 'ack-before-access';
+
+/** How a transitional device decides config endianness before FEATURES_OK. */
+export type TransitionalConfig =
+  /** QEMU <= 6.1: legacy (guest-native) until the driver has written VERSION_1 */
+  | 'native-until-version1-written'
+  /** modern as soon as VERSION_1 is offered */
+  | 'le-if-offered';
+
+export type GuestDeviceType = 'blk' | 'vsock';
+
+export interface GuestProfile {
+  readonly endian: 'le' | 'be';
+  readonly deviceType: GuestDeviceType;
+  readonly transport: 'legacy' | 'transitional' | 'modern';
+  readonly transitionalConfig: TransitionalConfig;
+  readonly probeFlow: ProbeFlow;
+  /** device features offered (VERSION_1 is forced on for modern, off for legacy) */
+  readonly offered: bigint;
+  /** the driver's feature_table */
+  readonly driverFeatures: bigint;
+  /** features the device requires before it accepts FEATURES_OK (spec 2.2.2: it MAY refuse) */
+  readonly deviceRequires: bigint;
+  /** restricted memory access (pKVM, SEV): the core requires ACCESS_PLATFORM */
+  readonly restrictedMemory: boolean;
+  /** the device-specific config values the device means (blk: capacity, blk_size; vsock: guest_cid) */
+  readonly config: GuestConfig;
+  /** whether the driver honours a failed FEATURES_OK re-read (always, upstream) */
+  readonly checksFeaturesOk: boolean;
+}
+
+export interface GuestConfig {
+  readonly capacity: bigint;
+  readonly blkSize: number;
+  readonly guestCid: bigint;
+}
+
+export interface SmmuProfile {
+  /** raw IDR0..IDR5 of the hardware */
+  readonly idr: readonly number[];
+}
+
+export interface Profile {
+  readonly kernel: KernelPolicy;
+  readonly vmm: VmmProfile;
+  readonly guest: GuestProfile;
+  readonly smmu: SmmuProfile;
+}
