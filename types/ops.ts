@@ -53,3 +53,15 @@ export type Op =
   | { readonly kind: 'VMM_VSMMU_IDR' };
 
 export type OpKind = Op['kind'];
+
+/** Which party of the stack handles each op kind. */
+export type Party = 'vhost' | 'vmm' | 'virtio' | 'hwinfo';
+
+export const OP_PARTY: Readonly<Record<OpKind, Party>> = {
+  GET_FEATURES: 'vhost', SET_FEATURES: 'vhost', GET_BACKEND_FEATURES: 'vhost', SET_BACKEND_FEATURES: 'vhost',
+  IOTLB_WRITE: 'vhost', IOTLB_READ: 'vhost', VDPA_SET_STATUS: 'vhost', VDPA_GET_STATUS: 'vhost', VQ_ACCESS: 'vhost',
+  VMM_SET_FEATURES: 'vmm',
+  DEVICE_RESET: 'virtio', STATUS_WRITE: 'virtio', STATUS_READ: 'virtio', FEATURES_WRITE: 'virtio',
+  FEATURES_READ: 'virtio', CONFIG_READ: 'virtio', DEVICE_NEEDS_RESET: 'virtio', DRIVER_PROBE: 'virtio',
+  GET_HW_INFO: 'hwinfo', VMM_VSMMU_IDR: 'hwinfo',
+};

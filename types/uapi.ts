@@ -165,3 +165,13 @@ export const SMMU_IDR_FIELDS: readonly IdrField[] = [
   { name: 'STALL_MAX', word: 5, shift: 16, width: 16 },
 ];
 export const SMMU_IDR_WORDS = 6;
+
+/**
+ * Not upstream: the vhost-only "enable the device IOTLB" bit of Linus's split (seed 000,
+ * "have that odd 'platform access' be one bit, and the 'enable iommu' be an entirely different
+ * bit"). Bit 63 is free in every vhost feature word; only the `separate-bit` policy uses it.
+ */
+export const VHOST_F_IOTLB_SPLIT = 63;
+
+/** VDPA_RESET_F_CLEAN_MAP (include/linux/vdpa.h, v6.7) */
+export const VDPA_RESET_F_CLEAN_MAP = 1;

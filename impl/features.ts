@@ -1,0 +1,82 @@
+// Feature words as (hi, lo) uint32 pairs, and the per-device words the kernel advertises
+// (the same tables as drivers/vhost/{vhost.h,net.c,vsock.c,vdpa.c}, built without bigint).
+
+import type { KernelPolicy, ParentKind } from '../types/profile.ts';
+import * as U from '../types/uapi.ts';
+
+/** A 64-bit feature word. */
+export interface Word { readonly hi: number; readonly lo: number }
+
+export function word(...bits: number[]): Word {
+  let hi = 0;
+  let lo = 0;
+  for (const b of bits) {
+    if (b < 32) lo = (lo | (1 << b)) >>> 0;
+    else hi = (hi | (1 << (b - 32))) >>> 0;
+  }
+  return { hi, lo };
+}
+
+export const or = (a: Word, b: Word): Word => ({ hi: (a.hi | b.hi) >>> 0, lo: (a.lo | b.lo) >>> 0 });
+
+export function testBit(hi: number, lo: number, b: number): boolean {
+  return b < 32 ? ((lo >>> b) & 1) === 1 : ((hi >>> (b - 32)) & 1) === 1;
+}
+
+/** (hi, lo) has a bit outside `allowed` */
+export const outside = (hi: number, lo: number, allowed: Word): boolean =>
+  ((hi & ~allowed.hi) | (lo & ~allowed.lo)) !== 0;
+
+const VHOST_FEATURES = word(U.VIRTIO_F_NOTIFY_ON_EMPTY, U.VIRTIO_RING_F_INDIRECT_DESC, U.VIRTIO_RING_F_EVENT_IDX,
+  U.VHOST_F_LOG_ALL, U.VIRTIO_F_ANY_LAYOUT, U.VIRTIO_F_VERSION_1);
+
+export const VDPA_PARENT_WORD = word(U.VIRTIO_F_ANY_LAYOUT, U.VIRTIO_F_VERSION_1, U.VIRTIO_F_ACCESS_PLATFORM, 5);
+
+export function deviceWord(k: KernelPolicy): Word {
+  const split = k.iotlbEnable === 'separate-bit' ? word(U.VHOST_F_IOTLB_SPLIT) : word();
+  switch (k.device) {
+    case 'vhost-vsock':
+      return or(or(VHOST_FEATURES, split),
+        word(U.VIRTIO_VSOCK_F_SEQPACKET, ...(k.vsockAccessPlatform ? [U.VIRTIO_F_ACCESS_PLATFORM] : [])));
+    case 'vhost-net':
+      return or(or(VHOST_FEATURES, split), word(U.VHOST_NET_F_VIRTIO_NET_HDR, U.VIRTIO_NET_F_MRG_RXBUF,
+        U.VIRTIO_F_ACCESS_PLATFORM, U.VIRTIO_F_RING_RESET));
+    case 'vhost-vdpa':
+      return VDPA_PARENT_WORD;
+  }
+}
+
+export const GENERIC_BACKEND_WORD = word(U.VHOST_BACKEND_F_IOTLB_MSG_V2);
+export const VDPA_ACCEPTED_BACKEND_WORD = word(U.VHOST_BACKEND_F_IOTLB_MSG_V2, U.VHOST_BACKEND_F_IOTLB_BATCH,
+  U.VHOST_BACKEND_F_IOTLB_ASID, U.VHOST_BACKEND_F_DESC_ASID, U.VHOST_BACKEND_F_IOTLB_PERSIST,
+  U.VHOST_BACKEND_F_SUSPEND, U.VHOST_BACKEND_F_RESUME, U.VHOST_BACKEND_F_ENABLE_AFTER_DRIVER_OK);
+
+/** Parent capabilities as flags: which vdpa_config_ops it has and its iova range's last page. */
+export interface ParentCaps {
+  readonly setMap: boolean;
+  readonly resetMap: boolean;
+  readonly compatReset: boolean;
+  readonly suspendResume: boolean;
+  /** inclusive iova range end (start is 0 for every modelled parent) */
+  readonly lastHi: number;
+  readonly lastLo: number;
+  readonly needsAccessPlatform: boolean;
+}
+
+export function parentCaps(kind: ParentKind): ParentCaps {
+  switch (kind) {
+    case 'platform-iommu':
+      return { setMap: false, resetMap: false, compatReset: false, suspendResume: false, lastHi: 0xffff, lastLo: 0xffffffff, needsAccessPlatform: false };
+    case 'onchip-reset-map':
+      return { setMap: true, resetMap: true, compatReset: false, suspendResume: true, lastHi: 0xffffffff, lastLo: 0xffffffff, needsAccessPlatform: false };
+    case 'vendor-clears':
+      return { setMap: true, resetMap: true, compatReset: true, suspendResume: true, lastHi: 0xffffffff, lastLo: 0xffffffff, needsAccessPlatform: true };
+  }
+}
+
+export function vdpaBackendWord(p: ParentCaps): Word {
+  const bits = [U.VHOST_BACKEND_F_IOTLB_MSG_V2, U.VHOST_BACKEND_F_IOTLB_BATCH, U.VHOST_BACKEND_F_IOTLB_ASID];
+  if (p.suspendResume) bits.push(U.VHOST_BACKEND_F_SUSPEND, U.VHOST_BACKEND_F_RESUME);
+  if (!p.setMap || p.resetMap) bits.push(U.VHOST_BACKEND_F_IOTLB_PERSIST);
+  return word(...bits);
+}

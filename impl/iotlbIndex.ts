@@ -1,0 +1,361 @@
+// The optimised IOTLB: the semantics of drivers/vhost/iotlb.c with
+//  - u64 as (hi, lo) uint32 pairs in typed arrays (exact, no bigint);
+//  - maps in slots, linked in insertion order for FIFO retirement (iotlb->list);
+//  - an `order` array of slots sorted by (start, insertion), with a running maximum of `last`
+//    (`pm`), so "first map overlapping [qs, ql]" is one binary search: the first position whose
+//    running max reaches qs holds the lowest-start map with last >= qs; it overlaps iff its
+//    start <= ql (the same answer the kernel's interval tree search gives);
+//  - a last-hit position checked exactly before searching;
+//  - translate results written into preallocated arrays: no allocation per translate.
+
+import { VQ_IOV_MAX } from '../types/harness.ts';
+import { EFAULT } from '../types/uapi.ts';
+import { le, lt, TWO32, U64Reg } from './u64.ts';
+
+export const XLATE_OK = 0;
+export const XLATE_HOLE = 1;
+export const XLATE_PERM = 2;
+export const XLATE_NOBUFS = 3;
+
+const NONE = -1;
+
+export class IotlbIndex {
+  /** iotlb->limit (0 = none) and VHOST_IOTLB_FLAG_RETIRE */
+  readonly limit: number;
+  readonly retire: boolean;
+
+  // slot storage
+  private cap: number;
+  private startHi: Uint32Array;
+  private startLo: Uint32Array;
+  private lastHi: Uint32Array;
+  private lastLo: Uint32Array;
+  private addrHi: Uint32Array;
+  private addrLo: Uint32Array;
+  private perm: Uint8Array;
+  /** insertion-order list; `next` doubles as the free list */
+  private prev: Int32Array;
+  private next: Int32Array;
+  private head = NONE;
+  private tail = NONE;
+  private freeHead = NONE;
+  private used = 0;
+
+  // sorted view
+  private order: Int32Array;
+  private pmHi: Uint32Array;
+  private pmLo: Uint32Array;
+  private count = 0;
+  private lastPos = NONE;
+
+  // translate results
+  readonly segUaddrHi = new Uint32Array(VQ_IOV_MAX);
+  readonly segUaddrLo = new Uint32Array(VQ_IOV_MAX);
+  readonly segLen = new Float64Array(VQ_IOV_MAX);
+  segCount = 0;
+  /** the first unmapped byte, after XLATE_HOLE */
+  holeHi = 0;
+  holeLo = 0;
+  private readonly r = new U64Reg();
+  private readonly cur = new U64Reg();
+
+  constructor(limit: number, retire: boolean, initialCapacity = 16) {
+    this.limit = limit;
+    this.retire = retire;
+    this.cap = Math.max(1, initialCapacity);
+    this.startHi = new Uint32Array(this.cap);
+    this.startLo = new Uint32Array(this.cap);
+    this.lastHi = new Uint32Array(this.cap);
+    this.lastLo = new Uint32Array(this.cap);
+    this.addrHi = new Uint32Array(this.cap);
+    this.addrLo = new Uint32Array(this.cap);
+    this.perm = new Uint8Array(this.cap);
+    this.prev = new Int32Array(this.cap);
+    this.next = new Int32Array(this.cap);
+    this.order = new Int32Array(this.cap);
+    this.pmHi = new Uint32Array(this.cap);
+    this.pmLo = new Uint32Array(this.cap);
+    this.initFreeList(0);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /**
+   * vhost_iotlb_add_range_ctx: last < start is -EFAULT; [0, U64_MAX] is split at 2^63 - 1;
+   * a full table with RETIRE drops its oldest map first.
+   */
+  add(sH: number, sL: number, lH: number, lL: number, aH: number, aL: number, perm: number): number {
+    if (lt(lH, lL, sH, sL)) return -EFAULT;
+    if (sH === 0 && sL === 0 && lH === 0xffffffff && lL === 0xffffffff) {
+      this.insert(0, 0, 0x7fffffff, 0xffffffff, aH, aL, perm);
+      const a = this.r.add(aH, aL, 0x80000000, 0);
+      this.insert(0x80000000, 0, lH, lL, a.hi, a.lo, perm);
+      return 0;
+    }
+    this.insert(sH, sL, lH, lL, aH, aL, perm);
+    return 0;
+  }
+
+  /** vhost_iotlb_del_range: drop every whole map overlapping [qs, ql]. */
+  delRange(qsH: number, qsL: number, qlH: number, qlL: number): void {
+    const i0 = this.firstWithLastAtLeast(qsH, qsL);
+    if (i0 >= this.count) return;
+    const j = this.firstWithStartAbove(qlH, qlL, i0);
+    let w = i0;
+    for (let i = i0; i < j; i++) {
+      const s = this.order[i]!;
+      if (le(qsH, qsL, this.lastHi[s]!, this.lastLo[s]!)) this.freeSlot(s);
+      else this.order[w++] = s;
+    }
+    if (w === j) return;
+    this.order.copyWithin(w, j, this.count);
+    this.pmHi.copyWithin(w, j, this.count);
+    this.pmLo.copyWithin(w, j, this.count);
+    this.count -= j - w;
+    this.repairRunningMax(i0, w);
+    this.lastPos = NONE;
+  }
+
+  clear(): void {
+    this.count = 0;
+    this.head = this.tail = NONE;
+    this.used = 0;
+    this.lastPos = NONE;
+    this.initFreeList(0);
+  }
+
+  /**
+   * Position of the map itree_first(qs, ql) returns, or -1: the first position whose running max
+   * of `last` reaches qs, if that map starts at or before ql.
+   */
+  firstOverlap(qsH: number, qsL: number, qlH: number, qlL: number): number {
+    const i = this.firstWithLastAtLeast(qsH, qsL);
+    if (i >= this.count) return NONE;
+    const s = this.order[i]!;
+    return le(this.startHi[s]!, this.startLo[s]!, qlH, qlL) ? i : NONE;
+  }
+
+  /**
+   * translate_desc over this table for `len` bytes at addr with `access`; segments go to
+   * segUaddr{Hi,Lo} and segLen, a hole's first byte to hole*. Returns an XLATE_* code.
+   */
+  translate(addrH: number, addrL: number, len: number, access: number): number {
+    this.segCount = 0;
+    if (len <= 0) return XLATE_OK;
+    const cur = this.cur.set(addrH, addrL);
+    // last = addr + len - 1, fixed for the whole walk (wraps like the kernel's u64)
+    const last = this.r.add(addrH, addrL, 0, len - 1);
+    const qlH = last.hi;
+    const qlL = last.lo;
+    let remaining = len;
+    for (;;) {
+      if (this.segCount >= VQ_IOV_MAX) return XLATE_NOBUFS;
+      const p = this.lookup(cur.hi, cur.lo, qlH, qlL);
+      const s = p === NONE ? NONE : this.order[p]!;
+      if (s === NONE || lt(cur.hi, cur.lo, this.startHi[s]!, this.startLo[s]!)) {
+        this.holeHi = cur.hi;
+        this.holeLo = cur.lo;
+        return XLATE_HOLE;
+      }
+      if ((this.perm[s]! & access) === 0) return XLATE_PERM;
+      const k = this.segCount++;
+      // uaddr = map->addr + addr - map->start
+      const off = this.r.sub(cur.hi, cur.lo, this.startHi[s]!, this.startLo[s]!);
+      const ua = this.r.add(this.addrHi[s]!, this.addrLo[s]!, off.hi, off.lo);
+      this.segUaddrHi[k] = ua.hi;
+      this.segUaddrLo[k] = ua.lo;
+      // bytes left in the map from addr: last - addr + 1 (at least 1; at most 2^64 - 1)
+      const d = this.r.sub(this.lastHi[s]!, this.lastLo[s]!, cur.hi, cur.lo);
+      if (d.hi !== 0 || d.lo + 1 >= remaining) {
+        this.segLen[k] = remaining;
+        return XLATE_OK;
+      }
+      const size = d.lo + 1;
+      this.segLen[k] = size;
+      remaining -= size;
+      cur.add(cur.hi, cur.lo, 0, size);
+    }
+  }
+
+  clone(): IotlbIndex {
+    const c = new IotlbIndex(this.limit, this.retire, this.cap);
+    c.startHi.set(this.startHi); c.startLo.set(this.startLo);
+    c.lastHi.set(this.lastHi); c.lastLo.set(this.lastLo);
+    c.addrHi.set(this.addrHi); c.addrLo.set(this.addrLo);
+    c.perm.set(this.perm); c.prev.set(this.prev); c.next.set(this.next);
+    c.order.set(this.order); c.pmHi.set(this.pmHi); c.pmLo.set(this.pmLo);
+    c.head = this.head; c.tail = this.tail; c.freeHead = this.freeHead; c.used = this.used; c.count = this.count;
+    return c;
+  }
+
+  /** Maps in lookup order, as bigints (tests and debugging only). */
+  entries(): { start: bigint; last: bigint; addr: bigint; perm: number }[] {
+    const out = [];
+    for (let i = 0; i < this.count; i++) {
+      const s = this.order[i]!;
+      out.push({
+        start: BigInt(this.startHi[s]!) * BigInt(TWO32) + BigInt(this.startLo[s]!),
+        last: BigInt(this.lastHi[s]!) * BigInt(TWO32) + BigInt(this.lastLo[s]!),
+        addr: BigInt(this.addrHi[s]!) * BigInt(TWO32) + BigInt(this.addrLo[s]!),
+        perm: this.perm[s]!,
+      });
+    }
+    return out;
+  }
+
+  // --- internals -------------------------------------------------------------
+
+  /** firstOverlap with the last-hit position tried first (exact: see header). */
+  private lookup(qsH: number, qsL: number, qlH: number, qlL: number): number {
+    const p = this.lastPos;
+    if (p !== NONE && p < this.count) {
+      const s = this.order[p]!;
+      // covers qs, is the first whose running max reaches qs, and starts by ql (a wrapped
+      // query has ql < qs)
+      if (le(this.startHi[s]!, this.startLo[s]!, qsH, qsL) && le(qsH, qsL, this.lastHi[s]!, this.lastLo[s]!) &&
+        le(this.startHi[s]!, this.startLo[s]!, qlH, qlL) &&
+        (p === 0 || lt(this.pmHi[p - 1]!, this.pmLo[p - 1]!, qsH, qsL))) {
+        return p;
+      }
+    }
+    const q = this.firstOverlap(qsH, qsL, qlH, qlL);
+    if (q !== NONE) this.lastPos = q;
+    return q;
+  }
+
+  private insert(sH: number, sL: number, lH: number, lL: number, aH: number, aL: number, perm: number): void {
+    this.lastPos = NONE;
+    if (this.limit && this.used === this.limit && this.retire) this.removeSlot(this.head);
+    const s = this.allocSlot();
+    this.startHi[s] = sH; this.startLo[s] = sL;
+    this.lastHi[s] = lH; this.lastLo[s] = lL;
+    this.addrHi[s] = aH; this.addrLo[s] = aL;
+    this.perm[s] = perm & 0xff;
+    // append to the insertion-order list
+    this.prev[s] = this.tail;
+    this.next[s] = NONE;
+    if (this.tail !== NONE) this.next[this.tail] = s; else this.head = s;
+    this.tail = s;
+    // sorted position: after every map with start <= sH:sL (equal starts keep insertion order)
+    const p = this.firstWithStartAbove(sH, sL, 0);
+    this.order.copyWithin(p + 1, p, this.count);
+    this.pmHi.copyWithin(p + 1, p, this.count);
+    this.pmLo.copyWithin(p + 1, p, this.count);
+    this.order[p] = s;
+    this.count++;
+    // running max: positions after p held max(old prefix); raise them to lH:lL until already higher
+    let i = p;
+    if (p > 0 && le(lH, lL, this.pmHi[p - 1]!, this.pmLo[p - 1]!)) {
+      this.pmHi[p] = this.pmHi[p - 1]!; this.pmLo[p] = this.pmLo[p - 1]!;
+      return;
+    }
+    this.pmHi[i] = lH; this.pmLo[i] = lL;
+    for (i = p + 1; i < this.count && lt(this.pmHi[i]!, this.pmLo[i]!, lH, lL); i++) {
+      this.pmHi[i] = lH; this.pmLo[i] = lL;
+    }
+  }
+
+  /** Remove one slot (retirement): find its sorted position, close the gap, repair the max. */
+  private removeSlot(s: number): void {
+    let p = this.firstWithStartAtLeast(this.startHi[s]!, this.startLo[s]!);
+    while (this.order[p] !== s) p++;
+    this.order.copyWithin(p, p + 1, this.count);
+    this.pmHi.copyWithin(p, p + 1, this.count);
+    this.pmLo.copyWithin(p, p + 1, this.count);
+    this.count--;
+    this.freeSlot(s);
+    this.repairRunningMax(p, p);
+    this.lastPos = NONE;
+  }
+
+  /**
+   * Recompute the running max from position `from`; from `stable` on the stored values are the
+   * old ones shifted down, never below the true value, so the first equal one ends the repair.
+   */
+  private repairRunningMax(from: number, stable: number): void {
+    let mH = from > 0 ? this.pmHi[from - 1]! : 0;
+    let mL = from > 0 ? this.pmLo[from - 1]! : 0;
+    for (let i = from; i < this.count; i++) {
+      const s = this.order[i]!;
+      if (lt(mH, mL, this.lastHi[s]!, this.lastLo[s]!)) { mH = this.lastHi[s]!; mL = this.lastLo[s]!; }
+      if (i >= stable && this.pmHi[i] === mH && this.pmLo[i] === mL) return;
+      this.pmHi[i] = mH; this.pmLo[i] = mL;
+    }
+  }
+
+  /** First position whose running max of last is >= (h, l); count if none. */
+  private firstWithLastAtLeast(h: number, l: number): number {
+    let lo = 0;
+    let hi = this.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (lt(this.pmHi[mid]!, this.pmLo[mid]!, h, l)) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+  }
+
+  /** First position >= from whose start is > (h, l). */
+  private firstWithStartAbove(h: number, l: number, from: number): number {
+    let lo = from;
+    let hi = this.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const s = this.order[mid]!;
+      if (le(this.startHi[s]!, this.startLo[s]!, h, l)) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+  }
+
+  /** First position whose start is >= (h, l). */
+  private firstWithStartAtLeast(h: number, l: number): number {
+    let lo = 0;
+    let hi = this.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const s = this.order[mid]!;
+      if (lt(this.startHi[s]!, this.startLo[s]!, h, l)) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+  }
+
+  private allocSlot(): number {
+    if (this.freeHead === NONE) this.grow();
+    const s = this.freeHead;
+    this.freeHead = this.next[s]!;
+    this.used++;
+    return s;
+  }
+
+  /** Unlink from the insertion-order list and return to the free list. */
+  private freeSlot(s: number): void {
+    const p = this.prev[s]!;
+    const n = this.next[s]!;
+    if (p !== NONE) this.next[p] = n; else this.head = n;
+    if (n !== NONE) this.prev[n] = p; else this.tail = p;
+    this.next[s] = this.freeHead;
+    this.freeHead = s;
+    this.used--;
+  }
+
+  private grow(): void {
+    const old = this.cap;
+    this.cap = old * 2;
+    const g32 = (a: Uint32Array): Uint32Array => { const b = new Uint32Array(this.cap); b.set(a); return b; };
+    const gi = (a: Int32Array): Int32Array => { const b = new Int32Array(this.cap); b.set(a); return b; };
+    this.startHi = g32(this.startHi); this.startLo = g32(this.startLo);
+    this.lastHi = g32(this.lastHi); this.lastLo = g32(this.lastLo);
+    this.addrHi = g32(this.addrHi); this.addrLo = g32(this.addrLo);
+    this.pmHi = g32(this.pmHi); this.pmLo = g32(this.pmLo);
+    const p8 = new Uint8Array(this.cap); p8.set(this.perm); this.perm = p8;
+    this.prev = gi(this.prev); this.next = gi(this.next); this.order = gi(this.order);
+    this.initFreeList(old);
+  }
+
+  private initFreeList(from: number): void {
+    for (let i = from; i < this.cap - 1; i++) this.next[i] = i + 1;
+    this.next[this.cap - 1] = NONE;
+    this.freeHead = from < this.cap ? from : NONE;
+  }
+}

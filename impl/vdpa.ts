@@ -1,0 +1,144 @@
+// vhost-vdpa, optimised: shadow IOTLB and the parent's translation as IotlbIndex tables.
+
+import { VDPA_NAS } from '../types/harness.ts';
+import type { Observation } from '../types/observation.ts';
+import type { Op } from '../types/ops.ts';
+import type { KernelPolicy } from '../types/profile.ts';
+import * as U from '../types/uapi.ts';
+import { outside, type ParentCaps, parentCaps, testBit, VDPA_ACCEPTED_BACKEND_WORD, VDPA_PARENT_WORD, vdpaBackendWord } from './features.ts';
+import { IotlbIndex } from './iotlbIndex.ts';
+import type { WireMsg } from './iotlbWire.ts';
+import { WireMsg as Msg } from './iotlbWire.ts';
+import { hiOf, loOf, lt, toBig, U64Reg } from './u64.ts';
+import { accessResult, chrWrite } from './vhost.ts';
+
+const r = new U64Reg();
+
+function identity(): IotlbIndex {
+  const t = new IotlbIndex(0, false, 2);
+  t.add(0, 0, 0xffffffff, 0xffffffff, 0, 0, U.VHOST_ACCESS_RW);
+  return t;
+}
+
+export class VdpaDev {
+  private readonly p: ParentCaps;
+  private backendLo = 0;
+  private featHi = 0;
+  private featLo = 0;
+  private status = 0;
+  private as: IotlbIndex | null = null;
+  private inBatch = false;
+  private batchAsid = 0;
+  private view: IotlbIndex;
+  private readonly msg = new Msg();
+
+  constructor(private readonly k: KernelPolicy) {
+    this.p = parentCaps(k.parent);
+    this.view = this.initialView();
+  }
+
+  private initialView(): IotlbIndex {
+    return this.p.setMap ? identity() : new IotlbIndex(0, false);
+  }
+
+  private persist(): boolean {
+    return testBit(0, this.backendLo, U.VHOST_BACKEND_F_IOTLB_PERSIST);
+  }
+
+  setBackendFeatures(hi: number, lo: number): number {
+    if (outside(hi, lo, VDPA_ACCEPTED_BACKEND_WORD)) return -U.EOPNOTSUPP;
+    const has = (b: number): boolean => testBit(0, lo, b);
+    if ((has(U.VHOST_BACKEND_F_SUSPEND) || has(U.VHOST_BACKEND_F_RESUME)) && !this.p.suspendResume) return -U.EOPNOTSUPP;
+    if (has(U.VHOST_BACKEND_F_DESC_ASID)) return has(U.VHOST_BACKEND_F_IOTLB_ASID) ? -U.EOPNOTSUPP : -U.EINVAL;
+    if (has(U.VHOST_BACKEND_F_IOTLB_PERSIST) && this.p.setMap && !this.p.resetMap) return -U.EOPNOTSUPP;
+    this.backendLo = lo;
+    return 0;
+  }
+
+  setFeatures(hi: number, lo: number): number {
+    if (this.status & U.VIRTIO_CONFIG_S_FEATURES_OK) return -U.EBUSY;
+    if (this.p.needsAccessPlatform && !testBit(hi, lo, U.VIRTIO_F_ACCESS_PLATFORM)) return -U.EINVAL;
+    this.featHi = (hi & VDPA_PARENT_WORD.hi) >>> 0;
+    this.featLo = (lo & VDPA_PARENT_WORD.lo) >>> 0;
+    return 0;
+  }
+
+  private processMsg(m: WireMsg): number {
+    const t = m.type;
+    if (t === U.VHOST_IOTLB_UPDATE || t === U.VHOST_IOTLB_BATCH_BEGIN) {
+      if (m.asid >= VDPA_NAS) return -U.EINVAL;
+      if (this.as === null) this.as = new IotlbIndex(0, false);
+    }
+    const iotlb = m.asid === 0 ? this.as : null;
+    if ((this.inBatch && this.batchAsid !== m.asid) || iotlb === null) return -U.EINVAL;
+    switch (t) {
+      case U.VHOST_IOTLB_UPDATE: return this.update(iotlb, m);
+      case U.VHOST_IOTLB_INVALIDATE: {
+        const last = r.add(m.iovaHi, m.iovaLo, m.sizeHi, m.sizeLo).sub(r.hi, r.lo, 0, 1);
+        iotlb.delRange(m.iovaHi, m.iovaLo, last.hi, last.lo);
+        if (!this.p.setMap) this.view.delRange(m.iovaHi, m.iovaLo, last.hi, last.lo);
+        else if (!this.inBatch) this.view = iotlb.clone();
+        return 0;
+      }
+      case U.VHOST_IOTLB_BATCH_BEGIN: this.batchAsid = m.asid; this.inBatch = true; return 0;
+      case U.VHOST_IOTLB_BATCH_END:
+        if (this.inBatch && this.p.setMap) this.view = iotlb.clone();
+        this.inBatch = false;
+        return 0;
+      default: return -U.EINVAL;
+    }
+  }
+
+  /** vhost_vdpa_process_iotlb_update + vhost_vdpa_map */
+  private update(iotlb: IotlbIndex, m: WireMsg): number {
+    if (m.sizeHi === 0 && m.sizeLo === 0) return -U.EINVAL;
+    const last = r.add(m.iovaHi, m.iovaLo, m.sizeHi, m.sizeLo).sub(r.hi, r.lo, 0, 1);
+    // wrapped: last < iova; beyond the parent's range: last > range.last
+    if (lt(last.hi, last.lo, m.iovaHi, m.iovaLo) || lt(this.p.lastHi, this.p.lastLo, last.hi, last.lo)) return -U.EINVAL;
+    const lH = last.hi;
+    const lL = last.lo;
+    if (iotlb.firstOverlap(m.iovaHi, m.iovaLo, lH, lL) >= 0) return -U.EEXIST;
+    iotlb.add(m.iovaHi, m.iovaLo, lH, lL, m.uaddrHi, m.uaddrLo, m.perm);
+    if (!this.p.setMap) this.view.add(m.iovaHi, m.iovaLo, lH, lL, m.uaddrHi, m.uaddrLo, m.perm);
+    else if (!this.inBatch) this.view = iotlb.clone();
+    return 0;
+  }
+
+  /** _compat_vdpa_reset and the parent's reset, per kernel version. */
+  private reset(): void {
+    const persist = this.persist();
+    if (this.p.compatReset) {
+      const clears = this.k.vdpaReset === 'plain-reset' || (this.k.vdpaReset === 'compat-reset' && !persist);
+      if (clears) this.view = identity();
+    }
+    if (this.k.vdpaReset === 'reset-then-reset-map' && !persist && this.p.resetMap) this.view = this.initialView();
+    this.status = 0;
+    this.featHi = this.featLo = 0;
+  }
+
+  setStatus(status: number): number {
+    const st = status & 0xff;
+    if (st !== 0 && (this.status & ~st) !== 0) return -U.EINVAL;
+    if (st === 0) this.reset(); else this.status = st;
+    return 0;
+  }
+
+  apply(op: Op): Observation {
+    switch (op.kind) {
+      case 'GET_FEATURES': return { kind: 'value', ret: 0, value: toBig(VDPA_PARENT_WORD.hi, VDPA_PARENT_WORD.lo) };
+      case 'SET_FEATURES': return { kind: 'ret', ret: this.setFeatures(hiOf(op.features), loOf(op.features)) };
+      case 'GET_BACKEND_FEATURES': { const w = vdpaBackendWord(this.p); return { kind: 'value', ret: 0, value: toBig(w.hi, w.lo) }; }
+      case 'SET_BACKEND_FEATURES': return { kind: 'ret', ret: this.setBackendFeatures(hiOf(op.features), loOf(op.features)) };
+      case 'IOTLB_WRITE':
+        return { kind: 'ret', ret: chrWrite(this.k, testBit(0, this.backendLo, U.VHOST_BACKEND_F_IOTLB_ASID), op.msg, this.msg, m => this.processMsg(m)) };
+      case 'IOTLB_READ': return { kind: 'read', ret: op.len < U.MSG_LAYOUT[this.k.abi].v1Size ? 0 : -U.EAGAIN, bytes: '' };
+      case 'VQ_ACCESS': {
+        const code = this.view.translate(hiOf(op.iova), loOf(op.iova), op.len, op.access);
+        return accessResult(this.view, code, U.EFAULT);
+      }
+      case 'VDPA_SET_STATUS': return { kind: 'ret', ret: this.setStatus(op.status) };
+      case 'VDPA_GET_STATUS': return { kind: 'value', ret: 0, value: BigInt(this.status) };
+      default: throw new Error(`vhost-vdpa: op ${op.kind} is not a vhost op`);
+    }
+  }
+}

@@ -1,0 +1,152 @@
+// vhost-net / vhost-vsock, optimised: feature words as hi/lo, the IOTLB as an IotlbIndex.
+
+import { GUEST_RAM_HVA, GUEST_RAM_SIZE } from '../types/harness.ts';
+import { encodeIotlbWrite, toHex } from '../types/iotlbWire.ts';
+import type { Observation, Segment } from '../types/observation.ts';
+import type { IotlbWriteSpec, Op } from '../types/ops.ts';
+import type { KernelPolicy } from '../types/profile.ts';
+import * as U from '../types/uapi.ts';
+import { deviceWord, GENERIC_BACKEND_WORD, outside, testBit, type Word } from './features.ts';
+import { IotlbIndex, XLATE_HOLE, XLATE_NOBUFS, XLATE_OK, XLATE_PERM } from './iotlbIndex.ts';
+import { encodeQueued, parseWrite, sizeZeroRejects, WireMsg, writeSize } from './iotlbWire.ts';
+import { hiOf, loOf, toBig, U64Reg } from './u64.ts';
+
+/** A MISS waiting on the read list or the pending list. */
+interface Queued { readonly v2: boolean; readonly iovaHi: number; readonly iovaLo: number; readonly perm: number }
+
+/** The device access result as an observation (the only allocation of a translate). */
+export function accessResult(t: IotlbIndex, code: number, holeErrno: number): Observation {
+  if (code === XLATE_OK) {
+    const segments: Segment[] = [];
+    for (let i = 0; i < t.segCount; i++) segments.push([toBig(t.segUaddrHi[i]!, t.segUaddrLo[i]!), t.segLen[i]!]);
+    return { kind: 'access', outcome: 'ok', segments };
+  }
+  if (code === XLATE_PERM) return { kind: 'access', outcome: 'fault', errno: U.EPERM };
+  if (code === XLATE_NOBUFS) return { kind: 'access', outcome: 'fault', errno: U.ENOBUFS };
+  return { kind: 'access', outcome: 'fault', errno: holeErrno };
+}
+
+const r = new U64Reg();
+
+/** Shared framing of a vhost fd write: parse, size-0 rule, handler, -EFAULT mapping. */
+export function chrWrite(k: KernelPolicy, asidAcked: boolean, spec: IotlbWriteSpec, m: WireMsg, handler: (m: WireMsg) => number): number {
+  const e = parseWrite(encodeIotlbWrite(spec), k.abi, asidAcked, m);
+  if (e) return e;
+  if (sizeZeroRejects(k.sizeZero, m)) return -U.EINVAL;
+  if (handler(m) !== 0) return -U.EFAULT;
+  return writeSize(m.header, k.abi);
+}
+
+export class VhostDev {
+  private readonly features: Word;
+  private ackedHi = 0;
+  private ackedLo = 0;
+  private backendLo = 0;
+  private iotlb: IotlbIndex | null = null;
+  private readonly umem: IotlbIndex;
+  private readList: Queued[] = [];
+  private pending: Queued[] = [];
+  private readonly msg = new WireMsg();
+
+  constructor(private readonly k: KernelPolicy) {
+    this.features = deviceWord(k);
+    this.umem = new IotlbIndex(k.maxIotlbEntries, true, 2);
+    const last = GUEST_RAM_SIZE - 1n;
+    this.umem.add(0, 0, hiOf(last), loOf(last), hiOf(GUEST_RAM_HVA), loOf(GUEST_RAM_HVA), U.VHOST_ACCESS_RW);
+  }
+
+  setFeatures(hi: number, lo: number): number {
+    if (outside(hi, lo, this.features)) return -U.EOPNOTSUPP;
+    let on: boolean;
+    switch (this.k.iotlbEnable) {
+      case 'access-platform': on = testBit(hi, lo, U.VIRTIO_F_ACCESS_PLATFORM); break;
+      case 'access-platform-after-msg-v2-ack':
+        on = testBit(hi, lo, U.VIRTIO_F_ACCESS_PLATFORM) && testBit(0, this.backendLo, U.VHOST_BACKEND_F_IOTLB_MSG_V2); break;
+      case 'separate-bit': on = testBit(hi, lo, U.VHOST_F_IOTLB_SPLIT); break;
+    }
+    if (on) this.iotlb = new IotlbIndex(this.k.maxIotlbEntries, true);
+    this.ackedHi = hi;
+    this.ackedLo = lo;
+    return 0;
+  }
+
+  setBackendFeatures(hi: number, lo: number): number {
+    if (outside(hi, lo, GENERIC_BACKEND_WORD)) return -U.EOPNOTSUPP;
+    this.backendLo = lo;
+    return 0;
+  }
+
+  write(spec: IotlbWriteSpec): number {
+    return chrWrite(this.k, false, spec, this.msg, m => this.processMsg(m));
+  }
+
+  /** vhost_process_iotlb_msg */
+  private processMsg(m: WireMsg): number {
+    if (m.asid !== 0) return -U.EINVAL;
+    const t = this.iotlb;
+    if (m.type === U.VHOST_IOTLB_UPDATE) {
+      if (t === null) return -U.EFAULT;
+      // vhost_overflow: uaddr > U64_MAX - size
+      const room = r.sub(0xffffffff, 0xffffffff, m.sizeHi, m.sizeLo);
+      if (m.uaddrHi > room.hi || (m.uaddrHi === room.hi && m.uaddrLo > room.lo)) return -U.EFAULT;
+      const last = r.add(m.iovaHi, m.iovaLo, m.sizeHi, m.sizeLo).sub(r.hi, r.lo, 0, 1);
+      if (t.add(m.iovaHi, m.iovaLo, last.hi, last.lo, m.uaddrHi, m.uaddrLo, m.perm)) return -U.ENOMEM;
+      this.notifyVq(m.iovaHi, m.iovaLo, last.hi, last.lo);
+      return 0;
+    }
+    if (m.type === U.VHOST_IOTLB_INVALIDATE) {
+      if (t === null) return -U.EFAULT;
+      const last = r.add(m.iovaHi, m.iovaLo, m.sizeHi, m.sizeLo).sub(r.hi, r.lo, 0, 1);
+      t.delRange(m.iovaHi, m.iovaLo, last.hi, last.lo);
+      return 0;
+    }
+    return -U.EINVAL;
+  }
+
+  /** vhost_iotlb_notify_vq: drop pending MISSes whose iova the update covers. */
+  private notifyVq(sH: number, sL: number, lH: number, lL: number): void {
+    if (this.pending.length === 0) return;
+    this.pending = this.pending.filter(p => {
+      const geStart = p.iovaHi > sH || (p.iovaHi === sH && p.iovaLo >= sL);
+      const leLast = p.iovaHi < lH || (p.iovaHi === lH && p.iovaLo <= lL);
+      return !(geStart && leLast);
+    });
+  }
+
+  read(len: number): Observation {
+    const abi = this.k.abi;
+    if (len < U.MSG_LAYOUT[abi].v1Size) return { kind: 'read', ret: 0, bytes: '' };
+    const q = this.readList.shift();
+    if (q === undefined) return { kind: 'read', ret: -U.EAGAIN, bytes: '' };
+    const full = encodeQueued(q.v2, q.iovaHi, q.iovaLo, q.perm, U.VHOST_IOTLB_MISS, abi);
+    const n = Math.min(len, full.length);
+    if (n === full.length) this.pending.push(q);
+    return { kind: 'read', ret: n, bytes: toHex(full.subarray(0, n)) };
+  }
+
+  access(hi: number, lo: number, len: number, access: number): Observation {
+    const t = this.iotlb;
+    if (t === null) return accessResult(this.umem, this.umem.translate(hi, lo, len, access), U.EFAULT);
+    const code = t.translate(hi, lo, len, access);
+    if (code === XLATE_HOLE) {
+      const v2 = (this.backendLo & (1 << U.VHOST_BACKEND_F_IOTLB_MSG_V2)) !== 0;
+      this.readList.push({ v2, iovaHi: t.holeHi, iovaLo: t.holeLo, perm: access });
+      return { kind: 'access', outcome: 'miss' };
+    }
+    return accessResult(t, code, U.EFAULT);
+  }
+
+  apply(op: Op): Observation {
+    switch (op.kind) {
+      case 'GET_FEATURES': return { kind: 'value', ret: 0, value: toBig(this.features.hi, this.features.lo) };
+      case 'SET_FEATURES': return { kind: 'ret', ret: this.setFeatures(hiOf(op.features), loOf(op.features)) };
+      case 'GET_BACKEND_FEATURES': return { kind: 'value', ret: 0, value: toBig(GENERIC_BACKEND_WORD.hi, GENERIC_BACKEND_WORD.lo) };
+      case 'SET_BACKEND_FEATURES': return { kind: 'ret', ret: this.setBackendFeatures(hiOf(op.features), loOf(op.features)) };
+      case 'IOTLB_WRITE': return { kind: 'ret', ret: this.write(op.msg) };
+      case 'IOTLB_READ': return this.read(op.len);
+      case 'VQ_ACCESS': return this.access(hiOf(op.iova), loOf(op.iova), op.len, op.access);
+      case 'VDPA_SET_STATUS': case 'VDPA_GET_STATUS': return { kind: 'ret', ret: -U.ENOTTY };
+      default: throw new Error(`vhost: op ${op.kind} is not a vhost op`);
+    }
+  }
+}

@@ -1,0 +1,135 @@
+// The feature catalogue: every bit negcheck reasons about, with its value and source, and the
+// feature words each kernel device advertises. Values are from include/uapi/linux/*.h.
+
+import * as U from '../types/uapi.ts';
+import type { KernelPolicy, ParentKind } from '../types/profile.ts';
+
+export interface FeatureBit {
+  readonly name: string;
+  readonly bit: number;
+  /** the word it lives in */
+  readonly word: 'virtio' | 'vhost-backend';
+  readonly source: string;
+}
+
+export const FEATURE_CATALOGUE: readonly FeatureBit[] = [
+  { name: 'VIRTIO_F_NOTIFY_ON_EMPTY', bit: U.VIRTIO_F_NOTIFY_ON_EMPTY, word: 'virtio', source: 'virtio_config.h (legacy)' },
+  { name: 'VIRTIO_F_ANY_LAYOUT', bit: U.VIRTIO_F_ANY_LAYOUT, word: 'virtio', source: 'virtio_config.h (legacy)' },
+  { name: 'VIRTIO_RING_F_INDIRECT_DESC', bit: U.VIRTIO_RING_F_INDIRECT_DESC, word: 'virtio', source: 'virtio_ring.h; spec 1.3 §6' },
+  { name: 'VIRTIO_RING_F_EVENT_IDX', bit: U.VIRTIO_RING_F_EVENT_IDX, word: 'virtio', source: 'virtio_ring.h; spec 1.3 §6' },
+  { name: 'VIRTIO_F_VERSION_1', bit: U.VIRTIO_F_VERSION_1, word: 'virtio', source: 'spec 1.3 §6' },
+  { name: 'VIRTIO_F_ACCESS_PLATFORM', bit: U.VIRTIO_F_ACCESS_PLATFORM, word: 'virtio', source: 'spec 1.3 §6; vhost: enables the device IOTLB' },
+  { name: 'VIRTIO_F_RING_PACKED', bit: U.VIRTIO_F_RING_PACKED, word: 'virtio', source: 'spec 1.3 §6' },
+  { name: 'VIRTIO_F_IN_ORDER', bit: U.VIRTIO_F_IN_ORDER, word: 'virtio', source: 'spec 1.3 §6' },
+  { name: 'VIRTIO_F_ORDER_PLATFORM', bit: U.VIRTIO_F_ORDER_PLATFORM, word: 'virtio', source: 'spec 1.3 §6' },
+  { name: 'VIRTIO_F_SR_IOV', bit: U.VIRTIO_F_SR_IOV, word: 'virtio', source: 'spec 1.3 §6' },
+  { name: 'VIRTIO_F_NOTIFICATION_DATA', bit: U.VIRTIO_F_NOTIFICATION_DATA, word: 'virtio', source: 'spec 1.3 §6' },
+  { name: 'VIRTIO_F_NOTIF_CONFIG_DATA', bit: U.VIRTIO_F_NOTIF_CONFIG_DATA, word: 'virtio', source: 'spec 1.3 §6' },
+  { name: 'VIRTIO_F_RING_RESET', bit: U.VIRTIO_F_RING_RESET, word: 'virtio', source: 'spec 1.3 §6' },
+  { name: 'VIRTIO_F_ADMIN_VQ', bit: U.VIRTIO_F_ADMIN_VQ, word: 'virtio', source: 'spec 1.3 §6' },
+  { name: 'VIRTIO_BLK_F_SIZE_MAX', bit: U.VIRTIO_BLK_F_SIZE_MAX, word: 'virtio', source: 'virtio_blk.h' },
+  { name: 'VIRTIO_BLK_F_BLK_SIZE', bit: U.VIRTIO_BLK_F_BLK_SIZE, word: 'virtio', source: 'virtio_blk.h; validated by 82e89ea077b9' },
+  { name: 'VIRTIO_NET_F_MRG_RXBUF', bit: U.VIRTIO_NET_F_MRG_RXBUF, word: 'virtio', source: 'virtio_net.h' },
+  { name: 'VIRTIO_VSOCK_F_SEQPACKET', bit: U.VIRTIO_VSOCK_F_SEQPACKET, word: 'virtio', source: 'virtio_vsock.h' },
+  { name: 'VHOST_F_LOG_ALL', bit: U.VHOST_F_LOG_ALL, word: 'virtio', source: 'vhost_types.h' },
+  { name: 'VHOST_NET_F_VIRTIO_NET_HDR', bit: U.VHOST_NET_F_VIRTIO_NET_HDR, word: 'virtio', source: 'vhost_types.h' },
+  { name: 'VHOST_F_IOTLB_SPLIT', bit: U.VHOST_F_IOTLB_SPLIT, word: 'virtio', source: 'hypothetical: Linus, seed 000' },
+  { name: 'VHOST_BACKEND_F_IOTLB_MSG_V2', bit: U.VHOST_BACKEND_F_IOTLB_MSG_V2, word: 'vhost-backend', source: 'vhost_types.h' },
+  { name: 'VHOST_BACKEND_F_IOTLB_BATCH', bit: U.VHOST_BACKEND_F_IOTLB_BATCH, word: 'vhost-backend', source: 'vhost_types.h' },
+  { name: 'VHOST_BACKEND_F_IOTLB_ASID', bit: U.VHOST_BACKEND_F_IOTLB_ASID, word: 'vhost-backend', source: 'vhost_types.h' },
+  { name: 'VHOST_BACKEND_F_SUSPEND', bit: U.VHOST_BACKEND_F_SUSPEND, word: 'vhost-backend', source: 'vhost_types.h' },
+  { name: 'VHOST_BACKEND_F_RESUME', bit: U.VHOST_BACKEND_F_RESUME, word: 'vhost-backend', source: 'vhost_types.h' },
+  { name: 'VHOST_BACKEND_F_ENABLE_AFTER_DRIVER_OK', bit: U.VHOST_BACKEND_F_ENABLE_AFTER_DRIVER_OK, word: 'vhost-backend', source: 'vhost_types.h' },
+  { name: 'VHOST_BACKEND_F_DESC_ASID', bit: U.VHOST_BACKEND_F_DESC_ASID, word: 'vhost-backend', source: 'vhost_types.h' },
+  { name: 'VHOST_BACKEND_F_IOTLB_PERSIST', bit: U.VHOST_BACKEND_F_IOTLB_PERSIST, word: 'vhost-backend', source: 'vhost_types.h (v6.7)' },
+];
+
+export const bit = (n: number): bigint => 1n << BigInt(n);
+export const hasBit = (word: bigint, n: number): boolean => (word & bit(n)) !== 0n;
+
+/** VHOST_FEATURES (drivers/vhost/vhost.h): what every vhost device supports. */
+export const VHOST_FEATURES = bit(U.VIRTIO_F_NOTIFY_ON_EMPTY) | bit(U.VIRTIO_RING_F_INDIRECT_DESC) |
+  bit(U.VIRTIO_RING_F_EVENT_IDX) | bit(U.VHOST_F_LOG_ALL) | bit(U.VIRTIO_F_ANY_LAYOUT) | bit(U.VIRTIO_F_VERSION_1);
+
+/** VHOST_VSOCK_FEATURES (drivers/vhost/vsock.c); ACCESS_PLATFORM since e13a6915a03f. */
+export function vhostVsockFeatures(k: KernelPolicy): bigint {
+  const ap = k.vsockAccessPlatform ? bit(U.VIRTIO_F_ACCESS_PLATFORM) : 0n;
+  return VHOST_FEATURES | ap | bit(U.VIRTIO_VSOCK_F_SEQPACKET) | iotlbSplitBit(k);
+}
+
+/** VHOST_NET_FEATURES (drivers/vhost/net.c, the 64-bit word). */
+export function vhostNetFeatures(k: KernelPolicy): bigint {
+  return VHOST_FEATURES | bit(U.VHOST_NET_F_VIRTIO_NET_HDR) | bit(U.VIRTIO_NET_F_MRG_RXBUF) |
+    bit(U.VIRTIO_F_ACCESS_PLATFORM) | bit(U.VIRTIO_F_RING_RESET) | iotlbSplitBit(k);
+}
+
+/** Under Linus's split the kernel advertises the separate IOTLB bit too. */
+function iotlbSplitBit(k: KernelPolicy): bigint {
+  return k.iotlbEnable === 'separate-bit' ? bit(U.VHOST_F_IOTLB_SPLIT) : 0n;
+}
+
+/** vdpa_sim's VDPASIM_FEATURES plus VIRTIO_NET_F_MAC (drivers/vdpa/vdpa_sim/vdpa_sim_net.c). */
+export const VDPA_PARENT_FEATURES = bit(U.VIRTIO_F_ANY_LAYOUT) | bit(U.VIRTIO_F_VERSION_1) |
+  bit(U.VIRTIO_F_ACCESS_PLATFORM) | bit(5);
+
+/** What VHOST_GET_FEATURES returns for the opened device. */
+export function vhostDeviceFeatures(k: KernelPolicy): bigint {
+  switch (k.device) {
+    case 'vhost-vsock': return vhostVsockFeatures(k);
+    case 'vhost-net': return vhostNetFeatures(k);
+    case 'vhost-vdpa': return VDPA_PARENT_FEATURES;
+  }
+}
+
+/** VHOST_NET_BACKEND_FEATURES / VHOST_VSOCK_BACKEND_FEATURES: IOTLB_MSG_V2 only. */
+export const VHOST_GENERIC_BACKEND_FEATURES = bit(U.VHOST_BACKEND_F_IOTLB_MSG_V2);
+
+/** VHOST_VDPA_BACKEND_FEATURES and the other bits VHOST_SET_BACKEND_FEATURES lets through (drivers/vhost/vdpa.c). */
+export const VHOST_VDPA_ACCEPTED_BACKEND_FEATURES = bit(U.VHOST_BACKEND_F_IOTLB_MSG_V2) | bit(U.VHOST_BACKEND_F_IOTLB_BATCH) |
+  bit(U.VHOST_BACKEND_F_IOTLB_ASID) | bit(U.VHOST_BACKEND_F_DESC_ASID) | bit(U.VHOST_BACKEND_F_IOTLB_PERSIST) |
+  bit(U.VHOST_BACKEND_F_SUSPEND) | bit(U.VHOST_BACKEND_F_RESUME) | bit(U.VHOST_BACKEND_F_ENABLE_AFTER_DRIVER_OK);
+
+/** The parent ops each parent kind has (include/linux/vdpa.h struct vdpa_config_ops). */
+export interface ParentOps {
+  readonly setMap: boolean;
+  readonly resetMap: boolean;
+  readonly compatReset: boolean;
+  readonly suspend: boolean;
+  readonly resume: boolean;
+  /** vdpa_config_ops.get_iova_range, inclusive */
+  readonly iovaFirst: bigint;
+  readonly iovaLast: bigint;
+  /** vdpasim_set_driver_features: "DMA mapping must be done by driver" */
+  readonly requiresAccessPlatform: boolean;
+}
+
+export function parentOps(kind: ParentKind): ParentOps {
+  switch (kind) {
+    // ifcvf/vp_vdpa: vhost-vdpa owns an iommu_domain; the aperture is the IOMMU's (48-bit here)
+    case 'platform-iommu':
+      return { setMap: false, resetMap: false, compatReset: false, suspend: false, resume: false,
+        iovaFirst: 0n, iovaLast: (1n << 48n) - 1n, requiresAccessPlatform: false };
+    // a compliant on-chip IOMMU parent: .reset keeps maps, .reset_map restores 1:1
+    case 'onchip-reset-map':
+      return { setMap: true, resetMap: true, compatReset: false, suspend: true, resume: true,
+        iovaFirst: 0n, iovaLast: (1n << 64n) - 1n, requiresAccessPlatform: false };
+    // mlx5_vdpa / vdpa_sim: set_map, reset_map and compat_reset
+    case 'vendor-clears':
+      return { setMap: true, resetMap: true, compatReset: true, suspend: true, resume: true,
+        iovaFirst: 0n, iovaLast: (1n << 64n) - 1n, requiresAccessPlatform: true };
+  }
+}
+
+/** vhost_vdpa_has_persistent_map: (!set_map && !dma_map) || reset_map. */
+export function parentHasPersistentMap(p: ParentOps): boolean {
+  return !p.setMap || p.resetMap;
+}
+
+/** VHOST_GET_BACKEND_FEATURES on vhost-vdpa (vhost_vdpa_unlocked_ioctl). */
+export function vdpaBackendFeatures(p: ParentOps): bigint {
+  let f = bit(U.VHOST_BACKEND_F_IOTLB_MSG_V2) | bit(U.VHOST_BACKEND_F_IOTLB_BATCH) | bit(U.VHOST_BACKEND_F_IOTLB_ASID);
+  if (p.suspend) f |= bit(U.VHOST_BACKEND_F_SUSPEND);
+  if (p.resume) f |= bit(U.VHOST_BACKEND_F_RESUME);
+  if (parentHasPersistentMap(p)) f |= bit(U.VHOST_BACKEND_F_IOTLB_PERSIST);
+  return f;
+}

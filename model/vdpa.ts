@@ -1,0 +1,206 @@
+// vhost-vdpa (drivers/vhost/vdpa.c) over the three kinds of parent (seed 002): the vhost-side
+// shadow IOTLB, the parent's own view of the mappings, batching, reset and IOTLB_PERSIST.
+
+import { VDPA_NAS } from '../types/harness.ts';
+import type { Observation } from '../types/observation.ts';
+import type { Op } from '../types/ops.ts';
+import type { KernelPolicy } from '../types/profile.ts';
+import {
+  EAGAIN, EBUSY, EEXIST, MSG_LAYOUT, EFAULT, EINVAL, EOPNOTSUPP, VDPA_RESET_F_CLEAN_MAP, VHOST_BACKEND_F_DESC_ASID,
+  VHOST_BACKEND_F_IOTLB_ASID, VHOST_BACKEND_F_IOTLB_PERSIST, VHOST_BACKEND_F_RESUME, VHOST_BACKEND_F_SUSPEND,
+  VHOST_IOTLB_BATCH_BEGIN, VHOST_IOTLB_BATCH_END, VHOST_IOTLB_INVALIDATE, VHOST_IOTLB_UPDATE,
+  VIRTIO_CONFIG_S_FEATURES_OK, VIRTIO_F_ACCESS_PLATFORM,
+} from '../types/uapi.ts';
+import {
+  hasBit, parentHasPersistentMap, type ParentOps, parentOps, VDPA_PARENT_FEATURES, vdpaBackendFeatures,
+  VHOST_VDPA_ACCEPTED_BACKEND_FEATURES,
+} from './features.ts';
+import { type Iotlb, iotlbAddRange, iotlbCopy, iotlbCreate, iotlbDelRange, iotlbFirst, u64, U64_MAX } from './iotlb.ts';
+import type { IotlbMsg } from './iotlbMsg.ts';
+import { translateDesc } from './translate.ts';
+import { accessObservation, vhostChrWrite } from './vhost.ts';
+
+export interface VdpaState {
+  readonly kernel: KernelPolicy;
+  readonly parent: ParentOps;
+  ackedBackend: bigint;
+  driverFeatures: bigint;
+  status: number;
+  /** the vhost_vdpa_as for asid 0, created lazily by the first UPDATE or BATCH_BEGIN */
+  as: Iotlb | null;
+  inBatch: boolean;
+  batchAsid: number;
+  /** what the parent translates with: the IOMMU domain or the on-chip/vendor table */
+  parentView: Iotlb;
+}
+
+/** The 1:1 passthrough an on-chip parent starts in (vdpa_sim: identity [0, ULONG_MAX] RW). */
+export function identityView(): Iotlb {
+  const t = iotlbCreate(0, false);
+  iotlbAddRange(t, 0n, U64_MAX, 0n, 3);
+  return t;
+}
+
+/** A parent's DMA translation before any map: empty IOMMU domain, or on-chip 1:1 passthrough. */
+export function parentInitialView(p: ParentOps): Iotlb {
+  return p.setMap ? identityView() : iotlbCreate(0, false);
+}
+
+export function vdpaCreate(kernel: KernelPolicy): VdpaState {
+  const parent = parentOps(kernel.parent);
+  return {
+    kernel, parent, ackedBackend: 0n, driverFeatures: 0n, status: 0, as: null, inBatch: false, batchAsid: 0,
+    parentView: parentInitialView(parent),
+  };
+}
+
+/**
+ * VHOST_SET_BACKEND_FEATURES on vhost-vdpa: bits outside the accepted set, SUSPEND/RESUME
+ * without the parent op, DESC_ASID, and IOTLB_PERSIST without a persistent map are refused.
+ */
+export function vdpaSetBackendFeatures(s: VdpaState, f: bigint): number {
+  if (f & ~VHOST_VDPA_ACCEPTED_BACKEND_FEATURES) return -EOPNOTSUPP;
+  if (hasBit(f, VHOST_BACKEND_F_SUSPEND) && !s.parent.suspend) return -EOPNOTSUPP;
+  if (hasBit(f, VHOST_BACKEND_F_RESUME) && !s.parent.resume) return -EOPNOTSUPP;
+  if (hasBit(f, VHOST_BACKEND_F_DESC_ASID) && !hasBit(f, VHOST_BACKEND_F_IOTLB_ASID)) return -EINVAL;
+  // no modelled parent has get_vq_desc_group
+  if (hasBit(f, VHOST_BACKEND_F_DESC_ASID)) return -EOPNOTSUPP;
+  if (hasBit(f, VHOST_BACKEND_F_IOTLB_PERSIST) && !parentHasPersistentMap(s.parent)) return -EOPNOTSUPP;
+  s.ackedBackend = f;
+  return 0;
+}
+
+/**
+ * vhost_vdpa_set_features: -EBUSY once FEATURES_OK is set; the parent may refuse (-EINVAL):
+ * vdpasim_set_driver_features wants ACCESS_PLATFORM; it keeps features & supported.
+ */
+export function vdpaSetFeatures(s: VdpaState, f: bigint): number {
+  if (s.status & VIRTIO_CONFIG_S_FEATURES_OK) return -EBUSY;
+  if (s.parent.requiresAccessPlatform && !hasBit(f, VIRTIO_F_ACCESS_PLATFORM)) return -EINVAL;
+  s.driverFeatures = f & VDPA_PARENT_FEATURES;
+  return 0;
+}
+
+/** vhost_vdpa_process_iotlb_msg (owner assumed): address space lookup, batching, dispatch. */
+export function vdpaProcessIotlbMsg(s: VdpaState, asid: number, msg: IotlbMsg): number {
+  // UPDATE and BATCH_BEGIN allocate the AS (vhost_vdpa_find_alloc_as); others only look it up
+  if (msg.type === VHOST_IOTLB_UPDATE || msg.type === VHOST_IOTLB_BATCH_BEGIN) {
+    if (asid >= VDPA_NAS) return -EINVAL;
+    if (s.as === null) s.as = iotlbCreate(0, false);
+  }
+  const iotlb = asid === 0 ? s.as : null;
+  if ((s.inBatch && s.batchAsid !== asid) || iotlb === null) return -EINVAL;
+  switch (msg.type) {
+    case VHOST_IOTLB_UPDATE: return vdpaIotlbUpdate(s, iotlb, msg);
+    case VHOST_IOTLB_INVALIDATE: vdpaUnmap(s, iotlb, msg.iova, msg.size); return 0;
+    case VHOST_IOTLB_BATCH_BEGIN: s.batchAsid = asid; s.inBatch = true; return 0;
+    case VHOST_IOTLB_BATCH_END:
+      if (s.inBatch && s.parent.setMap) parentSetMap(s, iotlb);
+      s.inBatch = false;
+      return 0;
+    default: return -EINVAL;
+  }
+}
+
+/**
+ * vhost_vdpa_process_iotlb_update: outside the parent's iova range, size 0 or a wrapping range
+ * is -EINVAL; any overlap with an existing map is -EEXIST. negcheck maps in VA mode with all
+ * memory shareable, so one UPDATE is one map at uaddr.
+ */
+export function vdpaIotlbUpdate(s: VdpaState, iotlb: Iotlb, msg: IotlbMsg): number {
+  const { iova, size } = msg;
+  if (iova < s.parent.iovaFirst || size === 0n || iova > U64_MAX - size + 1n || iova + size - 1n > s.parent.iovaLast) {
+    return -EINVAL;
+  }
+  const last = iova + size - 1n;
+  if (iotlbFirst(iotlb, iova, last)) return -EEXIST;
+  return vdpaMap(s, iotlb, iova, last, msg.uaddr, msg.perm);
+}
+
+/** vhost_vdpa_map: shadow first, then iommu_map, or set_map unless batching. */
+export function vdpaMap(s: VdpaState, iotlb: Iotlb, start: bigint, last: bigint, addr: bigint, perm: number): number {
+  const r = iotlbAddRange(iotlb, start, last, addr, perm);
+  if (r) return r;
+  if (!s.parent.setMap) iotlbAddRange(s.parentView, start, last, addr, perm);
+  else if (!s.inBatch) parentSetMap(s, iotlb);
+  return 0;
+}
+
+/**
+ * vhost_vdpa_unmap: remove every whole overlapping map (iommu_unmap of each for a platform
+ * IOMMU), then set_map unless batching. Size 0 means last = iova - 1: iova 0 is everything.
+ */
+export function vdpaUnmap(s: VdpaState, iotlb: Iotlb, iova: bigint, size: bigint): void {
+  const last = u64(iova + size - 1n);
+  iotlbDelRange(iotlb, iova, last);
+  if (!s.parent.setMap) iotlbDelRange(s.parentView, iova, last);
+  else if (!s.inBatch) parentSetMap(s, iotlb);
+}
+
+/** ops->set_map: the parent takes the whole shadow table as its new translation. */
+export function parentSetMap(s: VdpaState, iotlb: Iotlb): void {
+  s.parentView = iotlbCopy(iotlb);
+}
+
+/** ops->reset_map: back to the parent's initial mapping. */
+export function parentResetMap(s: VdpaState): void {
+  if (s.parent.resetMap) s.parentView = parentInitialView(s.parent);
+}
+
+/**
+ * Whether the parent's device reset drops its mappings (back to the 1:1 passthrough).
+ * Before v6.7 mlx5_vdpa/vdpa_sim's .reset did; since v6.7 only compat_reset(CLEAN_MAP) does.
+ */
+export function parentResetClearsMaps(s: VdpaState, flags: number): boolean {
+  if (!s.parent.compatReset) return false;
+  switch (s.kernel.vdpaReset) {
+    case 'plain-reset': return true;
+    case 'compat-reset': return (flags & VDPA_RESET_F_CLEAN_MAP) !== 0;
+    case 'reset-then-reset-map': return false;
+  }
+}
+
+/**
+ * SET_STATUS 0 → _compat_vdpa_reset: flags = CLEAN_MAP unless IOTLB_PERSIST is acked; vdpa_reset
+ * calls compat_reset(flags) when the parent has it, else reset. in_batch is left alone.
+ */
+export function vdpaReset(s: VdpaState): void {
+  const persist = hasBit(s.ackedBackend, VHOST_BACKEND_F_IOTLB_PERSIST);
+  const flags = persist ? 0 : VDPA_RESET_F_CLEAN_MAP;
+  if (parentResetClearsMaps(s, flags)) s.parentView = identityView();
+  if (s.kernel.vdpaReset === 'reset-then-reset-map' && !persist) parentResetMap(s);
+  s.status = 0;
+  s.driverFeatures = 0n;
+}
+
+/** vhost_vdpa_set_status: no bit may be cleared except by writing 0 (reset). */
+export function vdpaSetStatus(s: VdpaState, status: number): number {
+  const st = status & 0xff;
+  if (st !== 0 && (s.status & ~st) !== 0) return -EINVAL;
+  if (st === 0) vdpaReset(s);
+  else s.status = st;
+  return 0;
+}
+
+/** The device's access goes through the parent's translation; a hole faults (no MISS). */
+export function vdpaVqAccess(s: VdpaState, iova: bigint, len: number, access: number): Observation {
+  return accessObservation(translateDesc(s.parentView, iova, len, access), -EFAULT);
+}
+
+export function vdpaApply(s: VdpaState, op: Op): Observation {
+  switch (op.kind) {
+    case 'GET_FEATURES': return { kind: 'value', ret: 0, value: VDPA_PARENT_FEATURES };
+    case 'SET_FEATURES': return { kind: 'ret', ret: vdpaSetFeatures(s, op.features) };
+    case 'GET_BACKEND_FEATURES': return { kind: 'value', ret: 0, value: vdpaBackendFeatures(s.parent) };
+    case 'SET_BACKEND_FEATURES': return { kind: 'ret', ret: vdpaSetBackendFeatures(s, op.features) };
+    case 'IOTLB_WRITE':
+      return { kind: 'ret', ret: vhostChrWrite(s.kernel.abi, s.kernel.sizeZero, s.ackedBackend, op.msg, (asid, msg) => vdpaProcessIotlbMsg(s, asid, msg)) };
+    // vhost-vdpa never queues MISS messages; a non-blocking read of the empty queue
+    case 'IOTLB_READ': return { kind: 'read', ret: op.len < MSG_LAYOUT[s.kernel.abi].v1Size ? 0 : -EAGAIN, bytes: '' };
+    case 'VQ_ACCESS': return vdpaVqAccess(s, op.iova, op.len, op.access);
+    case 'VDPA_SET_STATUS': return { kind: 'ret', ret: vdpaSetStatus(s, op.status) };
+    case 'VDPA_GET_STATUS': return { kind: 'value', ret: 0, value: BigInt(s.status) };
+    default:
+      throw new Error(`vhost-vdpa: op ${op.kind} is not a vhost op`);
+  }
+}

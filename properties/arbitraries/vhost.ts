@@ -1,0 +1,144 @@
+// Generators for the vhost side: kernel policies, VMM profiles, IOTLB messages (well-formed
+// and not) and vhost op scripts.
+
+import fc from 'fast-check';
+import type { IotlbWriteSpec, Op } from '../../types/ops.ts';
+import type { KernelPolicy, VmmProfile } from '../../types/profile.ts';
+import * as U from '../../types/uapi.ts';
+import { bit, crosvmFixed, crosvmOld, qemuVmm, upstreamKernel } from '../profiles.ts';
+import { iovaArb, lenArb, sizeArb, u64Arb } from './u64.ts';
+
+export const kernelPolicyArb: fc.Arbitrary<KernelPolicy> = fc.record({
+  device: fc.constantFrom('vhost-net', 'vhost-vsock', 'vhost-vdpa'),
+  parent: fc.constantFrom('platform-iommu', 'onchip-reset-map', 'vendor-clears'),
+  iotlbEnable: fc.constantFrom('access-platform', 'access-platform-after-msg-v2-ack', 'separate-bit'),
+  vsockAccessPlatform: fc.boolean(),
+  sizeZero: fc.constantFrom('reject-all', 'reject-update-invalidate', 'reject-update'),
+  vdpaReset: fc.constantFrom('compat-reset', 'plain-reset', 'reset-then-reset-map'),
+  maxIotlbEntries: fc.constantFrom(1, 2, 3, 4, 8, 2048),
+  abi: fc.constantFrom('lp64', 'i386'),
+  hwInfo: fc.constant(upstreamKernel.hwInfo),
+  kernelIdrFields: fc.constant(upstreamKernel.kernelIdrFields),
+}) as fc.Arbitrary<KernelPolicy>;
+
+export const vmmProfileArb: fc.Arbitrary<VmmProfile> = fc.constantFrom(qemuVmm, crosvmOld, crosvmFixed);
+
+/** Bits every modelled vhost device supports: a SET_FEATURES of these succeeds. */
+const COMMON_FEATURES = [U.VIRTIO_F_ACCESS_PLATFORM, U.VIRTIO_F_VERSION_1, U.VIRTIO_RING_F_EVENT_IDX,
+  U.VIRTIO_RING_F_INDIRECT_DESC, U.VHOST_F_LOG_ALL];
+/** Bits only some devices or policies know. */
+const OTHER_FEATURES = [U.VIRTIO_F_RING_RESET, U.VIRTIO_F_RING_PACKED, U.VIRTIO_VSOCK_F_SEQPACKET,
+  U.VIRTIO_NET_F_MRG_RXBUF, U.VHOST_F_IOTLB_SPLIT, U.VIRTIO_F_ANY_LAYOUT, 5];
+const wordOf = (bs: number[]): bigint => bs.reduce((a, b) => a | bit(b), 0n);
+
+/** Virtio feature words a guest might ack / a VMM might set: the bits that matter, plus noise. */
+export const featureWordArb: fc.Arbitrary<bigint> = fc.oneof(
+  { weight: 6, arbitrary: fc.subarray(COMMON_FEATURES).map(wordOf) },
+  { weight: 3, arbitrary: fc.tuple(fc.subarray(COMMON_FEATURES), fc.subarray(OTHER_FEATURES, { maxLength: 2 })).map(([a, b]) => wordOf([...a, ...b])) },
+  { weight: 1, arbitrary: u64Arb },
+);
+
+/** What a userspace that wants the IOTLB typically does first; shrinks away when not needed. */
+export const iotlbSetupArb: fc.Arbitrary<Op[]> = fc.constantFrom<Op[]>(
+  [],
+  [{ kind: 'SET_FEATURES', features: wordOf([U.VIRTIO_F_ACCESS_PLATFORM]) }],
+  [{ kind: 'SET_FEATURES', features: wordOf([U.VIRTIO_F_ACCESS_PLATFORM, U.VIRTIO_F_VERSION_1]) }],
+  [{ kind: 'SET_BACKEND_FEATURES', features: bit(U.VHOST_BACKEND_F_IOTLB_MSG_V2) },
+    { kind: 'SET_FEATURES', features: wordOf([U.VIRTIO_F_ACCESS_PLATFORM, U.VIRTIO_F_VERSION_1]) }],
+  [{ kind: 'SET_FEATURES', features: wordOf([U.VHOST_F_IOTLB_SPLIT, U.VIRTIO_F_VERSION_1]) }],
+  [{ kind: 'SET_BACKEND_FEATURES', features: wordOf([U.VHOST_BACKEND_F_IOTLB_MSG_V2, U.VHOST_BACKEND_F_IOTLB_BATCH, U.VHOST_BACKEND_F_IOTLB_PERSIST]) }],
+);
+
+export const backendWordArb: fc.Arbitrary<bigint> = fc.oneof(
+  { weight: 6, arbitrary: fc.subarray([1, 2, 3, 4, 5, 6, 7, 8]).map(bs => bs.reduce((a, b) => a | bit(b), 0n)) },
+  { weight: 1, arbitrary: u64Arb },
+);
+
+const headerArb = fc.oneof(
+  { weight: 8, arbitrary: fc.constantFrom(U.VHOST_IOTLB_MSG_V2, U.VHOST_IOTLB_MSG) },
+  { weight: 1, arbitrary: fc.constantFrom(0, 3, -1, 0x7fffffff) },
+);
+
+const msgTypeArb = fc.oneof(
+  { weight: 8, arbitrary: fc.constantFrom(U.VHOST_IOTLB_UPDATE, U.VHOST_IOTLB_UPDATE, U.VHOST_IOTLB_INVALIDATE) },
+  { weight: 2, arbitrary: fc.constantFrom(U.VHOST_IOTLB_BATCH_BEGIN, U.VHOST_IOTLB_BATCH_END) },
+  { weight: 1, arbitrary: fc.constantFrom(0, U.VHOST_IOTLB_MISS, U.VHOST_IOTLB_ACCESS_FAIL, 7, 255) },
+);
+
+/**
+ * Addresses of one script: a few anchors, and addresses at, just below, just above and one page
+ * past them, so maps, invalidations and accesses meet exactly at their inclusive ends.
+ */
+export interface AddressVocabulary { readonly iova: fc.Arbitrary<bigint>; readonly size: fc.Arbitrary<bigint> }
+
+export function vocabularyArb(): fc.Arbitrary<AddressVocabulary> {
+  return fc.uniqueArray(iovaArb, { minLength: 1, maxLength: 4 }).map(anchors => {
+    const near = anchors.flatMap(a => [a, a - 1n, a + 1n, a + 0xfffn, a + 0x1000n].map(x => BigInt.asUintN(64, x)));
+    const spans = anchors.flatMap(a => anchors.map(b => BigInt.asUintN(64, b - a))).filter(d => d !== 0n);
+    return {
+      iova: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...near) }, { weight: 1, arbitrary: iovaArb }),
+      size: fc.oneof(
+        { weight: 3, arbitrary: fc.constantFrom(0x1000n, 1n, 0x2000n, ...spans, ...spans.map(d => d + 1n)) },
+        { weight: 1, arbitrary: sizeArb },
+      ),
+    };
+  });
+}
+
+const DEFAULT_VOCABULARY: AddressVocabulary = { iova: iovaArb, size: sizeArb };
+
+export const iotlbWriteSpecArb: fc.Arbitrary<IotlbWriteSpec> = iotlbWriteSpecWith(DEFAULT_VOCABULARY);
+
+export function iotlbWriteSpecWith(v: AddressVocabulary): fc.Arbitrary<IotlbWriteSpec> {
+  return fc
+  .record({
+    header: headerArb,
+    layout: fc.constantFrom<U.Abi>('lp64', 'lp64', 'lp64', 'i386'),
+    asid: fc.oneof({ weight: 6, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.constantFrom(1, 0xffffffff) }),
+    iova: v.iova,
+    size: v.size,
+    uaddr: fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 0, max: 255 }).map(k => 0x7f00_0000_0000n + BigInt(k) * 0x1000n) }, { weight: 1, arbitrary: u64Arb }),
+    perm: fc.oneof({ weight: 8, arbitrary: fc.constantFrom(1, 2, 3) }, { weight: 1, arbitrary: fc.constantFrom(0, 0xff) }),
+    type: msgTypeArb,
+    length: fc.oneof(
+      { weight: 12, arbitrary: fc.constant(undefined) },
+      { weight: 1, arbitrary: fc.integer({ min: 0, max: 72 }) },
+    ),
+  })
+  .map(r => {
+    const { length, ...rest } = r;
+    return length === undefined ? rest : { ...rest, length };
+  });
+}
+
+const statusArb = fc.oneof(
+  { weight: 2, arbitrary: fc.constant(0) },
+  { weight: 4, arbitrary: fc.constantFrom(1, 3, 11, 15) },
+  { weight: 1, arbitrary: fc.integer({ min: 0, max: 0x1ff }) },
+);
+
+export const vhostOpArb: fc.Arbitrary<Op> = vhostOpWith(DEFAULT_VOCABULARY);
+
+export function vhostOpWith(v: AddressVocabulary): fc.Arbitrary<Op> {
+  return fc.oneof(
+  { weight: 1, arbitrary: fc.constant<Op>({ kind: 'GET_FEATURES' }) },
+  { weight: 3, arbitrary: featureWordArb.map((features): Op => ({ kind: 'SET_FEATURES', features })) },
+  { weight: 1, arbitrary: fc.constant<Op>({ kind: 'GET_BACKEND_FEATURES' }) },
+  { weight: 2, arbitrary: backendWordArb.map((features): Op => ({ kind: 'SET_BACKEND_FEATURES', features })) },
+  { weight: 12, arbitrary: iotlbWriteSpecWith(v).map((msg): Op => ({ kind: 'IOTLB_WRITE', msg })) },
+  { weight: 2, arbitrary: fc.constantFrom(72, 72, 0, 68, 71, 200).map((len): Op => ({ kind: 'IOTLB_READ', len })) },
+  { weight: 2, arbitrary: statusArb.map((status): Op => ({ kind: 'VDPA_SET_STATUS', status })) },
+  { weight: 1, arbitrary: fc.constant<Op>({ kind: 'VDPA_GET_STATUS' }) },
+  { weight: 10, arbitrary: fc.record({ iova: v.iova, len: lenArb, access: fc.constantFrom(1, 2, 3) }).map((a): Op => ({ kind: 'VQ_ACCESS', ...a })) },
+  { weight: 2, arbitrary: featureWordArb.map((guestFeatures): Op => ({ kind: 'VMM_SET_FEATURES', guestFeatures })) },
+  );
+}
+
+/**
+ * A vhost script: a likely setup, then ops over one address vocabulary. `mix` may add other
+ * parties' ops to the vhost op generator.
+ */
+export function vhostScriptArb(maxLength = 40, mix: (vhostOp: fc.Arbitrary<Op>) => fc.Arbitrary<Op> = o => o): fc.Arbitrary<Op[]> {
+  return fc.tuple(iotlbSetupArb, vocabularyArb().chain(v => fc.array(mix(vhostOpWith(v)), { maxLength, size: 'max' })))
+    .map(([a, b]) => [...a, ...b]);
+}
