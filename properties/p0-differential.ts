@@ -8,7 +8,7 @@ import type { Profile } from '../types/profile.ts';
 import { formatObservation, formatOp } from '../types/trace.ts';
 import { guestOpArb, guestProfileArb } from './arbitraries/guest.ts';
 import { hwInfoOpArb, smmuProfileArb } from './arbitraries/smmu.ts';
-import { kernelPolicyArb, vhostOpArb, vmmProfileArb } from './arbitraries/vhost.ts';
+import { kernelPolicyArb, vhostOpArb, vhostScriptArb, vmmProfileArb } from './arbitraries/vhost.ts';
 import type { PropertyDef, Subject, Violation } from './property.ts';
 
 export const anyProfileArb: fc.Arbitrary<Profile> = fc.record({
@@ -18,11 +18,14 @@ export const anyProfileArb: fc.Arbitrary<Profile> = fc.record({
   smmu: smmuProfileArb,
 });
 
-export const anyOpArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 8, arbitrary: vhostOpArb },
+/** Mix the guest's and iommufd's ops into a vhost op generator. */
+export const withOtherParties = (vhostOp: fc.Arbitrary<Op>): fc.Arbitrary<Op> => fc.oneof(
+  { weight: 8, arbitrary: vhostOp },
   { weight: 2, arbitrary: guestOpArb },
   { weight: 1, arbitrary: hwInfoOpArb },
 );
+
+export const anyOpArb: fc.Arbitrary<Op> = withOtherParties(vhostOpArb);
 
 /** Run model and impl side by side; the first step whose observations differ. */
 export function firstDifference(subject: Subject, profile: Profile, ops: readonly Op[]): Violation | null {
@@ -45,6 +48,6 @@ export const P0: PropertyDef = {
   statement: 'for every generated profile and op sequence, every observable of the implementation equals the reference model\'s',
   source: 'DESIGN.md "Properties"; the model cites the kernel/spec rule for each step',
   profiles: anyProfileArb,
-  scripts: fc.array(anyOpArb, { maxLength: 40 }),
+  scripts: vhostScriptArb(40, withOtherParties),
   check: firstDifference,
 };

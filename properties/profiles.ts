@@ -2,6 +2,7 @@
 // Properties and tests build on these with spread-overrides.
 
 import type { GuestProfile, KernelPolicy, Profile, SmmuProfile, VmmProfile } from '../types/profile.ts';
+import { idrFromFields } from '../types/smmuIdr.ts';
 import {
   VHOST_F_LOG_ALL, VIRTIO_BLK_F_BLK_SIZE, VIRTIO_BLK_F_SIZE_MAX, VIRTIO_F_ACCESS_PLATFORM, VIRTIO_F_ANY_LAYOUT,
   VIRTIO_F_NOTIFY_ON_EMPTY, VIRTIO_F_RING_RESET, VIRTIO_F_VERSION_1, VIRTIO_RING_F_EVENT_IDX,
@@ -71,11 +72,23 @@ export const upstreamGuest: GuestProfile = {
   checksFeaturesOk: true,
 };
 
-/** An SMMU with the baseline plus BTM and HTTU, which the kernel does not support for nesting. */
+/**
+ * An SMMU with the kdoc baseline plus BTM and HTTU (and ATS, VMID16, S2P), which the kernel
+ * does not support for nesting ("HTTU, BTM, MPAM and others", iommufd.h). Field values:
+ * SMMUv3 IDR0/1/3/5; TTF=2 AArch64, TTENDIAN=2 LE, HTTU=2 access+dirty, OAS=5 48-bit, VAX=1 52-bit.
+ */
 export const exampleSmmu: SmmuProfile = {
-  // IDR0: ST_LEVEL=1, TERM_MODEL, STALL_MODEL=0, TTENDIAN=2 (LE), CD2L, VMID16, ASID16, ATS,
-  // HTTU=2, BTM, COHACC, TTF=2, S1P, S2P
-  idr: [0x0c4b_14ff >>> 0, 0x0000_0a94, 0, 0x0000_0c00, 0, 0x0000_0475],
+  idr: idrFromFields({
+    // IDR0
+    S2P: 1, S1P: 1, TTF: 2, COHACC: 1, BTM: 1, HTTU: 2, ATS: 1, ASID16: 1, VMID16: 1, CD2L: 1,
+    TTENDIAN: 2, STALL_MODEL: 0, TERM_MODEL: 1, ST_LEVEL: 1,
+    // IDR1
+    SIDSIZE: 20, SSIDSIZE: 10,
+    // IDR3
+    RIL: 1, BBML: 1,
+    // IDR5
+    OAS: 5, GRAN4K: 1, GRAN16K: 1, GRAN64K: 1, VAX: 1,
+  }),
 };
 
 export const upstreamProfile: Profile = {

@@ -97,3 +97,9 @@ export function checkSafely(def: PropertyDef, subject: Subject, profile: Profile
     return { step: -1, message: `threw: ${e instanceof Error ? e.message : String(e)}` };
   }
 }
+
+/** The seed vitest runs use: NEGCHECK_SEED, else a fixed one, so `npm test` is reproducible. */
+export function testSeed(): number {
+  const s = Number(process.env['NEGCHECK_SEED'] ?? '20221805');
+  return Number.isInteger(s) ? s : 20221805;
+}

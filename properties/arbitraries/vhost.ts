@@ -78,7 +78,7 @@ export function vocabularyArb(): fc.Arbitrary<AddressVocabulary> {
     return {
       iova: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...near) }, { weight: 1, arbitrary: iovaArb }),
       size: fc.oneof(
-        { weight: 3, arbitrary: fc.constantFrom(0x1000n, 1n, 0x2000n, ...spans, ...spans.map(d => d + 1n)) },
+        { weight: 3, arbitrary: fc.constantFrom(0x1000n, 1n, 0x2000n, ...spans, ...spans.map(d => BigInt.asUintN(64, d + 1n))) },
         { weight: 1, arbitrary: sizeArb },
       ),
     };

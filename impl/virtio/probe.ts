@@ -1,0 +1,175 @@
+// virtio_dev_probe on the fast device: dev->features as two u32 halves, config decoded with
+// DataView; bigint only when the transcript is handed out.
+
+import type { ConfigRead, ProbeTranscript } from '../../types/observation.ts';
+import type { GuestProfile, ProbeFlow } from '../../types/profile.ts';
+import {
+  ENODEV, VIRTIO_BLK_F_BLK_SIZE, VIRTIO_CONFIG_S_ACKNOWLEDGE, VIRTIO_CONFIG_S_DRIVER, VIRTIO_CONFIG_S_DRIVER_OK,
+  VIRTIO_CONFIG_S_FAILED, VIRTIO_CONFIG_S_FEATURES_OK, VIRTIO_F_ACCESS_PLATFORM, VIRTIO_F_ADMIN_VQ, VIRTIO_F_IN_ORDER,
+  VIRTIO_F_NOTIFICATION_DATA, VIRTIO_F_ORDER_PLATFORM, VIRTIO_F_RING_PACKED, VIRTIO_F_RING_RESET, VIRTIO_F_SR_IOV,
+  VIRTIO_F_VERSION_1, VIRTIO_RING_F_EVENT_IDX, VIRTIO_RING_F_INDIRECT_DESC,
+} from '../../types/uapi.ts';
+import { BLK_BLK_SIZE_OFFSET, BLK_CAPACITY_OFFSET, type FastVirtioDevice, VSOCK_GUEST_CID_OFFSET } from './device.ts';
+import { fromHalves, maskOf, rangeMask, toHalves } from './featureWord.ts';
+
+const [, V1_HI] = maskOf(VIRTIO_F_VERSION_1);
+const [, ACCESS_PLATFORM_HI] = maskOf(VIRTIO_F_ACCESS_PLATFORM);
+const [BLK_SIZE_LO] = maskOf(VIRTIO_BLK_F_BLK_SIZE);
+/** VIRTIO_TRANSPORT_F_START..END (28..42) */
+const [RANGE_LO, RANGE_HI] = rangeMask(28, 42);
+/** vring_transport_features + vp_transport_features keep these */
+const [KEPT_LO, KEPT_HI] = maskOf(
+  VIRTIO_RING_F_INDIRECT_DESC, VIRTIO_RING_F_EVENT_IDX, VIRTIO_F_VERSION_1, VIRTIO_F_ACCESS_PLATFORM,
+  VIRTIO_F_RING_PACKED, VIRTIO_F_ORDER_PLATFORM, VIRTIO_F_NOTIFICATION_DATA, VIRTIO_F_IN_ORDER,
+  VIRTIO_F_SR_IOV, VIRTIO_F_RING_RESET, VIRTIO_F_ADMIN_VQ,
+);
+const DROP_LO = (RANGE_LO & ~KEPT_LO) >>> 0;
+const DROP_HI = (RANGE_HI & ~KEPT_HI) >>> 0;
+const MIN_BLK_SIZE = 512;
+const MAX_BLK_SIZE = 4096;
+
+/** The guest's fixed inputs to every probe, converted once. */
+export interface FastGuest {
+  readonly isBlk: boolean;
+  readonly nativeLe: boolean;
+  readonly flow: ProbeFlow;
+  readonly drvLo: number;
+  readonly drvHi: number;
+  readonly restrictedMemory: boolean;
+  readonly checksFeaturesOk: boolean;
+}
+
+export function fastGuest(guest: GuestProfile): FastGuest {
+  const [drvLo, drvHi] = toHalves(guest.driverFeatures);
+  return {
+    isBlk: guest.deviceType === 'blk', nativeLe: guest.endian === 'le', flow: guest.probeFlow, drvLo, drvHi,
+    restrictedMemory: guest.restrictedMemory, checksFeaturesOk: guest.checksFeaturesOk,
+  };
+}
+
+class ProbeRun {
+  lo = 0;
+  hi = 0;
+  stage: ConfigRead['stage'] = 'validate';
+  readonly written: number[] = [];
+  readonly reads: { stage: ConfigRead['stage']; field: string; lo: number; hi: number }[] = [];
+  featuresOkReread: boolean | null = null;
+
+  constructor(readonly dev: FastVirtioDevice, readonly g: FastGuest) {}
+
+  addStatus(bits: number): void {
+    this.dev.writeStatus(this.dev.status | bits);
+  }
+
+  initFeatures(): void {
+    const { dev, g } = this;
+    this.lo = ((dev.offLo & g.drvLo) | (dev.offLo & RANGE_LO)) >>> 0;
+    this.hi = ((dev.offHi & g.drvHi) | (dev.offHi & RANGE_HI)) >>> 0;
+  }
+
+  finalize(): void {
+    this.lo = (this.lo & ~DROP_LO) >>> 0;
+    this.hi = (this.hi & ~DROP_HI) >>> 0;
+    this.dev.writeFeatures(this.lo, this.hi);
+    this.written.push(this.lo, this.hi);
+  }
+
+  littleEndian(rawLe: boolean): boolean {
+    return rawLe || (this.hi & V1_HI) !== 0 || this.g.nativeLe;
+  }
+
+  readU32(field: string, offset: number): number {
+    const view = new DataView(this.dev.readConfig(offset, 4).buffer);
+    const value = view.getUint32(0, this.littleEndian(false));
+    this.reads.push({ stage: this.stage, field, lo: value, hi: 0 });
+    return value;
+  }
+
+  readU64(field: string, offset: number, rawLe: boolean): void {
+    const view = new DataView(this.dev.readConfig(offset, 8).buffer);
+    const le = this.littleEndian(rawLe);
+    const lo = view.getUint32(le ? 0 : 4, le);
+    const hi = view.getUint32(le ? 4 : 0, le);
+    this.reads.push({ stage: this.stage, field, lo, hi });
+  }
+
+  /** virtblk_validate; vsock has none. Returns whether dev->features changed. */
+  validate(): boolean {
+    if (!this.g.isBlk || !(this.lo & BLK_SIZE_LO)) return false;
+    const blkSize = this.readU32('blk_size', BLK_BLK_SIZE_OFFSET);
+    if (blkSize >= MIN_BLK_SIZE && blkSize <= MAX_BLK_SIZE) return false;
+    this.lo = (this.lo & ~BLK_SIZE_LO) >>> 0;
+    return true;
+  }
+
+  featuresOk(): number {
+    if (this.g.restrictedMemory && (!(this.hi & V1_HI) || !(this.hi & ACCESS_PLATFORM_HI))) return -ENODEV;
+    if (!(this.hi & V1_HI)) return 0;
+    this.addStatus(VIRTIO_CONFIG_S_FEATURES_OK);
+    this.featuresOkReread = (this.dev.status & VIRTIO_CONFIG_S_FEATURES_OK) !== 0;
+    return this.featuresOkReread || !this.g.checksFeaturesOk ? 0 : -ENODEV;
+  }
+
+  driverProbe(): void {
+    if (this.g.isBlk) {
+      if (this.lo & BLK_SIZE_LO) this.readU32('blk_size', BLK_BLK_SIZE_OFFSET);
+      this.readU64('capacity', BLK_CAPACITY_OFFSET, false);
+    } else {
+      this.readU64('guest_cid', VSOCK_GUEST_CID_OFFSET, true);
+    }
+  }
+}
+
+/**
+ * register_virtio_device + virtio_dev_probe. Flows: 'ack-before-access' writes, validates,
+ * rewrites if validate cleared a bit; the other two validate on unwritten features and write
+ * once, 'write-version1-first' preceded by a VERSION_1-only write on BE guests (2f9a174f918e).
+ */
+export function fastProbe(dev: FastVirtioDevice, g: FastGuest): ProbeTranscript {
+  dev.writeStatus(0);
+  const run = new ProbeRun(dev, g);
+  run.addStatus(VIRTIO_CONFIG_S_ACKNOWLEDGE);
+  run.addStatus(VIRTIO_CONFIG_S_DRIVER);
+  let beforeLo: number;
+  let beforeHi: number;
+  if (g.flow === 'ack-before-access') {
+    run.initFeatures();
+    run.finalize();
+    beforeLo = run.lo;
+    beforeHi = run.hi;
+    if (run.validate()) run.finalize();
+  } else {
+    if (g.flow === 'write-version1-first' && g.isBlk && !g.nativeLe && (dev.offHi & V1_HI)) {
+      run.lo = 0;
+      run.hi = V1_HI;
+      run.finalize();
+    }
+    run.initFeatures();
+    beforeLo = run.lo;
+    beforeHi = run.hi;
+    run.validate();
+  }
+  const afterValidate = fromHalves(run.lo, run.hi);
+  if (g.flow !== 'ack-before-access') run.finalize();
+  const result = run.featuresOk();
+  if (result === 0) {
+    run.stage = 'probe';
+    run.driverProbe();
+    if (!(dev.status & VIRTIO_CONFIG_S_DRIVER_OK)) dev.writeStatus(dev.status | VIRTIO_CONFIG_S_DRIVER_OK);
+  } else {
+    run.addStatus(VIRTIO_CONFIG_S_FAILED);
+  }
+  const written: bigint[] = [];
+  for (let i = 0; i < run.written.length; i += 2) written.push(fromHalves(run.written[i]!, run.written[i + 1]!));
+  return {
+    result,
+    status: dev.status,
+    offered: fromHalves(dev.offLo, dev.offHi),
+    beforeValidate: fromHalves(beforeLo, beforeHi),
+    afterValidate,
+    written,
+    negotiated: fromHalves(run.lo, run.hi),
+    reads: run.reads.map(r => ({ stage: r.stage, field: r.field, value: fromHalves(r.lo, r.hi) })),
+    featuresOkReread: run.featuresOkReread,
+  };
+}

@@ -1,0 +1,85 @@
+// iommufd IOMMU_GET_HW_INFO on arm-smmu-v3, and the IDR a VMM presents to its guest's vSMMU
+// (seed 003). One rule per function; each cites the kernel function or uapi kdoc it mirrors.
+
+import type { Observation } from '../types/observation.ts';
+import type { Op } from '../types/ops.ts';
+import type { KernelPolicy, Profile, SmmuProfile, VmmProfile } from '../types/profile.ts';
+import type { Part } from '../types/stack.ts';
+import { SMMU_IDR_WORDS } from '../types/uapi.ts';
+import { fieldNamed, keepFields, withField, type IdrWords } from './smmuIdr.ts';
+
+/**
+ * Fields a VMM sets whatever the hardware says (include/uapi/linux/iommufd.h, struct
+ * iommu_hw_info_arm_smmuv3 kdoc): "S1P should be assumed to be true if a NESTED HWPT can be
+ * created" (the modelled VMM always can) and "VFIO/iommufd only support platforms with COHACC, it
+ * should be assumed to be true". ATS "is a per-device property": the modelled VMM describes no
+ * ATS-capable device, so it leaves ATS 0.
+ */
+export const VMM_ASSUMED_FIELDS: Readonly<Record<string, bigint>> = { S1P: 1n, COHACC: 1n };
+
+/**
+ * arm_smmu_hw_info (arm-smmu-v3-iommufd.c): `info->idr[i] = readl_relaxed(base_idr + i)` for
+ * i = 0..5. A 32-bit read; a word the profile leaves out reads 0.
+ */
+export function readHwIdr(smmu: SmmuProfile): bigint[] {
+  return Array.from({ length: SMMU_IDR_WORDS }, (_, i) => BigInt.asUintN(32, BigInt(smmu.idr[i] ?? 0)));
+}
+
+/**
+ * Robin Murphy's proposal (seed 003): the kernel "uses the ID register mechanism itself to
+ * advertise the set of features it's able/willing to support, by sanitising the values it offers
+ * to the VMM": every field outside `kernelFields`, and every bit of no named field, reads 0.
+ */
+export function sanitiseIdr(raw: IdrWords, kernelFields: readonly string[]): bigint[] {
+  return keepFields(raw, kernelFields);
+}
+
+/**
+ * IOMMU_GET_HW_INFO idr[]: merged arm_smmu_hw_info reports the raw registers ("This reports the
+ * raw HW capability", iommufd.h kdoc); the 'sanitise' policy is the proposal above.
+ */
+export function hwInfoIdr(kernel: KernelPolicy, smmu: SmmuProfile): bigint[] {
+  const raw = readHwIdr(smmu);
+  return kernel.hwInfo === 'raw' ? raw : sanitiseIdr(raw, kernel.kernelIdrFields);
+}
+
+/** Set every VMM_ASSUMED_FIELDS field to its assumed value. */
+export function assumeNestingFields(idr: IdrWords): bigint[] {
+  let out = [...idr];
+  for (const [name, value] of Object.entries(VMM_ASSUMED_FIELDS)) out = withField(out, fieldNamed(name), value);
+  return out;
+}
+
+/**
+ * The guest's vSMMU IDR built from the words GET_HW_INFO reported. 'forward-raw' copies them (the
+ * old VMM of seed 003). 'mask-baseline' follows the kdoc: "Only the following fields should be
+ * used ... It is important that VMMs do not read bits outside the list", so it copies only the
+ * fields it knows, then assumes S1P and COHACC.
+ */
+export function vmmVsmmuIdr(vmm: VmmProfile, reported: IdrWords): bigint[] {
+  if (vmm.idr === 'forward-raw') return [...reported];
+  return assumeNestingFields(keepFields(reported, vmm.knownIdrFields));
+}
+
+function idrObservation(idr: IdrWords): Observation {
+  return { kind: 'idr', ret: 0, idr: idr.map(w => Number(w)) };
+}
+
+/** The iommufd hw_info part of the stack: owns GET_HW_INFO and VMM_VSMMU_IDR. */
+export function createHwInfoModel(profile: Profile): Part {
+  // A profile naming an unknown field is rejected up front, not on the first op.
+  for (const name of [...profile.kernel.kernelIdrFields, ...profile.vmm.knownIdrFields]) fieldNamed(name);
+  return {
+    apply(op: Op): Observation {
+      switch (op.kind) {
+        case 'GET_HW_INFO':
+          return idrObservation(hwInfoIdr(profile.kernel, profile.smmu));
+        case 'VMM_VSMMU_IDR':
+          // the VMM reads IOMMU_GET_HW_INFO first, then builds the vSMMU registers from it
+          return idrObservation(vmmVsmmuIdr(profile.vmm, hwInfoIdr(profile.kernel, profile.smmu)));
+        default:
+          throw new Error(`hw_info model does not own op ${op.kind}`);
+      }
+    },
+  };
+}

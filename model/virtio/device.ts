@@ -1,0 +1,75 @@
+// The virtio device as the guest's transport sees it: status register, device and driver
+// feature words, config space. Each operation is one register access by the driver.
+
+import type { GuestProfile } from '../../types/profile.ts';
+import { EINVAL, VIRTIO_CONFIG_S_FEATURES_OK } from '../../types/uapi.ts';
+import { configImage, configIsLittleEndian, configRead } from './deviceConfig.ts';
+import {
+  type DeviceTransport, acceptsDriverFeatures, deviceTransport, featureWordMask, featuresOkHandshakeApplies,
+  offeredFeatures,
+} from './deviceFeatures.ts';
+import { isResetWrite, statusAfterWrite, statusWithNeedsReset } from './deviceStatus.ts';
+
+export interface VirtioDevice {
+  readonly guest: GuestProfile;
+  readonly transport: DeviceTransport;
+  readonly offered: bigint;
+  /** device_status */
+  status: number;
+  /** driver_feature, as last accepted from the driver */
+  driverFeatures: bigint;
+}
+
+export function createDevice(guest: GuestProfile): VirtioDevice {
+  return { guest, transport: deviceTransport(guest), offered: offeredFeatures(guest), status: 0, driverFeatures: 0n };
+}
+
+/** Reset: status 0 (spec 1.3 §2.1.2 "MUST initialize device status to 0 upon reset"); QEMU virtio_reset also zeroes guest_features. */
+export function resetDevice(dev: VirtioDevice): void {
+  dev.status = 0;
+  dev.driverFeatures = 0n;
+}
+
+export function readStatus(dev: VirtioDevice): number {
+  return dev.status;
+}
+
+/** A driver write of device_status: 0 resets, FEATURES_OK is kept only if the features are accepted. */
+export function writeStatus(dev: VirtioDevice, value: number): void {
+  if (isResetWrite(value)) return resetDevice(dev);
+  const refuses = featuresOkHandshakeApplies(dev.transport, dev.driverFeatures)
+    && !acceptsDriverFeatures(dev.offered, dev.guest.deviceRequires, dev.driverFeatures);
+  dev.status = statusAfterWrite(dev.status, value, refuses);
+}
+
+/** device_feature: what the device offers (read-only). */
+export function readDeviceFeatures(dev: VirtioDevice): bigint {
+  return dev.offered;
+}
+
+/**
+ * A driver write of driver_feature: stored (truncated to the register width), unless
+ * FEATURES_OK is already set: QEMU virtio_set_features "The driver must not attempt to set
+ * features after feature negotiation has finished" → -EINVAL, nothing stored
+ * (spec 1.3 §3.1.1 step 5 "MUST NOT accept new feature bits after this step").
+ */
+export function writeDriverFeatures(dev: VirtioDevice, features: bigint): number {
+  if (dev.status & VIRTIO_CONFIG_S_FEATURES_OK) return -EINVAL;
+  dev.driverFeatures = features & featureWordMask(dev.transport);
+  return 0;
+}
+
+export function readDriverFeatures(dev: VirtioDevice): bigint {
+  return dev.driverFeatures;
+}
+
+/** The device sets DEVICE_NEEDS_RESET on an internal error. */
+export function raiseNeedsReset(dev: VirtioDevice): void {
+  dev.status = statusWithNeedsReset(dev.status);
+}
+
+/** Config bytes in address order, laid out in the byte order the device uses at this moment. */
+export function readConfig(dev: VirtioDevice, offset: number, width: number): number[] {
+  const littleEndian = configIsLittleEndian(dev.transport, dev.guest, dev.driverFeatures);
+  return configRead(dev.transport, configImage(dev.guest, littleEndian), offset, width);
+}

@@ -1,0 +1,34 @@
+// The reference model of the guest's virtio device and driver probe, as a Part of the stack.
+
+import type { Observation } from '../../types/observation.ts';
+import type { Op } from '../../types/ops.ts';
+import type { Profile } from '../../types/profile.ts';
+import type { Part } from '../../types/stack.ts';
+import { toHex } from '../../types/iotlbWire.ts';
+import {
+  type VirtioDevice, createDevice, raiseNeedsReset, readConfig, readDriverFeatures, readStatus, resetDevice,
+  writeDriverFeatures, writeStatus,
+} from './device.ts';
+import { virtioDevProbe } from './probe.ts';
+
+export { CORE_TRANSPORT_FEATURES } from './coreFeatures.ts';
+
+/** One transport op on the device, and what the driver observes. */
+export function applyVirtioOp(dev: VirtioDevice, op: Op): Observation {
+  switch (op.kind) {
+    case 'DEVICE_RESET': resetDevice(dev); return { kind: 'ret', ret: 0 };
+    case 'STATUS_WRITE': writeStatus(dev, op.status); return { kind: 'ret', ret: 0 };
+    case 'STATUS_READ': return { kind: 'value', ret: 0, value: BigInt(readStatus(dev)) };
+    case 'FEATURES_WRITE': return { kind: 'ret', ret: writeDriverFeatures(dev, op.features) };
+    case 'FEATURES_READ': return { kind: 'value', ret: 0, value: readDriverFeatures(dev) };
+    case 'CONFIG_READ': return { kind: 'config', bytes: toHex(Uint8Array.from(readConfig(dev, op.offset, op.width))) };
+    case 'DEVICE_NEEDS_RESET': raiseNeedsReset(dev); return { kind: 'ret', ret: 0 };
+    case 'DRIVER_PROBE': return { kind: 'probe', transcript: virtioDevProbe(dev) };
+    default: throw new Error(`virtio model: ${op.kind} is not a guest virtio op`);
+  }
+}
+
+export function createVirtioModel(profile: Profile): Part {
+  const dev = createDevice(profile.guest);
+  return { apply: op => applyVirtioOp(dev, op) };
+}

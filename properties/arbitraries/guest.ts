@@ -1,0 +1,142 @@
+// Generators for the guest's virtio world (seed 004): guest profiles (endianness, transport,
+// probe flow, feature words, config values) and scripts of raw transport ops plus DRIVER_PROBE.
+
+import fc from 'fast-check';
+import type { Op } from '../../types/ops.ts';
+import type { GuestConfig, GuestProfile, Profile } from '../../types/profile.ts';
+import {
+  VIRTIO_BLK_F_BLK_SIZE, VIRTIO_BLK_F_SIZE_MAX, VIRTIO_CONFIG_S_ACKNOWLEDGE, VIRTIO_CONFIG_S_DRIVER,
+  VIRTIO_CONFIG_S_DRIVER_OK, VIRTIO_CONFIG_S_FAILED, VIRTIO_CONFIG_S_FEATURES_OK, VIRTIO_CONFIG_S_NEEDS_RESET,
+  VIRTIO_F_ACCESS_PLATFORM, VIRTIO_F_NOTIF_CONFIG_DATA, VIRTIO_F_RING_PACKED, VIRTIO_F_RING_RESET,
+  VIRTIO_F_VERSION_1, VIRTIO_RING_F_EVENT_IDX, VIRTIO_RING_F_INDIRECT_DESC, VIRTIO_VSOCK_F_SEQPACKET,
+} from '../../types/uapi.ts';
+import { upstreamProfile } from '../profiles.ts';
+
+const U64_MAX = (1n << 64n) - 1n;
+const bit = (n: number): bigint => 1n << BigInt(n);
+
+/**
+ * Feature bits that matter to probe: VERSION_1 (endianness, FEATURES_OK), ACCESS_PLATFORM
+ * (restricted memory), BLK_SIZE (validate), plus kept transport bits, a transport bit the core
+ * clears (NOTIF_CONFIG_DATA, 39) and one it never knew (30).
+ */
+export const GUEST_FEATURE_POOL: readonly number[] = [
+  VIRTIO_F_VERSION_1, VIRTIO_F_ACCESS_PLATFORM, VIRTIO_BLK_F_BLK_SIZE, VIRTIO_BLK_F_SIZE_MAX,
+  VIRTIO_RING_F_EVENT_IDX, VIRTIO_F_RING_PACKED, VIRTIO_RING_F_INDIRECT_DESC, VIRTIO_F_RING_RESET,
+  VIRTIO_F_NOTIF_CONFIG_DATA, 30, VIRTIO_VSOCK_F_SEQPACKET,
+];
+
+/** u64 edges (DESIGN.md "Numbers"). */
+export const U64_EDGES: readonly bigint[] = [
+  0n, 1n, (1n << 32n) - 1n, 1n << 32n, (1n << 32n) + 1n, (1n << 53n) - 1n, 1n << 53n, (1n << 53n) + 1n,
+  1n << 63n, U64_MAX,
+];
+
+export const u64EdgeArb: fc.Arbitrary<bigint> = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom(...U64_EDGES) },
+  { weight: 1, arbitrary: fc.bigInt({ min: 0n, max: U64_MAX }) },
+);
+
+/** A feature word: a subset of the pool, sometimes with stray u64 bits. */
+export const featureWordArb: fc.Arbitrary<bigint> = fc
+  .tuple(
+    fc.subarray([...GUEST_FEATURE_POOL]),
+    fc.oneof(
+      { weight: 6, arbitrary: fc.constant(0n) },
+      { weight: 2, arbitrary: fc.integer({ min: 0, max: 63 }).map(bit) },
+      { weight: 1, arbitrary: fc.bigInt({ min: 0n, max: U64_MAX }) },
+    ),
+  )
+  .map(([ns, extra]) => ns.reduce((acc, n) => acc | bit(n), extra));
+
+/** What the device requires: usually nothing, sometimes pool bits it may not get. */
+export const deviceRequiresArb: fc.Arbitrary<bigint> = fc.oneof(
+  { weight: 3, arbitrary: fc.constant(0n) },
+  { weight: 2, arbitrary: featureWordArb },
+);
+
+/**
+ * blk_size: the usable bounds (512, 4096), out-of-range values (0, 1, 2^32-1, 2^28), values
+ * whose byte swap is in range (0x0002_0000 reads as 512 swapped) and anything.
+ */
+export const blkSizeArb: fc.Arbitrary<number> = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom(512, 4096, 0, 1, 0xffff_ffff, 0x1000_0000, 1024, 2048, 0x0002_0000, 0x0010_0000) },
+  { weight: 1, arbitrary: fc.integer({ min: 0, max: 0xffff_ffff }) },
+);
+
+export const guestConfigArb: fc.Arbitrary<GuestConfig> = fc.record({
+  capacity: u64EdgeArb,
+  blkSize: blkSizeArb,
+  guestCid: fc.oneof({ weight: 1, arbitrary: fc.constant(3n) }, { weight: 2, arbitrary: u64EdgeArb }),
+});
+
+/** Pin any field of the guest profile; the rest are drawn. */
+export type GuestProfileOverrides = { readonly [K in keyof GuestProfile]?: fc.Arbitrary<GuestProfile[K]> };
+
+export function guestProfileWith(overrides: GuestProfileOverrides = {}): fc.Arbitrary<GuestProfile> {
+  return fc.record<GuestProfile>({
+    endian: overrides.endian ?? fc.constantFrom('le', 'be'),
+    deviceType: overrides.deviceType ?? fc.constantFrom('blk', 'vsock'),
+    transport: overrides.transport ?? fc.constantFrom('modern', 'transitional', 'legacy'),
+    transitionalConfig: overrides.transitionalConfig ?? fc.constantFrom('native-until-version1-written', 'le-if-offered'),
+    probeFlow: overrides.probeFlow ?? fc.constantFrom('ack-before-access', 'write-version1-first', 'validate-before-write'),
+    offered: overrides.offered ?? featureWordArb,
+    driverFeatures: overrides.driverFeatures ?? featureWordArb,
+    deviceRequires: overrides.deviceRequires ?? deviceRequiresArb,
+    restrictedMemory: overrides.restrictedMemory ?? fc.boolean(),
+    config: overrides.config ?? guestConfigArb,
+    checksFeaturesOk: overrides.checksFeaturesOk ?? fc.constant(true),
+  });
+}
+
+/** Every guest profile: all flows, transports, endiannesses; an upstream driver (checks FEATURES_OK). */
+export const guestProfileArb: fc.Arbitrary<GuestProfile> = guestProfileWith();
+
+/** A whole profile: upstream kernel, VMM and SMMU around a generated guest. */
+export function guestStackProfileArb(overrides: GuestProfileOverrides = {}): fc.Arbitrary<Profile> {
+  return guestProfileWith(overrides).map(guest => ({ ...upstreamProfile, guest }));
+}
+
+const S = {
+  ACK: VIRTIO_CONFIG_S_ACKNOWLEDGE, DRIVER: VIRTIO_CONFIG_S_DRIVER, FEATURES_OK: VIRTIO_CONFIG_S_FEATURES_OK,
+  DRIVER_OK: VIRTIO_CONFIG_S_DRIVER_OK, NEEDS_RESET: VIRTIO_CONFIG_S_NEEDS_RESET, FAILED: VIRTIO_CONFIG_S_FAILED,
+};
+
+/** Status bytes: the spec §3.1.1 sequence first, then any combination of status bits, then any byte. */
+export const statusValueArb: fc.Arbitrary<number> = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.constantFrom(
+      0, S.ACK, S.ACK | S.DRIVER, S.ACK | S.DRIVER | S.FEATURES_OK, S.ACK | S.DRIVER | S.FEATURES_OK | S.DRIVER_OK,
+      S.ACK | S.DRIVER | S.DRIVER_OK, S.ACK | S.DRIVER | S.FAILED,
+    ),
+  },
+  { weight: 2, arbitrary: fc.subarray(Object.values(S)).map(bs => bs.reduce((a, b) => a | b, 0)) },
+  { weight: 1, arbitrary: fc.integer({ min: 0, max: 0xff }) },
+);
+
+/** Driver features a raw script writes: VERSION_1 alone, pool subsets, anything. */
+const writtenFeaturesArb: fc.Arbitrary<bigint> = fc.oneof(
+  { weight: 1, arbitrary: fc.constant(bit(VIRTIO_F_VERSION_1)) },
+  { weight: 3, arbitrary: featureWordArb },
+);
+
+export const guestOpArb: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 1, arbitrary: fc.constant<Op>({ kind: 'DEVICE_RESET' }) },
+  { weight: 3, arbitrary: statusValueArb.map((status): Op => ({ kind: 'STATUS_WRITE', status })) },
+  { weight: 2, arbitrary: fc.constant<Op>({ kind: 'STATUS_READ' }) },
+  { weight: 3, arbitrary: writtenFeaturesArb.map((features): Op => ({ kind: 'FEATURES_WRITE', features })) },
+  { weight: 2, arbitrary: fc.constant<Op>({ kind: 'FEATURES_READ' }) },
+  {
+    weight: 3,
+    arbitrary: fc
+      .record({ offset: fc.integer({ min: 0, max: 40 }), width: fc.constantFrom(1, 2, 4, 8) })
+      .map(({ offset, width }): Op => ({ kind: 'CONFIG_READ', offset, width })),
+  },
+  { weight: 1, arbitrary: fc.constant<Op>({ kind: 'DEVICE_NEEDS_RESET' }) },
+  { weight: 2, arbitrary: fc.constant<Op>({ kind: 'DRIVER_PROBE' }) },
+);
+
+export function guestScriptArb(maxLength = 12): fc.Arbitrary<Op[]> {
+  return fc.array(guestOpArb, { minLength: 1, maxLength });
+}

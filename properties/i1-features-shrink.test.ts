@@ -1,0 +1,30 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { featureWordArb, guestStackProfileArb } from './arbitraries/guest.ts';
+import { I1 } from './i1-features-shrink.ts';
+import { runProperty, scaledRuns } from './property.ts';
+import { describeVirtioRun, virtioSubject } from './virtio-subject.ts';
+
+/** A device-type bit (spec 1.3 §2.2: 50-127 are device-specific) this device requires but never offers. */
+const UNMEETABLE = 1n << 50n;
+
+describe('I1 features only shrink after validate', () => {
+  it('holds for model and impl over every guest profile, probe flow and raw script', () => {
+    const r = runProperty(I1, virtioSubject, { numRuns: scaledRuns(400) });
+    expect(r.outcome, describeVirtioRun(r)).toBe('holds');
+  });
+
+  it('is violated by a driver that carries on after the device refuses FEATURES_OK', () => {
+    const brokenDriver = guestStackProfileArb({
+      checksFeaturesOk: fc.constant(false),
+      offered: featureWordArb.map(f => f & ~UNMEETABLE),
+      deviceRequires: featureWordArb.map(f => f | UNMEETABLE),
+    });
+    const r = runProperty(I1, virtioSubject, { numRuns: scaledRuns(300), profiles: brokenDriver });
+    console.log(describeVirtioRun(r));
+    expect(r.outcome).toBe('violated');
+    const cx = r.counterexample!;
+    expect(cx.violation.message).toMatch(/FEATURES_OK re-read false, result 0/);
+    expect(cx.ops.length).toBeLessThanOrEqual(3);
+  });
+});

@@ -1,0 +1,109 @@
+// I1 features only shrink after validate: validate() may only clear bits; the driver negotiates
+// only offered bits it (or the core's transport code) knows; nothing is accepted after
+// FEATURES_OK; a failed FEATURES_OK re-read never reaches DRIVER_OK.
+
+import type { Observation, ProbeTranscript } from '../types/observation.ts';
+import type { Op } from '../types/ops.ts';
+import type { GuestProfile, Profile } from '../types/profile.ts';
+import type { StackFactory } from '../types/stack.ts';
+import { hex } from '../types/trace.ts';
+import { VIRTIO_CONFIG_S_DRIVER_OK, VIRTIO_CONFIG_S_FAILED, VIRTIO_CONFIG_S_FEATURES_OK } from '../types/uapi.ts';
+import { CORE_TRANSPORT_FEATURES } from '../model/virtio/index.ts';
+import { guestScriptArb, guestStackProfileArb } from './arbitraries/guest.ts';
+import type { PropertyDef, Subject, Violation } from './property.ts';
+
+const isSubset = (a: bigint, b: bigint): boolean => (a & ~b) === 0n;
+const FEATURES_OK = BigInt(VIRTIO_CONFIG_S_FEATURES_OK);
+
+/** What is wrong with one probe transcript, or null. */
+export function probeTranscriptProblem(t: ProbeTranscript, guest: GuestProfile): string | null {
+  if (!isSubset(t.afterValidate, t.beforeValidate)) {
+    return `validate added features: before ${hex(t.beforeValidate)}, after ${hex(t.afterValidate)}`;
+  }
+  const supported = t.offered & (guest.driverFeatures | CORE_TRANSPORT_FEATURES);
+  if (!isSubset(t.negotiated, supported)) {
+    return `negotiated ${hex(t.negotiated)} ⊄ offered ∩ (driver ∪ core transport bits) ${hex(supported)}`;
+  }
+  const unoffered = t.written.find(w => !isSubset(w, t.offered));
+  if (unoffered !== undefined) return `wrote ${hex(unoffered)}, not a subset of offered ${hex(t.offered)} (spec §2.2.1)`;
+  const last = t.written.at(-1);
+  if (last !== undefined && last !== t.negotiated) {
+    return `device was last told ${hex(last)} but the driver runs with ${hex(t.negotiated)}`;
+  }
+  const failed = t.result < 0 || t.featuresOkReread === false;
+  if (failed && (t.result >= 0 || !(t.status & VIRTIO_CONFIG_S_FAILED) || (t.status & VIRTIO_CONFIG_S_DRIVER_OK))) {
+    return `FEATURES_OK re-read ${String(t.featuresOkReread)}, result ${t.result}, status ${hex(t.status)}:`
+      + ' a failed probe must end FAILED without DRIVER_OK (spec §3.1.1)';
+  }
+  return null;
+}
+
+/**
+ * Raw scripts: once the driver has seen FEATURES_OK (a STATUS_READ, or a probe's final status),
+ * every FEATURES_WRITE fails and FEATURES_READ does not change until a reset or a status write
+ * that drops FEATURES_OK.
+ */
+export function i1Violation(guest: GuestProfile, ops: readonly Op[], obs: readonly Observation[]): Violation | null {
+  let featuresOkSeen = false;
+  let locked: bigint | undefined;
+  for (let step = 0; step < ops.length; step++) {
+    const op = ops[step]!;
+    const o = obs[step]!;
+    switch (op.kind) {
+      case 'DRIVER_PROBE': {
+        if (o.kind !== 'probe') return { step, message: `DRIVER_PROBE observed ${o.kind}, not a transcript` };
+        const problem = probeTranscriptProblem(o.transcript, guest);
+        if (problem !== null) return { step, message: problem };
+        featuresOkSeen = (o.transcript.status & VIRTIO_CONFIG_S_FEATURES_OK) !== 0;
+        locked = featuresOkSeen ? o.transcript.written.at(-1) : undefined;
+        break;
+      }
+      case 'STATUS_READ':
+        if (o.kind === 'value' && (o.value & FEATURES_OK) !== 0n) featuresOkSeen = true;
+        else { featuresOkSeen = false; locked = undefined; }
+        break;
+      case 'STATUS_WRITE':
+        if (!(op.status & VIRTIO_CONFIG_S_FEATURES_OK)) { featuresOkSeen = false; locked = undefined; }
+        break;
+      case 'DEVICE_RESET':
+        featuresOkSeen = false;
+        locked = undefined;
+        break;
+      case 'FEATURES_WRITE':
+        if (featuresOkSeen && !(o.kind === 'ret' && o.ret < 0)) {
+          return { step, message: `driver features ${hex(op.features)} accepted after FEATURES_OK (spec §3.1.1 step 5)` };
+        }
+        break;
+      case 'FEATURES_READ':
+        if (featuresOkSeen && o.kind === 'value') {
+          if (locked !== undefined && o.value !== locked) {
+            return { step, message: `driver features changed after FEATURES_OK: ${hex(locked)} → ${hex(o.value)}` };
+          }
+          locked = o.value;
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  return null;
+}
+
+function checkSide(side: string, factory: StackFactory, profile: Profile, ops: readonly Op[]): Violation | null {
+  const stack = factory(profile);
+  const v = i1Violation(profile.guest, ops, ops.map(op => stack.apply(op)));
+  return v === null ? null : { step: v.step, message: `[${side}] ${v.message}` };
+}
+
+export const I1: PropertyDef = {
+  id: 'I1',
+  title: 'features only shrink after validate',
+  statement: 'validate() only clears features; negotiated ⊆ offered ∩ (driver ∪ core transport bits); '
+    + 'no features are accepted after FEATURES_OK; a failed FEATURES_OK re-read never reaches DRIVER_OK',
+  source: 'virtio spec 1.3 §3.1.1 and §2.2; seed 004 (virtio: write back features before verify)',
+  profiles: guestStackProfileArb(),
+  scripts: guestScriptArb(12),
+  check(subject: Subject, profile: Profile, ops: readonly Op[]): Violation | null {
+    return checkSide('model', subject.model, profile, ops) ?? checkSide('impl', subject.impl, profile, ops);
+  },
+};

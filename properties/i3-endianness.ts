@@ -1,0 +1,58 @@
+// I3 endianness consistency: every config field the driver decodes during probe, at validate
+// and at probe stage, is the value the device meant, whatever the guest's and device's byte order.
+
+import fc from 'fast-check';
+import type { Observation } from '../types/observation.ts';
+import type { Op } from '../types/ops.ts';
+import type { GuestConfig, Profile } from '../types/profile.ts';
+import type { StackFactory } from '../types/stack.ts';
+import { hex } from '../types/trace.ts';
+import { guestScriptArb, guestStackProfileArb } from './arbitraries/guest.ts';
+import type { PropertyDef, Subject, Violation } from './property.ts';
+
+const U64_MASK = (1n << 64n) - 1n;
+
+/** The value the device means for a config field the driver names (struct virtio_blk_config / virtio_vsock_config). */
+export function meantConfigValue(config: GuestConfig, field: string): bigint | undefined {
+  switch (field) {
+    case 'capacity': return config.capacity & U64_MASK;
+    case 'blk_size': return BigInt(config.blkSize >>> 0);
+    case 'guest_cid': return config.guestCid & U64_MASK;
+    default: return undefined;
+  }
+}
+
+export function i3Violation(config: GuestConfig, ops: readonly Op[], obs: readonly Observation[]): Violation | null {
+  for (let step = 0; step < ops.length; step++) {
+    const o = obs[step]!;
+    if (ops[step]!.kind !== 'DRIVER_PROBE') continue;
+    if (o.kind !== 'probe') return { step, message: `DRIVER_PROBE observed ${o.kind}, not a transcript` };
+    for (const read of o.transcript.reads) {
+      const meant = meantConfigValue(config, read.field);
+      if (meant === undefined) return { step, message: `driver read unknown config field ${read.field}` };
+      if (read.value !== meant) {
+        return { step, message: `${read.stage}: ${read.field} decoded as ${hex(read.value)}, the device meant ${hex(meant)}` };
+      }
+    }
+  }
+  return null;
+}
+
+function checkSide(side: string, factory: StackFactory, profile: Profile, ops: readonly Op[]): Violation | null {
+  const stack = factory(profile);
+  const v = i3Violation(profile.guest.config, ops, ops.map(op => stack.apply(op)));
+  return v === null ? null : { step: v.step, message: `[${side}] ${v.message}` };
+}
+
+export const I3: PropertyDef = {
+  id: 'I3',
+  title: 'endianness consistency',
+  statement: 'every config field the driver decodes, at every stage of probe, equals the value the device meant, '
+    + 'for LE and BE guests and legacy, transitional and modern devices',
+  source: 'seed 004; virtio spec 1.3 §2.5 (config space endianness); 2f9a174f918e; mst Jan 2022 "acknowledge all features before access"',
+  profiles: guestStackProfileArb({ probeFlow: fc.constant('ack-before-access') }),
+  scripts: guestScriptArb(8),
+  check(subject: Subject, profile: Profile, ops: readonly Op[]): Violation | null {
+    return checkSide('model', subject.model, profile, ops) ?? checkSide('impl', subject.impl, profile, ops);
+  },
+};

@@ -1,0 +1,72 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { idrFieldValue, smmuIdrField } from '../types/smmuIdr.ts';
+import { BASELINE_PLUS_BTM, hwInfoProfileArb, smmuFromFieldsArb, smmuProfileArb } from './arbitraries/smmu.ts';
+import { describeHwInfoRun, hwInfoSubject } from './hwinfo-subject.ts';
+import { i5KnownBits } from './i5-known-bits.ts';
+import { SMMU_BASELINE_FIELDS, upstreamProfile } from './profiles.ts';
+import { runProperty, scaledRuns, type RunResult } from './property.ts';
+
+function expectViolatedWithShortScript(r: RunResult): void {
+  expect(r.outcome, describeHwInfoRun(r)).toBe('violated');
+  const cx = r.counterexample!;
+  expect(cx.ops.length, describeHwInfoRun(r)).toBeLessThanOrEqual(2);
+  expect(cx.ops.some(op => op.kind === 'VMM_VSMMU_IDR')).toBe(true);
+  console.log(describeHwInfoRun(r));
+}
+
+describe('I5 forwarded bits are known bits', () => {
+  it('holds for QEMU-like VMMs on raw and sanitising kernels', () => {
+    const r = runProperty(i5KnownBits, hwInfoSubject, { numRuns: scaledRuns(300) });
+    expect(r.outcome, describeHwInfoRun(r)).toBe('holds');
+  });
+
+  it('worked example: upstream kernel reports BTM and HTTU raw, QEMU masks them and assumes S1P/COHACC', () => {
+    const part = hwInfoSubject.model(upstreamProfile);
+    const reported = part.apply({ kind: 'GET_HW_INFO' });
+    const guest = part.apply({ kind: 'VMM_VSMMU_IDR' });
+    if (reported.kind !== 'idr' || guest.kind !== 'idr') throw new Error('expected idr observations');
+    expect(reported.idr).toEqual(upstreamProfile.smmu.idr);
+    const field = (idr: readonly number[], name: string): number => idrFieldValue(idr, smmuIdrField(name));
+    expect([field(reported.idr, 'BTM'), field(reported.idr, 'HTTU')]).toEqual([1, 2]);
+    expect([field(guest.idr, 'BTM'), field(guest.idr, 'HTTU'), field(guest.idr, 'ATS'), field(guest.idr, 'S2P')]).toEqual([0, 0, 0, 0]);
+    expect([field(guest.idr, 'S1P'), field(guest.idr, 'COHACC')]).toEqual([1, 1]);
+    for (const name of SMMU_BASELINE_FIELDS) expect(field(guest.idr, name), name).toBe(field(reported.idr, name));
+  });
+
+  it('is violated by a VMM that forwards raw IDR on a raw kernel with BTM/HTTU hardware', () => {
+    const profiles = hwInfoProfileArb({
+      hwInfo: fc.constant('raw'),
+      vmmIdr: fc.constant('forward-raw'),
+      knownIdrFields: fc.constant(SMMU_BASELINE_FIELDS),
+      smmu: smmuFromFieldsArb({ BTM: 1, HTTU: 2 }),
+    });
+    const r = runProperty(i5KnownBits, hwInfoSubject, { numRuns: scaledRuns(100), profiles });
+    expectViolatedWithShortScript(r);
+    expect(r.counterexample!.violation.message).toMatch(/BTM=1 is not in the VMM's known baseline/);
+  });
+
+  it('is violated by an old VMM that forwards raw IDR once a sanitising kernel starts reporting BTM', () => {
+    const profiles = hwInfoProfileArb({
+      hwInfo: fc.constant('sanitise'),
+      kernelIdrFields: fc.constant(BASELINE_PLUS_BTM),
+      vmmIdr: fc.constant('forward-raw'),
+      knownIdrFields: fc.constant(SMMU_BASELINE_FIELDS),
+      smmu: smmuProfileArb,
+    });
+    const r = runProperty(i5KnownBits, hwInfoSubject, { numRuns: scaledRuns(100), profiles });
+    expectViolatedWithShortScript(r);
+    expect(r.counterexample!.violation.message).toMatch(/BTM=1/);
+  });
+
+  it('holds for that old VMM while the sanitising kernel reports only the baseline (Robin Murphy\'s case)', () => {
+    const profiles = hwInfoProfileArb({
+      hwInfo: fc.constant('sanitise'),
+      kernelIdrFields: fc.constant(SMMU_BASELINE_FIELDS),
+      vmmIdr: fc.constant('forward-raw'),
+      knownIdrFields: fc.constant(SMMU_BASELINE_FIELDS),
+    });
+    const r = runProperty(i5KnownBits, hwInfoSubject, { numRuns: scaledRuns(100), profiles });
+    expect(r.outcome, describeHwInfoRun(r)).toBe('holds');
+  });
+});

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { I6 } from './i6-iotlb-laws.ts';
+import { lastOffByOne } from './mutants.ts';
+import { runProperty, scaledRuns, testSeed } from './property.ts';
+import { describeRun } from './report.ts';
+import { stackSubject } from './subject.ts';
+
+describe(`I6 ${I6.title}: ${I6.statement}`, () => {
+  it('holds on every vhost device, parent, size-0 rule, ABI and IOTLB limit', () => {
+    const r = runProperty(I6, stackSubject, { numRuns: scaledRuns(3000), seed: testSeed() });
+    expect(r.outcome, describeRun(r, stackSubject)).toBe('holds');
+  });
+
+  it('is violated by a stack that takes an UPDATE\'s last byte one short (inclusive-last off by one)', () => {
+    const broken = { model: lastOffByOne(stackSubject.model), impl: stackSubject.impl };
+    const r = runProperty(I6, broken, { numRuns: scaledRuns(3000), seed: testSeed() });
+    console.log(describeRun(r, broken));
+    expect(r.outcome).toBe('violated');
+    expect(r.counterexample!.violation.message).toMatch(/the map just written says/);
+    expect(r.counterexample!.ops.length).toBeLessThanOrEqual(8);
+  });
+});

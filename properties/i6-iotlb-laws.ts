@@ -1,0 +1,187 @@
+// I6 IOTLB semantics, as laws over observables (drivers/vhost/vhost.c, iotlb.c, vdpa.c):
+//  hit   after INVALIDATE(r) then UPDATE(r, uaddr, perm) both succeed, an access of one byte at
+//        any x in r translates to uaddr + (x - r.start), and one without a permitted bit is -EPERM;
+//  miss  after a successful INVALIDATE(r), an access at any x in r is not translated;
+//  whole after INVALIDATE(r), UPDATE(r), INVALIDATE(q) with q meeting r, an access anywhere in r
+//        is not translated (vhost_iotlb_del_range frees whole maps, never splits);
+//  reject a malformed write returns the kernel's error (framing -EINVAL, handler -EFAULT) and
+//        the accesses around it observe the same.
+// Each law is checked wherever its pattern appears in a script; the generator plants patterns.
+
+import fc from 'fast-check';
+import { isDeepStrictEqual } from 'node:util';
+import { iotlbWriteFullSize } from '../types/iotlbWire.ts';
+import type { Observation } from '../types/observation.ts';
+import type { IotlbWriteSpec, Op } from '../types/ops.ts';
+import type { Profile } from '../types/profile.ts';
+import { formatObservation, formatOp } from '../types/trace.ts';
+import * as U from '../types/uapi.ts';
+import { kernelPolicyArb, vhostOpWith, vocabularyArb } from './arbitraries/vhost.ts';
+import { iovaArb, U64_MAX } from './arbitraries/u64.ts';
+import { bit, upstreamProfile } from './profiles.ts';
+import type { PropertyDef, Subject, Violation } from './property.ts';
+
+type Write = Extract<Op, { kind: 'IOTLB_WRITE' }>;
+type Access = Extract<Op, { kind: 'VQ_ACCESS' }>;
+
+const isWrite = (op: Op | undefined, type?: number): op is Write =>
+  op?.kind === 'IOTLB_WRITE' && (type === undefined || op.msg.type === type);
+const ok = (o: Observation | undefined): boolean => o?.kind === 'ret' && o.ret > 0;
+const translated = (o: Observation): boolean => o.kind === 'access' && o.outcome === 'ok';
+
+/** A well-formed write for this kernel: full length, known header, asid 0, the kernel's v1 layout. */
+function wellFormed(m: IotlbWriteSpec, p: Profile): boolean {
+  return (m.header === U.VHOST_IOTLB_MSG_V2 || (m.header === U.VHOST_IOTLB_MSG && m.layout === p.kernel.abi)) &&
+    m.asid === 0 && (m.length === undefined || m.length >= iotlbWriteFullSize(m));
+}
+
+/** Bytes vhost_chr_write_iter must copy: up to the end of struct vhost_iotlb_msg in the kernel's ABI. */
+function bytesNeeded(m: IotlbWriteSpec, p: Profile): number {
+  const l = U.MSG_LAYOUT[p.kernel.abi];
+  return (m.header === U.VHOST_IOTLB_MSG ? l.v1IotlbOffset : U.V2_IOTLB_OFFSET) + l.iotlbMsgSize;
+}
+
+/** [start, last] of a message, with wrap; null when size 0 (no single range). */
+function range(m: IotlbWriteSpec): [bigint, bigint] | null {
+  if (m.size === 0n) return m.iova === 0n ? [0n, U64_MAX] : null;
+  return [m.iova, BigInt.asUintN(64, m.iova + m.size - 1n)];
+}
+const inRange = (x: bigint, [s, l]: [bigint, bigint]): boolean => s <= l && s <= x && x <= l;
+const meets = (a: [bigint, bigint], b: [bigint, bigint]): boolean => a[0] <= a[1] && b[0] <= b[1] && a[0] <= b[1] && b[0] <= a[1];
+
+/** The malformations the kernel must refuse, with the error userspace sees. */
+export function expectedRejection(m: IotlbWriteSpec, p: Profile): number | null {
+  if (m.header !== U.VHOST_IOTLB_MSG && m.header !== U.VHOST_IOTLB_MSG_V2) return -U.EINVAL;
+  if (m.length !== undefined && m.length < bytesNeeded(m, p)) return -U.EINVAL;
+  if (!wellFormed(m, p)) return null;
+  if (m.type === U.VHOST_IOTLB_UPDATE && m.size === 0n) return -U.EINVAL;
+  if (m.size === 0n) return null;
+  if ([0, U.VHOST_IOTLB_MISS, U.VHOST_IOTLB_ACCESS_FAIL, 7, 255].includes(m.type)) return -U.EFAULT;
+  if (m.type === U.VHOST_IOTLB_UPDATE && m.iova + m.size - 1n > U64_MAX) return -U.EFAULT;
+  if (p.kernel.device !== 'vhost-vdpa' && (m.type === U.VHOST_IOTLB_BATCH_BEGIN || m.type === U.VHOST_IOTLB_BATCH_END)) return -U.EFAULT;
+  return null;
+}
+
+export function checkIotlbLaws(subject: Subject, profile: Profile, ops: readonly Op[]): Violation | null {
+  const stack = subject.model(profile);
+  const obs: Observation[] = [];
+  const vdpa = profile.kernel.device === 'vhost-vdpa';
+  let inBatch = false;
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
+    const o = stack.apply(op);
+    obs.push(o);
+    const fail = (message: string): Violation => ({ step: i, message: `${formatOp(op)} -> ${formatObservation(o)}: ${message}` });
+    if (isWrite(op, U.VHOST_IOTLB_BATCH_BEGIN) && ok(o)) inBatch = true;
+    if (isWrite(op, U.VHOST_IOTLB_BATCH_END) && ok(o)) inBatch = false;
+    if (isWrite(op)) {
+      const want = expectedRejection(op.msg, profile);
+      if (want !== null && !(o.kind === 'ret' && o.ret === want)) return fail(`a malformed write must return ${want}`);
+    }
+    // reject: ACCESS(x) WRITE(malformed) ACCESS(x) observe the same
+    const w = ops[i - 1];
+    const a0 = ops[i - 2];
+    if (op.kind === 'VQ_ACCESS' && isWrite(w) && a0?.kind === 'VQ_ACCESS' && isDeepStrictEqual(a0, op) &&
+      expectedRejection(w.msg, profile) !== null && !isDeepStrictEqual(obs[i - 2], o)) {
+      return fail(`a rejected write changed what ${formatOp(op)} observes (was ${formatObservation(obs[i - 2]!)})`);
+    }
+    if (op.kind !== 'VQ_ACCESS' || op.len !== 1 || inBatch) continue;
+    // find the run of writes just before this run of accesses
+    let j = i;
+    while (ops[j - 1]?.kind === 'VQ_ACCESS') j--;
+    const last = ops[j - 1];
+    const prev = ops[j - 2];
+    const prev2 = ops[j - 3];
+    const x = op.iova;
+    // hit
+    if (isWrite(last, U.VHOST_IOTLB_UPDATE) && ok(obs[j - 1]) && isWrite(prev, U.VHOST_IOTLB_INVALIDATE) && ok(obs[j - 2]) &&
+      wellFormed(last.msg, profile) && prev.msg.iova === last.msg.iova && prev.msg.size === last.msg.size) {
+      const r = range(last.msg);
+      if (r && inRange(x, r)) {
+        const permitted = (last.msg.perm & op.access) !== 0;
+        const want: Observation = permitted
+          ? { kind: 'access', outcome: 'ok', segments: [[BigInt.asUintN(64, last.msg.uaddr + x - r[0]), 1]] }
+          : { kind: 'access', outcome: 'fault', errno: U.EPERM };
+        if (!isDeepStrictEqual(o, want)) return fail(`the map just written says ${formatObservation(want)}`);
+      }
+    }
+    // miss
+    if (isWrite(last, U.VHOST_IOTLB_INVALIDATE) && ok(obs[j - 1])) {
+      const r = range(last.msg);
+      if (r && inRange(x, r) && translated(o)) return fail('an access inside an invalidated range was translated');
+      // whole: INVALIDATE(r) UPDATE(r) INVALIDATE(q), q meets r
+      if (r && isWrite(prev, U.VHOST_IOTLB_UPDATE) && ok(obs[j - 2]) && isWrite(prev2, U.VHOST_IOTLB_INVALIDATE) && ok(obs[j - 3]) &&
+        prev2.msg.iova === prev.msg.iova && prev2.msg.size === prev.msg.size) {
+        const m = range(prev.msg);
+        if (m && meets(m, r) && inRange(x, m) && translated(o)) return fail('a map the invalidation met survived in part (maps are never split)');
+      }
+    }
+  }
+  return null;
+}
+
+// --- generators that plant the patterns -------------------------------------------------
+
+const LAW_PERMS = [U.VHOST_ACCESS_RO, U.VHOST_ACCESS_WO, U.VHOST_ACCESS_RW];
+const w = (type: number, iova: bigint, size: bigint, uaddr = 0n, perm = 3, extra: Partial<IotlbWriteSpec> = {}): Op =>
+  ({ kind: 'IOTLB_WRITE', msg: { header: U.VHOST_IOTLB_MSG_V2, layout: 'lp64', asid: 0, iova, size, uaddr, perm, type, ...extra } });
+const probe = (iova: bigint, access: number): Access => ({ kind: 'VQ_ACCESS', iova, len: 1, access });
+
+/** Probe points of a range (its ends, its middle, just outside), a non-empty subset that shrinks. */
+const PROBE_POINTS = ['start', 'last', 'middle', 'before', 'after'] as const;
+const probePointsArb = fc.subarray([...PROBE_POINTS], { minLength: 1 });
+function probesOf(iova: bigint, size: bigint, access: number, points: readonly (typeof PROBE_POINTS)[number][]): Access[] {
+  const last = BigInt.asUintN(64, iova + size - 1n);
+  const at = { start: iova, last, middle: iova + (size >> 1n), before: iova - 1n, after: last + 1n };
+  return points.map(p => probe(BigInt.asUintN(64, at[p]), access));
+}
+/** A BATCH_END first ends any batch a random prefix left open (vdpa applies set_map then). */
+const batchEnd = (yes: boolean): Op[] => (yes ? [w(U.VHOST_IOTLB_BATCH_END, 0n, 0n)] : []);
+
+const lawRange = fc.record({ iova: iovaArb, size: fc.oneof(fc.constantFrom(1n, 0x1000n, 0x2000n), fc.bigInt({ min: 1n, max: U64_MAX })) });
+const uaddrArb = fc.oneof(fc.constantFrom(0x7f00_0000_0000n, 0n, U64_MAX - 0xfffn), fc.bigInt({ min: 0n, max: U64_MAX }));
+
+const hitLaw = fc.record({ r: lawRange, uaddr: uaddrArb, perm: fc.constantFrom(...LAW_PERMS), access: fc.constantFrom(1, 2, 3), end: fc.boolean(), at: probePointsArb })
+  .map(({ r, uaddr, perm, access, end, at }): Op[] => [
+    ...batchEnd(end), w(U.VHOST_IOTLB_INVALIDATE, r.iova, r.size), w(U.VHOST_IOTLB_UPDATE, r.iova, r.size, uaddr, perm),
+    ...probesOf(r.iova, r.size, access, at),
+  ]);
+
+const wholeLaw = fc.record({ r: lawRange, q: lawRange, uaddr: uaddrArb, end: fc.boolean(), at: probePointsArb })
+  .map(({ r, q, uaddr, end, at }): Op[] => [
+    ...batchEnd(end), w(U.VHOST_IOTLB_INVALIDATE, r.iova, r.size), w(U.VHOST_IOTLB_UPDATE, r.iova, r.size, uaddr, 3),
+    w(U.VHOST_IOTLB_INVALIDATE, q.iova, q.size), ...probesOf(r.iova, r.size, 3, at),
+  ]);
+
+const malformed = fc.oneof(
+  fc.record({ iova: iovaArb, length: fc.integer({ min: 0, max: 39 }) }).map(({ iova, length }) => w(U.VHOST_IOTLB_UPDATE, iova, 0x1000n, 0x7f00_0000_0000n, 3, { length })),
+  fc.constantFrom(0, 3, -1).map(header => w(U.VHOST_IOTLB_UPDATE, 0n, 0x1000n, 0n, 3, { header })),
+  iovaArb.map(iova => w(U.VHOST_IOTLB_UPDATE, iova, 0n)),
+  fc.record({ iova: iovaArb, type: fc.constantFrom(0, U.VHOST_IOTLB_MISS, U.VHOST_IOTLB_ACCESS_FAIL, 7, 255) }).map(({ iova, type }) => w(type, iova, 0x1000n)),
+  fc.integer({ min: 1, max: 0x1000 }).map(d => w(U.VHOST_IOTLB_UPDATE, U64_MAX - BigInt(d) + 1n, 0x2000n, 0x7f00_0000_0000n)),
+);
+const rejectLaw = fc.record({ x: iovaArb, bad: malformed, access: fc.constantFrom(1, 2, 3) })
+  .map(({ x, bad, access }): Op[] => [probe(x, access), bad, probe(x, access)]);
+
+export const i6ScriptArb: fc.Arbitrary<Op[]> = fc.tuple(
+  fc.constantFrom<Op[]>([], [{ kind: 'SET_FEATURES', features: bit(U.VIRTIO_F_ACCESS_PLATFORM) }]),
+  vocabularyArb().chain(v => fc.array(fc.oneof(
+    { weight: 3, arbitrary: vhostOpWith(v).map(op => [op]) },
+    { weight: 2, arbitrary: hitLaw },
+    { weight: 1, arbitrary: wholeLaw },
+    { weight: 1, arbitrary: rejectLaw },
+  ), { maxLength: 10 })),
+).map(([setup, chunks]) => [...setup, ...chunks.flat()]);
+
+export const i6ProfileArb: fc.Arbitrary<Profile> = kernelPolicyArb
+  .map(k => ({ ...upstreamProfile, kernel: { ...k, iotlbEnable: 'access-platform' as const } }));
+
+export const I6: PropertyDef = {
+  id: 'I6',
+  title: 'IOTLB semantics',
+  statement: 'translations agree with the maps in force (range, permission, offset); invalidate removes whole maps; malformed messages are rejected with the kernel\'s error and change nothing',
+  source: 'drivers/vhost/iotlb.c, vhost.c vhost_chr_write_iter/translate_desc, vdpa.c vhost_vdpa_process_iotlb_msg',
+  profiles: i6ProfileArb,
+  scripts: i6ScriptArb,
+  check: checkIotlbLaws,
+};

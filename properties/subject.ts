@@ -1,0 +1,7 @@
+// The whole stack as a Subject: the reference model and the optimised implementation.
+
+import { createImplStack } from '../impl/stack.ts';
+import { createModelStack } from '../model/stack.ts';
+import type { Subject } from './property.ts';
+
+export const stackSubject: Subject = { model: createModelStack, impl: createImplStack };

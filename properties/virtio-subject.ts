@@ -1,0 +1,13 @@
+// The guest virtio part on its own as a Subject (model and impl): a Part has the Stack shape.
+
+import { createVirtioImpl } from '../impl/virtio/index.ts';
+import { createVirtioModel } from '../model/virtio/index.ts';
+import type { Profile } from '../types/profile.ts';
+import type { RunResult, Subject } from './property.ts';
+import { describeGuestProfile, describeRun } from './report.ts';
+
+export const virtioSubject: Subject = { model: createVirtioModel, impl: createVirtioImpl };
+
+export function describeVirtioRun(r: RunResult, subject: Subject = virtioSubject): string {
+  return describeRun(r, subject, (p: Profile) => describeGuestProfile(p.guest));
+}
