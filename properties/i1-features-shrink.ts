@@ -5,12 +5,12 @@
 import type { Observation, ProbeTranscript } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
 import type { GuestProfile, Profile } from '../types/profile.ts';
-import type { StackFactory } from '../types/stack.ts';
+import { runScript } from '../types/stack.ts';
 import { hex } from '../types/trace.ts';
 import { VIRTIO_CONFIG_S_DRIVER_OK, VIRTIO_CONFIG_S_FAILED, VIRTIO_CONFIG_S_FEATURES_OK } from '../types/uapi.ts';
 import { CORE_TRANSPORT_FEATURES } from '../model/virtio/index.ts';
 import { guestScriptArb, guestStackProfileArb } from './arbitraries/guest.ts';
-import type { PropertyDef, Subject, Violation } from './property.ts';
+import { onBothSides, type PropertyDef, type Violation } from './property.ts';
 
 const isSubset = (a: bigint, b: bigint): boolean => (a & ~b) === 0n;
 const FEATURES_OK = BigInt(VIRTIO_CONFIG_S_FEATURES_OK);
@@ -89,12 +89,6 @@ export function i1Violation(guest: GuestProfile, ops: readonly Op[], obs: readon
   return null;
 }
 
-function checkSide(side: string, factory: StackFactory, profile: Profile, ops: readonly Op[]): Violation | null {
-  const stack = factory(profile);
-  const v = i1Violation(profile.guest, ops, ops.map(op => stack.apply(op)));
-  return v === null ? null : { step: v.step, message: `[${side}] ${v.message}` };
-}
-
 export const I1: PropertyDef = {
   id: 'I1',
   title: 'features only shrink after validate',
@@ -103,7 +97,5 @@ export const I1: PropertyDef = {
   source: 'virtio spec 1.3 §3.1.1 and §2.2; seed 004 (virtio: write back features before verify)',
   profiles: guestStackProfileArb(),
   scripts: guestScriptArb(12),
-  check(subject: Subject, profile: Profile, ops: readonly Op[]): Violation | null {
-    return checkSide('model', subject.model, profile, ops) ?? checkSide('impl', subject.impl, profile, ops);
-  },
+  check: onBothSides((stack, profile, ops) => i1Violation(profile.guest, ops, runScript(stack, ops))),
 };

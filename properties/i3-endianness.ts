@@ -5,10 +5,10 @@ import fc from 'fast-check';
 import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
 import type { GuestConfig, Profile } from '../types/profile.ts';
-import type { StackFactory } from '../types/stack.ts';
+import { runScript } from '../types/stack.ts';
 import { hex } from '../types/trace.ts';
 import { guestScriptArb, guestStackProfileArb } from './arbitraries/guest.ts';
-import type { PropertyDef, Subject, Violation } from './property.ts';
+import { onBothSides, type PropertyDef, type Violation } from './property.ts';
 
 const U64_MASK = (1n << 64n) - 1n;
 
@@ -38,12 +38,6 @@ export function i3Violation(config: GuestConfig, ops: readonly Op[], obs: readon
   return null;
 }
 
-function checkSide(side: string, factory: StackFactory, profile: Profile, ops: readonly Op[]): Violation | null {
-  const stack = factory(profile);
-  const v = i3Violation(profile.guest.config, ops, ops.map(op => stack.apply(op)));
-  return v === null ? null : { step: v.step, message: `[${side}] ${v.message}` };
-}
-
 export const I3: PropertyDef = {
   id: 'I3',
   title: 'endianness consistency',
@@ -52,7 +46,5 @@ export const I3: PropertyDef = {
   source: 'seed 004; virtio spec 1.3 §2.5 (config space endianness); 2f9a174f918e; mst Jan 2022 "acknowledge all features before access"',
   profiles: guestStackProfileArb({ probeFlow: fc.constant('ack-before-access') }),
   scripts: guestScriptArb(8),
-  check(subject: Subject, profile: Profile, ops: readonly Op[]): Violation | null {
-    return checkSide('model', subject.model, profile, ops) ?? checkSide('impl', subject.impl, profile, ops);
-  },
+  check: onBothSides((stack, profile, ops) => i3Violation(profile.guest.config, ops, runScript(stack, ops))),
 };

@@ -12,7 +12,8 @@ import { formatObservation, formatOp } from '../types/trace.ts';
 import * as U from '../types/uapi.ts';
 import { vhostOpWith, vocabularyArb } from './arbitraries/vhost.ts';
 import { bit, upstreamProfile } from './profiles.ts';
-import type { PropertyDef, Subject, Violation } from './property.ts';
+import { onBothSides, type PropertyDef, type Violation } from './property.ts';
+import type { Stack } from '../types/stack.ts';
 
 const TOP = 1n << 64n;
 const HALF = 1n << 63n;
@@ -48,8 +49,7 @@ export function legacyResetClears(parent: ParentKind): boolean {
 
 const PERSIST = bit(U.VHOST_BACKEND_F_IOTLB_PERSIST);
 
-export function checkPersistence(subject: Subject, profile: Profile, ops: readonly Op[]): Violation | null {
-  const stack = subject.model(profile);
+export function checkPersistence(stack: Stack, profile: Profile, ops: readonly Op[]): Violation | null {
   const probes = ops.filter((o): o is Extract<Op, { kind: 'VQ_ACCESS' }> => o.kind === 'VQ_ACCESS');
   let persist = false;
   for (let i = 0; i < ops.length; i++) {
@@ -96,5 +96,5 @@ export const I4: PropertyDef = {
   profiles: i4ProfileArb(fc.constant('compat-reset')),
   scripts: fc.tuple(i4Setup, vocabularyArb().chain(v => fc.array(vhostOpWith(v), { maxLength: 24, size: 'max' })))
     .map(([a, b]) => [...a, ...b]),
-  check: checkPersistence,
+  check: onBothSides(checkPersistence),
 };

@@ -5,12 +5,12 @@ import fc from 'fast-check';
 import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
 import type { Profile } from '../types/profile.ts';
-import type { StackFactory } from '../types/stack.ts';
+import type { Stack } from '../types/stack.ts';
 import { SMMU_NAMED_BITS, idrFieldValue } from '../types/smmuIdr.ts';
 import { hex } from '../types/trace.ts';
 import { SMMU_IDR_FIELDS } from '../types/uapi.ts';
 import { hwInfoProfileArb, hwInfoScriptArb } from './arbitraries/smmu.ts';
-import type { PropertyDef, Violation } from './property.ts';
+import { onBothSides, type PropertyDef, type Violation } from './property.ts';
 
 /**
  * Fields a VMM sets without reading them (include/uapi/linux/iommufd.h, iommu_hw_info_arm_smmuv3):
@@ -44,8 +44,7 @@ function observationProblems(profile: Profile, o: Observation): string[] {
   return o.ret < 0 ? [] : guestIdrProblems(profile, o.idr);
 }
 
-function checkSide(side: string, factory: StackFactory, profile: Profile, ops: readonly Op[]): Violation | null {
-  const stack = factory(profile);
+function checkKnownBits(stack: Stack, profile: Profile, ops: readonly Op[]): Violation | null {
   for (let step = 0; step < ops.length; step++) {
     const op = ops[step]!;
     const o = stack.apply(op);
@@ -53,13 +52,13 @@ function checkSide(side: string, factory: StackFactory, profile: Profile, ops: r
     const problems = observationProblems(profile, o);
     if (problems.length > 0) {
       const words = o.kind === 'idr' ? ` [${o.idr.map(w => hex(w)).join(' ')}]` : '';
-      return { step, message: `${side}: guest vSMMU IDR${words}: ${problems.join('; ')}` };
+      return { step, message: `guest vSMMU IDR${words}: ${problems.join('; ')}` };
     }
   }
   return null;
 }
 
-export const i5KnownBits: PropertyDef = {
+export const I5: PropertyDef = {
   id: 'I5',
   title: 'forwarded bits are known bits',
   statement:
@@ -71,7 +70,5 @@ export const i5KnownBits: PropertyDef = {
   // QEMU-like VMMs that mask to (part of) the kdoc baseline; raw or sanitising kernels.
   profiles: hwInfoProfileArb({ vmmIdr: fc.constant('mask-baseline') }),
   scripts: hwInfoScriptArb,
-  check(subject, profile, ops) {
-    return checkSide('model', subject.model, profile, ops) ?? checkSide('impl', subject.impl, profile, ops);
-  },
+  check: onBothSides(checkKnownBits),
 };

@@ -19,7 +19,8 @@ import * as U from '../types/uapi.ts';
 import { kernelPolicyArb, vhostOpWith, vocabularyArb } from './arbitraries/vhost.ts';
 import { iovaArb, U64_MAX } from './arbitraries/u64.ts';
 import { bit, upstreamProfile } from './profiles.ts';
-import type { PropertyDef, Subject, Violation } from './property.ts';
+import { onBothSides, type PropertyDef, type Violation } from './property.ts';
+import type { Stack } from '../types/stack.ts';
 
 type Write = Extract<Op, { kind: 'IOTLB_WRITE' }>;
 type Access = Extract<Op, { kind: 'VQ_ACCESS' }>;
@@ -62,8 +63,7 @@ export function expectedRejection(m: IotlbWriteSpec, p: Profile): number | null 
   return null;
 }
 
-export function checkIotlbLaws(subject: Subject, profile: Profile, ops: readonly Op[]): Violation | null {
-  const stack = subject.model(profile);
+export function checkIotlbLaws(stack: Stack, profile: Profile, ops: readonly Op[]): Violation | null {
   const obs: Observation[] = [];
   const vdpa = profile.kernel.device === 'vhost-vdpa';
   let inBatch = false;
@@ -183,5 +183,5 @@ export const I6: PropertyDef = {
   source: 'drivers/vhost/iotlb.c, vhost.c vhost_chr_write_iter/translate_desc, vdpa.c vhost_vdpa_process_iotlb_msg',
   profiles: i6ProfileArb,
   scripts: i6ScriptArb,
-  check: checkIotlbLaws,
+  check: onBothSides(checkIotlbLaws),
 };

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import type { Op } from '../types/ops.ts';
 import type { Profile } from '../types/profile.ts';
-import type { StackFactory } from '../types/stack.ts';
+import type { Stack, StackFactory } from '../types/stack.ts';
 
 /** The implementations under test: the reference model and the optimised implementation. */
 export interface Subject {
@@ -102,4 +102,21 @@ export function checkSafely(def: PropertyDef, subject: Subject, profile: Profile
 export function testSeed(): number {
   const s = Number(process.env['NEGCHECK_SEED'] ?? '20221805');
   return Number.isInteger(s) ? s : 20221805;
+}
+
+/** An invariant judged on one stack: it applies the ops itself (it may probe between them). */
+export type InvariantCheck = (stack: Stack, profile: Profile, ops: readonly Op[]) => Violation | null;
+
+/**
+ * Invariants are statements about the modelled system, so both the model and the
+ * implementation must keep them; the violation names the side that broke.
+ */
+export function onBothSides(check: InvariantCheck): PropertyDef['check'] {
+  return (subject, profile, ops) => {
+    for (const [side, factory] of [['model', subject.model], ['impl', subject.impl]] as const) {
+      const v = check(factory(profile), profile, ops);
+      if (v !== null) return { step: v.step, message: `[${side}] ${v.message}` };
+    }
+    return null;
+  };
 }
