@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { featureWordArb, guestStackProfileArb } from './arbitraries/guest.ts';
+import { guestFeatureWordArb, guestStackProfileArb } from './arbitraries/guest.ts';
 import { I1 } from './i1-features-shrink.ts';
 import { runProperty, scaledRuns } from './property.ts';
 import { describeVirtioRun, virtioSubject } from './virtio-subject.ts';
@@ -17,8 +17,8 @@ describe('I1 features only shrink after validate', () => {
   it('is violated by a driver that carries on after the device refuses FEATURES_OK', () => {
     const brokenDriver = guestStackProfileArb({
       checksFeaturesOk: fc.constant(false),
-      offered: featureWordArb.map(f => f & ~UNMEETABLE),
-      deviceRequires: featureWordArb.map(f => f | UNMEETABLE),
+      offered: guestFeatureWordArb.map(f => f & ~UNMEETABLE),
+      deviceRequires: guestFeatureWordArb.map(f => f | UNMEETABLE),
     });
     const r = runProperty(I1, virtioSubject, { numRuns: scaledRuns(300), profiles: brokenDriver });
     console.log(describeVirtioRun(r));

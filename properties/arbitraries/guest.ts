@@ -10,10 +10,9 @@ import {
   VIRTIO_F_ACCESS_PLATFORM, VIRTIO_F_NOTIF_CONFIG_DATA, VIRTIO_F_RING_PACKED, VIRTIO_F_RING_RESET,
   VIRTIO_F_VERSION_1, VIRTIO_RING_F_EVENT_IDX, VIRTIO_RING_F_INDIRECT_DESC, VIRTIO_VSOCK_F_SEQPACKET,
 } from '../../types/uapi.ts';
-import { upstreamProfile } from '../profiles.ts';
+import { bit, upstreamProfile } from '../profiles.ts';
+import { u64Arb, U64_MAX } from './u64.ts';
 
-const U64_MAX = (1n << 64n) - 1n;
-const bit = (n: number): bigint => 1n << BigInt(n);
 
 /**
  * Feature bits that matter to probe: VERSION_1 (endianness, FEATURES_OK), ACCESS_PLATFORM
@@ -26,19 +25,8 @@ export const GUEST_FEATURE_POOL: readonly number[] = [
   VIRTIO_F_NOTIF_CONFIG_DATA, 30, VIRTIO_VSOCK_F_SEQPACKET,
 ];
 
-/** u64 edges (DESIGN.md "Numbers"). */
-export const U64_EDGES: readonly bigint[] = [
-  0n, 1n, (1n << 32n) - 1n, 1n << 32n, (1n << 32n) + 1n, (1n << 53n) - 1n, 1n << 53n, (1n << 53n) + 1n,
-  1n << 63n, U64_MAX,
-];
-
-export const u64EdgeArb: fc.Arbitrary<bigint> = fc.oneof(
-  { weight: 3, arbitrary: fc.constantFrom(...U64_EDGES) },
-  { weight: 1, arbitrary: fc.bigInt({ min: 0n, max: U64_MAX }) },
-);
-
 /** A feature word: a subset of the pool, sometimes with stray u64 bits. */
-export const featureWordArb: fc.Arbitrary<bigint> = fc
+export const guestFeatureWordArb: fc.Arbitrary<bigint> = fc
   .tuple(
     fc.subarray([...GUEST_FEATURE_POOL]),
     fc.oneof(
@@ -52,7 +40,7 @@ export const featureWordArb: fc.Arbitrary<bigint> = fc
 /** What the device requires: usually nothing, sometimes pool bits it may not get. */
 export const deviceRequiresArb: fc.Arbitrary<bigint> = fc.oneof(
   { weight: 3, arbitrary: fc.constant(0n) },
-  { weight: 2, arbitrary: featureWordArb },
+  { weight: 2, arbitrary: guestFeatureWordArb },
 );
 
 /**
@@ -65,9 +53,9 @@ export const blkSizeArb: fc.Arbitrary<number> = fc.oneof(
 );
 
 export const guestConfigArb: fc.Arbitrary<GuestConfig> = fc.record({
-  capacity: u64EdgeArb,
+  capacity: u64Arb,
   blkSize: blkSizeArb,
-  guestCid: fc.oneof({ weight: 1, arbitrary: fc.constant(3n) }, { weight: 2, arbitrary: u64EdgeArb }),
+  guestCid: fc.oneof({ weight: 1, arbitrary: fc.constant(3n) }, { weight: 2, arbitrary: u64Arb }),
 });
 
 /** Pin any field of the guest profile; the rest are drawn. */
@@ -80,8 +68,8 @@ export function guestProfileWith(overrides: GuestProfileOverrides = {}): fc.Arbi
     transport: overrides.transport ?? fc.constantFrom('modern', 'transitional', 'legacy'),
     transitionalConfig: overrides.transitionalConfig ?? fc.constantFrom('native-until-version1-written', 'le-if-offered'),
     probeFlow: overrides.probeFlow ?? fc.constantFrom('ack-before-access', 'write-version1-first', 'validate-before-write'),
-    offered: overrides.offered ?? featureWordArb,
-    driverFeatures: overrides.driverFeatures ?? featureWordArb,
+    offered: overrides.offered ?? guestFeatureWordArb,
+    driverFeatures: overrides.driverFeatures ?? guestFeatureWordArb,
     deviceRequires: overrides.deviceRequires ?? deviceRequiresArb,
     restrictedMemory: overrides.restrictedMemory ?? fc.boolean(),
     config: overrides.config ?? guestConfigArb,
@@ -118,7 +106,7 @@ export const statusValueArb: fc.Arbitrary<number> = fc.oneof(
 /** Driver features a raw script writes: VERSION_1 alone, pool subsets, anything. */
 const writtenFeaturesArb: fc.Arbitrary<bigint> = fc.oneof(
   { weight: 1, arbitrary: fc.constant(bit(VIRTIO_F_VERSION_1)) },
-  { weight: 3, arbitrary: featureWordArb },
+  { weight: 3, arbitrary: guestFeatureWordArb },
 );
 
 export const guestOpArb: fc.Arbitrary<Op> = fc.oneof(

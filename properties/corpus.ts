@@ -1,0 +1,142 @@
+// The counterexample file format (corpus/*.json): property, profile, op list, seed, what the
+// search saw, and whether the property is expected to hold on it now. Readers validate every
+// field and name the one that is wrong.
+
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fromJsonValue, stringifyJson } from '../types/json.ts';
+import type { Op, OpKind } from '../types/ops.ts';
+import { OP_PARTY } from '../types/ops.ts';
+import type { Profile } from '../types/profile.ts';
+import type { Counterexample } from './property.ts';
+
+export const CORPUS_FORMAT = 'negcheck-counterexample/1';
+
+export interface CorpusEntry {
+  readonly format: typeof CORPUS_FORMAT;
+  readonly property: string;
+  /** one line: what this counterexample shows */
+  readonly title: string;
+  readonly seed: number;
+  /** 'violated': a known-bad policy kept as evidence; 'holds': a fixed bug kept as a regression */
+  readonly expect: 'violated' | 'holds';
+  readonly profile: Profile;
+  readonly ops: readonly Op[];
+  readonly violation?: { readonly step: number; readonly message: string };
+}
+
+export class CorpusError extends Error {}
+
+type FieldType = 'u64' | 'int' | 'string' | 'boolean' | 'spec' | 'strings' | 'ints';
+
+/** The fields each op kind carries. */
+const OP_FIELDS: Readonly<Record<OpKind, Readonly<Record<string, FieldType>>>> = {
+  GET_FEATURES: {}, SET_FEATURES: { features: 'u64' }, GET_BACKEND_FEATURES: {}, SET_BACKEND_FEATURES: { features: 'u64' },
+  IOTLB_WRITE: { msg: 'spec' }, IOTLB_READ: { len: 'int' }, VDPA_SET_STATUS: { status: 'int' }, VDPA_GET_STATUS: {},
+  VQ_ACCESS: { iova: 'u64', len: 'int', access: 'int' }, VMM_SET_FEATURES: { guestFeatures: 'u64' },
+  DEVICE_RESET: {}, STATUS_WRITE: { status: 'int' }, STATUS_READ: {}, FEATURES_WRITE: { features: 'u64' },
+  FEATURES_READ: {}, CONFIG_READ: { offset: 'int', width: 'int' }, DEVICE_NEEDS_RESET: {}, DRIVER_PROBE: {},
+  GET_HW_INFO: {}, VMM_VSMMU_IDR: {},
+};
+
+const SPEC_FIELDS: Readonly<Record<string, FieldType>> = {
+  header: 'int', layout: 'string', asid: 'int', iova: 'u64', size: 'u64', uaddr: 'u64', perm: 'int', type: 'int',
+};
+
+const PROFILE_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldType>>>> = {
+  kernel: {
+    device: 'string', parent: 'string', iotlbEnable: 'string', vsockAccessPlatform: 'boolean', sizeZero: 'string',
+    vdpaReset: 'string', maxIotlbEntries: 'int', abi: 'string', hwInfo: 'string', kernelIdrFields: 'strings',
+  },
+  vmm: { features: 'string', knownFeatures: 'u64', speaksIotlb: 'boolean', idr: 'string', knownIdrFields: 'strings' },
+  guest: {
+    endian: 'string', deviceType: 'string', transport: 'string', transitionalConfig: 'string', probeFlow: 'string',
+    offered: 'u64', driverFeatures: 'u64', deviceRequires: 'u64', restrictedMemory: 'boolean', checksFeaturesOk: 'boolean',
+  },
+  smmu: { idr: 'ints' },
+};
+
+function isType(v: unknown, t: FieldType): boolean {
+  switch (t) {
+    case 'u64': return typeof v === 'bigint' && v >= 0n && v < 1n << 64n;
+    case 'int': return typeof v === 'number' && Number.isInteger(v);
+    case 'string': return typeof v === 'string';
+    case 'boolean': return typeof v === 'boolean';
+    case 'spec': return typeof v === 'object' && v !== null;
+    case 'strings': return Array.isArray(v) && v.every(x => typeof x === 'string');
+    case 'ints': return Array.isArray(v) && v.every(x => typeof x === 'number' && Number.isInteger(x));
+  }
+}
+
+function checkFields(obj: unknown, fields: Readonly<Record<string, FieldType>>, path: string): void {
+  if (typeof obj !== 'object' || obj === null) throw new CorpusError(`${path}: expected an object`);
+  const o = obj as Record<string, unknown>;
+  for (const [k, t] of Object.entries(fields)) {
+    if (!isType(o[k], t)) {
+      throw new CorpusError(`${path}.${k}: expected ${t === 'u64' ? 'a u64 ({"u64": "0x..."})' : t}, got ${JSON.stringify(o[k] === undefined ? null : String(o[k]))}`);
+    }
+  }
+}
+
+export function validateOp(x: unknown, path: string): Op {
+  if (typeof x !== 'object' || x === null) throw new CorpusError(`${path}: expected an op object`);
+  const kind = (x as { kind?: unknown }).kind;
+  if (typeof kind !== 'string' || !(kind in OP_PARTY)) throw new CorpusError(`${path}.kind: unknown op kind ${JSON.stringify(kind)}`);
+  checkFields(x, OP_FIELDS[kind as OpKind], path);
+  if (kind === 'IOTLB_WRITE') {
+    const msg = (x as { msg: unknown }).msg;
+    checkFields(msg, SPEC_FIELDS, `${path}.msg`);
+    const layout = (msg as { layout: string }).layout;
+    if (layout !== 'lp64' && layout !== 'i386') throw new CorpusError(`${path}.msg.layout: expected "lp64" or "i386", got ${JSON.stringify(layout)}`);
+  }
+  return x as Op;
+}
+
+/** Validate a parsed (u64-revived) JSON value as a corpus entry. */
+export function validateEntry(x: unknown, where: string): CorpusEntry {
+  if (typeof x !== 'object' || x === null) throw new CorpusError(`${where}: expected a JSON object`);
+  const o = x as Record<string, unknown>;
+  if (o['format'] !== CORPUS_FORMAT) throw new CorpusError(`${where}: format: expected "${CORPUS_FORMAT}", got ${JSON.stringify(o['format'] ?? null)}`);
+  checkFields(o, { property: 'string', title: 'string', seed: 'int' }, where);
+  if (o['expect'] !== 'violated' && o['expect'] !== 'holds') throw new CorpusError(`${where}.expect: expected "violated" or "holds"`);
+  for (const [part, fields] of Object.entries(PROFILE_FIELDS)) checkFields((o['profile'] as Record<string, unknown> | undefined)?.[part], fields, `${where}.profile.${part}`);
+  const cfg = ((o['profile'] as { guest: { config?: unknown } }).guest).config;
+  checkFields(cfg, { capacity: 'u64', blkSize: 'int', guestCid: 'u64' }, `${where}.profile.guest.config`);
+  if (!Array.isArray(o['ops'])) throw new CorpusError(`${where}.ops: expected an array of ops`);
+  o['ops'].forEach((op, i) => validateOp(op, `${where}.ops[${i}]`));
+  return o as unknown as CorpusEntry;
+}
+
+export function parseEntry(text: string, where: string): CorpusEntry {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new CorpusError(`${where}: not JSON: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  let revived: unknown;
+  try {
+    revived = fromJsonValue(raw);
+  } catch (e) {
+    throw new CorpusError(`${where}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return validateEntry(revived, where);
+}
+
+export function readEntry(file: string): CorpusEntry {
+  return parseEntry(readFileSync(file, 'utf8'), file);
+}
+
+/** Every *.json under a file or directory, sorted. */
+export function corpusFiles(path: string): string[] {
+  if (!statSync(path).isDirectory()) return [path];
+  return readdirSync(path).filter(f => f.endsWith('.json')).sort().map(f => join(path, f));
+}
+
+export function entryFromCounterexample(cx: Counterexample, title: string, expect: CorpusEntry['expect']): CorpusEntry {
+  return { format: CORPUS_FORMAT, property: cx.property, title, seed: cx.seed, expect, profile: cx.profile, ops: cx.ops, violation: cx.violation };
+}
+
+export function serialiseEntry(e: CorpusEntry): string {
+  return stringifyJson(e);
+}

@@ -1,0 +1,27 @@
+// Replaying a corpus entry: the implementation must observe what the model observes, and the
+// entry's property must reach the verdict the entry expects.
+
+import type { CorpusEntry } from './corpus.ts';
+import { propertyById } from './index.ts';
+import { firstDifference } from './p0-differential.ts';
+import type { Subject, Violation } from './property.ts';
+import { checkSafely } from './property.ts';
+
+export interface ReplayResult {
+  /** the first step where model and impl differ, if any */
+  readonly difference: Violation | null;
+  /** the entry's property on this trace */
+  readonly violation: Violation | null;
+  readonly verdict: 'holds' | 'violated';
+  /** true when nothing differs and the verdict is the one the entry expects */
+  readonly asExpected: boolean;
+}
+
+export function replayEntry(e: CorpusEntry, subject: Subject): ReplayResult {
+  const def = propertyById(e.property);
+  if (def === undefined) throw new Error(`unknown property ${e.property}`);
+  const difference = firstDifference(subject, e.profile, e.ops);
+  const violation = checkSafely(def, subject, e.profile, e.ops);
+  const verdict = violation === null ? 'holds' : 'violated';
+  return { difference, violation, verdict, asExpected: difference === null && verdict === e.expect };
+}
