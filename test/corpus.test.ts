@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { CORPUS_FORMAT, CorpusError, corpusFiles, parseEntry, readEntry, serialiseEntry } from '../properties/corpus.ts';
+import { CORPUS_FORMAT, CorpusError, corpusFiles, parseEntry, readEntry, serialiseEntry, type CorpusEntry } from '../properties/corpus.ts';
 import { replayEntry } from '../properties/replay.ts';
 import { stackSubject } from '../properties/subject.ts';
 import { upstreamProfile } from '../properties/profiles.ts';
@@ -22,7 +22,7 @@ describe('corpus: every counterexample replays against model and implementation'
 });
 
 describe('corpus format', () => {
-  const entry = {
+  const entry: CorpusEntry = {
     format: CORPUS_FORMAT, property: 'I6', title: 't', seed: 1, expect: 'holds' as const, profile: upstreamProfile,
     ops: [
       { kind: 'SET_FEATURES' as const, features: 1n << 33n },

@@ -1,0 +1,71 @@
+// The command line as a user meets it: help, usage errors on exit 2, a short fuzz run, replay.
+
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = join(ROOT, 'bin', 'negcheck.js');
+
+function negcheck(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const tmp = mkdtempSync(join(tmpdir(), 'negcheck-cli-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('negcheck command line', () => {
+  it.each([[], ['fuzz'], ['replay']])('--help %j', (...cmd) => {
+    const r = negcheck(...cmd, '--help');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/Usage: negcheck/);
+  });
+
+  it.each([
+    [['fuzz', '--time', 'soon'], /not a duration: "soon"/],
+    [['fuzz', '--time', '0s'], /duration must be positive/],
+    [['fuzz', '--runs', 'many'], /--runs must be an integer/],
+    [['fuzz', '--property', 'I9'], /unknown property "I9"/],
+    [['frobnicate'], /unknown command 'frobnicate'/],
+    [['replay', join(tmp, 'nope.json')], /no such file or directory/],
+  ])('%j is a usage error (exit 2)', (args, message) => {
+    const r = negcheck(...args);
+    expect(r.stderr).toMatch(message);
+    expect(r.status).toBe(2);
+  });
+
+  it('replay names the file and field of a corrupt entry (exit 2)', () => {
+    const file = join(tmp, 'bad.json');
+    writeFileSync(file, JSON.stringify({ format: 'negcheck-counterexample/1', property: 'I2' }));
+    const r = negcheck('replay', file);
+    expect(r.stderr).toContain(file);
+    expect(r.status).toBe(2);
+  });
+
+  it('replays the corpus: every entry as expected (exit 0)', () => {
+    const r = negcheck('replay', join(ROOT, 'corpus'));
+    expect(r.stdout).toMatch(/verdict: violated/);
+    expect(r.stdout).not.toMatch(/NOT as expected/);
+    expect(r.status).toBe(0);
+  });
+
+  it('a short seeded fuzz run prints one row per property and exits 0', () => {
+    const r = negcheck('fuzz', '--runs', '20', '--seed', '7', '--property', 'P0', 'I6', '--json');
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout) as { seed: number; results: { property: string; runs: number; outcome: string }[] };
+    expect(out.seed).toBe(7);
+    expect(out.results.map(x => [x.property, x.runs, x.outcome])).toEqual([['P0', 20, 'holds'], ['I6', 20, 'holds']]);
+  });
+
+  it('a property filter keeps that property\'s seed, so one row of a run can be reproduced alone', () => {
+    type Out = { results: { property: string; seed: number }[] };
+    const all = JSON.parse(negcheck('fuzz', '--runs', '3', '--seed', '7', '--json').stdout) as Out;
+    const one = JSON.parse(negcheck('fuzz', '--runs', '3', '--seed', '7', '--property', 'I6', '--json').stdout) as Out;
+    expect(all.results.map(r => r.property)).toEqual(['P0', 'I1', 'I2', 'I3', 'I4', 'I5', 'I6']);
+    expect(one.results[0]!.seed).toBe(all.results.find(r => r.property === 'I6')!.seed);
+  });
+});
