@@ -42,7 +42,7 @@ export function parseWrite(bytes: Uint8Array, abi: Abi, asidAcked: boolean, out:
 }
 
 export function sizeZeroRejects(rule: SizeZeroRule, m: WireMsg): boolean {
-  if (m.sizeHi !== 0 || m.sizeLo !== 0) return false;
+  if (m.sizeHi !== 0 || m.sizeLo !== 0 || rule === 'accept-all') return false;
   if (rule === 'reject-all') return true;
   if (rule === 'reject-update') return m.type === VHOST_IOTLB_UPDATE;
   return m.type === VHOST_IOTLB_UPDATE || m.type === VHOST_IOTLB_INVALIDATE;

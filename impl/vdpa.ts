@@ -108,7 +108,9 @@ export class VdpaDev {
   private reset(): void {
     const persist = this.persist();
     if (this.p.compatReset) {
-      const clears = this.k.vdpaReset === 'plain-reset' || (this.k.vdpaReset === 'compat-reset' && !persist);
+      const rule = this.k.vdpaReset;
+      const clears = rule === 'plain-reset' ||
+        (!persist && rule !== 'reset-then-reset-map' && rule !== 'unconditional-persist');
       if (clears) this.view = identity();
     }
     if (this.k.vdpaReset === 'reset-then-reset-map' && !persist && this.p.resetMap) this.view = this.initialView();

@@ -64,6 +64,7 @@ export function parseIotlbWrite(bytes: Uint8Array, abi: Abi, asidAcked: boolean)
 export function sizeZeroRejected(rule: SizeZeroRule, msg: IotlbMsg): boolean {
   if (msg.size !== 0n) return false;
   switch (rule) {
+    case 'accept-all': return false;
     case 'reject-all': return true;
     case 'reject-update-invalidate': return msg.type === VHOST_IOTLB_UPDATE || msg.type === VHOST_IOTLB_INVALIDATE;
     case 'reject-update': return msg.type === VHOST_IOTLB_UPDATE;

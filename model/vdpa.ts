@@ -157,6 +157,11 @@ export function parentResetClearsMaps(s: VdpaState, flags: number): boolean {
     case 'plain-reset': return true;
     case 'compat-reset': return (flags & VDPA_RESET_F_CLEAN_MAP) !== 0;
     case 'reset-then-reset-map': return false;
+    case 'unconditional-persist': return false;
+    // the three alternatives weighed in seed 002: each clears exactly when IOTLB_PERSIST is not acked
+    case 'buggy-reset-map-op': return (flags & VDPA_RESET_F_CLEAN_MAP) !== 0;
+    case 'parent-negotiation': return (flags & VDPA_RESET_F_CLEAN_MAP) !== 0;
+    case 'reset-clean-map-flag': return (flags & VDPA_RESET_F_CLEAN_MAP) !== 0;
   }
 }
 

@@ -50,7 +50,7 @@ const PROFILE_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldType>
   },
   vmm: { features: 'string', knownFeatures: 'u64', speaksIotlb: 'boolean', idr: 'string', knownIdrFields: 'strings' },
   guest: {
-    endian: 'string', deviceType: 'string', transport: 'string', transitionalConfig: 'string', probeFlow: 'string',
+    endian: 'string', deviceType: 'string', transport: 'string', transitionalConfig: 'string', probeFlow: 'string', blkValidate: 'string',
     offered: 'u64', driverFeatures: 'u64', deviceRequires: 'u64', restrictedMemory: 'boolean', checksFeaturesOk: 'boolean',
   },
   smmu: { idr: 'ints' },

@@ -173,8 +173,12 @@ export const i6ScriptArb: fc.Arbitrary<Op[]> = fc.tuple(
   ), { maxLength: 10 })),
 ).map(([setup, chunks]) => [...setup, ...chunks.flat()]);
 
-export const i6ProfileArb: fc.Arbitrary<Profile> = kernelPolicyArb
+/** Every kernel policy, including the pre-e2ae38cf3d91 one that accepts size-0 UPDATEs (the catalogue's scope). */
+export const i6ScopeArb: fc.Arbitrary<Profile> = kernelPolicyArb
   .map(k => ({ ...upstreamProfile, kernel: { ...k, iotlbEnable: 'access-platform' as const } }));
+
+/** Every merged kernel since e2ae38cf3d91 (which made size-0 UPDATE -EINVAL). */
+export const i6ProfileArb: fc.Arbitrary<Profile> = i6ScopeArb.filter(p => p.kernel.sizeZero !== 'accept-all');
 
 export const I6: PropertyDef = {
   id: 'I6',

@@ -64,6 +64,8 @@ export const upstreamGuest: GuestProfile = {
   transport: 'modern',
   transitionalConfig: 'native-until-version1-written',
   probeFlow: 'ack-before-access',
+  // 82e89ea077b9's validate kept on (upstream reverted it) so the default guest still reads config in validate
+  blkValidate: 'blk-size',
   offered: bits(VIRTIO_F_VERSION_1, VIRTIO_BLK_F_BLK_SIZE, VIRTIO_BLK_F_SIZE_MAX, VIRTIO_RING_F_EVENT_IDX),
   driverFeatures: bits(VIRTIO_BLK_F_BLK_SIZE, VIRTIO_BLK_F_SIZE_MAX),
   deviceRequires: 0n,

@@ -19,7 +19,7 @@ export function describeVmm(p: Profile): string {
 
 export function describeGuestProfile(g: GuestProfile): string[] {
   return [
-    `guest: ${g.endian} ${g.deviceType} ${g.transport} (${g.transitionalConfig}) flow=${g.probeFlow}` +
+    `guest: ${g.endian} ${g.deviceType} ${g.transport} (${g.transitionalConfig}) flow=${g.probeFlow} validate=${g.blkValidate}` +
       ` restrictedMemory=${g.restrictedMemory} checksFeaturesOk=${g.checksFeaturesOk}`,
     `  offered=${hex(g.offered)} driverFeatures=${hex(g.driverFeatures)} deviceRequires=${hex(g.deviceRequires)}`,
     `  config: capacity=${hex(g.config.capacity)} blk_size=${hex(g.config.blkSize)} guest_cid=${hex(g.config.guestCid)}`,

@@ -29,6 +29,8 @@ export type IotlbEnableRule =
 
 /** Which size-0 IOTLB messages `vhost_chr_write_iter` rejects with -EINVAL. */
 export type SizeZeroRule =
+  /** before e2ae38cf3d91: no check; UPDATE iova 0 size 0 maps [0, U64_MAX] (the syzbot report) */
+  | 'accept-all'
   /** e2ae38cf3d91 (v5.17): every message type */
   | 'reject-all'
   /** 95932ab2ea07: UPDATE and INVALIDATE (batch hints carry no size) */
@@ -44,7 +46,17 @@ export type VdpaResetRule =
   /** before v6.7: plain .reset, whatever the parent does with it */
   | 'plain-reset'
   /** Jason's first pseudo-code: reset(); if (!IOTLB_PERSIST && reset_map) reset_map() */
-  | 'reset-then-reset-map';
+  | 'reset-then-reset-map'
+  /** mappings always survive reset (the first version of the series; also a module
+   *  parameter once an admin sets it: host-wide, so every userspace gets it) */
+  | 'unconditional-persist'
+  /** a `buggy_virtio_reset_map` parent op, implemented by mlx5_vdpa/vdpa_sim and called on
+   *  reset unless IOTLB_PERSIST is acked; .reset itself keeps the maps */
+  | 'buggy-reset-map-op'
+  /** the parent advertises persistent maps; it clears them on reset unless IOTLB_PERSIST is acked */
+  | 'parent-negotiation'
+  /** .reset(clean_map) on every parent, clean_map = !IOTLB_PERSIST; only mlx5_vdpa/vdpa_sim clear */
+  | 'reset-clean-map-flag';
 
 export interface KernelPolicy {
   readonly device: VhostDevice;
@@ -92,7 +104,19 @@ export type ProbeFlow =
   /** 2f9a174f918e: BE guests write VERSION_1 alone before validate */
   | 'write-version1-first'
   /** mst, Jan 2022 (upstream today): write all features before validate, again if it changed them */
-  | 'ack-before-access';
+  | 'ack-before-access'
+  /** Halil Pasic's RFC (seed 004): finalize_features before validate when VERSION_1 is offered,
+   *  then validate and finalize again (finalize runs twice) */
+  | 'finalize-before-validate';
+
+/** Whether virtio-blk has a validate() that reads blk_size (seed 004). */
+export type BlkValidatePolicy =
+  /** 82e89ea077b9 (v5.15-rc): virtblk_validate reads blk_size and clears BLK_SIZE if out of range */
+  | 'blk-size'
+  /** the band-aid floated in the thread: the check compiled out on s390 (the big-endian guest) */
+  | 'blk-size-not-on-be'
+  /** ff63198850f3: the validation reverted, virtio-blk has no validate() */
+  | 'none';
 
 /** How a transitional device decides config endianness before FEATURES_OK. */
 export type TransitionalConfig =
@@ -109,6 +133,7 @@ export interface GuestProfile {
   readonly transport: 'legacy' | 'transitional' | 'modern';
   readonly transitionalConfig: TransitionalConfig;
   readonly probeFlow: ProbeFlow;
+  readonly blkValidate: BlkValidatePolicy;
   /** device features offered (VERSION_1 is forced on for modern, off for legacy) */
   readonly offered: bigint;
   /** the driver's feature_table */

@@ -33,6 +33,8 @@ export interface FastGuest {
   readonly isBlk: boolean;
   readonly nativeLe: boolean;
   readonly flow: ProbeFlow;
+  /** virtblk_validate present (BlkValidatePolicy) */
+  readonly hasValidate: boolean;
   readonly drvLo: number;
   readonly drvHi: number;
   readonly restrictedMemory: boolean;
@@ -42,7 +44,10 @@ export interface FastGuest {
 export function fastGuest(guest: GuestProfile): FastGuest {
   const [drvLo, drvHi] = toHalves(guest.driverFeatures);
   return {
-    isBlk: guest.deviceType === 'blk', nativeLe: guest.endian === 'le', flow: guest.probeFlow, drvLo, drvHi,
+    isBlk: guest.deviceType === 'blk',
+    hasValidate: guest.deviceType === 'blk' &&
+      (guest.blkValidate === 'blk-size' || (guest.blkValidate === 'blk-size-not-on-be' && guest.endian === 'le')),
+    nativeLe: guest.endian === 'le', flow: guest.probeFlow, drvLo, drvHi,
     restrictedMemory: guest.restrictedMemory, checksFeaturesOk: guest.checksFeaturesOk,
   };
 }
@@ -95,7 +100,7 @@ class ProbeRun {
 
   /** virtblk_validate; vsock has none. Returns whether dev->features changed. */
   validate(): boolean {
-    if (!this.g.isBlk || !(this.lo & BLK_SIZE_LO)) return false;
+    if (!this.g.hasValidate || !(this.lo & BLK_SIZE_LO)) return false;
     const blkSize = this.readU32('blk_size', BLK_BLK_SIZE_OFFSET);
     if (blkSize >= MIN_BLK_SIZE && blkSize <= MAX_BLK_SIZE) return false;
     this.lo = (this.lo & ~BLK_SIZE_LO) >>> 0;
@@ -139,12 +144,13 @@ export function fastProbe(dev: FastVirtioDevice, g: FastGuest): ProbeTranscript 
     beforeHi = run.hi;
     if (run.validate()) run.finalize();
   } else {
-    if (g.flow === 'write-version1-first' && g.isBlk && !g.nativeLe && (dev.offHi & V1_HI)) {
+    if (g.flow === 'write-version1-first' && g.hasValidate && !g.nativeLe && (dev.offHi & V1_HI)) {
       run.lo = 0;
       run.hi = V1_HI;
       run.finalize();
     }
     run.initFeatures();
+    if (g.flow === 'finalize-before-validate' && (dev.offHi & V1_HI)) run.finalize();
     beforeLo = run.lo;
     beforeHi = run.hi;
     run.validate();

@@ -1,7 +1,7 @@
 // The two guest drivers negcheck models: what drv->validate and drv->probe read from config
 // space and which features validate clears.
 
-import type { GuestDeviceType } from '../../types/profile.ts';
+import type { GuestProfile } from '../../types/profile.ts';
 import { VIRTIO_BLK_F_BLK_SIZE } from '../../types/uapi.ts';
 import { BLK_BLK_SIZE, BLK_CAPACITY, type ConfigField, VSOCK_GUEST_CID } from './deviceConfig.ts';
 import { bit, hasBit } from './featureBits.ts';
@@ -59,6 +59,12 @@ export const VIRTIO_BLK_DRIVER: VirtioDriver = { validate: virtblkValidate, prob
 /** virtio_vsock has no .validate */
 export const VIRTIO_VSOCK_DRIVER: VirtioDriver = { probe: virtioVsockProbe };
 
-export function driverFor(deviceType: GuestDeviceType): VirtioDriver {
-  return deviceType === 'vsock' ? VIRTIO_VSOCK_DRIVER : VIRTIO_BLK_DRIVER;
+/** virtio-blk without validate(): ff63198850f3, or the s390 build of the compile-out band-aid. */
+export const VIRTIO_BLK_DRIVER_NO_VALIDATE: VirtioDriver = { probe: virtblkProbe };
+
+/** The driver the guest binds, with or without virtblk_validate per its BlkValidatePolicy. */
+export function driverFor(guest: GuestProfile): VirtioDriver {
+  if (guest.deviceType === 'vsock') return VIRTIO_VSOCK_DRIVER;
+  const validates = guest.blkValidate === 'blk-size' || (guest.blkValidate === 'blk-size-not-on-be' && guest.endian === 'le');
+  return validates ? VIRTIO_BLK_DRIVER : VIRTIO_BLK_DRIVER_NO_VALIDATE;
 }

@@ -102,10 +102,24 @@ function ackBeforeAccess(run: ProbeRun, deviceFeatures: bigint): ValidateOutcome
   return outcome;
 }
 
+/**
+ * Halil Pasic's RFC "virtio: write back features before verify" (seed 004): with VERSION_1
+ * offered, finalize_features before validate so the device knows the config byte order;
+ * validate; then virtio_finalize_features as ever, so finalize runs twice.
+ */
+function finalizeBeforeValidate(run: ProbeRun, deviceFeatures: bigint): ValidateOutcome {
+  run.features = initialDevFeatures(deviceFeatures, run.guest.driverFeatures);
+  if (hasBit(deviceFeatures, VIRTIO_F_VERSION_1)) finalizeFeatures(run);
+  const outcome = runValidate(run);
+  finalizeFeatures(run);
+  return outcome;
+}
+
 const FEATURE_FLOWS: Readonly<Record<ProbeFlow, (run: ProbeRun, deviceFeatures: bigint) => ValidateOutcome>> = {
   'validate-before-write': validateBeforeWrite,
   'write-version1-first': writeVersion1First,
   'ack-before-access': ackBeforeAccess,
+  'finalize-before-validate': finalizeBeforeValidate,
 };
 
 /**
@@ -141,7 +155,7 @@ export function virtioDevProbe(dev: VirtioDevice): ProbeTranscript {
   addStatus(dev, VIRTIO_CONFIG_S_DRIVER);
   const offered = readDeviceFeatures(dev);
   const run: ProbeRun = {
-    dev, guest: dev.guest, driver: driverFor(dev.guest.deviceType), features: 0n, stage: 'validate',
+    dev, guest: dev.guest, driver: driverFor(dev.guest), features: 0n, stage: 'validate',
     written: [], reads: [], featuresOkReread: null,
   };
   const { beforeValidate, afterValidate } = FEATURE_FLOWS[dev.guest.probeFlow](run, offered);
