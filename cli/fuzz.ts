@@ -3,7 +3,7 @@
 import { styleText } from 'node:util';
 import { ALL_PROPERTIES, propertyById } from '../properties/index.ts';
 import type { PropertyDef, RunResult } from '../properties/property.ts';
-import { runProperty } from '../properties/property.ts';
+import { runProperty, seedFor } from '../properties/property.ts';
 import { describeRun } from '../properties/report.ts';
 import { stackSubject } from '../properties/subject.ts';
 import { formatDuration } from './duration.ts';
@@ -27,16 +27,6 @@ export function selectProperties(ids: readonly string[]): PropertyDef[] {
   });
 }
 
-/**
- * A property's seed depends on the run's seed and the property's id only, so that
- * `--seed S --property X` reproduces row X of a full `--seed S` run.
- */
-export function propertySeed(runSeed: number, id: string): number {
-  let h = 0x811c9dc5; // FNV-1a over the id
-  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
-  return (runSeed ^ h) | 0;
-}
-
 /** Each property gets an equal share of the budget and its own seed derived from the run's. */
 export function fuzz(opts: FuzzOptions, log: (line: string) => void): RunResult[] {
   const props = selectProperties(opts.properties);
@@ -44,7 +34,7 @@ export function fuzz(opts: FuzzOptions, log: (line: string) => void): RunResult[
   return props.map(p => {
     log(`${p.id} ${p.title}: running for ${formatDuration(share)}...`);
     return runProperty(p, stackSubject, {
-      seed: propertySeed(opts.seed, p.id),
+      seed: seedFor(opts.seed, p.id),
       numRuns: opts.runs ?? 1_000_000_000,
       interruptAfterTimeLimit: share,
     });

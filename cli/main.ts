@@ -5,6 +5,8 @@ import { stringifyJson } from '../types/json.ts';
 import { parseDuration } from './duration.ts';
 import { fuzz, fuzzReport, UsageError } from './fuzz.ts';
 import { replay } from './replay.ts';
+import { loadProposal, proveAll, proveOne } from './prove.ts';
+import { CATALOGUE } from '../proposals/index.ts';
 
 function intArg(name: string): (v: string) => number {
   return (v: string) => {
@@ -40,6 +42,35 @@ program.command('fuzz')
       process.exitCode = results.some(r => r.outcome === 'violated') ? 1 : 0;
     } catch (e) {
       if (e instanceof UsageError) { console.error(`negcheck fuzz: ${e.message}`); process.exitCode = 2; return; }
+      throw e;
+    }
+  });
+
+program.command('prove')
+  .description('judge a proposal (a catalogue id or a proposal .ts file) by every property that applies, I1..I6 and R')
+  .argument('[proposal]', 'catalogue id, or path/to/proposal.ts exporting `proposal`')
+  .option('--all', 'prove the whole catalogue and print the matrix; exit 1 if any verdict differs from the expected one')
+  .option('--list', 'list the catalogue')
+  .option('--seed <n>', 'seed (default: 20221805, so verdicts are reproducible)', intArg('--seed'), 20221805)
+  .option('--runs <n>', 'runs per property', intArg('--runs'), 3000)
+  .option('--time <duration>', 'total time limit, split across the properties', durationArg)
+  .option('--out <dir>', 'where counterexample JSON files are written', 'out/prove')
+  .addHelpText('after', '\nExit status: 0 every property holds (with --all: every verdict as the catalogue expects), 1 a property is violated (--all: a verdict differs), 2 bad input.')
+  .action(async (ref: string | undefined, o: { all?: boolean; list?: boolean; seed: number; runs: number; time?: number; out: string }) => {
+    const opts = { seed: o.seed, runs: o.runs, out: o.out, json: false, ...(o.time !== undefined ? { timeMs: o.time } : {}) };
+    const log = (l: string): void => console.log(l);
+    try {
+      if (o.runs < 1) throw new UsageError('--runs must be at least 1');
+      if (o.list) { for (const p of CATALOGUE) log(`${p.id.padEnd(36)} ${p.fate.padEnd(22)} ${p.title}`); return; }
+      if (o.all) {
+        if (ref !== undefined) throw new UsageError('give either a proposal or --all, not both');
+        process.exitCode = proveAll(opts, log).status;
+        return;
+      }
+      if (ref === undefined) throw new UsageError('which proposal? give a catalogue id, a path to a proposal file, or --all');
+      process.exitCode = proveOne(await loadProposal(ref), opts, log).status;
+    } catch (e) {
+      if (e instanceof UsageError) { console.error(`negcheck prove: ${e.message}`); process.exitCode = 2; return; }
       throw e;
     }
   });

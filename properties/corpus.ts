@@ -21,11 +21,17 @@ export interface CorpusEntry {
   /** 'violated': a known-bad policy kept as evidence; 'holds': a fixed bug kept as a regression */
   readonly expect: 'violated' | 'holds';
   readonly profile: Profile;
+  /** the proposal (catalogue id or file) the entry was found on, if any */
+  readonly proposal?: string;
+  /** R only: `profile` is the baseline's, this the proposal's; the ops are the old-userspace script */
+  readonly proposalProfile?: Profile;
   readonly ops: readonly Op[];
   readonly violation?: { readonly step: number; readonly message: string };
 }
 
 export class CorpusError extends Error {}
+
+const KNOWN_PROPERTIES: readonly string[] = ['P0', 'I1', 'I2', 'I3', 'I4', 'I5', 'I6', 'R'];
 
 type FieldType = 'u64' | 'int' | 'string' | 'boolean' | 'spec' | 'strings' | 'ints';
 
@@ -92,16 +98,24 @@ export function validateOp(x: unknown, path: string): Op {
   return x as Op;
 }
 
+function checkProfile(x: unknown, path: string): void {
+  for (const [part, fields] of Object.entries(PROFILE_FIELDS)) checkFields((x as Record<string, unknown> | undefined)?.[part], fields, `${path}.${part}`);
+  const cfg = ((x as { guest: { config?: unknown } }).guest).config;
+  checkFields(cfg, { capacity: 'u64', blkSize: 'int', guestCid: 'u64' }, `${path}.guest.config`);
+}
+
 /** Validate a parsed (u64-revived) JSON value as a corpus entry. */
 export function validateEntry(x: unknown, where: string): CorpusEntry {
   if (typeof x !== 'object' || x === null) throw new CorpusError(`${where}: expected a JSON object`);
   const o = x as Record<string, unknown>;
   if (o['format'] !== CORPUS_FORMAT) throw new CorpusError(`${where}: format: expected "${CORPUS_FORMAT}", got ${JSON.stringify(o['format'] ?? null)}`);
   checkFields(o, { property: 'string', title: 'string', seed: 'int' }, where);
+  if (!KNOWN_PROPERTIES.includes(o['property'] as string)) throw new CorpusError(`${where}.property: unknown property ${JSON.stringify(o['property'])} (${KNOWN_PROPERTIES.join(', ')})`);
   if (o['expect'] !== 'violated' && o['expect'] !== 'holds') throw new CorpusError(`${where}.expect: expected "violated" or "holds"`);
-  for (const [part, fields] of Object.entries(PROFILE_FIELDS)) checkFields((o['profile'] as Record<string, unknown> | undefined)?.[part], fields, `${where}.profile.${part}`);
-  const cfg = ((o['profile'] as { guest: { config?: unknown } }).guest).config;
-  checkFields(cfg, { capacity: 'u64', blkSize: 'int', guestCid: 'u64' }, `${where}.profile.guest.config`);
+  checkProfile(o['profile'], `${where}.profile`);
+  if (o['proposal'] !== undefined && typeof o['proposal'] !== 'string') throw new CorpusError(`${where}.proposal: expected a string`);
+  if (o['proposalProfile'] !== undefined) checkProfile(o['proposalProfile'], `${where}.proposalProfile`);
+  if (o['property'] === 'R' && o['proposalProfile'] === undefined) throw new CorpusError(`${where}.proposalProfile: an R entry needs the proposal's profile`);
   if (!Array.isArray(o['ops'])) throw new CorpusError(`${where}.ops: expected an array of ops`);
   o['ops'].forEach((op, i) => validateOp(op, `${where}.ops[${i}]`));
   return o as unknown as CorpusEntry;

@@ -96,6 +96,7 @@ export const I1: PropertyDef = {
     + 'no features are accepted after FEATURES_OK; a failed FEATURES_OK re-read never reaches DRIVER_OK',
   source: 'virtio spec 1.3 §3.1.1 and §2.2; seed 004 (virtio: write back features before verify)',
   profiles: guestStackProfileArb(),
+  judges: ['guest.probeFlow', 'guest.blkValidate', 'guest.checksFeaturesOk', 'guest.restrictedMemory'],
   scripts: guestScriptArb(12),
   check: onBothSides((stack, profile, ops) => i1Violation(profile.guest, ops, runScript(stack, ops))),
 };

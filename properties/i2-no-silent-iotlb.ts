@@ -7,7 +7,7 @@ import type { Op } from '../types/ops.ts';
 import type { Profile, VmmProfile } from '../types/profile.ts';
 import { formatObservation, formatOp } from '../types/trace.ts';
 import * as U from '../types/uapi.ts';
-import { bit, crosvmFixed, qemuVmm, upstreamProfile } from './profiles.ts';
+import { bit, crosvmFixed, crosvmOld, qemuVmm, upstreamProfile } from './profiles.ts';
 import { onBothSides, type PropertyDef, type Violation } from './property.ts';
 import type { Stack } from '../types/stack.ts';
 
@@ -67,6 +67,9 @@ export const I2: PropertyDef = {
   statement: 'for a userspace that did not knowingly ask for the device IOTLB, no virtqueue access into guest RAM misses or faults',
   source: 'seeds 000/001 (crosvm on e13a6915a03f); drivers/vhost/vsock.c vhost_vsock_set_features',
   profiles: i2ProfileArb(fc.constantFrom(crosvmFixed, qemuNoIommu)),
+  judges: ['kernel.iotlbEnable', 'kernel.vsockAccessPlatform', 'vmm.features', 'vmm.knownFeatures', 'vmm.speaksIotlb'],
+  // every VMM the seeds name, crosvm before its fix included
+  scope: i2ProfileArb(fc.constantFrom(crosvmOld, crosvmFixed, qemuNoIommu, qemuVmm)),
   scripts: fc.array(nonIotlbOpArb, { maxLength: 12 }),
   check: onBothSides(checkNoSilentIotlb),
 };

@@ -45,6 +45,8 @@ export const I3: PropertyDef = {
     + 'for LE and BE guests and legacy, transitional and modern devices',
   source: 'seed 004; virtio spec 1.3 §2.5 (config space endianness); 2f9a174f918e; mst Jan 2022 "acknowledge all features before access"',
   profiles: guestStackProfileArb({ probeFlow: fc.constant('ack-before-access') }),
+  judges: ['guest.probeFlow', 'guest.blkValidate', 'guest.transitionalConfig'],
+  scope: guestStackProfileArb(),
   scripts: guestScriptArb(8),
   check: onBothSides((stack, profile, ops) => i3Violation(profile.guest.config, ops, runScript(stack, ops))),
 };

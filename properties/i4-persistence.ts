@@ -10,7 +10,7 @@ import type { Op } from '../types/ops.ts';
 import type { ParentKind, Profile } from '../types/profile.ts';
 import { formatObservation, formatOp } from '../types/trace.ts';
 import * as U from '../types/uapi.ts';
-import { vhostOpWith, vocabularyArb } from './arbitraries/vhost.ts';
+import { kernelPolicyArb, vhostOpWith, vocabularyArb } from './arbitraries/vhost.ts';
 import { bit, upstreamProfile } from './profiles.ts';
 import { onBothSides, type PropertyDef, type Violation } from './property.ts';
 import type { Stack } from '../types/stack.ts';
@@ -94,6 +94,8 @@ export const I4: PropertyDef = {
   statement: 'with IOTLB_PERSIST acked mappings survive a vDPA reset; without it, a reset does what that parent did for old userspace',
   source: 'seed 002; drivers/vhost/vdpa.c _compat_vdpa_reset, include/linux/vdpa.h compat_reset (v6.7)',
   profiles: i4ProfileArb(fc.constant('compat-reset')),
+  judges: ['kernel.vdpaReset', 'kernel.parent'],
+  scope: i4ProfileArb(kernelPolicyArb.map(k => k.vdpaReset)),
   scripts: fc.tuple(i4Setup, vocabularyArb().chain(v => fc.array(vhostOpWith(v), { maxLength: 24, size: 'max' })))
     .map(([a, b]) => [...a, ...b]),
   check: onBothSides(checkPersistence),

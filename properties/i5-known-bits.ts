@@ -9,7 +9,7 @@ import type { Stack } from '../types/stack.ts';
 import { SMMU_NAMED_BITS, idrFieldValue } from '../types/smmuIdr.ts';
 import { hex } from '../types/trace.ts';
 import { SMMU_IDR_FIELDS } from '../types/uapi.ts';
-import { hwInfoProfileArb, hwInfoScriptArb } from './arbitraries/smmu.ts';
+import { hwInfoProfileArb, hwInfoScriptArb, vmmIdrPolicyArb } from './arbitraries/smmu.ts';
 import { onBothSides, type PropertyDef, type Violation } from './property.ts';
 
 /**
@@ -69,6 +69,9 @@ export const I5: PropertyDef = {
     'include/uapi/linux/iommufd.h struct iommu_hw_info_arm_smmuv3 kdoc',
   // QEMU-like VMMs that mask to (part of) the kdoc baseline; raw or sanitising kernels.
   profiles: hwInfoProfileArb({ vmmIdr: fc.constant('mask-baseline') }),
+  judges: ['kernel.hwInfo', 'kernel.kernelIdrFields', 'vmm.idr', 'vmm.knownIdrFields'],
+  // raw-forwarding VMMs too
+  scope: hwInfoProfileArb({ vmmIdr: vmmIdrPolicyArb }),
   scripts: hwInfoScriptArb,
   check: onBothSides(checkKnownBits),
 };

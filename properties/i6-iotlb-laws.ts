@@ -186,6 +186,8 @@ export const I6: PropertyDef = {
   statement: 'translations agree with the maps in force (range, permission, offset); invalidate removes whole maps; malformed messages are rejected with the kernel\'s error and change nothing',
   source: 'drivers/vhost/iotlb.c, vhost.c vhost_chr_write_iter/translate_desc, vdpa.c vhost_vdpa_process_iotlb_msg',
   profiles: i6ProfileArb,
+  judges: ['kernel.sizeZero', 'kernel.abi', 'kernel.maxIotlbEntries', 'kernel.parent'],
+  scope: i6ScopeArb,
   scripts: i6ScriptArb,
   check: onBothSides(checkIotlbLaws),
 };

@@ -4,7 +4,7 @@
 
 import fc from 'fast-check';
 import type { Op } from '../types/ops.ts';
-import type { Profile } from '../types/profile.ts';
+import type { PolicyField, Profile } from '../types/profile.ts';
 import type { Stack, StackFactory } from '../types/stack.ts';
 
 /** The implementations under test: the reference model and the optimised implementation. */
@@ -29,6 +29,13 @@ export interface PropertyDef {
   readonly source: string;
   readonly profiles: fc.Arbitrary<Profile>;
   readonly scripts: fc.Arbitrary<Op[]>;
+  /**
+   * For proposals: the policy fields whose rules this property judges (a proposal that changes
+   * one of them is judged by it), and the profiles it quantifies over then: every userspace,
+   * parent and guest the catalogue considers, the broken ones included. Default: `profiles`.
+   */
+  readonly judges?: readonly PolicyField[];
+  readonly scope?: fc.Arbitrary<Profile>;
   check(subject: Subject, profile: Profile, ops: readonly Op[]): Violation | null;
 }
 
@@ -96,6 +103,16 @@ export function checkSafely(def: PropertyDef, subject: Subject, profile: Profile
   } catch (e) {
     return { step: -1, message: `threw: ${e instanceof Error ? e.message : String(e)}` };
   }
+}
+
+/**
+ * The seed of one property run, from a run's seed and a key (the property id, or proposal/property),
+ * so that filtering which properties run does not change any one property's seed.
+ */
+export function seedFor(runSeed: number, key: string): number {
+  let h = 0x811c9dc5; // FNV-1a over the key
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return (runSeed ^ h) | 0;
 }
 
 /** The seed vitest runs use: NEGCHECK_SEED, else a fixed one, so `npm test` is reproducible. */

@@ -6,6 +6,21 @@ import { propertyById } from './index.ts';
 import { firstDifference } from './p0-differential.ts';
 import type { Subject, Violation } from './property.ts';
 import { checkSafely } from './property.ts';
+import { regressionCheck } from './r-no-regression.ts';
+
+/** The entry's property on its trace: R compares its two profiles, the others check the one. */
+function entryViolation(e: CorpusEntry, subject: Subject): Violation | null {
+  if (e.property === 'R') {
+    try {
+      return regressionCheck(subject, e.profile, e.proposalProfile!, e.ops);
+    } catch (err) {
+      return { step: -1, message: `threw: ${err instanceof Error ? err.message : String(err)}` };
+    }
+  }
+  const def = propertyById(e.property);
+  if (def === undefined) throw new Error(`unknown property ${e.property}`);
+  return checkSafely(def, subject, e.profile, e.ops);
+}
 
 export interface ReplayResult {
   /** the first step where model and impl differ, if any */
@@ -18,10 +33,9 @@ export interface ReplayResult {
 }
 
 export function replayEntry(e: CorpusEntry, subject: Subject): ReplayResult {
-  const def = propertyById(e.property);
-  if (def === undefined) throw new Error(`unknown property ${e.property}`);
-  const difference = firstDifference(subject, e.profile, e.ops);
-  const violation = checkSafely(def, subject, e.profile, e.ops);
+  const difference = firstDifference(subject, e.profile, e.ops)
+    ?? (e.proposalProfile ? firstDifference(subject, e.proposalProfile, e.ops) : null);
+  const violation = entryViolation(e, subject);
   const verdict = violation === null ? 'holds' : 'violated';
   return { difference, violation, verdict, asExpected: difference === null && verdict === e.expect };
 }

@@ -159,6 +159,38 @@ export interface SmmuProfile {
   readonly idr: readonly number[];
 }
 
+/** One policy field of a profile, named `party.field` (what a proposal can change). */
+export type PolicyField =
+  | `kernel.${keyof KernelPolicy & string}`
+  | `vmm.${keyof VmmProfile & string}`
+  | `guest.${keyof GuestProfile & string}`;
+
+/** The fields a proposal pins; everything else in a profile is left to the generators. */
+export interface PolicyPatch {
+  readonly kernel?: Partial<KernelPolicy>;
+  readonly vmm?: Partial<VmmProfile>;
+  readonly guest?: Partial<GuestProfile>;
+}
+
+/** The profile with the patch's fields put in. */
+export function applyPolicy(p: Profile, patch: PolicyPatch): Profile {
+  return {
+    kernel: { ...p.kernel, ...patch.kernel },
+    vmm: { ...p.vmm, ...patch.vmm },
+    guest: { ...p.guest, ...patch.guest },
+    smmu: p.smmu,
+  };
+}
+
+/** The `party.field` names a patch sets. */
+export function patchedFields(patch: PolicyPatch): PolicyField[] {
+  const out: PolicyField[] = [];
+  for (const k of Object.keys(patch.kernel ?? {})) out.push(`kernel.${k}` as PolicyField);
+  for (const k of Object.keys(patch.vmm ?? {})) out.push(`vmm.${k}` as PolicyField);
+  for (const k of Object.keys(patch.guest ?? {})) out.push(`guest.${k}` as PolicyField);
+  return out;
+}
+
 export interface Profile {
   readonly kernel: KernelPolicy;
   readonly vmm: VmmProfile;

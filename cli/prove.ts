@@ -1,0 +1,117 @@
+// `negcheck prove <id | path/to/proposal.ts>` and `negcheck prove --all`.
+
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { styleText } from 'node:util';
+import { serialiseEntry } from '../properties/corpus.ts';
+import { propertyById } from '../properties/index.ts';
+import { CATALOGUE, proposalById } from '../proposals/index.ts';
+import { PROPERTY_IDS, proposalProblems, type Proposal } from '../proposals/proposal.ts';
+import { applicableProperties, proveProperty, surprises, type ProveOptions, type ProveRow } from '../proposals/prove.ts';
+import { formatDuration } from './duration.ts';
+import { UsageError } from './fuzz.ts';
+
+const colour = (s: string, c: 'green' | 'red' | 'yellow' | 'bold'): string => (process.stdout.isTTY ? styleText(c, s) : s);
+
+/** A catalogue id, or a .ts/.js file exporting `proposal` (or a default export). */
+export async function loadProposal(ref: string): Promise<Proposal> {
+  const known = proposalById(ref);
+  if (known) return known;
+  if (!/\.(ts|mts|js|mjs)$/.test(ref)) {
+    throw new UsageError(`unknown proposal ${JSON.stringify(ref)}: not a catalogue id (see \`negcheck prove --list\`) and not a .ts/.js file`);
+  }
+  let mod: Record<string, unknown>;
+  try {
+    mod = await import(pathToFileURL(resolve(ref)).href) as Record<string, unknown>;
+  } catch (e) {
+    throw new UsageError(`${ref}: does not load: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+  }
+  const p = mod['proposal'] ?? mod['default'];
+  if (p === undefined) throw new UsageError(`${ref}: exports no proposal (export const proposal: Proposal = { ... })`);
+  const problems = proposalProblems(p);
+  if (problems.length > 0) throw new UsageError(`${ref}: not a valid proposal:\n  ${problems.join('\n  ')}`);
+  return p as Proposal;
+}
+
+/** Write a counterexample atomically (temp file + rename); returns its path. */
+export function saveCounterexample(dir: string, row: ProveRow): string {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${row.entry!.proposal}.${row.property}.json`);
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, serialiseEntry(row.entry!));
+  renameSync(tmp, file);
+  return file;
+}
+
+function rowLine(r: ProveRow): string {
+  const found = r.found === 'holds' ? colour('holds', 'green') : colour('violated', 'red');
+  const exp = r.expected ? (r.expected.verdict === r.found ? 'as expected' : colour(`EXPECTED ${r.expected.verdict}`, 'yellow')) : 'no expectation';
+  const stats = r.found === 'holds' ? `${r.runs} runs, seed ${r.seed}, ${formatDuration(r.timeMs)}`
+    : `after ${r.runs} runs, seed ${r.seed}, ${formatDuration(r.timeMs)}, ${r.entry!.ops.length} ops`;
+  return `  ${r.property.padEnd(3)} ${propertyTitle(r.property).padEnd(42)} ${found} (${stats}) — ${exp}`;
+}
+
+function propertyTitle(id: string): string {
+  return id === 'R' ? 'no regression for old userspace' : propertyById(id)?.title ?? id;
+}
+
+export interface ProveCliOptions extends ProveOptions {
+  readonly out: string;
+  readonly timeMs?: number;
+  readonly json: boolean;
+}
+
+function perPropertyOptions(p: Proposal, o: ProveCliOptions): ProveOptions {
+  const n = applicableProperties(p).length;
+  return { seed: o.seed, runs: o.runs, ...(o.timeMs !== undefined ? { timeMsPerProperty: o.timeMs / Math.max(1, n) } : {}) };
+}
+
+/** One proposal's verdict table. Exit status: 0 all hold, 1 any violated. */
+export function proveOne(p: Proposal, o: ProveCliOptions, log: (l: string) => void): { rows: ProveRow[]; status: number } {
+  const opts = perPropertyOptions(p, o);
+  log(colour(`${p.id}: ${p.title}`, 'bold'));
+  log(`  ${p.fate}: ${p.history}`);
+  const rows: ProveRow[] = [];
+  for (const id of applicableProperties(p)) {
+    const r = proveProperty(p, id, opts);
+    rows.push(r);
+    log(rowLine(r));
+    if (r.found === 'violated') {
+      log(`      ${r.violation!.message}`);
+      for (const l of r.trace!) log(`        ${l}`);
+      log(`      counterexample: ${saveCounterexample(o.out, r)}`);
+    }
+  }
+  return { rows, status: rows.some(r => r.found === 'violated') ? 1 : 0 };
+}
+
+/** The whole matrix. Exit status 1 when any found verdict differs from the catalogue's. */
+export function proveAll(o: ProveCliOptions, log: (l: string) => void, proposals: readonly Proposal[] = CATALOGUE): { rows: Map<string, ProveRow[]>; status: number } {
+  const all = new Map<string, ProveRow[]>();
+  for (const p of proposals) all.set(p.id, proveOne(p, o, log).rows);
+  log('');
+  for (const l of matrix(proposals, all)) log(l);
+  const bad = [...all.entries()].flatMap(([id, rows]) => surprises(rows).map(r => `${id} ${r.property}`));
+  log(bad.length === 0 ? colour('\nevery found verdict matches the catalogue', 'green')
+    : colour(`\n${bad.length} verdict(s) differ from the catalogue: ${bad.join(', ')}`, 'red'));
+  return { rows: all, status: bad.length === 0 ? 0 : 1 };
+}
+
+/** proposals × properties: holds / VIOLATED (found), '!' where it differs from the expectation, '·' not applicable. */
+export function matrix(proposals: readonly Proposal[], all: ReadonlyMap<string, readonly ProveRow[]>): string[] {
+  const w = Math.max(...proposals.map(p => p.id.length));
+  const head = `${'proposal'.padEnd(w)}  ${PROPERTY_IDS.map(id => id.padEnd(9)).join('')}fate`;
+  const lines = [head];
+  for (const p of proposals) {
+    const rows = all.get(p.id) ?? [];
+    const cells = PROPERTY_IDS.map(id => {
+      const r = rows.find(x => x.property === id);
+      if (!r) return '·'.padEnd(9);
+      const text = (r.found === 'holds' ? 'holds' : 'VIOLATED') + (r.expected && r.expected.verdict !== r.found ? '!' : '');
+      return text.padEnd(9);
+    });
+    lines.push(`${p.id.padEnd(w)}  ${cells.join('')}${p.fate}`);
+  }
+  return lines;
+}

@@ -1,0 +1,155 @@
+// R no regression ("if a change results in user programs breaking, it's a bug in the kernel"):
+// an old userspace, one written against the baseline, gets from the proposal what it got from
+// the baseline, step by step.
+//
+// What "the same" means, and why:
+// - offers may grow: the values of GET_FEATURES, GET_BACKEND_FEATURES and GET_HW_INFO are how
+//   features are added, so only their return codes are compared; what the VMM passed to
+//   VHOST_SET_FEATURES likewise (its result, and everything after, is compared);
+// - a call the baseline refused (a negative return) may succeed on the proposal: that is a
+//   relaxation, not a break, and the two runs legitimately part ways there, so the comparison
+//   stops at it;
+// - old userspace sets only bits the baseline kernel offered, and never the bits the proposal
+//   introduces (`newBits`).
+
+import fc from 'fast-check';
+import { isDeepStrictEqual } from 'node:util';
+import type { Observation } from '../types/observation.ts';
+import type { Op } from '../types/ops.ts';
+import { applyPolicy, type PolicyPatch, type Profile, type VmmProfile } from '../types/profile.ts';
+import type { Stack, StackFactory } from '../types/stack.ts';
+import { formatObservation, formatOp } from '../types/trace.ts';
+import { hwInfoOpArb, smmuProfileArb } from './arbitraries/smmu.ts';
+import { kernelPolicyArb, vhostOpWith, vocabularyArb, iotlbSetupArb } from './arbitraries/vhost.ts';
+import { guestAckedArb, qemuNoIommu } from './i2-no-silent-iotlb.ts';
+import { crosvmFixed, crosvmOld, qemuVmm, upstreamGuest } from './profiles.ts';
+import type { PropertyDef, Subject, Violation } from './property.ts';
+
+/** Bits an old userspace never sets: they did not exist when it was written. */
+export interface NewBits {
+  readonly features?: bigint;
+  readonly backendFeatures?: bigint;
+}
+
+/** One step of the two runs, for the side-by-side trace. */
+export interface RegressionStep {
+  readonly op: Op;
+  readonly baseline: Observation;
+  readonly proposal: Observation;
+}
+
+/** Which part of an observation an old userspace can depend on. */
+export function dependedOn(op: Op, o: Observation): unknown {
+  if (op.kind === 'GET_FEATURES' || op.kind === 'GET_BACKEND_FEATURES' || op.kind === 'GET_HW_INFO') {
+    return 'ret' in o ? o.ret : o;
+  }
+  if (o.kind === 'vmm') return o.ret;
+  return o;
+}
+
+const refused = (o: Observation): boolean => 'ret' in o && o.ret < 0;
+
+/** Ops only a VMM that speaks the IOTLB protocol issues. */
+const IOTLB_PROTOCOL: ReadonlySet<Op['kind']> = new Set(['SET_BACKEND_FEATURES', 'IOTLB_WRITE', 'IOTLB_READ']);
+
+/**
+ * The script as an old userspace would issue it on this baseline: bits the baseline did not
+ * offer and new bits masked; no IOTLB protocol from a VMM that does not speak it.
+ */
+export function asOldUserspace(baseline: Stack, ops: readonly Op[], newBits: NewBits, speaksIotlb = true): Op[] {
+  const offered = baseline.apply({ kind: 'GET_FEATURES' });
+  const offeredBackend = baseline.apply({ kind: 'GET_BACKEND_FEATURES' });
+  const features = (offered.kind === 'value' ? offered.value : 0n) & ~(newBits.features ?? 0n);
+  const backend = (offeredBackend.kind === 'value' ? offeredBackend.value : 0n) & ~(newBits.backendFeatures ?? 0n);
+  return ops.filter(op => speaksIotlb || !IOTLB_PROTOCOL.has(op.kind)).map(op =>
+    op.kind === 'SET_FEATURES' ? { ...op, features: op.features & features }
+      : op.kind === 'SET_BACKEND_FEATURES' ? { ...op, features: op.features & backend }
+        : op.kind === 'VMM_SET_FEATURES' ? { ...op, guestFeatures: op.guestFeatures & ~(newBits.features ?? 0n) }
+          : op);
+}
+
+/** Both runs of one side (model or impl), up to the first break or relaxation. */
+export function compareRuns(
+  factory: StackFactory, base: Profile, prop: Profile, ops: readonly Op[], newBits: NewBits,
+): { steps: RegressionStep[]; broken: number | null } {
+  const script = asOldUserspace(factory(base), ops, newBits, base.vmm.speaksIotlb);
+  const b = factory(base);
+  const p = factory(prop);
+  const steps: RegressionStep[] = [];
+  for (let i = 0; i < script.length; i++) {
+    const op = script[i]!;
+    const step = { op, baseline: b.apply(op), proposal: p.apply(op) };
+    steps.push(step);
+    if (isDeepStrictEqual(dependedOn(op, step.baseline), dependedOn(op, step.proposal))) continue;
+    if (refused(step.baseline)) return { steps, broken: null };
+    return { steps, broken: i };
+  }
+  return { steps, broken: null };
+}
+
+/** R on explicit baseline and proposal profiles (what a saved counterexample replays). */
+export function regressionCheck(subject: Subject, base: Profile, prop: Profile, ops: readonly Op[], newBits: NewBits = {}): Violation | null {
+  for (const [side, factory] of [['model', subject.model], ['impl', subject.impl]] as const) {
+    const { steps, broken } = compareRuns(factory, base, prop, ops, newBits);
+    if (broken !== null) {
+      const s = steps[broken]!;
+      return {
+        step: broken,
+        message: `[${side}] old userspace: ${formatOp(s.op)} -> ${formatObservation(s.baseline)} on the baseline, ` +
+          `${formatObservation(s.proposal)} on the proposal`,
+      };
+    }
+  }
+  return null;
+}
+
+/**
+ * The userspaces R quantifies over: every VMM the seeds name, none of which knows a new feature.
+ * QEMU with a vIOMMU is drawn most often: it is the only one that uses the whole vhost uAPI.
+ */
+export const oldVmmArb: fc.Arbitrary<VmmProfile> = fc.oneof(
+  { weight: 3, arbitrary: fc.constant(qemuVmm) },
+  { weight: 1, arbitrary: fc.constantFrom(crosvmOld, crosvmFixed, qemuNoIommu) },
+);
+
+/** Any kernel and hardware, an old VMM, the upstream guest; proposals pin what they change. */
+export const oldUserspaceProfileArb: fc.Arbitrary<Profile> = fc
+  .record({ kernel: kernelPolicyArb, vmm: oldVmmArb, smmu: smmuProfileArb })
+  .map(r => ({ ...r, guest: upstreamGuest }));
+
+/** What an old userspace does: ioctls and IOTLB messages, the VMM's feature plumbing, hw_info. */
+export const oldUserspaceScriptArb: fc.Arbitrary<Op[]> = fc
+  .tuple(iotlbSetupArb, vocabularyArb().chain(v => fc.array(fc.oneof(
+    { weight: 8, arbitrary: vhostOpWith(v) },
+    { weight: 2, arbitrary: guestAckedArb.map((guestFeatures): Op => ({ kind: 'VMM_SET_FEATURES', guestFeatures })) },
+    { weight: 1, arbitrary: hwInfoOpArb },
+  ), { maxLength: 24, size: 'max' })))
+  .map(([a, b]) => [...a, ...b]);
+
+export interface RegressionSpec {
+  readonly id: string;
+  readonly policy: PolicyPatch;
+  readonly baseline: PolicyPatch;
+  readonly newBits?: NewBits;
+  /** the old userspaces to judge by (default: every VMM the seeds name) */
+  readonly oldVmms?: readonly VmmProfile[];
+}
+
+/** R for one proposal against its baseline. */
+export function noRegression(p: RegressionSpec): PropertyDef {
+  const newBits = p.newBits ?? {};
+  const profiles = p.oldVmms
+    ? fc.tuple(oldUserspaceProfileArb, fc.constantFrom(...p.oldVmms)).map(([profile, vmm]) => ({ ...profile, vmm }))
+    : oldUserspaceProfileArb;
+  return {
+    id: 'R',
+    title: 'no regression for old userspace',
+    statement: 'an old-userspace script gets from the proposal what it got from the baseline, step by step '
+      + '(offers may grow, refused calls may start to succeed)',
+    source: 'DESIGN.md "Properties"; Linus, seed 000: "if a change results in user programs breaking, it\'s a bug in the kernel"',
+    profiles,
+    scripts: oldUserspaceScriptArb,
+    check: (subject, profile, ops) =>
+      regressionCheck(subject, applyPolicy(profile, p.baseline), applyPolicy(profile, p.policy), ops, newBits),
+  };
+}

@@ -1,0 +1,23 @@
+// What v6.7 merged: a separate .compat_reset(flags) op; vhost-vdpa passes VDPA_RESET_F_CLEAN_MAP
+// unless IOTLB_PERSIST is acked, and only mlx5_vdpa/vdpa_sim implement it.
+
+import { bit } from '../../properties/profiles.ts';
+import { VHOST_BACKEND_F_IOTLB_PERSIST } from '../../types/uapi.ts';
+import type { Proposal } from '../proposal.ts';
+import { SEED_VDPA_RESET, VDPA_BEFORE_V6_7 } from './common.ts';
+
+export const proposal: Proposal = {
+  id: 'vdpa-compat-reset',
+  title: 'compat_reset(VDPA_RESET_F_CLEAN_MAP) unless IOTLB_PERSIST is acked (v6.7, upstream)',
+  seeds: [SEED_VDPA_RESET],
+  commits: [],
+  fate: 'upstream',
+  history: 'merged for v6.7 (Si-Wei Liu\'s series: vdpa.h compat_reset, vhost/vdpa.c _compat_vdpa_reset, IOTLB_PERSIST)',
+  policy: { kernel: { device: 'vhost-vdpa', vdpaReset: 'compat-reset' } },
+  baseline: VDPA_BEFORE_V6_7,
+  newBits: { backendFeatures: bit(VHOST_BACKEND_F_IOTLB_PERSIST) },
+  expect: {
+    I4: { verdict: 'holds', reason: 'new userspace gets persistence, old userspace gets what its parent always did' },
+    R: { verdict: 'holds', reason: 'without IOTLB_PERSIST every parent resets exactly as before' },
+  },
+};

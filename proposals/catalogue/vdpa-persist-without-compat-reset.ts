@@ -1,0 +1,18 @@
+// IOTLB_PERSIST offered while mlx5_vdpa/vdpa_sim's .reset still drops the maps: the state the
+// series started from before compat_reset (seed 002).
+
+import type { Proposal } from '../proposal.ts';
+import { SEED_VDPA_RESET, VDPA_BEFORE_V6_7 } from './common.ts';
+
+export const proposal: Proposal = {
+  id: 'vdpa-persist-without-compat-reset',
+  title: 'vhost-vdpa offers IOTLB_PERSIST but parents keep their old .reset',
+  seeds: [SEED_VDPA_RESET],
+  commits: [],
+  fate: 'rejected',
+  history: 'the gap the thread closes: the bit is only honest once vendor parents stop clearing on reset',
+  policy: VDPA_BEFORE_V6_7,
+  expect: {
+    I4: { verdict: 'violated', reason: 'userspace acks IOTLB_PERSIST, resets, and mlx5_vdpa/vdpa_sim have dropped its maps to 1:1' },
+  },
+};

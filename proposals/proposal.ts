@@ -1,0 +1,69 @@
+// What a proposal is: a behaviour or candidate fix from a seed thread, as the policy fields it
+// changes, with the verdict its authors (or the thread) expect from each property.
+
+import type { PolicyPatch, VmmProfile } from '../types/profile.ts';
+import type { NewBits } from '../properties/r-no-regression.ts';
+
+export type PropertyId = 'I1' | 'I2' | 'I3' | 'I4' | 'I5' | 'I6' | 'R';
+export const PROPERTY_IDS: readonly PropertyId[] = ['I1', 'I2', 'I3', 'I4', 'I5', 'I6', 'R'];
+
+export type Verdict = 'holds' | 'violated';
+
+export interface Expected {
+  readonly verdict: Verdict;
+  /** one line: why */
+  readonly reason: string;
+}
+
+/** What became of it upstream. */
+export type Fate = 'upstream' | 'merged, since replaced' | 'rejected' | 'proposed' | 'userspace';
+
+export interface Proposal {
+  /** short, unique, kebab-case */
+  readonly id: string;
+  readonly title: string;
+  /** the seed thread file(s) it comes from */
+  readonly seeds: readonly string[];
+  /** commit ids it comes from or that merged it */
+  readonly commits: readonly string[];
+  readonly fate: Fate;
+  /** one line on what was merged or why not */
+  readonly history: string;
+  /** the policy fields this proposal sets (kernel / VMM / driver / parent) */
+  readonly policy: PolicyPatch;
+  /** for R: the behaviour before it, as the same fields */
+  readonly baseline?: PolicyPatch;
+  /** for R: bits an old userspace cannot know */
+  readonly newBits?: NewBits;
+  /** for R: the old userspaces (VMM profiles) to judge by; default every VMM the seeds name */
+  readonly oldVmms?: readonly VmmProfile[];
+  /** the expected verdict of every property that applies */
+  readonly expect: Readonly<Partial<Record<PropertyId, Expected>>>;
+}
+
+const ID = /^[a-z0-9][a-z0-9-]*$/;
+
+/** Checks a value that claims to be a proposal (a user's file may export anything). */
+export function proposalProblems(x: unknown): string[] {
+  if (typeof x !== 'object' || x === null) return ['not an object'];
+  const p = x as Record<string, unknown>;
+  const out: string[] = [];
+  if (typeof p['id'] !== 'string' || !ID.test(p['id'])) out.push('id: a kebab-case string is required');
+  if (typeof p['title'] !== 'string' || p['title'] === '') out.push('title: a non-empty string is required');
+  if (!Array.isArray(p['seeds'])) out.push('seeds: an array of seed file names is required');
+  if (!Array.isArray(p['commits'])) out.push('commits: an array is required');
+  if (typeof p['policy'] !== 'object' || p['policy'] === null) out.push('policy: an object { kernel?, vmm?, guest? } is required');
+  else for (const k of Object.keys(p['policy'])) if (!['kernel', 'vmm', 'guest'].includes(k)) out.push(`policy.${k}: unknown party (kernel, vmm, guest)`);
+  if (p['baseline'] !== undefined && (typeof p['baseline'] !== 'object' || p['baseline'] === null)) out.push('baseline: must be an object');
+  const expect = p['expect'];
+  if (typeof expect !== 'object' || expect === null) out.push('expect: an object { I1?: { verdict, reason }, ... } is required');
+  else {
+    for (const [k, v] of Object.entries(expect)) {
+      if (!(PROPERTY_IDS as readonly string[]).includes(k)) { out.push(`expect.${k}: unknown property (${PROPERTY_IDS.join(', ')})`); continue; }
+      const e = v as Record<string, unknown> | null;
+      if (e === null || (e['verdict'] !== 'holds' && e['verdict'] !== 'violated')) out.push(`expect.${k}.verdict: "holds" or "violated"`);
+      if (typeof e?.['reason'] !== 'string') out.push(`expect.${k}.reason: a string is required`);
+    }
+  }
+  return out;
+}

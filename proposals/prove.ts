@@ -1,0 +1,111 @@
+// Proving a proposal: every property that judges a policy it changes (and R against its
+// baseline) runs over profiles with the proposal's fields pinned; each gives holds or a shrunk
+// counterexample.
+
+import type fc from 'fast-check';
+import type { Op } from '../types/ops.ts';
+import { applyPolicy, patchedFields, type Profile } from '../types/profile.ts';
+import { formatObservation, formatOp, formatTrace } from '../types/trace.ts';
+import { CORPUS_FORMAT, type CorpusEntry } from '../properties/corpus.ts';
+import { propertyById } from '../properties/index.ts';
+import { runProperty, seedFor, type PropertyDef, type Violation } from '../properties/property.ts';
+import { asOldUserspace, compareRuns, noRegression } from '../properties/r-no-regression.ts';
+import { stackSubject } from '../properties/subject.ts';
+import { PROPERTY_IDS, type Expected, type Proposal, type PropertyId, type Verdict } from './proposal.ts';
+
+export interface ProveOptions {
+  readonly seed: number;
+  /** runs per property */
+  readonly runs: number;
+  /** optional time limit per property */
+  readonly timeMsPerProperty?: number;
+}
+
+export interface ProveRow {
+  readonly property: PropertyId;
+  readonly expected?: Expected;
+  readonly found: Verdict;
+  readonly runs: number;
+  readonly seed: number;
+  readonly timeMs: number;
+  /** violated only */
+  readonly violation?: Violation;
+  readonly trace?: readonly string[];
+  readonly entry?: CorpusEntry;
+}
+
+/** The properties that judge a proposal: those whose rules it changes, R when it names a baseline, and any it expects a verdict from. */
+export function applicableProperties(p: Proposal): PropertyId[] {
+  const fields = new Set<string>(patchedFields(p.policy));
+  return PROPERTY_IDS.filter(id => {
+    if (p.expect[id] !== undefined) return true;
+    if (id === 'R') return p.baseline !== undefined;
+    return (propertyById(id)?.judges ?? []).some(f => fields.has(f));
+  });
+}
+
+/** The property as run on this proposal: its scope with the proposal's fields pinned, or R. */
+export function propertyFor(p: Proposal, id: PropertyId): { def: PropertyDef; profiles: fc.Arbitrary<Profile> } {
+  if (id === 'R') {
+    if (!p.baseline) throw new Error(`${p.id}: R needs a baseline`);
+    const def = noRegression({
+      id: p.id, policy: p.policy, baseline: p.baseline,
+      ...(p.newBits ? { newBits: p.newBits } : {}), ...(p.oldVmms ? { oldVmms: p.oldVmms } : {}),
+    });
+    return { def, profiles: def.profiles };
+  }
+  const def = propertyById(id)!;
+  return { def, profiles: (def.scope ?? def.profiles).map(profile => applyPolicy(profile, p.policy)) };
+}
+
+/** R's two traces side by side: op, what the baseline answered, what the proposal answered. */
+function regressionTrace(p: Proposal, profile: Profile, ops: readonly Op[]): { ops: Op[]; lines: string[]; base: Profile; prop: Profile } {
+  const base = applyPolicy(profile, p.baseline!);
+  const prop = applyPolicy(profile, p.policy);
+  const script = asOldUserspace(stackSubject.model(base), ops, p.newBits ?? {}, base.vmm.speaksIotlb);
+  const { steps, broken } = compareRuns(stackSubject.model, base, prop, script, {});
+  const width = Math.max(...steps.map(s => formatOp(s.op).length));
+  const lines = [`${'old userspace'.padEnd(width)}   baseline | proposal`];
+  steps.forEach((s, i) => {
+    const b = formatObservation(s.baseline);
+    const q = formatObservation(s.proposal);
+    lines.push(`${formatOp(s.op).padEnd(width)}   ${b}${b === q ? '' : ` | ${q}`}${i === broken ? '   <-- breaks here' : ''}`);
+  });
+  return { ops: script, lines, base, prop };
+}
+
+export function proveProperty(p: Proposal, id: PropertyId, opts: ProveOptions): ProveRow {
+  const { def, profiles } = propertyFor(p, id);
+  const seed = seedFor(opts.seed, `${p.id}/${id}`);
+  const r = runProperty(def, stackSubject, {
+    seed, numRuns: opts.runs, profiles,
+    ...(opts.timeMsPerProperty !== undefined ? { interruptAfterTimeLimit: opts.timeMsPerProperty } : {}),
+  });
+  const base = { property: id, ...(p.expect[id] ? { expected: p.expect[id] } : {}), runs: r.runs, seed, timeMs: r.timeMs };
+  const cx = r.counterexample;
+  if (r.outcome === 'holds' || !cx) return { ...base, found: 'holds' };
+  const title = `${p.id}: ${id} ${def.title}`;
+  if (id === 'R') {
+    const t = regressionTrace(p, cx.profile, cx.ops);
+    const entry: CorpusEntry = {
+      format: CORPUS_FORMAT, property: 'R', title, seed, expect: 'violated', proposal: p.id,
+      profile: t.base, proposalProfile: t.prop, ops: t.ops, violation: cx.violation,
+    };
+    return { ...base, found: 'violated', violation: cx.violation, trace: t.lines, entry };
+  }
+  const entry: CorpusEntry = {
+    format: CORPUS_FORMAT, property: id, title, seed, expect: 'violated', proposal: p.id,
+    profile: cx.profile, ops: cx.ops, violation: cx.violation,
+  };
+  const obs = (() => { const s = stackSubject.model(cx.profile); return cx.ops.map(op => s.apply(op)); })();
+  return { ...base, found: 'violated', violation: cx.violation, trace: formatTrace(cx.ops, obs), entry };
+}
+
+export function proveProposal(p: Proposal, opts: ProveOptions): ProveRow[] {
+  return applicableProperties(p).map(id => proveProperty(p, id, opts));
+}
+
+/** Rows whose found verdict is not the expected one (no expectation: nothing to differ from). */
+export function surprises(rows: readonly ProveRow[]): ProveRow[] {
+  return rows.filter(r => r.expected !== undefined && r.expected.verdict !== r.found);
+}
