@@ -4,6 +4,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { styleText } from 'node:util';
+import { tsImport } from 'tsx/esm/api';
 import { serialiseEntry } from '../properties/corpus.ts';
 import { propertyById } from '../properties/index.ts';
 import { CATALOGUE, proposalById } from '../proposals/index.ts';
@@ -23,7 +24,8 @@ export async function loadProposal(ref: string): Promise<Proposal> {
   }
   let mod: Record<string, unknown>;
   try {
-    mod = await import(pathToFileURL(resolve(ref)).href) as Record<string, unknown>;
+    // tsImport loads the file as ESM whatever package (or none) it sits in
+    mod = await tsImport(pathToFileURL(resolve(ref)).href, import.meta.url) as Record<string, unknown>;
   } catch (e) {
     throw new UsageError(`${ref}: does not load: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
   }

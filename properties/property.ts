@@ -62,6 +62,9 @@ export interface RunResult {
   readonly runs: number;
   readonly seed: number;
   readonly timeMs: number;
+  /** violated only: time until the first failing run (before shrinking), and shrink steps */
+  readonly firstFailureMs?: number;
+  readonly shrinks?: number;
   readonly counterexample?: Counterexample;
 }
 
@@ -74,7 +77,12 @@ export function scaledRuns(base: number): number {
 export function runProperty(def: PropertyDef, subject: Subject, opts: RunOptions = {}): RunResult {
   const seed = opts.seed ?? (Date.now() ^ (Math.random() * 0x7fffffff)) | 0;
   const profiles = opts.profiles ?? def.profiles;
-  const prop = fc.property(profiles, def.scripts, (profile, ops) => checkSafely(def, subject, profile, ops) === null);
+  let firstFailure: number | undefined;
+  const prop = fc.property(profiles, def.scripts, (profile, ops) => {
+    const ok = checkSafely(def, subject, profile, ops) === null;
+    if (!ok && firstFailure === undefined) firstFailure = performance.now();
+    return ok;
+  });
   const t0 = performance.now();
   const details = fc.check(prop, {
     seed,
@@ -89,6 +97,7 @@ export function runProperty(def: PropertyDef, subject: Subject, opts: RunOptions
     const violation = checkSafely(def, subject, profile, ops) ?? { step: -1, message: 'not reproducible' };
     return {
       property: def.id, outcome: 'violated', runs: details.numRuns, seed, timeMs,
+      firstFailureMs: (firstFailure ?? t0) - t0, shrinks: details.numShrinks,
       counterexample: { property: def.id, profile, ops, violation, seed },
     };
   }

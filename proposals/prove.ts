@@ -28,6 +28,8 @@ export interface ProveRow {
   readonly runs: number;
   readonly seed: number;
   readonly timeMs: number;
+  /** violated only: time to the first failing run, before shrinking */
+  readonly firstFailureMs?: number;
   /** violated only */
   readonly violation?: Violation;
   readonly trace?: readonly string[];
@@ -84,6 +86,7 @@ export function proveProperty(p: Proposal, id: PropertyId, opts: ProveOptions): 
   const base = { property: id, ...(p.expect[id] ? { expected: p.expect[id] } : {}), runs: r.runs, seed, timeMs: r.timeMs };
   const cx = r.counterexample;
   if (r.outcome === 'holds' || !cx) return { ...base, found: 'holds' };
+  const first = { firstFailureMs: r.firstFailureMs ?? r.timeMs };
   const title = `${p.id}: ${id} ${def.title}`;
   if (id === 'R') {
     const t = regressionTrace(p, cx.profile, cx.ops);
@@ -91,14 +94,14 @@ export function proveProperty(p: Proposal, id: PropertyId, opts: ProveOptions): 
       format: CORPUS_FORMAT, property: 'R', title, seed, expect: 'violated', proposal: p.id,
       profile: t.base, proposalProfile: t.prop, ops: t.ops, violation: cx.violation,
     };
-    return { ...base, found: 'violated', violation: cx.violation, trace: t.lines, entry };
+    return { ...base, ...first, found: 'violated', violation: cx.violation, trace: t.lines, entry };
   }
   const entry: CorpusEntry = {
     format: CORPUS_FORMAT, property: id, title, seed, expect: 'violated', proposal: p.id,
     profile: cx.profile, ops: cx.ops, violation: cx.violation,
   };
   const obs = (() => { const s = stackSubject.model(cx.profile); return cx.ops.map(op => s.apply(op)); })();
-  return { ...base, found: 'violated', violation: cx.violation, trace: formatTrace(cx.ops, obs), entry };
+  return { ...base, ...first, found: 'violated', violation: cx.violation, trace: formatTrace(cx.ops, obs), entry };
 }
 
 export function proveProposal(p: Proposal, opts: ProveOptions): ProveRow[] {

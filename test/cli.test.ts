@@ -69,3 +69,48 @@ describe('negcheck command line', () => {
     expect(one.results[0]!.seed).toBe(all.results.find(r => r.property === 'I6')!.seed);
   });
 });
+
+describe('negcheck prove', () => {
+  it('proves a catalogue proposal: violated, with the trace and the saved counterexample (exit 1)', () => {
+    const out = join(tmp, 'prove');
+    const r = negcheck('prove', 'vsock-e13a6915a03f', '--runs', '500', '--out', out);
+    expect(r.stdout).toMatch(/I2 +no silent IOTLB enable +violated/);
+    expect(r.stdout).toMatch(/VHOST_SET_FEATURES 0x2_0000_0000/);
+    expect(r.stdout).toContain(join(out, 'vsock-e13a6915a03f.I2.json'));
+    expect(r.status).toBe(1);
+    const replayed = negcheck('replay', join(out, 'vsock-e13a6915a03f.R.json'));
+    expect(replayed.stdout).toMatch(/R breaks here/);
+  });
+
+  it('proves a proposal written outside the repository (exit 0 when everything holds)', () => {
+    const file = join(tmp, 'my-proposal.ts');
+    writeFileSync(file, `export const proposal = {
+      id: 'my-vsock-fix', title: 'vsock with the IOTLB behind a separate bit', seeds: [], commits: [], fate: 'proposed',
+      history: 'a worked example', policy: { kernel: { device: 'vhost-vsock', vsockAccessPlatform: true, iotlbEnable: 'separate-bit' } },
+      expect: { I2: { verdict: 'holds', reason: 'no old VMM sets the new bit' } },
+    };\n`);
+    const r = negcheck('prove', file, '--runs', '200');
+    expect(r.stdout).toMatch(/I2 +no silent IOTLB enable +holds \(200 runs/);
+    expect(r.status).toBe(0);
+  });
+
+  it.each([
+    [['prove', 'no-such-proposal'], /unknown proposal "no-such-proposal"/],
+    [['prove'], /which proposal\?/],
+    [['prove', 'MISSING.ts'], /MISSING.ts: does not load/],
+  ])('%j is bad input (exit 2)', (args, message) => {
+    const r = negcheck(...args);
+    expect(r.stderr).toMatch(message);
+    expect(r.status).toBe(2);
+  });
+
+  it('rejects a file that exports no valid proposal, naming the field (exit 2)', () => {
+    const file = join(tmp, 'bad-proposal.ts');
+    writeFileSync(file, `export const proposal = { id: 'Bad Id', title: 't', seeds: [], commits: [], policy: { kernal: {} }, expect: { I9: {} } };\n`);
+    const r = negcheck('prove', file);
+    expect(r.stderr).toMatch(/id: a kebab-case string/);
+    expect(r.stderr).toMatch(/policy.kernal: unknown party/);
+    expect(r.stderr).toMatch(/expect.I9: unknown property/);
+    expect(r.status).toBe(2);
+  });
+});
