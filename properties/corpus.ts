@@ -54,7 +54,7 @@ const PROFILE_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldType>
     device: 'string', parent: 'string', iotlbEnable: 'string', vsockAccessPlatform: 'boolean', sizeZero: 'string',
     vdpaReset: 'string', maxIotlbEntries: 'int', abi: 'string', hwInfo: 'string', kernelIdrFields: 'strings',
   },
-  vmm: { features: 'string', knownFeatures: 'u64', speaksIotlb: 'boolean', idr: 'string', knownIdrFields: 'strings' },
+  vmm: { features: 'string', knownFeatures: 'u64', speaksIotlb: 'boolean', userAbi: 'string', iotlbMsgV2: 'boolean', idr: 'string', knownIdrFields: 'strings' },
   guest: {
     endian: 'string', deviceType: 'string', transport: 'string', transitionalConfig: 'string', probeFlow: 'string', blkValidate: 'string',
     offered: 'u64', driverFeatures: 'u64', deviceRequires: 'u64', restrictedMemory: 'boolean', checksFeaturesOk: 'boolean',

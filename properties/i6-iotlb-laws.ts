@@ -4,6 +4,7 @@
 //  miss  after a successful INVALIDATE(r), an access at any x in r is not translated;
 //  whole after INVALIDATE(r), UPDATE(r), INVALIDATE(q) with q meeting r, an access anywhere in r
 //        is not translated (vhost_iotlb_del_range frees whole maps, never splits);
+//  accept this userspace's INVALIDATE of a non-empty range succeeds while the IOTLB is in force;
 //  reject a malformed write returns the kernel's error (framing -EINVAL, handler -EFAULT) and
 //        the accesses around it observe the same.
 // Each law is checked wherever its pattern appears in a script; the generator plants patterns.
@@ -22,6 +23,8 @@ import { bit, upstreamProfile } from './profiles.ts';
 import { onBothSides, type PropertyDef, type Violation } from './property.ts';
 import type { Stack } from '../types/stack.ts';
 
+const AP = bit(U.VIRTIO_F_ACCESS_PLATFORM);
+
 type Write = Extract<Op, { kind: 'IOTLB_WRITE' }>;
 type Access = Extract<Op, { kind: 'VQ_ACCESS' }>;
 
@@ -30,10 +33,16 @@ const isWrite = (op: Op | undefined, type?: number): op is Write =>
 const ok = (o: Observation | undefined): boolean => o?.kind === 'ret' && o.ret > 0;
 const translated = (o: Observation): boolean => o.kind === 'access' && o.outcome === 'ok';
 
-/** A well-formed write for this kernel: full length, known header, asid 0, the kernel's v1 layout. */
+/**
+ * A well-formed write of this userspace: full length, asid 0, and either a v2 message (one layout
+ * on every ABI) or, from a VMM that writes v1, a v1 message in the layout of its own ABI. The
+ * kernel must understand it as written; a v1 message from a 32-bit VMM on a 64-bit kernel is
+ * where it does not (seed 002: v1 "suffers from in-stable ABI in 32bit archs").
+ */
 function wellFormed(m: IotlbWriteSpec, p: Profile): boolean {
-  return (m.header === U.VHOST_IOTLB_MSG_V2 || (m.header === U.VHOST_IOTLB_MSG && m.layout === p.kernel.abi)) &&
-    m.asid === 0 && (m.length === undefined || m.length >= iotlbWriteFullSize(m));
+  const format = m.header === U.VHOST_IOTLB_MSG_V2 ||
+    (m.header === U.VHOST_IOTLB_MSG && !p.vmm.iotlbMsgV2 && m.layout === p.vmm.userAbi);
+  return format && m.asid === 0 && (m.length === undefined || m.length >= iotlbWriteFullSize(m));
 }
 
 /** Bytes vhost_chr_write_iter must copy: up to the end of struct vhost_iotlb_msg in the kernel's ABI. */
@@ -67,6 +76,8 @@ export function checkIotlbLaws(stack: Stack, profile: Profile, ops: readonly Op[
   const obs: Observation[] = [];
   const vdpa = profile.kernel.device === 'vhost-vdpa';
   let inBatch = false;
+  let misread = false;
+  let iotlbOn = false;
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
     const o = stack.apply(op);
@@ -74,9 +85,21 @@ export function checkIotlbLaws(stack: Stack, profile: Profile, ops: readonly Op[
     const fail = (message: string): Violation => ({ step: i, message: `${formatOp(op)} -> ${formatObservation(o)}: ${message}` });
     if (isWrite(op, U.VHOST_IOTLB_BATCH_BEGIN) && ok(o)) inBatch = true;
     if (isWrite(op, U.VHOST_IOTLB_BATCH_END) && ok(o)) inBatch = false;
+    // a foreign v1 message the kernel read in its own layout and accepted: it did something
+    // other than what was written (even begin a batch), so the laws below no longer apply
+    if (isWrite(op) && ok(o) && op.msg.header === U.VHOST_IOTLB_MSG && op.msg.layout !== profile.kernel.abi &&
+      !wellFormed(op.msg, profile)) misread = true;
+    // an IOTLB to invalidate: for vhost-vdpa the AS, once an UPDATE or BATCH_BEGIN allocated it
+    // (vhost_vdpa_find_alloc_as); for net/vsock dev->iotlb while ACCESS_PLATFORM is acked (I6's rule)
+    if (vdpa && (isWrite(op, U.VHOST_IOTLB_UPDATE) || isWrite(op, U.VHOST_IOTLB_BATCH_BEGIN)) && ok(o)) iotlbOn = true;
+    if (!vdpa && op.kind === 'SET_FEATURES' && o.kind === 'ret' && o.ret === 0) iotlbOn = (op.features & AP) !== 0n;
+    if (!vdpa && op.kind === 'VMM_SET_FEATURES' && o.kind === 'vmm' && o.ret === 0) iotlbOn = (o.set & AP) !== 0n;
     if (isWrite(op)) {
       const want = expectedRejection(op.msg, profile);
       if (want !== null && !(o.kind === 'ret' && o.ret === want)) return fail(`a malformed write must return ${want}`);
+      // accept: this userspace's INVALIDATE of a non-empty range is applied while the IOTLB is in force
+      if (want === null && iotlbOn && !misread && isWrite(op, U.VHOST_IOTLB_INVALIDATE) && op.msg.size !== 0n &&
+        wellFormed(op.msg, profile) && !ok(o)) return fail('a well-formed INVALIDATE must be accepted');
     }
     // reject: ACCESS(x) WRITE(malformed) ACCESS(x) observe the same
     const w = ops[i - 1];
@@ -85,7 +108,7 @@ export function checkIotlbLaws(stack: Stack, profile: Profile, ops: readonly Op[
       expectedRejection(w.msg, profile) !== null && !isDeepStrictEqual(obs[i - 2], o)) {
       return fail(`a rejected write changed what ${formatOp(op)} observes (was ${formatObservation(obs[i - 2]!)})`);
     }
-    if (op.kind !== 'VQ_ACCESS' || op.len !== 1 || inBatch) continue;
+    if (op.kind !== 'VQ_ACCESS' || op.len !== 1 || inBatch || misread) continue;
     // find the run of writes just before this run of accesses
     let j = i;
     while (ops[j - 1]?.kind === 'VQ_ACCESS') j--;
@@ -125,6 +148,13 @@ export function checkIotlbLaws(stack: Stack, profile: Profile, ops: readonly Op[
 const LAW_PERMS = [U.VHOST_ACCESS_RO, U.VHOST_ACCESS_WO, U.VHOST_ACCESS_RW];
 const w = (type: number, iova: bigint, size: bigint, uaddr = 0n, perm = 3, extra: Partial<IotlbWriteSpec> = {}): Op =>
   ({ kind: 'IOTLB_WRITE', msg: { header: U.VHOST_IOTLB_MSG_V2, layout: 'lp64', asid: 0, iova, size, uaddr, perm, type, ...extra } });
+
+/** The message format a law's writes use: v2 mostly, v1 in either layout. */
+type Format = Pick<IotlbWriteSpec, 'header' | 'layout'>;
+const formatArb: fc.Arbitrary<Format> = fc.oneof(
+  { weight: 2, arbitrary: fc.constant<Format>({ header: U.VHOST_IOTLB_MSG_V2, layout: 'lp64' }) },
+  { weight: 1, arbitrary: fc.constantFrom<Format>({ header: U.VHOST_IOTLB_MSG, layout: 'lp64' }, { header: U.VHOST_IOTLB_MSG, layout: 'i386' }) },
+);
 const probe = (iova: bigint, access: number): Access => ({ kind: 'VQ_ACCESS', iova, len: 1, access });
 
 /** Probe points of a range (its ends, its middle, just outside), a non-empty subset that shrinks. */
@@ -141,9 +171,9 @@ const batchEnd = (yes: boolean): Op[] => (yes ? [w(U.VHOST_IOTLB_BATCH_END, 0n, 
 const lawRange = fc.record({ iova: iovaArb, size: fc.oneof(fc.constantFrom(1n, 0x1000n, 0x2000n), fc.bigInt({ min: 1n, max: U64_MAX })) });
 const uaddrArb = fc.oneof(fc.constantFrom(0x7f00_0000_0000n, 0n, U64_MAX - 0xfffn), fc.bigInt({ min: 0n, max: U64_MAX }));
 
-const hitLaw = fc.record({ r: lawRange, uaddr: uaddrArb, perm: fc.constantFrom(...LAW_PERMS), access: fc.constantFrom(1, 2, 3), end: fc.boolean(), at: probePointsArb })
-  .map(({ r, uaddr, perm, access, end, at }): Op[] => [
-    ...batchEnd(end), w(U.VHOST_IOTLB_INVALIDATE, r.iova, r.size), w(U.VHOST_IOTLB_UPDATE, r.iova, r.size, uaddr, perm),
+const hitLaw = fc.record({ r: lawRange, uaddr: uaddrArb, perm: fc.constantFrom(...LAW_PERMS), access: fc.constantFrom(1, 2, 3), end: fc.boolean(), at: probePointsArb, f: formatArb })
+  .map(({ r, uaddr, perm, access, end, at, f }): Op[] => [
+    ...batchEnd(end), w(U.VHOST_IOTLB_INVALIDATE, r.iova, r.size, 0n, 3, f), w(U.VHOST_IOTLB_UPDATE, r.iova, r.size, uaddr, perm, f),
     ...probesOf(r.iova, r.size, access, at),
   ]);
 
@@ -173,9 +203,16 @@ export const i6ScriptArb: fc.Arbitrary<Op[]> = fc.tuple(
   ), { maxLength: 10 })),
 ).map(([setup, chunks]) => [...setup, ...chunks.flat()]);
 
-/** Every kernel policy, including the pre-e2ae38cf3d91 one that accepts size-0 UPDATEs (the catalogue's scope). */
-export const i6ScopeArb: fc.Arbitrary<Profile> = kernelPolicyArb
-  .map(k => ({ ...upstreamProfile, kernel: { ...k, iotlbEnable: 'access-platform' as const } }));
+/**
+ * Every kernel policy, including the pre-e2ae38cf3d91 one that accepts size-0 UPDATEs, with a
+ * VMM built for the kernel's ABI writing v1 or v2 messages.
+ */
+export const i6ScopeArb: fc.Arbitrary<Profile> = fc.tuple(kernelPolicyArb, fc.boolean())
+  .map(([k, v2]) => ({
+    ...upstreamProfile,
+    kernel: { ...k, iotlbEnable: 'access-platform' as const },
+    vmm: { ...upstreamProfile.vmm, userAbi: k.abi, iotlbMsgV2: v2 },
+  }));
 
 /** Every merged kernel since e2ae38cf3d91 (which made size-0 UPDATE -EINVAL). */
 export const i6ProfileArb: fc.Arbitrary<Profile> = i6ScopeArb.filter(p => p.kernel.sizeZero !== 'accept-all');
@@ -186,8 +223,7 @@ export const I6: PropertyDef = {
   statement: 'translations agree with the maps in force (range, permission, offset); invalidate removes whole maps; malformed messages are rejected with the kernel\'s error and change nothing',
   source: 'drivers/vhost/iotlb.c, vhost.c vhost_chr_write_iter/translate_desc, vdpa.c vhost_vdpa_process_iotlb_msg',
   profiles: i6ProfileArb,
-  judges: ['kernel.sizeZero', 'kernel.abi', 'kernel.maxIotlbEntries', 'kernel.parent'],
-  scope: i6ScopeArb,
+  judges: ['kernel.sizeZero', 'kernel.abi', 'kernel.maxIotlbEntries', 'kernel.parent', 'vmm.userAbi', 'vmm.iotlbMsgV2'],
   scripts: i6ScriptArb,
   check: onBothSides(checkIotlbLaws),
 };

@@ -42,6 +42,8 @@ export const qemuVmm: VmmProfile = {
   features: 'allowlist',
   knownFeatures: QEMU_KNOWN_VHOST_FEATURES,
   speaksIotlb: true,
+  userAbi: 'lp64',
+  iotlbMsgV2: true,
   idr: 'mask-baseline',
   knownIdrFields: SMMU_BASELINE_FIELDS,
 };
@@ -51,6 +53,8 @@ export const crosvmOld: VmmProfile = {
   features: 'intersect',
   knownFeatures: 0n,
   speaksIotlb: false,
+  userAbi: 'lp64',
+  iotlbMsgV2: false,
   idr: 'mask-baseline',
   knownIdrFields: SMMU_BASELINE_FIELDS,
 };

@@ -14,7 +14,7 @@ export function describeKernel(p: Profile): string {
 
 export function describeVmm(p: Profile): string {
   const v = p.vmm;
-  return `vmm: features=${v.features} known=${hex(v.knownFeatures)} speaksIotlb=${v.speaksIotlb} idr=${v.idr}`;
+  return `vmm: features=${v.features} known=${hex(v.knownFeatures)} speaksIotlb=${v.speaksIotlb} msg=${v.iotlbMsgV2 ? 'v2' : `v1/${v.userAbi}`} idr=${v.idr}`;
 }
 
 export function describeGuestProfile(g: GuestProfile): string[] {

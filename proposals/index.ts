@@ -32,6 +32,9 @@ import { proposal as vsockE13a6915a03f } from './catalogue/vsock-e13a6915a03f.ts
 import { proposal as vsockIotlbAfterMsgV2Ack } from './catalogue/vsock-iotlb-after-msg-v2-ack.ts';
 import { proposal as vsockLinusSplit } from './catalogue/vsock-linus-split.ts';
 
+import { proposal as iotlbMsgV1Compat } from './catalogue/iotlb-msg-v1-compat.ts';
+import { proposal as iotlbMsgV2Compat } from './catalogue/iotlb-msg-v2-compat.ts';
+import { proposal as iotlbMsgV1Native } from './catalogue/iotlb-msg-v1-native.ts';
 import type { Proposal } from './proposal.ts';
 
 export const CATALOGUE: readonly Proposal[] = [
@@ -56,6 +59,9 @@ export const CATALOGUE: readonly Proposal[] = [
   size0RejectAll,
   size0ExemptBatch,
   size0InvalidateWholeSpace,
+  iotlbMsgV1Native,
+  iotlbMsgV1Compat,
+  iotlbMsgV2Compat,
   hwinfoVmmForwardsRaw,
   hwinfoVmmMasksBaseline,
   hwinfoKernelSanitises,

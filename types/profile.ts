@@ -91,6 +91,11 @@ export interface VmmProfile {
   readonly knownFeatures: bigint;
   /** whether this VMM sends IOTLB updates and answers MISS messages */
   readonly speaksIotlb: boolean;
+  /** the ABI the VMM binary was built for: where it puts a v1 message's body (seed 002: v1 is
+   *  "in-stable ABI in 32bit archs") */
+  readonly userAbi: Abi;
+  /** writes IOTLB messages as struct vhost_msg_v2 (one layout on every ABI), else v1 */
+  readonly iotlbMsgV2: boolean;
   /** how it fills the guest's vSMMU IDR from IOMMU_GET_HW_INFO (seed 003) */
   readonly idr: 'forward-raw' | 'mask-baseline';
   /** IDR fields this VMM knows how to support (its baseline) */
