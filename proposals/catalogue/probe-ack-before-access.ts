@@ -8,9 +8,9 @@ export const proposal: Proposal = {
   id: 'probe-ack-before-access',
   title: 'acknowledge all features before access (upstream)',
   seeds: [SEED_PROBE],
-  commits: [],
+  commits: ['c4f269601734'],
   fate: 'upstream',
-  history: 'drivers/virtio/virtio.c virtio_dev_probe today',
+  history: 'merged for v5.17 (c4f269601734); drivers/virtio/virtio.c virtio_dev_probe today',
   policy: { guest: { probeFlow: 'ack-before-access' } },
   expect: {
     I1: { verdict: 'holds', reason: 'validate only clears; the rewrite is a subset' },

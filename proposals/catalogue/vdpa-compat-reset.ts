@@ -10,9 +10,10 @@ export const proposal: Proposal = {
   id: 'vdpa-compat-reset',
   title: 'compat_reset(VDPA_RESET_F_CLEAN_MAP) unless IOTLB_PERSIST is acked (v6.7, upstream)',
   seeds: [SEED_VDPA_RESET],
-  commits: [],
+  commits: ['10cbf8dfaf93'],
   fate: 'upstream',
-  history: 'merged for v6.7 (Si-Wei Liu\'s series: vdpa.h compat_reset, vhost/vdpa.c _compat_vdpa_reset, IOTLB_PERSIST)',
+  // 10cbf8dfaf93 "vhost-vdpa: clean iotlb map during reset for older userspace" (the hash later Fixes: tags cite)
+  history: 'merged for v6.7 with "vdpa: introduce .compat_reset operation callback" and "vhost-vdpa: introduce IOTLB_PERSIST backend feature bit"',
   policy: { kernel: { device: 'vhost-vdpa', vdpaReset: 'compat-reset' } },
   baseline: VDPA_BEFORE_V6_7,
   newBits: { backendFeatures: bit(VHOST_BACKEND_F_IOTLB_PERSIST) },
