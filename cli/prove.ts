@@ -11,7 +11,7 @@ import { CATALOGUE, proposalById } from '../proposals/index.ts';
 import { PROPERTY_IDS, proposalProblems, type Proposal } from '../proposals/proposal.ts';
 import { applicableProperties, proveProperty, surprises, type ProveOptions, type ProveRow } from '../proposals/prove.ts';
 import { formatDuration } from './duration.ts';
-import { UsageError } from './fuzz.ts';
+import { UsageError } from './usage.ts';
 
 const colour = (s: string, c: 'green' | 'red' | 'yellow' | 'bold'): string => (process.stdout.isTTY ? styleText(c, s) : s);
 

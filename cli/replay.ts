@@ -1,13 +1,43 @@
-// `negcheck replay <file | dir>`: each counterexample step by step, model and impl side by side.
+// `negcheck replay <file | dir>`: each counterexample step by step, model and implementation
+// side by side (R: baseline and proposal), marking where they differ and where the property breaks.
 
 import { existsSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
-import { CorpusError, corpusFiles, readEntry } from '../properties/corpus.ts';
+import { CorpusError, corpusFiles, readEntry, type CorpusEntry } from '../properties/corpus.ts';
+import { compareRuns } from '../properties/r-no-regression.ts';
 import { replayEntry } from '../properties/replay.ts';
 import { stackSubject } from '../properties/subject.ts';
 import { formatObservation, formatOp } from '../types/trace.ts';
 
-/** Exit status: 0 every entry replays as expected, 1 one does not, 2 bad input. */
+function stepLines(entry: CorpusEntry, breakStep: number | undefined): string[] {
+  const out: string[] = [];
+  if (entry.property === 'R' && entry.proposalProfile) {
+    const { steps } = compareRuns(stackSubject.model, entry.profile, entry.proposalProfile, entry.ops, {});
+    steps.forEach((s, i) => {
+      out.push(`  ${String(i).padStart(2)} ${formatOp(s.op)}`);
+      out.push(`     baseline: ${formatObservation(s.baseline)}`);
+      out.push(`     proposal: ${formatObservation(s.proposal)}${i === breakStep ? '   <-- R breaks here' : ''}`);
+    });
+    return out;
+  }
+  const model = stackSubject.model(entry.profile);
+  const impl = stackSubject.impl(entry.profile);
+  let differed = false;
+  entry.ops.forEach((op, i) => {
+    const m = model.apply(op);
+    const o = impl.apply(op);
+    out.push(`  ${String(i).padStart(2)} ${formatOp(op)}`);
+    if (isDeepStrictEqual(m, o)) {
+      out.push(`     model = impl: ${formatObservation(m)}${i === breakStep ? `   <-- ${entry.property} breaks here` : ''}`);
+    } else {
+      out.push(`     model: ${formatObservation(m)}`, `     impl:  ${formatObservation(o)}${differed ? '' : '   <-- model and impl first differ here'}`);
+      differed = true;
+    }
+  });
+  return out;
+}
+
+/** Exit status: 0 every entry replays as its `expect` says, 1 one does not (still fails, or no longer fails), 2 bad input. */
 export function replay(path: string): number {
   if (!existsSync(path)) { console.error(`negcheck replay: no such file or directory: ${path}`); return 2; }
   let status = 0;
@@ -21,16 +51,12 @@ export function replay(path: string): number {
     }
     const r = replayEntry(entry, stackSubject);
     console.log(`${file}: ${entry.property} ${entry.title}`);
-    const model = stackSubject.model(entry.profile);
-    const impl = stackSubject.impl(entry.profile);
-    entry.ops.forEach((op, i) => {
-      const m = model.apply(op);
-      const o = impl.apply(op);
-      const mark = !isDeepStrictEqual(m, o) ? '  <-- model and impl differ' : r.violation?.step === i ? `  <-- ${entry.property} breaks here` : '';
-      console.log(`  ${String(i).padStart(2)} ${formatOp(op)}`);
-      console.log(`     model: ${formatObservation(m)}${isDeepStrictEqual(m, o) ? '' : `\n     impl:  ${formatObservation(o)}`}${mark}`);
-    });
-    console.log(`  verdict: ${r.verdict}${r.violation ? ` (${r.violation.message})` : ''}; expected ${entry.expect}: ${r.asExpected ? 'as expected' : 'NOT as expected'}\n`);
+    console.log(`  expect: ${entry.expect === 'holds' ? 'holds (a bug: this must pass once fixed)' : 'violated (a known-bad behaviour kept as evidence)'}`);
+    for (const l of stepLines(entry, r.violation?.step)) console.log(l);
+    const verdict = r.difference ? `model and impl differ at step ${r.difference.step}: ${r.difference.message}`
+      : r.violation ? `${entry.property} violated: ${r.violation.message}` : `${entry.property} holds`;
+    const state = r.asExpected ? (entry.expect === 'holds' ? 'fixed' : 'as expected') : (r.verdict === 'violated' || r.difference ? 'STILL FAILS' : 'NO LONGER FAILS (update the entry)');
+    console.log(`  ${verdict}\n  => ${state}\n`);
     if (!r.asExpected) status = 1;
   }
   return status;

@@ -8,7 +8,7 @@ import { applyPolicy, patchedFields, type Profile } from '../types/profile.ts';
 import { formatObservation, formatOp, formatTrace } from '../types/trace.ts';
 import { CORPUS_FORMAT, type CorpusEntry } from '../properties/corpus.ts';
 import { propertyById } from '../properties/index.ts';
-import { runProperty, seedFor, type PropertyDef, type Violation } from '../properties/property.ts';
+import { runProperty, seedFor, type Counterexample, type PropertyDef, type Violation } from '../properties/property.ts';
 import { asOldUserspace, compareRuns, noRegression } from '../properties/r-no-regression.ts';
 import { stackSubject } from '../properties/subject.ts';
 import { PROPERTY_IDS, type Expected, type Proposal, type PropertyId, type Verdict } from './proposal.ts';
@@ -87,21 +87,34 @@ export function proveProperty(p: Proposal, id: PropertyId, opts: ProveOptions): 
   const cx = r.counterexample;
   if (r.outcome === 'holds' || !cx) return { ...base, found: 'holds' };
   const first = { firstFailureMs: r.firstFailureMs ?? r.timeMs };
-  const title = `${p.id}: ${id} ${def.title}`;
-  if (id === 'R') {
+  const { entry, trace } = counterexampleEntry(p, id, cx, `${p.id}: ${id} ${def.title}`, 'violated');
+  return { ...base, ...first, found: 'violated', violation: cx.violation, trace, entry };
+}
+
+/**
+ * A counterexample as a corpus entry (R: both profiles and the old-userspace script) and its
+ * trace lines (R: side by side). `p` null: a plain property run, no proposal.
+ */
+export function counterexampleEntry(
+  p: Proposal | null, id: string, cx: Counterexample, title: string, expect: CorpusEntry['expect'],
+): { entry: CorpusEntry; trace: string[] } {
+  const proposal = p ? { proposal: p.id } : {};
+  if (id === 'R' && p) {
     const t = regressionTrace(p, cx.profile, cx.ops);
-    const entry: CorpusEntry = {
-      format: CORPUS_FORMAT, property: 'R', title, seed, expect: 'violated', proposal: p.id,
-      profile: t.base, proposalProfile: t.prop, ops: t.ops, violation: cx.violation,
+    return {
+      entry: {
+        format: CORPUS_FORMAT, property: 'R', title, seed: cx.seed, expect, ...proposal,
+        profile: t.base, proposalProfile: t.prop, ops: t.ops, violation: cx.violation,
+      },
+      trace: t.lines,
     };
-    return { ...base, ...first, found: 'violated', violation: cx.violation, trace: t.lines, entry };
   }
-  const entry: CorpusEntry = {
-    format: CORPUS_FORMAT, property: id, title, seed, expect: 'violated', proposal: p.id,
-    profile: cx.profile, ops: cx.ops, violation: cx.violation,
+  const s = stackSubject.model(cx.profile);
+  const obs = cx.ops.map(op => s.apply(op));
+  return {
+    entry: { format: CORPUS_FORMAT, property: id, title, seed: cx.seed, expect, ...proposal, profile: cx.profile, ops: cx.ops, violation: cx.violation },
+    trace: formatTrace(cx.ops, obs),
   };
-  const obs = (() => { const s = stackSubject.model(cx.profile); return cx.ops.map(op => s.apply(op)); })();
-  return { ...base, ...first, found: 'violated', violation: cx.violation, trace: formatTrace(cx.ops, obs), entry };
 }
 
 export function proveProposal(p: Proposal, opts: ProveOptions): ProveRow[] {

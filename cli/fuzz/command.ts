@@ -1,0 +1,153 @@
+// `negcheck fuzz`: options, progress, signals, the end-of-run table and reports, exit status.
+
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { parseMustReach } from '../../properties/coverage.ts';
+import { stringifyJson } from '../../types/json.ts';
+import { formatDuration, parseDuration } from '../duration.ts';
+import { UsageError } from '../usage.ts';
+import { buildReport, checkMustReach, coverageSummary, coverageTable, resultTable, writeReports } from './report.ts';
+import { FuzzRun, type FuzzConfig, type Progress, type Shard } from './run.ts';
+import { selectTargets } from './targets.ts';
+
+export const EXIT = { ok: 0, counterexample: 1, usage: 2, SIGINT: 130, SIGTERM: 143 } as const;
+
+const DEFAULT_MUST_REACH = fileURLToPath(new URL('../../properties/must-reach.txt', import.meta.url));
+const DEFAULT_TIME_MS = 30_000;
+
+function intArg(name: string, min: number): (v: string) => number {
+  return (v: string) => {
+    if (!/^\d+$/.test(v) || Number(v) < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}`);
+    return Number(v);
+  };
+}
+function seedArg(v: string): number {
+  if (!/^-?\d+$/.test(v)) throw new InvalidArgumentError('--seed must be an integer');
+  return Number(v) | 0;
+}
+function durationArg(v: string): number {
+  try { return parseDuration(v); } catch (e) { throw new InvalidArgumentError((e as Error).message); }
+}
+export function parseShard(v: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(v);
+  if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new InvalidArgumentError(`--shard must be i/n with 1 <= i <= n, got ${JSON.stringify(v)}`);
+  return { index: Number(m[1]), count: Number(m[2]) };
+}
+
+interface FuzzOptions {
+  time?: number; runs?: number; seed?: number; workers: number; shard: Shard; property?: string[]; proposal?: string[];
+  report?: string; corpus: string | false; json?: boolean; mustReach: string | false; coverage?: boolean;
+}
+
+/** Live line on a terminal; a plain line every 10 s otherwise (CI logs). */
+function progressPrinter(toStderr: boolean): { tick: (p: Progress) => void; done: () => void } {
+  const out = toStderr ? process.stderr : process.stdout;
+  const live = out.isTTY && !process.env['CI'];
+  let lastPlain = Date.now();
+  let dirty = false;
+  return {
+    tick: p => {
+      const rate = p.elapsedMs > 0 ? Math.round((p.runs * 1000) / p.elapsedMs) : 0;
+      const left = p.leftMs === null ? '' : `, ${formatDuration(p.leftMs)} left`;
+      const line = `${p.label}: ${p.runs} runs, ${rate} runs/s${left}, ${p.counterexamples} counterexample(s)`;
+      if (live) { out.write(`\r\x1b[2K${line}`); dirty = true; return; }
+      if (Date.now() - lastPlain >= 10_000) { lastPlain = Date.now(); out.write(`${line}\n`); }
+    },
+    done: () => { if (dirty) { out.write('\r\x1b[2K'); dirty = false; } },
+  };
+}
+
+export function registerFuzz(program: Command): void {
+  program.command('fuzz')
+    .description('replay the corpus, then run every property (or a selection) for a budget; save counterexamples, write reports')
+    .option('--time <duration>', `total budget split evenly across targets (default ${DEFAULT_TIME_MS / 1000}s unless --runs is given)`, durationArg)
+    .option('--runs <n>', 'at most this many runs per target', intArg('--runs', 1))
+    .option('--seed <n>', 'seed for a reproducible run (default: random, printed)', seedArg)
+    .option('--workers <n>', 'worker threads (default: the cores)', intArg('--workers', 1), availableParallelism())
+    .option('--shard <i/n>', 'this job is shard i of n: disjoint seeds per shard', parseShard, { index: 1, count: 1 })
+    .option('--property <ids...>', 'only these properties (P0, I1..I6; R with --proposal)')
+    .option('--proposal <refs...>', 'fuzz the properties that judge these proposals (catalogue ids or files)')
+    .option('--report <dir>', 'write report.json, junit.xml and summary.md here')
+    .option('--corpus <dir>', 'replay these counterexamples first and save new ones here', 'corpus')
+    .option('--no-corpus', 'neither replay nor save counterexamples')
+    .option('--json', 'print the JSON report instead of the table')
+    .option('--coverage', 'print every transition with its count, not just the summary')
+    .addOption(new Option('--must-reach <file>', 'transitions that must be reached (`property transition` lines)').default(DEFAULT_MUST_REACH, 'properties/must-reach.txt'))
+    .option('--no-must-reach', 'do not check reached transitions')
+    .addHelpText('after', '\nExit status: 0 no failure; 1 a counterexample, a corpus entry not as expected, or a must-reach\n' +
+      'transition not reached; 2 usage or input error; 130 / 143 interrupted by SIGINT / SIGTERM (the\n' +
+      'counterexamples found so far are saved and the report is marked partial).')
+    .action(async (o: FuzzOptions) => {
+      try {
+        process.exitCode = await fuzzAction(o);
+      } catch (e) {
+        if (e instanceof UsageError) { console.error(`negcheck fuzz: ${e.message}`); process.exitCode = EXIT.usage; return; }
+        throw e;
+      }
+    });
+}
+
+async function fuzzAction(o: FuzzOptions): Promise<number> {
+  const seed = o.seed ?? (Math.random() * 0x7fffffff) | 0;
+  const mustReach = o.mustReach === false ? [] : readMustReach(o.mustReach);
+  const targets = await selectTargets(o.property ?? [], o.proposal ?? []);
+  const timeMs = o.time ?? (o.runs === undefined ? DEFAULT_TIME_MS : undefined);
+  const cfg: FuzzConfig = {
+    seed, workers: o.workers, shard: o.shard, targets, corpusDir: o.corpus === false ? null : o.corpus,
+    ...(timeMs !== undefined ? { timeMs } : {}), ...(o.runs !== undefined ? { runs: o.runs } : {}),
+  };
+  const log = (l: string): void => { (o.json ? process.stderr : process.stdout).write(`${l}\n`); };
+  log(`negcheck fuzz: seed ${seed}, shard ${o.shard.index}/${o.shard.count}, ${o.workers} worker(s), ` +
+    `${timeMs !== undefined ? `budget ${formatDuration(timeMs)}` : 'no time limit'}${o.runs !== undefined ? `, at most ${o.runs} runs per target` : ''}`);
+  const progress = progressPrinter(o.json === true);
+  const run = new FuzzRun(cfg, {
+    onTargetStart: (label, i, n) => { progress.done(); log(`[${i + 1}/${n}] ${label}`); },
+    onProgress: progress.tick,
+    onCounterexample: (label, c) => { progress.done(); log(`  counterexample for ${label}: ${c.violation.message}${c.file ? ` -> ${c.file} (${c.saved})` : ''}`); },
+  });
+  const onSignal = (s: 'SIGINT' | 'SIGTERM') => (): void => run.stop(s);
+  const sigint = onSignal('SIGINT');
+  const sigterm = onSignal('SIGTERM');
+  process.on('SIGINT', sigint);
+  process.on('SIGTERM', sigterm);
+  let result;
+  try {
+    result = await run.run();
+  } finally {
+    process.off('SIGINT', sigint);
+    process.off('SIGTERM', sigterm);
+    progress.done();
+  }
+  const reach = result.interrupted ? { checked: 0, missing: [] } : checkMustReach(mustReach, result);
+  const failed = result.targets.some(t => t.outcome === 'violated' || t.errors.length > 0) || result.corpus.failing.length > 0 || reach.missing.length > 0;
+  const exitCode = result.interrupted ? EXIT[result.interrupted] : failed ? EXIT.counterexample : EXIT.ok;
+  const rep = buildReport(cfg, result, reach, exitCode);
+  const written = o.report ? writeReports(o.report, rep) : [];
+  if (o.json) {
+    process.stdout.write(stringifyJson(rep));
+  } else {
+    const lines = [
+      '',
+      `corpus: ${result.corpus.replayed} entries replayed${result.corpus.failing.length ? `, NOT as expected: ${result.corpus.failing.join(', ')}` : ', all as expected'}`,
+      '', ...resultTable(rep), '', 'transition coverage (the full table: --coverage, or the reports):',
+      ...(o.coverage ? coverageTable(rep) : coverageSummary(rep)).map(l => `  ${l}`), '',
+      reach.missing.length ? `must-reach: NOT reached: ${reach.missing.join('; ')}` : `must-reach: all ${reach.checked} reached`,
+    ];
+    for (const t of rep.targets) for (const c of t.counterexamples.slice(0, 1)) lines.push('', `${t.label}: ${c.violation.message}`, ...c.trace.map(l => `  ${l}`));
+    for (const t of rep.targets) for (const e of t.errors) lines.push(`error in ${t.label}: ${e}`);
+    if (result.interrupted) lines.push('', `interrupted by ${result.interrupted}: partial results`);
+    if (written.length) lines.push('', `reports: ${written.join(', ')}`);
+    for (const l of lines) console.log(l);
+  }
+  return exitCode;
+}
+
+function readMustReach(file: string): { property: string; transition: string }[] {
+  try {
+    return parseMustReach(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`--must-reach ${file}: ${(e as Error).message}`);
+  }
+}

@@ -1,0 +1,152 @@
+// What a fuzz run reports: the end-of-run table, the coverage summary, and the three report
+// files (JSON, JUnit XML, Markdown), each written atomically.
+
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import junitModule, { type Builder } from 'junit-report-builder';
+import { STEPS } from '../../properties/coverage.ts';
+import { stringifyJson } from '../../types/json.ts';
+import { formatDuration } from '../duration.ts';
+import type { FuzzConfig, FuzzResult, TargetOutcome } from './run.ts';
+
+export const REPORT_SCHEMA = 'negcheck-fuzz-report/1';
+
+export interface MustReachResult {
+  /** `property transition` lines that applied to this run (their property ran) */
+  readonly checked: number;
+  readonly missing: readonly string[];
+}
+
+/** The JSON report (schema documented in README "Fuzz reports"). */
+export interface FuzzReport {
+  readonly schema: typeof REPORT_SCHEMA;
+  readonly partial: boolean;
+  readonly interrupted: FuzzResult['interrupted'];
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly seed: number;
+  readonly shard: string;
+  readonly workers: number;
+  readonly budget: { readonly timeMs: number | null; readonly runsPerTarget: number | null };
+  readonly corpus: FuzzResult['corpus'];
+  readonly targets: readonly (TargetOutcome & { readonly runsPerSecond: number; readonly stepsPerSecond: number })[];
+  readonly coverage: FuzzResult['coverage'];
+  readonly mustReach: MustReachResult;
+  readonly exitCode: number;
+}
+
+// the package is CommonJS (module.exports = a builder); its typings describe an ES default export
+const junit = junitModule as unknown as Builder;
+
+const rate = (n: number, ms: number): number => (ms > 0 ? Math.round((n * 1000) / ms) : 0);
+
+export function buildReport(cfg: FuzzConfig, r: FuzzResult, mustReach: MustReachResult, exitCode: number): FuzzReport {
+  return {
+    schema: REPORT_SCHEMA, partial: r.interrupted !== null, interrupted: r.interrupted,
+    startedAt: r.startedAt, finishedAt: r.finishedAt, seed: cfg.seed, shard: `${cfg.shard.index}/${cfg.shard.count}`,
+    workers: cfg.workers, budget: { timeMs: cfg.timeMs ?? null, runsPerTarget: cfg.runs ?? null },
+    corpus: r.corpus,
+    targets: r.targets.map(t => ({ ...t, runsPerSecond: rate(t.runs, t.wallMs), stepsPerSecond: rate(t.steps, t.wallMs) })),
+    coverage: r.coverage, mustReach, exitCode,
+  };
+}
+
+/** Every must-reach line whose property ran must have been reached by a target of that property. */
+export function checkMustReach(lines: readonly { property: string; transition: string }[], r: FuzzResult): MustReachResult {
+  const ran = new Set(r.targets.map(t => t.property));
+  const applicable = lines.filter(l => ran.has(l.property));
+  const reached = (l: { property: string; transition: string }): boolean =>
+    r.targets.some(t => t.property === l.property && (r.coverage[t.label]?.[l.transition] ?? 0) > 0);
+  return { checked: applicable.length, missing: applicable.filter(l => !reached(l)).map(l => `${l.property} ${l.transition}`) };
+}
+
+function table(head: string[], rows: string[][]): string[] {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map(r => r[i]!.length)));
+  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [line(head), ...rows.map(line)];
+}
+
+/** property, runs, runs/s, op-steps/s, time, seed, outcome. */
+export function resultTable(rep: FuzzReport): string[] {
+  return table(['target', 'runs', 'runs/s', 'steps/s', 'time', 'base seed', 'outcome'], rep.targets.map(t => [
+    t.label, String(t.runs), String(t.runsPerSecond), String(t.stepsPerSecond), formatDuration(t.wallMs), String(t.baseSeed),
+    t.outcome === 'holds' ? 'holds' : `COUNTEREXAMPLE (${t.counterexamples.length})`,
+  ]));
+}
+
+/** Per target: how many distinct transitions it reached, by family (the first word: iotlb, translate, vdpa, virtio, ...). */
+export function coverageSummary(rep: FuzzReport): string[] {
+  return table(['target', 'transitions', 'by family'], rep.targets.map(t => {
+    const keys = Object.keys(rep.coverage[t.label] ?? {}).filter(k => k !== STEPS);
+    const fam: Record<string, number> = {};
+    for (const k of keys) { const f = k.split(' ')[0]!; fam[f] = (fam[f] ?? 0) + 1; }
+    return [t.label, String(keys.length), Object.entries(fam).sort().map(([f, n]) => `${f} ${n}`).join(', ')];
+  }));
+}
+
+/** Transition counts summed over targets, one line each. */
+export function coverageTable(rep: FuzzReport): string[] {
+  const sum: Record<string, number> = {};
+  for (const cov of Object.values(rep.coverage)) for (const [k, n] of Object.entries(cov)) if (k !== STEPS) sum[k] = (sum[k] ?? 0) + n;
+  return table(['transition', 'count'], Object.keys(sum).sort().map(k => [k, String(sum[k])]));
+}
+
+export function markdownReport(rep: FuzzReport): string {
+  const out = [
+    `# negcheck fuzz${rep.partial ? ` (partial: interrupted by ${rep.interrupted})` : ''}`, '',
+    `seed ${rep.seed}, shard ${rep.shard}, ${rep.workers} worker(s), budget ${rep.budget.timeMs !== null ? formatDuration(rep.budget.timeMs) : 'none'}` +
+      `${rep.budget.runsPerTarget !== null ? `, at most ${rep.budget.runsPerTarget} runs per target` : ''}; exit ${rep.exitCode}`, '',
+    `Corpus: ${rep.corpus.replayed} entries replayed${rep.corpus.failing.length ? `, **${rep.corpus.failing.length} not as expected**: ${rep.corpus.failing.join(', ')}` : ', all as expected'}.`, '',
+    '| target | runs | runs/s | op-steps/s | time | outcome |', '|---|---|---|---|---|---|',
+    ...rep.targets.map(t => `| ${t.label} | ${t.runs} | ${t.runsPerSecond} | ${t.stepsPerSecond} | ${formatDuration(t.wallMs)} | ${t.outcome === 'holds' ? 'holds' : `**counterexample** (${t.counterexamples.length})`} |`),
+    '',
+  ];
+  for (const t of rep.targets) {
+    for (const c of t.counterexamples) {
+      out.push(`## ${t.label}: ${t.title}`, '', c.violation.message, '', '```', ...c.trace, '```', '', `saved: ${c.file ?? 'not saved'} (${c.saved})`, '');
+    }
+  }
+  out.push('## Must-reach transitions', '', rep.mustReach.missing.length === 0
+    ? `all ${rep.mustReach.checked} reached`
+    : `**not reached**: ${rep.mustReach.missing.join('; ')}`, '');
+  out.push('## Transition coverage', '', '| transition | count |', '|---|---|');
+  for (const l of coverageTable(rep).slice(1)) {
+    const m = /^(.*\S)\s+(\d+)$/.exec(l);
+    if (m) out.push(`| ${m[1]} | ${m[2]} |`);
+  }
+  return out.join('\n') + '\n';
+}
+
+export function junitReport(rep: FuzzReport): string {
+  const builder = junit.newBuilder();
+  const suite = builder.testSuite().name(`negcheck fuzz seed ${rep.seed} shard ${rep.shard}`);
+  for (const t of rep.targets) {
+    const tc = suite.testCase().className(`negcheck.${t.proposal ?? 'properties'}`).name(`${t.label} ${t.title}`).time(t.wallMs / 1000);
+    tc.property('runs', String(t.runs)).property('baseSeed', String(t.baseSeed));
+    const c = t.counterexamples[0];
+    if (c) tc.failure(c.violation.message, 'counterexample').stacktrace([...c.trace, `saved: ${c.file ?? 'not saved'}`].join('\n'));
+    else if (t.errors.length) tc.error(t.errors.join('\n'));
+  }
+  if (rep.mustReach.missing.length) {
+    suite.testCase().className('negcheck.coverage').name('must-reach transitions').failure(`not reached: ${rep.mustReach.missing.join('; ')}`);
+  }
+  return builder.build();
+}
+
+function writeAtomic(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+}
+
+/** report.json, junit.xml, summary.md in `dir`. */
+export function writeReports(dir: string, rep: FuzzReport): string[] {
+  mkdirSync(dir, { recursive: true });
+  const files: [string, string][] = [
+    [join(dir, 'report.json'), stringifyJson(rep)],
+    [join(dir, 'junit.xml'), junitReport(rep)],
+    [join(dir, 'summary.md'), markdownReport(rep)],
+  ];
+  for (const [f, text] of files) writeAtomic(f, text);
+  return files.map(([f]) => f);
+}

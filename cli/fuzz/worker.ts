@@ -1,0 +1,53 @@
+// A fuzz worker: runs one chunk (a seed and a number of runs of one target) at a time and
+// reports the result and the transitions it reached.
+
+import { parentPort } from 'node:worker_threads';
+import { countingSubject, type CoverageCounts } from '../../properties/coverage.ts';
+import { runProperty, type RunResult } from '../../properties/property.ts';
+import { stackSubject } from '../../properties/subject.ts';
+import { resolveTarget, targetLabel, type Target, type TargetSpec } from './targets.ts';
+
+export interface ChunkRequest {
+  readonly target: TargetSpec;
+  readonly chunk: number;
+  readonly seed: number;
+  readonly runs: number;
+  /** Date.now() by which the chunk stops generating; none for a run budget */
+  readonly deadline?: number;
+}
+
+export interface ChunkResult {
+  readonly target: string;
+  readonly chunk: number;
+  readonly result: RunResult;
+  readonly coverage: [string, number][];
+  readonly error?: string;
+}
+
+const targets = new Map<string, Promise<Target>>();
+
+export async function runChunk(m: ChunkRequest): Promise<ChunkResult> {
+  const label = targetLabel(m.target);
+  if (!targets.has(label)) targets.set(label, resolveTarget(m.target));
+  const t = await targets.get(label)!;
+  const counts: CoverageCounts = new Map();
+  const left = m.deadline === undefined ? undefined : Math.max(1, m.deadline - Date.now());
+  const result = runProperty(t.def, countingSubject(stackSubject, counts), {
+    seed: m.seed, numRuns: m.runs, profiles: t.profiles, ...(left !== undefined ? { interruptAfterTimeLimit: left } : {}),
+  });
+  return { target: label, chunk: m.chunk, result, coverage: [...counts] };
+}
+
+// loaded and compiled: the pool starts the clock only now
+parentPort?.postMessage({ ready: true });
+
+parentPort?.on('message', (m: ChunkRequest) => {
+  runChunk(m).then(
+    r => parentPort!.postMessage(r),
+    (e: unknown) => parentPort!.postMessage({
+      target: targetLabel(m.target), chunk: m.chunk, coverage: [],
+      result: { property: m.target.property, outcome: 'holds', runs: 0, seed: m.seed, timeMs: 0 },
+      error: e instanceof Error ? e.message : String(e),
+    } satisfies ChunkResult),
+  );
+});
