@@ -154,12 +154,14 @@ class WorkerPool {
   }
 }
 
+/** Running totals only, so memory stays flat however long the run. */
 interface TargetState {
   readonly target: Target;
-  readonly results: ChunkResult[];
   readonly records: CounterexampleRecord[];
   readonly errors: string[];
+  chunks: number;
   runs: number;
+  steps: number;
 }
 
 export class FuzzRun {
@@ -208,7 +210,7 @@ export class FuzzRun {
     const start = Date.now();
     const share = cfg.timeMs === undefined ? undefined : cfg.timeMs / cfg.targets.length;
     const deadline = share === undefined ? undefined : start + share;
-    const state: TargetState = { target: t, results: [], records: [], errors: [], runs: 0 };
+    const state: TargetState = { target: t, records: [], errors: [], chunks: 0, runs: 0, steps: 0 };
     let runsLeft = cfg.runs ?? Number.POSITIVE_INFINITY;
     let next = 0;
     let active = 0;
@@ -244,20 +246,19 @@ export class FuzzRun {
       this.wake = null;
     }
     // chunk order, not arrival order: the report does not depend on which worker was faster
-    state.results.sort((a, b) => a.chunk - b.chunk);
     const records = [...state.records].sort((a, b) => a.chunk - b.chunk);
     return {
       label: t.label, property: t.spec.property, proposal: t.spec.proposal ?? null, title: t.def.title, baseSeed,
-      chunks: state.results.length, runs: state.runs,
-      steps: state.results.reduce((a, r) => a + (r.coverage.find(([k]) => k === STEPS)?.[1] ?? 0), 0),
+      chunks: state.chunks, runs: state.runs, steps: state.steps,
       wallMs: Date.now() - start, outcome: records.length > 0 ? 'violated' : 'holds', counterexamples: records, errors: state.errors,
     };
   }
 
   private onChunk(state: TargetState, r: ChunkResult, coverage: Record<string, Record<string, number>>): void {
     const t = state.target;
-    state.results.push(r);
+    state.chunks++;
     state.runs += r.result.runs;
+    state.steps += r.coverage.find(([k]) => k === STEPS)?.[1] ?? 0;
     if (r.error) state.errors.push(`chunk ${r.chunk}: ${r.error}`);
     const cov = (coverage[t.label] ??= {});
     for (const [k, n] of r.coverage) cov[k] = (cov[k] ?? 0) + n;
