@@ -2,6 +2,7 @@
 
 import { Command, InvalidArgumentError } from 'commander';
 import { parseDuration } from './duration.ts';
+import { registerBench } from './bench.ts';
 import { registerFuzz } from './fuzz/command.ts';
 import { UsageError } from './usage.ts';
 import { replay } from './replay.ts';
@@ -25,6 +26,7 @@ const program = new Command()
   .exitOverride(err => process.exit(err.exitCode === 0 ? 0 : 2));
 
 registerFuzz(program);
+registerBench(program);
 
 program.command('prove')
   .description('judge a proposal (a catalogue id or a proposal .ts file) by every property that applies, I1..I6 and R')

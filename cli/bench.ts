@@ -1,0 +1,227 @@
+// `negcheck bench`: the hot-path table with the ratios the targets are stated in, a saved
+// baseline, the gate against it, a history file and a chart of it.
+
+import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { type Command, InvalidArgumentError } from 'commander';
+import { gateRound, mannWhitneyLess, measure, median, type Measurement } from '../bench/measure.ts';
+import { allCases, CALIBRATION, type BenchCase } from '../bench/suites.ts';
+import { UsageError } from './usage.ts';
+
+export const BASELINE_SCHEMA = 'negcheck-bench-baseline/1';
+
+export interface Baseline {
+  readonly schema: typeof BASELINE_SCHEMA;
+  readonly createdAt: string;
+  readonly node: string;
+  readonly rounds: number;
+  readonly timeMs: number;
+  readonly calibration: string;
+  /** gated case → its ratio to the calibration, one per round */
+  readonly ratios: Readonly<Record<string, readonly number[]>>;
+}
+
+export interface GateRow {
+  readonly id: string;
+  readonly baseline: number;
+  readonly current: number;
+  /** current / baseline - 1 (negative: slower) */
+  readonly change: number;
+  readonly p: number;
+  readonly regression: boolean;
+}
+
+function fmtOps(x: number): string {
+  return x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : x >= 1e3 ? `${(x / 1e3).toFixed(1)}k` : x.toFixed(1);
+}
+
+function table(head: string[], rows: string[][]): string[] {
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map(r => r[i]!.length)));
+  return [head, ...rows].map(r => r.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  '));
+}
+
+/** The ratios the issue states targets for, at each size measured. */
+export function ratioLines(ms: readonly Measurement[]): string[] {
+  const ops = new Map(ms.map(m => [m.id, m.opsPerSec]));
+  const rows: string[][] = [];
+  const ratio = (a: string, b: string): string => {
+    const x = ops.get(a);
+    const y = ops.get(b);
+    return x && y ? `${(x / y).toFixed(2)}×` : '—';
+  };
+  for (const kind of ['hit', 'miss', 'mix']) {
+    for (const n of [10, 1000, 10000, 100000]) {
+      const g = `translate-${kind}`;
+      rows.push([`${g} @${n}`, ratio(`${g}/floor/${n}`, `${g}/impl/${n}`), ratio(`${g}/impl/${n}`, `${g}/interval-tree/${n}`), ratio(`${g}/impl/${n}`, `${g}/model/${n}`)]);
+    }
+  }
+  for (const n of [10, 1000, 10000, 100000]) rows.push([`churn @${n}`, '—', ratio(`churn/impl/${n}`, `churn/interval-tree/${n}`), ratio(`churn/impl/${n}`, `churn/model/${n}`)]);
+  rows.push(['negotiate', '—', '—', ratio('negotiate/impl', 'negotiate/model')]);
+  return [
+    'targets: floor/impl <= 2 at 1k and 100k; impl/interval-tree >= 10 (lookups) and >= 5 (churn) at 100k; impl/model >= 100 at 10k',
+    ...table(['', 'floor/impl', 'impl/interval-tree', 'impl/model'], rows),
+  ];
+}
+
+export function measurementTable(ms: readonly Measurement[]): string[] {
+  return table(['benchmark', 'ops/s', '±rme', 'samples'], ms.map(m => [m.id, fmtOps(m.opsPerSec), `${m.rme.toFixed(1)}%`, String(m.samples)]));
+}
+
+export function gatedCases(cases: readonly BenchCase[]): BenchCase[] {
+  return cases.filter(c => c.gated || c.id === CALIBRATION);
+}
+
+export function runGate(cases: readonly BenchCase[], rounds: number, timeMs: number, log: (l: string) => void): Record<string, number[]> {
+  const gated = gatedCases(cases);
+  const ratios: Record<string, number[]> = {};
+  for (let r = 0; r < rounds; r++) {
+    for (const [id, x] of gateRound(gated, r, timeMs)) (ratios[id] ??= []).push(x);
+    log(`  round ${r + 1}/${rounds}`);
+  }
+  return ratios;
+}
+
+export function compare(base: Baseline, current: Record<string, number[]>, threshold: number): GateRow[] {
+  return Object.keys(current).sort().map(id => {
+    const b = base.ratios[id];
+    const c = current[id]!;
+    if (!b) return { id, baseline: NaN, current: median(c), change: 0, p: 1, regression: false };
+    const change = median(c) / median(b) - 1;
+    const p = mannWhitneyLess(c, b);
+    // flagged only when the slowdown is beyond the threshold and the rounds support it
+    return { id, baseline: median(b), current: median(c), change, p, regression: change < -threshold && p < 0.01 };
+  });
+}
+
+function readBaseline(file: string): Baseline {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`${file}: ${(e as Error).message}`);
+  }
+  const b = raw as Partial<Baseline>;
+  if (b.schema !== BASELINE_SCHEMA) throw new UsageError(`${file}: schema: expected "${BASELINE_SCHEMA}", got ${JSON.stringify(b.schema ?? null)}`);
+  if (typeof b.ratios !== 'object' || b.ratios === null) throw new UsageError(`${file}: ratios: expected an object of arrays`);
+  return b as Baseline;
+}
+
+function writeAtomic(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+}
+
+/** A line chart of each gated ratio (relative to its first point) over the history's runs. */
+export function chartSvg(history: readonly { date: string; medians: Record<string, number> }[]): string {
+  const W = 760, H = 360, L = 50, R = 220, T = 20, B = 40;
+  const ids = [...new Set(history.flatMap(h => Object.keys(h.medians)))].sort();
+  const rel = ids.map(id => {
+    const first = history.find(h => h.medians[id] !== undefined)?.medians[id] ?? 1;
+    return history.map(h => (h.medians[id] === undefined ? null : h.medians[id]! / first));
+  });
+  const ys = rel.flat().filter((v): v is number => v !== null);
+  const lo = Math.min(0.8, ...ys);
+  const hi = Math.max(1.2, ...ys);
+  const x = (i: number): number => L + (history.length <= 1 ? 0 : (i * (W - L - R)) / (history.length - 1));
+  const y = (v: number): number => T + ((hi - v) * (H - T - B)) / (hi - lo);
+  const colours = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf', '#393b79', '#637939'];
+  const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="11">`,
+    `<text x="${L}" y="14">gated benchmarks, ops/s relative to the first run (ratio to ${esc(CALIBRATION)})</text>`,
+    `<line x1="${L}" y1="${y(1)}" x2="${W - R}" y2="${y(1)}" stroke="#999" stroke-dasharray="4 3"/>`,
+    `<line x1="${L}" y1="${y(0.9)}" x2="${W - R}" y2="${y(0.9)}" stroke="#d62728" stroke-dasharray="2 3"/>`,
+    `<text x="4" y="${y(1) + 4}">1.00</text><text x="4" y="${y(0.9) + 4}">0.90</text>`,
+    `<text x="${L}" y="${H - 10}">${esc(history[0]?.date ?? '')}</text><text x="${W - R}" y="${H - 10}" text-anchor="end">${esc(history.at(-1)?.date ?? '')}</text>`,
+  ];
+  ids.forEach((id, k) => {
+    const pts = rel[k]!.map((v, i) => (v === null ? null : `${x(i).toFixed(1)},${y(v).toFixed(1)}`)).filter(Boolean).join(' ');
+    const c = colours[k % colours.length]!;
+    parts.push(`<polyline fill="none" stroke="${c}" stroke-width="1.5" points="${pts}"/>`);
+    parts.push(`<text x="${W - R + 8}" y="${T + 14 * k + 10}" fill="${c}">${esc(id)}</text>`);
+  });
+  parts.push('</svg>');
+  return parts.join('\n') + '\n';
+}
+
+function thresholdArg(v: string): number {
+  const m = /^(\d+(?:\.\d+)?)%?$/.exec(v);
+  if (!m) throw new InvalidArgumentError(`--threshold must be a percentage like 10%, got ${JSON.stringify(v)}`);
+  return Number(m[1]) / 100;
+}
+function posInt(name: string): (v: string) => number {
+  return v => { if (!/^\d+$/.test(v) || Number(v) < 1) throw new InvalidArgumentError(`${name} must be a positive integer`); return Number(v); };
+}
+
+interface BenchOptions {
+  time: number; rounds: number; roundTime: number; save?: string; compare?: string; threshold: number;
+  history?: string; chart?: string; json?: boolean;
+}
+
+export function registerBench(program: Command): void {
+  program.command('bench')
+    .description('benchmark the hot paths (table with ratios), save a baseline, or gate against one')
+    .option('--time <ms>', 'measuring time per benchmark for the table', posInt('--time'), 300)
+    .option('--save <file>', 'measure the gated benchmarks in rounds and save them as a baseline')
+    .option('--compare <file>', 'gate: re-measure in rounds and compare with this baseline')
+    .option('--threshold <pct>', 'a slowdown beyond this (and supported by the test) fails the gate', thresholdArg, 0.1)
+    .option('--rounds <n>', 'interleaved rounds for --save/--compare', posInt('--rounds'), 10)
+    .option('--round-time <ms>', 'measuring time per benchmark per round', posInt('--round-time'), 60)
+    .option('--history <file>', 'append this run\'s gated medians to a JSON-lines history file')
+    .option('--chart <file.svg>', 'draw the --history file as an SVG line chart (no measuring)')
+    .option('--json', 'print results as JSON')
+    .addHelpText('after', '\nExit status: 0 ok (the gate passed), 1 the gate found a regression, 2 bad input.')
+    .action((o: BenchOptions) => {
+      try {
+        process.exitCode = benchAction(o);
+      } catch (e) {
+        if (e instanceof UsageError) { console.error(`negcheck bench: ${e.message}`); process.exitCode = 2; return; }
+        throw e;
+      }
+    });
+}
+
+function benchAction(o: BenchOptions): number {
+  const log = (l: string): void => { (o.json ? process.stderr : process.stdout).write(`${l}\n`); };
+  if (o.chart) {
+    if (!o.history || !existsSync(o.history)) throw new UsageError('--chart needs an existing --history file');
+    const history = readFileSync(o.history, 'utf8').split('\n').filter(l => l.trim()).map((l, i) => {
+      try { return JSON.parse(l) as { date: string; medians: Record<string, number> }; } catch { throw new UsageError(`${o.history}:${i + 1}: not JSON`); }
+    });
+    writeAtomic(o.chart, chartSvg(history));
+    log(`wrote ${o.chart} (${history.length} runs)`);
+    return 0;
+  }
+  if (o.save && o.compare) throw new UsageError('give --save or --compare, not both');
+  const baseline = o.compare ? readBaseline(o.compare) : null;
+  log('building fixtures (up to 100k mappings)...');
+  const cases = allCases();
+  if (o.save || o.compare) {
+    log(`${o.rounds} interleaved rounds of the gated benchmarks, ${o.roundTime} ms each`);
+    const ratios = runGate(cases, o.rounds, o.roundTime, log);
+    const medians = Object.fromEntries(Object.entries(ratios).map(([id, xs]) => [id, median(xs)]));
+    if (o.history) appendFileSync(o.history, JSON.stringify({ date: new Date().toISOString(), medians }) + '\n');
+    if (o.save) {
+      const b: Baseline = { schema: BASELINE_SCHEMA, createdAt: new Date().toISOString(), node: process.version, rounds: o.rounds, timeMs: o.roundTime, calibration: CALIBRATION, ratios };
+      writeAtomic(o.save, JSON.stringify(b, null, 2) + '\n');
+      log(`saved ${o.save}`);
+      return 0;
+    }
+    const rows = compare(baseline!, ratios, o.threshold);
+    if (o.json) process.stdout.write(JSON.stringify({ threshold: o.threshold, rows }, null, 2) + '\n');
+    else {
+      log(table(['gated benchmark (ratio to calibration)', 'baseline', 'now', 'change', 'p', ''], rows.map(r => [
+        r.id, Number.isNaN(r.baseline) ? 'new' : r.baseline.toFixed(4), r.current.toFixed(4), `${(r.change * 100).toFixed(1)}%`, r.p.toFixed(4),
+        r.regression ? 'REGRESSION' : 'ok',
+      ])).join('\n'));
+    }
+    const bad = rows.filter(r => r.regression);
+    for (const r of bad) log(`regression: ${r.id} is ${(-r.change * 100).toFixed(1)}% slower than the baseline (p = ${r.p.toFixed(4)})`);
+    log(bad.length ? `gate: FAILED (${bad.length} regression(s) beyond ${(o.threshold * 100).toFixed(0)}%)` : `gate: passed (threshold ${(o.threshold * 100).toFixed(0)}%)`);
+    return bad.length ? 1 : 0;
+  }
+  const ms = measure(cases, o.time);
+  if (o.json) { process.stdout.write(JSON.stringify(ms, null, 2) + '\n'); return 0; }
+  for (const l of [...measurementTable(ms), '', ...ratioLines(ms)]) log(l);
+  return 0;
+}
