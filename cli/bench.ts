@@ -1,8 +1,10 @@
 // `negcheck bench`: the hot-path table with the ratios the targets are stated in, a saved
 // baseline, the gate against it, a history file and a chart of it.
 
+import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { type Command, InvalidArgumentError } from 'commander';
+import { fileURLToPath } from 'node:url';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { gateRound, mannWhitneyLess, measure, median, type Measurement } from '../bench/measure.ts';
 import { allCases, CALIBRATION, type BenchCase } from '../bench/suites.ts';
 import { UsageError } from './usage.ts';
@@ -14,6 +16,7 @@ export interface Baseline {
   readonly createdAt: string;
   readonly node: string;
   readonly rounds: number;
+  readonly processes: number;
   readonly timeMs: number;
   readonly calibration: string;
   /** gated case → its ratio to the calibration, one per round */
@@ -154,8 +157,29 @@ function posInt(name: string): (v: string) => number {
 }
 
 interface BenchOptions {
-  time: number; rounds: number; roundTime: number; save?: string; compare?: string; threshold: number;
-  history?: string; chart?: string; json?: boolean;
+  time: number; rounds: number; roundTime: number; processes: number; save?: string; compare?: string; threshold: number;
+  history?: string; chart?: string; json?: boolean; emitRounds?: boolean;
+}
+
+const BIN = fileURLToPath(new URL('../bin/negcheck.js', import.meta.url));
+
+/**
+ * The gate's samples come from several processes, rounds split between them: one process's JIT
+ * decisions are shared by all its rounds, so only fresh processes show the spread a later run
+ * will have (a single-process baseline gave false alarms on translate-mix).
+ */
+function collectRounds(o: BenchOptions, log: (l: string) => void): Record<string, number[]> {
+  const ratios: Record<string, number[]> = {};
+  const per = Math.max(1, Math.round(o.rounds / o.processes));
+  for (let p = 0; p < o.processes; p++) {
+    const r = spawnSync(process.execPath, [BIN, 'bench', '--emit-rounds', '--rounds', String(per), '--round-time', String(o.roundTime)],
+      { encoding: 'utf8', env: process.env, maxBuffer: 16 << 20 });
+    if (r.status !== 0) throw new Error(`bench process ${p + 1} failed: ${r.stderr}`);
+    const got = JSON.parse(r.stdout) as Record<string, number[]>;
+    for (const [id, xs] of Object.entries(got)) (ratios[id] ??= []).push(...xs);
+    log(`  process ${p + 1}/${o.processes}: ${per} round(s)`);
+  }
+  return ratios;
 }
 
 export function registerBench(program: Command): void {
@@ -165,7 +189,9 @@ export function registerBench(program: Command): void {
     .option('--save <file>', 'measure the gated benchmarks in rounds and save them as a baseline')
     .option('--compare <file>', 'gate: re-measure in rounds and compare with this baseline')
     .option('--threshold <pct>', 'a slowdown beyond this (and supported by the test) fails the gate', thresholdArg, 0.1)
-    .option('--rounds <n>', 'interleaved rounds for --save/--compare', posInt('--rounds'), 10)
+    .option('--rounds <n>', 'interleaved rounds for --save/--compare, split across --processes', posInt('--rounds'), 20)
+    .option('--processes <n>', 'fresh processes the rounds are split across', posInt('--processes'), 5)
+    .addOption(new Option('--emit-rounds', 'measure rounds in this process and print their ratios as JSON (used by --save/--compare)').hideHelp())
     .option('--round-time <ms>', 'measuring time per benchmark per round', posInt('--round-time'), 60)
     .option('--history <file>', 'append this run\'s gated medians to a JSON-lines history file')
     .option('--chart <file.svg>', 'draw the --history file as an SVG line chart (no measuring)')
@@ -193,16 +219,18 @@ function benchAction(o: BenchOptions): number {
     return 0;
   }
   if (o.save && o.compare) throw new UsageError('give --save or --compare, not both');
+  if (o.emitRounds) {
+    process.stdout.write(JSON.stringify(runGate(allCases([1_000, 100_000]), o.rounds, o.roundTime, () => {})));
+    return 0;
+  }
   const baseline = o.compare ? readBaseline(o.compare) : null;
-  log('building fixtures (up to 100k mappings)...');
-  const cases = allCases();
   if (o.save || o.compare) {
-    log(`${o.rounds} interleaved rounds of the gated benchmarks, ${o.roundTime} ms each`);
-    const ratios = runGate(cases, o.rounds, o.roundTime, log);
+    log(`${o.rounds} interleaved rounds of the gated benchmarks in ${o.processes} processes, ${o.roundTime} ms each`);
+    const ratios = collectRounds(o, log);
     const medians = Object.fromEntries(Object.entries(ratios).map(([id, xs]) => [id, median(xs)]));
     if (o.history) appendFileSync(o.history, JSON.stringify({ date: new Date().toISOString(), medians }) + '\n');
     if (o.save) {
-      const b: Baseline = { schema: BASELINE_SCHEMA, createdAt: new Date().toISOString(), node: process.version, rounds: o.rounds, timeMs: o.roundTime, calibration: CALIBRATION, ratios };
+      const b: Baseline = { schema: BASELINE_SCHEMA, createdAt: new Date().toISOString(), node: process.version, rounds: o.rounds, processes: o.processes, timeMs: o.roundTime, calibration: CALIBRATION, ratios };
       writeAtomic(o.save, JSON.stringify(b, null, 2) + '\n');
       log(`saved ${o.save}`);
       return 0;
@@ -220,7 +248,8 @@ function benchAction(o: BenchOptions): number {
     log(bad.length ? `gate: FAILED (${bad.length} regression(s) beyond ${(o.threshold * 100).toFixed(0)}%)` : `gate: passed (threshold ${(o.threshold * 100).toFixed(0)}%)`);
     return bad.length ? 1 : 0;
   }
-  const ms = measure(cases, o.time);
+  log('building fixtures (up to 100k mappings)...');
+  const ms = measure(allCases(), o.time);
   if (o.json) { process.stdout.write(JSON.stringify(ms, null, 2) + '\n'); return 0; }
   for (const l of [...measurementTable(ms), '', ...ratioLines(ms)]) log(l);
   return 0;
