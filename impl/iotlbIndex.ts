@@ -1,15 +1,16 @@
 // The optimised IOTLB: the semantics of drivers/vhost/iotlb.c with
 //  - u64 as (hi, lo) uint32 pairs in typed arrays (exact, no bigint);
 //  - maps in slots, linked in insertion order for FIFO retirement (iotlb->list);
-//  - an `order` array of slots sorted by (start, insertion), with a running maximum of `last`
-//    (`pm`), so "first map overlapping [qs, ql]" is one binary search: the first position whose
-//    running max reaches qs holds the lowest-start map with last >= qs; it overlaps iff its
-//    start <= ql (the same answer the kernel's interval tree search gives);
+//  - the slots sorted by (start, insertion) with a running maximum of `last` (BlockedOrder, in
+//    blocks so an update moves one block, not the table), so "first map overlapping [qs, ql]"
+//    is a binary search: the first position whose running max reaches qs holds the lowest-start
+//    map with last >= qs; it overlaps iff its start <= ql (the kernel's interval tree's answer);
 //  - a last-hit position checked exactly before searching;
 //  - translate results written into preallocated arrays: no allocation per translate.
 
 import { VQ_IOV_MAX } from '../types/harness.ts';
 import { EFAULT } from '../types/uapi.ts';
+import { BlockedOrder } from './iotlbOrder.ts';
 import { le, lt, TWO32, U64Reg } from './u64.ts';
 
 export const XLATE_OK = 0;
@@ -41,12 +42,10 @@ export class IotlbIndex {
   private freeHead = NONE;
   private used = 0;
 
-  // sorted view
-  private order: Int32Array;
-  private pmHi: Uint32Array;
-  private pmLo: Uint32Array;
-  private count = 0;
-  private lastPos = NONE;
+  // sorted view, and the last hit's position in it
+  private readonly sorted: BlockedOrder;
+  private lastB = NONE;
+  private lastI = 0;
 
   // translate results
   readonly segUaddrHi = new Uint32Array(VQ_IOV_MAX);
@@ -72,14 +71,12 @@ export class IotlbIndex {
     this.perm = new Uint8Array(this.cap);
     this.prev = new Int32Array(this.cap);
     this.next = new Int32Array(this.cap);
-    this.order = new Int32Array(this.cap);
-    this.pmHi = new Uint32Array(this.cap);
-    this.pmLo = new Uint32Array(this.cap);
+    this.sorted = new BlockedOrder(this.startHi, this.startLo, this.lastHi, this.lastLo);
     this.initFreeList(0);
   }
 
   get size(): number {
-    return this.count;
+    return this.sorted.count;
   }
 
   /**
@@ -100,41 +97,27 @@ export class IotlbIndex {
 
   /** vhost_iotlb_del_range: drop every whole map overlapping [qs, ql]. */
   delRange(qsH: number, qsL: number, qlH: number, qlL: number): void {
-    const i0 = this.firstWithLastAtLeast(qsH, qsL);
-    if (i0 >= this.count) return;
-    const j = this.firstWithStartAbove(qlH, qlL, i0);
-    let w = i0;
-    for (let i = i0; i < j; i++) {
-      const s = this.order[i]!;
-      if (le(qsH, qsL, this.lastHi[s]!, this.lastLo[s]!)) this.freeSlot(s);
-      else this.order[w++] = s;
-    }
-    if (w === j) return;
-    this.order.copyWithin(w, j, this.count);
-    this.pmHi.copyWithin(w, j, this.count);
-    this.pmLo.copyWithin(w, j, this.count);
-    this.count -= j - w;
-    this.repairRunningMax(i0, w);
-    this.lastPos = NONE;
+    this.lastB = NONE;
+    this.sorted.deleteRange(qsH, qsL, qlH, qlL, s => this.freeSlot(s));
   }
 
   clear(): void {
-    this.count = 0;
+    this.sorted.clear();
     this.head = this.tail = NONE;
     this.used = 0;
-    this.lastPos = NONE;
+    this.lastB = NONE;
     this.initFreeList(0);
   }
 
   /**
-   * Position of the map itree_first(qs, ql) returns, or -1: the first position whose running max
-   * of `last` reaches qs, if that map starts at or before ql.
+   * The slot of the map itree_first(qs, ql) returns, or -1: the first position whose running
+   * max of `last` reaches qs, if that map starts at or before ql.
    */
   firstOverlap(qsH: number, qsL: number, qlH: number, qlL: number): number {
-    const i = this.firstWithLastAtLeast(qsH, qsL);
-    if (i >= this.count) return NONE;
-    const s = this.order[i]!;
-    return le(this.startHi[s]!, this.startLo[s]!, qlH, qlL) ? i : NONE;
+    const o = this.sorted;
+    if (!o.firstWithLastAtLeast(qsH, qsL)) return NONE;
+    const s = o.slotAt(o.fb, o.fi);
+    return le(this.startHi[s]!, this.startLo[s]!, qlH, qlL) ? s : NONE;
   }
 
   /**
@@ -152,8 +135,7 @@ export class IotlbIndex {
     let remaining = len;
     for (;;) {
       if (this.segCount >= VQ_IOV_MAX) return XLATE_NOBUFS;
-      const p = this.lookup(cur.hi, cur.lo, qlH, qlL);
-      const s = p === NONE ? NONE : this.order[p]!;
+      const s = this.lookup(cur.hi, cur.lo, qlH, qlL);
       if (s === NONE || lt(cur.hi, cur.lo, this.startHi[s]!, this.startLo[s]!)) {
         this.holeHi = cur.hi;
         this.holeLo = cur.lo;
@@ -185,48 +167,54 @@ export class IotlbIndex {
     c.lastHi.set(this.lastHi); c.lastLo.set(this.lastLo);
     c.addrHi.set(this.addrHi); c.addrLo.set(this.addrLo);
     c.perm.set(this.perm); c.prev.set(this.prev); c.next.set(this.next);
-    c.order.set(this.order); c.pmHi.set(this.pmHi); c.pmLo.set(this.pmLo);
-    c.head = this.head; c.tail = this.tail; c.freeHead = this.freeHead; c.used = this.used; c.count = this.count;
+    c.sorted.copyFrom(this.sorted);
+    c.head = this.head; c.tail = this.tail; c.freeHead = this.freeHead; c.used = this.used;
     return c;
   }
 
   /** Maps in lookup order, as bigints (tests and debugging only). */
   entries(): { start: bigint; last: bigint; addr: bigint; perm: number }[] {
     const out = [];
-    for (let i = 0; i < this.count; i++) {
-      const s = this.order[i]!;
-      out.push({
-        start: BigInt(this.startHi[s]!) * BigInt(TWO32) + BigInt(this.startLo[s]!),
-        last: BigInt(this.lastHi[s]!) * BigInt(TWO32) + BigInt(this.lastLo[s]!),
-        addr: BigInt(this.addrHi[s]!) * BigInt(TWO32) + BigInt(this.addrLo[s]!),
-        perm: this.perm[s]!,
-      });
+    const o = this.sorted;
+    for (let b = 0; b < o.blocks; b++) {
+      for (let i = 0; i < o.blockLength(b); i++) {
+        const s = o.slotAt(b, i);
+        out.push({
+          start: BigInt(this.startHi[s]!) * BigInt(TWO32) + BigInt(this.startLo[s]!),
+          last: BigInt(this.lastHi[s]!) * BigInt(TWO32) + BigInt(this.lastLo[s]!),
+          addr: BigInt(this.addrHi[s]!) * BigInt(TWO32) + BigInt(this.addrLo[s]!),
+          perm: this.perm[s]!,
+        });
+      }
     }
     return out;
   }
 
   // --- internals -------------------------------------------------------------
 
-  /** firstOverlap with the last-hit position tried first (exact: see header). */
+  /** firstOverlap with the last-hit position tried first (exact: see header); a slot or -1. */
   private lookup(qsH: number, qsL: number, qlH: number, qlL: number): number {
-    const p = this.lastPos;
-    if (p !== NONE && p < this.count) {
-      const s = this.order[p]!;
+    const o = this.sorted;
+    const b = this.lastB;
+    if (b !== NONE && b < o.blocks && this.lastI < o.blockLength(b)) {
+      const s = o.slotAt(b, this.lastI);
       // covers qs, is the first whose running max reaches qs, and starts by ql (a wrapped
       // query has ql < qs)
       if (le(this.startHi[s]!, this.startLo[s]!, qsH, qsL) && le(qsH, qsL, this.lastHi[s]!, this.lastLo[s]!) &&
-        le(this.startHi[s]!, this.startLo[s]!, qlH, qlL) &&
-        (p === 0 || lt(this.pmHi[p - 1]!, this.pmLo[p - 1]!, qsH, qsL))) {
-        return p;
+        le(this.startHi[s]!, this.startLo[s]!, qlH, qlL) && o.maxBeforeBelow(b, this.lastI, qsH, qsL)) {
+        return s;
       }
     }
-    const q = this.firstOverlap(qsH, qsL, qlH, qlL);
-    if (q !== NONE) this.lastPos = q;
-    return q;
+    if (!o.firstWithLastAtLeast(qsH, qsL)) return NONE;
+    const s = o.slotAt(o.fb, o.fi);
+    if (!le(this.startHi[s]!, this.startLo[s]!, qlH, qlL)) return NONE;
+    this.lastB = o.fb;
+    this.lastI = o.fi;
+    return s;
   }
 
   private insert(sH: number, sL: number, lH: number, lL: number, aH: number, aL: number, perm: number): void {
-    this.lastPos = NONE;
+    this.lastB = NONE;
     if (this.limit && this.used === this.limit && this.retire) this.removeSlot(this.head);
     const s = this.allocSlot();
     this.startHi[s] = sH; this.startLo[s] = sL;
@@ -238,86 +226,14 @@ export class IotlbIndex {
     this.next[s] = NONE;
     if (this.tail !== NONE) this.next[this.tail] = s; else this.head = s;
     this.tail = s;
-    // sorted position: after every map with start <= sH:sL (equal starts keep insertion order)
-    const p = this.firstWithStartAbove(sH, sL, 0);
-    this.order.copyWithin(p + 1, p, this.count);
-    this.pmHi.copyWithin(p + 1, p, this.count);
-    this.pmLo.copyWithin(p + 1, p, this.count);
-    this.order[p] = s;
-    this.count++;
-    // running max: positions after p held max(old prefix); raise them to lH:lL until already higher
-    let i = p;
-    if (p > 0 && le(lH, lL, this.pmHi[p - 1]!, this.pmLo[p - 1]!)) {
-      this.pmHi[p] = this.pmHi[p - 1]!; this.pmLo[p] = this.pmLo[p - 1]!;
-      return;
-    }
-    this.pmHi[i] = lH; this.pmLo[i] = lL;
-    for (i = p + 1; i < this.count && lt(this.pmHi[i]!, this.pmLo[i]!, lH, lL); i++) {
-      this.pmHi[i] = lH; this.pmLo[i] = lL;
-    }
+    this.sorted.insert(s);
   }
 
-  /** Remove one slot (retirement): find its sorted position, close the gap, repair the max. */
+  /** Remove one slot (retirement). */
   private removeSlot(s: number): void {
-    let p = this.firstWithStartAtLeast(this.startHi[s]!, this.startLo[s]!);
-    while (this.order[p] !== s) p++;
-    this.order.copyWithin(p, p + 1, this.count);
-    this.pmHi.copyWithin(p, p + 1, this.count);
-    this.pmLo.copyWithin(p, p + 1, this.count);
-    this.count--;
+    this.sorted.remove(s);
     this.freeSlot(s);
-    this.repairRunningMax(p, p);
-    this.lastPos = NONE;
-  }
-
-  /**
-   * Recompute the running max from position `from`; from `stable` on the stored values are the
-   * old ones shifted down, never below the true value, so the first equal one ends the repair.
-   */
-  private repairRunningMax(from: number, stable: number): void {
-    let mH = from > 0 ? this.pmHi[from - 1]! : 0;
-    let mL = from > 0 ? this.pmLo[from - 1]! : 0;
-    for (let i = from; i < this.count; i++) {
-      const s = this.order[i]!;
-      if (lt(mH, mL, this.lastHi[s]!, this.lastLo[s]!)) { mH = this.lastHi[s]!; mL = this.lastLo[s]!; }
-      if (i >= stable && this.pmHi[i] === mH && this.pmLo[i] === mL) return;
-      this.pmHi[i] = mH; this.pmLo[i] = mL;
-    }
-  }
-
-  /** First position whose running max of last is >= (h, l); count if none. */
-  private firstWithLastAtLeast(h: number, l: number): number {
-    let lo = 0;
-    let hi = this.count;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (lt(this.pmHi[mid]!, this.pmLo[mid]!, h, l)) lo = mid + 1; else hi = mid;
-    }
-    return lo;
-  }
-
-  /** First position >= from whose start is > (h, l). */
-  private firstWithStartAbove(h: number, l: number, from: number): number {
-    let lo = from;
-    let hi = this.count;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const s = this.order[mid]!;
-      if (le(this.startHi[s]!, this.startLo[s]!, h, l)) lo = mid + 1; else hi = mid;
-    }
-    return lo;
-  }
-
-  /** First position whose start is >= (h, l). */
-  private firstWithStartAtLeast(h: number, l: number): number {
-    let lo = 0;
-    let hi = this.count;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const s = this.order[mid]!;
-      if (lt(this.startHi[s]!, this.startLo[s]!, h, l)) lo = mid + 1; else hi = mid;
-    }
-    return lo;
+    this.lastB = NONE;
   }
 
   private allocSlot(): number {
@@ -347,9 +263,9 @@ export class IotlbIndex {
     this.startHi = g32(this.startHi); this.startLo = g32(this.startLo);
     this.lastHi = g32(this.lastHi); this.lastLo = g32(this.lastLo);
     this.addrHi = g32(this.addrHi); this.addrLo = g32(this.addrLo);
-    this.pmHi = g32(this.pmHi); this.pmLo = g32(this.pmLo);
     const p8 = new Uint8Array(this.cap); p8.set(this.perm); this.perm = p8;
-    this.prev = gi(this.prev); this.next = gi(this.next); this.order = gi(this.order);
+    this.prev = gi(this.prev); this.next = gi(this.next);
+    this.sorted.bind(this.startHi, this.startLo, this.lastHi, this.lastLo);
     this.initFreeList(old);
   }
 

@@ -1,0 +1,81 @@
+// The implementation's IOTLB index against the model's map store with thousands of maps, so the
+// blocked sorted view splits, empties and drops blocks (P0's scripts rarely hold more than a few
+// dozen maps). Overlapping maps, equal starts, retirement and whole-range deletes included.
+
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { IotlbIndex, XLATE_HOLE, XLATE_NOBUFS, XLATE_OK, XLATE_PERM } from '../impl/iotlbIndex.ts';
+import { BLOCK_MAX } from '../impl/iotlbOrder.ts';
+import { iotlbAddRange, iotlbCreate, iotlbDelRange, iotlbFirst } from '../model/iotlb.ts';
+import { translateDesc } from '../model/translate.ts';
+import { scaledRuns, testSeed } from '../properties/property.ts';
+
+type IndexOp =
+  | { kind: 'add'; start: number; len: number; addr: number; perm: number }
+  | { kind: 'del'; start: number; len: number }
+  | { kind: 'probe'; at: number; len: number; access: number };
+
+const DOMAIN = 1 << 20;
+const opArb: fc.Arbitrary<IndexOp> = fc.oneof(
+  { weight: 16, arbitrary: fc.record({ kind: fc.constant('add' as const), start: fc.nat(DOMAIN), len: fc.integer({ min: 1, max: 0x800 }), addr: fc.nat(2 ** 30), perm: fc.integer({ min: 1, max: 3 }) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('del' as const), start: fc.nat(DOMAIN), len: fc.oneof({ weight: 200, arbitrary: fc.integer({ min: 1, max: 0x2000 }) }, { weight: 1, arbitrary: fc.constant(DOMAIN) }) }) },
+  { weight: 5, arbitrary: fc.record({ kind: fc.constant('probe' as const), at: fc.nat(DOMAIN), len: fc.integer({ min: 1, max: 0x3000 }), access: fc.integer({ min: 1, max: 3 }) }) },
+);
+
+/** The most maps any checked table held: the test is only worth something if blocks split. */
+let largest = 0;
+
+function check(ops: readonly IndexOp[], limit: number): void {
+  const impl = new IotlbIndex(limit, limit > 0, 16);
+  const model = iotlbCreate(limit, limit > 0);
+  ops.forEach((op, i) => {
+    const where = `op ${i} ${JSON.stringify(op)}`;
+    if (op.kind === 'add') {
+      expect(impl.add(0, op.start, 0, op.start + op.len - 1, 0, op.addr, op.perm), where)
+        .toBe(iotlbAddRange(model, BigInt(op.start), BigInt(op.start + op.len - 1), BigInt(op.addr), op.perm));
+    } else if (op.kind === 'del') {
+      impl.delRange(0, op.start, 0, op.start + op.len - 1);
+      iotlbDelRange(model, BigInt(op.start), BigInt(op.start + op.len - 1));
+    } else {
+      const m = iotlbFirst(model, BigInt(op.at), BigInt(op.at + op.len - 1));
+      const s = impl.firstOverlap(0, op.at, 0, op.at + op.len - 1);
+      expect(s >= 0, where).toBe(m !== undefined);
+      const t = translateDesc(model, BigInt(op.at), op.len, op.access);
+      const code = impl.translate(0, op.at, op.len, op.access);
+      const want = { ok: XLATE_OK, hole: XLATE_HOLE, perm: XLATE_PERM, nobufs: XLATE_NOBUFS }[t.outcome];
+      expect(code, where).toBe(want);
+      if (t.outcome === 'ok') {
+        const segs = Array.from({ length: impl.segCount }, (_, k) => [BigInt(impl.segUaddrLo[k]!), impl.segLen[k]!]);
+        expect(segs, where).toEqual(t.segments.map(([u, l]) => [u, l]));
+      }
+    }
+    expect(impl.size, where).toBe(model.maps.length);
+    largest = Math.max(largest, impl.size);
+  });
+  expect(impl.entries().map(e => [e.start, e.last, e.addr, e.perm]).sort())
+    .toEqual(model.maps.map(m => [m.start, m.last, m.addr, m.perm]).sort());
+}
+
+describe('IotlbIndex ≡ model iotlb with thousands of maps', () => {
+  it(`agrees op by op while blocks of ${BLOCK_MAX} split, empty and go`, () => {
+    fc.assert(fc.property(fc.array(opArb, { minLength: 2500, maxLength: 4000 }), ops => check(ops, 0)),
+      { seed: testSeed(), numRuns: scaledRuns(12), endOnFailure: true });
+    expect(largest).toBeGreaterThan(2 * BLOCK_MAX);
+  });
+
+  it('agrees with a retiring limit above one block', () => {
+    fc.assert(fc.property(fc.array(opArb, { minLength: 1500, maxLength: 3000 }), ops => check(ops, BLOCK_MAX + 37)),
+      { seed: testSeed(), numRuns: scaledRuns(6), endOnFailure: true });
+  });
+
+  it('clones a multi-block table', () => {
+    const t = new IotlbIndex(0, false);
+    for (let i = 0; i < 3 * BLOCK_MAX; i++) t.add(0, i * 16, 0, i * 16 + 7, 0, i, 3);
+    const c = t.clone();
+    t.delRange(0, 0, 0, 0xffffffff);
+    expect(t.size).toBe(0);
+    expect(c.size).toBe(3 * BLOCK_MAX);
+    expect(c.translate(0, 100 * 16 + 3, 1, 1)).toBe(XLATE_OK);
+    expect(c.segUaddrLo[0]).toBe(103);
+  });
+});
