@@ -19,7 +19,7 @@ export interface Baseline {
   readonly processes: number;
   readonly timeMs: number;
   readonly calibration: string;
-  /** gated case → its ratio to the calibration, one per round */
+  /** gated case → its ratio to the calibration, one per process (median of its rounds) */
   readonly ratios: Readonly<Record<string, readonly number[]>>;
 }
 
@@ -164,20 +164,19 @@ interface BenchOptions {
 const BIN = fileURLToPath(new URL('../bin/negcheck.js', import.meta.url));
 
 /**
- * The gate's samples come from several processes, rounds split between them: one process's JIT
- * decisions are shared by all its rounds, so only fresh processes show the spread a later run
- * will have (a single-process baseline gave false alarms on translate-mix).
+ * The gate's samples: one per fresh process, the median of its rounds. A process's JIT decisions
+ * are shared by all its rounds (translate-mix settles at levels up to 30% apart from one process
+ * to the next, and identical within one), so rounds are not independent samples; processes are.
  */
 function collectRounds(o: BenchOptions, log: (l: string) => void): Record<string, number[]> {
   const ratios: Record<string, number[]> = {};
-  const per = Math.max(1, Math.round(o.rounds / o.processes));
   for (let p = 0; p < o.processes; p++) {
-    const r = spawnSync(process.execPath, [BIN, 'bench', '--emit-rounds', '--rounds', String(per), '--round-time', String(o.roundTime)],
+    const r = spawnSync(process.execPath, [BIN, 'bench', '--emit-rounds', '--rounds', String(o.rounds), '--round-time', String(o.roundTime)],
       { encoding: 'utf8', env: process.env, maxBuffer: 16 << 20 });
     if (r.status !== 0) throw new Error(`bench process ${p + 1} failed: ${r.stderr}`);
     const got = JSON.parse(r.stdout) as Record<string, number[]>;
-    for (const [id, xs] of Object.entries(got)) (ratios[id] ??= []).push(...xs);
-    log(`  process ${p + 1}/${o.processes}: ${per} round(s)`);
+    for (const [id, xs] of Object.entries(got)) (ratios[id] ??= []).push(median(xs));
+    log(`  process ${p + 1}/${o.processes}: ${o.rounds} interleaved round(s)`);
   }
   return ratios;
 }
@@ -189,8 +188,8 @@ export function registerBench(program: Command): void {
     .option('--save <file>', 'measure the gated benchmarks in rounds and save them as a baseline')
     .option('--compare <file>', 'gate: re-measure in rounds and compare with this baseline')
     .option('--threshold <pct>', 'a slowdown beyond this (and supported by the test) fails the gate', thresholdArg, 0.1)
-    .option('--rounds <n>', 'interleaved rounds for --save/--compare, split across --processes', posInt('--rounds'), 20)
-    .option('--processes <n>', 'fresh processes the rounds are split across', posInt('--processes'), 5)
+    .option('--processes <n>', 'fresh processes for --save/--compare, one sample each', posInt('--processes'), 12)
+    .option('--rounds <n>', 'interleaved rounds per process (their median is the sample)', posInt('--rounds'), 3)
     .addOption(new Option('--emit-rounds', 'measure rounds in this process and print their ratios as JSON (used by --save/--compare)').hideHelp())
     .option('--round-time <ms>', 'measuring time per benchmark per round', posInt('--round-time'), 60)
     .option('--history <file>', 'append this run\'s gated medians to a JSON-lines history file')
@@ -225,7 +224,7 @@ function benchAction(o: BenchOptions): number {
   }
   const baseline = o.compare ? readBaseline(o.compare) : null;
   if (o.save || o.compare) {
-    log(`${o.rounds} interleaved rounds of the gated benchmarks in ${o.processes} processes, ${o.roundTime} ms each`);
+    log(`${o.processes} processes × ${o.rounds} interleaved rounds of the gated benchmarks, ${o.roundTime} ms each`);
     const ratios = collectRounds(o, log);
     const medians = Object.fromEntries(Object.entries(ratios).map(([id, xs]) => [id, median(xs)]));
     if (o.history) appendFileSync(o.history, JSON.stringify({ date: new Date().toISOString(), medians }) + '\n');

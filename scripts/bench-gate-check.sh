@@ -2,7 +2,7 @@
 # Is the bench gate trustworthy? Rerun it on unchanged code against the committed baseline
 # (none of the reruns may flag a regression), then once with a planted 20% slowdown on the
 # implementation's translate (NEGCHECK_BENCH_PLANT=translate: every 4th lookup also looks up
-# another address), which must be flagged. Usage: scripts/bench-gate-check.sh [reruns]  (~15 s each)
+# another address), which must be flagged. Usage: scripts/bench-gate-check.sh [reruns]  (~1 min each)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 reruns="${1:-10}"
