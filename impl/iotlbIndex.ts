@@ -44,8 +44,11 @@ export class IotlbIndex {
 
   // sorted view, and the last hit's position in it
   private readonly sorted: BlockedOrder;
-  private lastB = NONE;
-  private lastI = 0;
+  /** the last hit's slot and the running max before its position (valid until the next update) */
+  private lastSlot = NONE;
+  private lastHasPrev = false;
+  private lastPrevHi = 0;
+  private lastPrevLo = 0;
 
   // translate results
   readonly segUaddrHi = new Uint32Array(VQ_IOV_MAX);
@@ -97,7 +100,7 @@ export class IotlbIndex {
 
   /** vhost_iotlb_del_range: drop every whole map overlapping [qs, ql]. */
   delRange(qsH: number, qsL: number, qlH: number, qlL: number): void {
-    this.lastB = NONE;
+    this.lastSlot = NONE;
     this.sorted.deleteRange(qsH, qsL, qlH, qlL, s => this.freeSlot(s));
   }
 
@@ -105,7 +108,7 @@ export class IotlbIndex {
     this.sorted.clear();
     this.head = this.tail = NONE;
     this.used = 0;
-    this.lastB = NONE;
+    this.lastSlot = NONE;
     this.initFreeList(0);
   }
 
@@ -195,26 +198,25 @@ export class IotlbIndex {
   /** firstOverlap with the last-hit position tried first (exact: see header); a slot or -1. */
   private lookup(qsH: number, qsL: number, qlH: number, qlL: number): number {
     const o = this.sorted;
-    const b = this.lastB;
-    if (b !== NONE && b < o.blocks && this.lastI < o.blockLength(b)) {
-      const s = o.slotAt(b, this.lastI);
-      // covers qs, is the first whose running max reaches qs, and starts by ql (a wrapped
-      // query has ql < qs)
-      if (le(this.startHi[s]!, this.startLo[s]!, qsH, qsL) && le(qsH, qsL, this.lastHi[s]!, this.lastLo[s]!) &&
-        le(this.startHi[s]!, this.startLo[s]!, qlH, qlL) && o.maxBeforeBelow(b, this.lastI, qsH, qsL)) {
-        return s;
-      }
+    const h = this.lastSlot;
+    // covers qs, is the first whose running max reaches qs, and starts by ql (a wrapped
+    // query has ql < qs)
+    if (h !== NONE && le(this.startHi[h]!, this.startLo[h]!, qsH, qsL) && le(qsH, qsL, this.lastHi[h]!, this.lastLo[h]!) &&
+      le(this.startHi[h]!, this.startLo[h]!, qlH, qlL) && (!this.lastHasPrev || lt(this.lastPrevHi, this.lastPrevLo, qsH, qsL))) {
+      return h;
     }
     if (!o.firstWithLastAtLeast(qsH, qsL)) return NONE;
     const s = o.slotAt(o.fb, o.fi);
     if (!le(this.startHi[s]!, this.startLo[s]!, qlH, qlL)) return NONE;
-    this.lastB = o.fb;
-    this.lastI = o.fi;
+    this.lastSlot = s;
+    this.lastHasPrev = o.maxBefore(o.fb, o.fi);
+    this.lastPrevHi = o.mbH;
+    this.lastPrevLo = o.mbL;
     return s;
   }
 
   private insert(sH: number, sL: number, lH: number, lL: number, aH: number, aL: number, perm: number): void {
-    this.lastB = NONE;
+    this.lastSlot = NONE;
     if (this.limit && this.used === this.limit && this.retire) this.removeSlot(this.head);
     const s = this.allocSlot();
     this.startHi[s] = sH; this.startLo[s] = sL;
@@ -233,7 +235,7 @@ export class IotlbIndex {
   private removeSlot(s: number): void {
     this.sorted.remove(s);
     this.freeSlot(s);
-    this.lastB = NONE;
+    this.lastSlot = NONE;
   }
 
   private allocSlot(): number {

@@ -80,11 +80,26 @@ export class BlockedOrder {
     return true;
   }
 
-  /** Whether the running max just before (b, i) is below (h, l). */
-  maxBeforeBelow(b: number, i: number, h: number, l: number): boolean {
-    if (i > 0 && !lt(this.pmH[b]![i - 1]!, this.pmL[b]![i - 1]!, h, l)) return false;
-    return b === 0 || lt(this.gH[b - 1]!, this.gL[b - 1]!, h, l);
+  /** The running max just before (b, i), into mbH/mbL; false when (b, i) is the first position. */
+  maxBefore(b: number, i: number): boolean {
+    let any = false;
+    let h = 0;
+    let l = 0;
+    if (b > 0) { h = this.gH[b - 1]!; l = this.gL[b - 1]!; any = true; }
+    if (i > 0) {
+      const ph = this.pmH[b]![i - 1]!;
+      const pl = this.pmL[b]![i - 1]!;
+      if (!any || lt(h, l, ph, pl)) { h = ph; l = pl; }
+      any = true;
+    }
+    this.mbH = h;
+    this.mbL = l;
+    return any;
   }
+
+  /** written by maxBefore */
+  mbH = 0;
+  mbL = 0;
 
   /** Insert slot s after every slot with start <= its start (equal starts keep insertion order). */
   insert(s: number): void {
