@@ -2,11 +2,14 @@
 // baseline, the gate against it, a history file and a chart of it.
 
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { gateRound, mannWhitneyLess, measure, median, type Measurement } from '../bench/measure.ts';
 import { allCases, CALIBRATION, type BenchCase } from '../bench/suites.ts';
+import { intArg } from './args.ts';
+import { writeAtomic } from './files.ts';
+import { textTable } from './table.ts';
 import { UsageError } from './usage.ts';
 
 export const BASELINE_SCHEMA = 'negcheck-bench-baseline/1';
@@ -37,11 +40,6 @@ function fmtOps(x: number): string {
   return x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : x >= 1e3 ? `${(x / 1e3).toFixed(1)}k` : x.toFixed(1);
 }
 
-function table(head: string[], rows: string[][]): string[] {
-  const w = head.map((h, i) => Math.max(h.length, ...rows.map(r => r[i]!.length)));
-  return [head, ...rows].map(r => r.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  '));
-}
-
 /** The ratios the issue states targets for, at each size measured. */
 export function ratioLines(ms: readonly Measurement[]): string[] {
   const ops = new Map(ms.map(m => [m.id, m.opsPerSec]));
@@ -61,12 +59,12 @@ export function ratioLines(ms: readonly Measurement[]): string[] {
   rows.push(['negotiate', '—', '—', ratio('negotiate/impl', 'negotiate/model')]);
   return [
     'targets: floor/impl <= 2 at 1k and 100k; impl/interval-tree >= 10 (lookups) and >= 5 (churn) at 100k; impl/model >= 100 at 10k',
-    ...table(['', 'floor/impl', 'impl/interval-tree', 'impl/model'], rows),
+    ...textTable(['', 'floor/impl', 'impl/interval-tree', 'impl/model'], rows, 'numbers'),
   ];
 }
 
 export function measurementTable(ms: readonly Measurement[]): string[] {
-  return table(['benchmark', 'ops/s', '±rme', 'samples'], ms.map(m => [m.id, fmtOps(m.opsPerSec), `${m.rme.toFixed(1)}%`, String(m.samples)]));
+  return textTable(['benchmark', 'ops/s', '±rme', 'samples'], ms.map(m => [m.id, fmtOps(m.opsPerSec), `${m.rme.toFixed(1)}%`, String(m.samples)]), 'numbers');
 }
 
 export function gatedCases(cases: readonly BenchCase[]): BenchCase[] {
@@ -108,12 +106,6 @@ function readBaseline(file: string): Baseline {
   return b as Baseline;
 }
 
-function writeAtomic(file: string, text: string): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
-}
-
 /** A line chart of each gated ratio (relative to its first point) over the history's runs. */
 export function chartSvg(history: readonly { date: string; medians: Record<string, number> }[]): string {
   const W = 760, H = 360, L = 50, R = 220, T = 20, B = 40;
@@ -152,9 +144,6 @@ function thresholdArg(v: string): number {
   if (!m) throw new InvalidArgumentError(`--threshold must be a percentage like 10%, got ${JSON.stringify(v)}`);
   return Number(m[1]) / 100;
 }
-function posInt(name: string): (v: string) => number {
-  return v => { if (!/^\d+$/.test(v) || Number(v) < 1) throw new InvalidArgumentError(`${name} must be a positive integer`); return Number(v); };
-}
 
 interface BenchOptions {
   time: number; rounds: number; roundTime: number; processes: number; save?: string; compare?: string; threshold: number;
@@ -184,14 +173,14 @@ function collectRounds(o: BenchOptions, log: (l: string) => void): Record<string
 export function registerBench(program: Command): void {
   program.command('bench')
     .description('benchmark the hot paths (table with ratios), save a baseline, or gate against one')
-    .option('--time <ms>', 'measuring time per benchmark for the table', posInt('--time'), 300)
+    .option('--time <ms>', 'measuring time per benchmark for the table', intArg('--time', 1), 300)
     .option('--save <file>', 'measure the gated benchmarks in rounds and save them as a baseline')
     .option('--compare <file>', 'gate: re-measure in rounds and compare with this baseline')
     .option('--threshold <pct>', 'a slowdown beyond this (and supported by the test) fails the gate', thresholdArg, 0.1)
-    .option('--processes <n>', 'fresh processes for --save/--compare, one sample each', posInt('--processes'), 12)
-    .option('--rounds <n>', 'interleaved rounds per process (their median is the sample)', posInt('--rounds'), 3)
+    .option('--processes <n>', 'fresh processes for --save/--compare, one sample each', intArg('--processes', 1), 12)
+    .option('--rounds <n>', 'interleaved rounds per process (their median is the sample)', intArg('--rounds', 1), 3)
     .addOption(new Option('--emit-rounds', 'measure rounds in this process and print their ratios as JSON (used by --save/--compare)').hideHelp())
-    .option('--round-time <ms>', 'measuring time per benchmark per round', posInt('--round-time'), 60)
+    .option('--round-time <ms>', 'measuring time per benchmark per round', intArg('--round-time', 1), 60)
     .option('--history <file>', 'append this run\'s gated medians to a JSON-lines history file')
     .option('--chart <file.svg>', 'draw the --history file as an SVG line chart (no measuring)')
     .option('--json', 'print results as JSON')
@@ -237,10 +226,10 @@ function benchAction(o: BenchOptions): number {
     const rows = compare(baseline!, ratios, o.threshold);
     if (o.json) process.stdout.write(JSON.stringify({ threshold: o.threshold, rows }, null, 2) + '\n');
     else {
-      log(table(['gated benchmark (ratio to calibration)', 'baseline', 'now', 'change', 'p', ''], rows.map(r => [
+      log(textTable(['gated benchmark (ratio to calibration)', 'baseline', 'now', 'change', 'p', ''], rows.map(r => [
         r.id, Number.isNaN(r.baseline) ? 'new' : r.baseline.toFixed(4), r.current.toFixed(4), `${(r.change * 100).toFixed(1)}%`, r.p.toFixed(4),
         r.regression ? 'REGRESSION' : 'ok',
-      ])).join('\n'));
+      ]), 'numbers').join('\n'));
     }
     const bad = rows.filter(r => r.regression);
     for (const r of bad) log(`regression: ${r.id} is ${(-r.change * 100).toFixed(1)}% slower than the baseline (p = ${r.p.toFixed(4)})`);

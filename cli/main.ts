@@ -1,23 +1,13 @@
 // The negcheck command line.
 
-import { Command, InvalidArgumentError } from 'commander';
-import { parseDuration } from './duration.ts';
+import { Command } from 'commander';
+import { durationArg, intArg, seedArg } from './args.ts';
 import { registerBench } from './bench.ts';
 import { registerFuzz } from './fuzz/command.ts';
 import { UsageError } from './usage.ts';
 import { replay } from './replay.ts';
 import { loadProposal, proveAll, proveOne } from './prove.ts';
 import { CATALOGUE } from '../proposals/index.ts';
-
-function intArg(name: string): (v: string) => number {
-  return (v: string) => {
-    if (!/^-?\d+$/.test(v)) throw new InvalidArgumentError(`${name} must be an integer`);
-    return Number(v);
-  };
-}
-function durationArg(v: string): number {
-  try { return parseDuration(v); } catch (e) { throw new InvalidArgumentError((e as Error).message); }
-}
 
 const program = new Command()
   .name('negcheck')
@@ -33,8 +23,8 @@ program.command('prove')
   .argument('[proposal]', 'catalogue id, or path/to/proposal.ts exporting `proposal`')
   .option('--all', 'prove the whole catalogue and print the matrix; exit 1 if any verdict differs from the expected one')
   .option('--list', 'list the catalogue')
-  .option('--seed <n>', 'seed (default: 20221805, so verdicts are reproducible)', intArg('--seed'), 20221805)
-  .option('--runs <n>', 'runs per property', intArg('--runs'), 3000)
+  .option('--seed <n>', 'seed (default: 20221805, so verdicts are reproducible)', seedArg, 20221805)
+  .option('--runs <n>', 'runs per property', intArg('--runs', 1), 3000)
   .option('--time <duration>', 'total time limit, split across the properties', durationArg)
   .option('--out <dir>', 'where counterexample JSON files are written', 'out/prove')
   .addHelpText('after', '\nExit status: 0 every property holds (with --all: every verdict as the catalogue expects), 1 a property is violated (--all: a verdict differs), 2 bad input.')
@@ -42,7 +32,6 @@ program.command('prove')
     const opts = { seed: o.seed, runs: o.runs, out: o.out, json: false, ...(o.time !== undefined ? { timeMs: o.time } : {}) };
     const log = (l: string): void => console.log(l);
     try {
-      if (o.runs < 1) throw new UsageError('--runs must be at least 1');
       if (o.list) { for (const p of CATALOGUE) log(`${p.id.padEnd(36)} ${p.fate.padEnd(22)} ${p.title}`); return; }
       if (o.all) {
         if (ref !== undefined) throw new UsageError('give either a proposal or --all, not both');

@@ -1,6 +1,6 @@
 // `negcheck prove <id | path/to/proposal.ts>` and `negcheck prove --all`.
 
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { styleText } from 'node:util';
@@ -11,6 +11,7 @@ import { CATALOGUE, proposalById } from '../proposals/index.ts';
 import { PROPERTY_IDS, proposalProblems, type Proposal } from '../proposals/proposal.ts';
 import { applicableProperties, proveProperty, surprises, type ProveOptions, type ProveRow } from '../proposals/prove.ts';
 import { formatDuration } from './duration.ts';
+import { writeAtomic } from './files.ts';
 import { UsageError } from './usage.ts';
 
 const colour = (s: string, c: 'green' | 'red' | 'yellow' | 'bold'): string => (process.stdout.isTTY ? styleText(c, s) : s);
@@ -40,9 +41,7 @@ export async function loadProposal(ref: string): Promise<Proposal> {
 export function saveCounterexample(dir: string, row: ProveRow): string {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${row.entry!.proposal}.${row.property}.json`);
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, serialiseEntry(row.entry!));
-  renameSync(tmp, file);
+  writeAtomic(file, serialiseEntry(row.entry!));
   return file;
 }
 

@@ -2,9 +2,9 @@
 // the time and runs to the first counterexample (over 5 seeds) and the shrunk trace.
 // Usage: npm run docs:proposals   (about a minute)
 
-import { renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeAtomic } from '../cli/files.ts';
 import { matrix } from '../cli/prove.ts';
 import { CATALOGUE } from '../proposals/index.ts';
 import { proveProposal, proveProperty, surprises, type ProveRow } from '../proposals/prove.ts';
@@ -54,8 +54,6 @@ const bad = [...all.entries()].flatMap(([id, rows]) => surprises(rows).map(r => 
 lines.push('', bad.length === 0 ? 'Every found verdict matches the catalogue.' : `Verdicts differing from the catalogue: ${bad.join(', ')}.`, '');
 lines.push('## The shrunk traces', '', ...traces);
 
-const tmp = `${OUT}.${process.pid}.tmp`;
-writeFileSync(tmp, lines.join('\n'));
-renameSync(tmp, OUT);
+writeAtomic(OUT, lines.join('\n'));
 console.log(`wrote ${OUT}${bad.length ? ` (${bad.length} verdicts differ)` : ''}`);
 process.exitCode = bad.length === 0 ? 0 : 1;

@@ -6,9 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { parseMustReach } from '../../properties/coverage.ts';
 import { stringifyJson } from '../../types/json.ts';
-import { formatDuration, parseDuration } from '../duration.ts';
+import { durationArg, intArg, seedArg } from '../args.ts';
+import { formatDuration } from '../duration.ts';
 import { UsageError } from '../usage.ts';
-import { buildReport, checkMustReach, coverageSummary, coverageTable, resultTable, writeReports } from './report.ts';
+import { buildReport, checkMustReach, coverageSummary, coverageTable, rate, resultTable, writeReports } from './report.ts';
 import { FuzzRun, type FuzzConfig, type Progress, type Shard } from './run.ts';
 import { selectTargets } from './targets.ts';
 
@@ -17,19 +18,6 @@ export const EXIT = { ok: 0, counterexample: 1, usage: 2, SIGINT: 130, SIGTERM: 
 const DEFAULT_MUST_REACH = fileURLToPath(new URL('../../properties/must-reach.txt', import.meta.url));
 const DEFAULT_TIME_MS = 30_000;
 
-function intArg(name: string, min: number): (v: string) => number {
-  return (v: string) => {
-    if (!/^\d+$/.test(v) || Number(v) < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}`);
-    return Number(v);
-  };
-}
-function seedArg(v: string): number {
-  if (!/^-?\d+$/.test(v)) throw new InvalidArgumentError('--seed must be an integer');
-  return Number(v) | 0;
-}
-function durationArg(v: string): number {
-  try { return parseDuration(v); } catch (e) { throw new InvalidArgumentError((e as Error).message); }
-}
 export function parseShard(v: string): Shard {
   const m = /^(\d+)\/(\d+)$/.exec(v);
   if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new InvalidArgumentError(`--shard must be i/n with 1 <= i <= n, got ${JSON.stringify(v)}`);
@@ -49,9 +37,9 @@ function progressPrinter(toStderr: boolean): { tick: (p: Progress) => void; done
   let dirty = false;
   return {
     tick: p => {
-      const rate = p.elapsedMs > 0 ? Math.round((p.runs * 1000) / p.elapsedMs) : 0;
+      const perSec = rate(p.runs, p.elapsedMs);
       const left = p.leftMs === null ? '' : `, ${formatDuration(p.leftMs)} left`;
-      const line = `${p.label}: ${p.runs} runs, ${rate} runs/s${left}, ${p.counterexamples} counterexample(s)`;
+      const line = `${p.label}: ${p.runs} runs, ${perSec} runs/s${left}, ${p.counterexamples} counterexample(s)`;
       if (live) { out.write(`\r\x1b[2K${line}`); dirty = true; return; }
       if (Date.now() - lastPlain >= 10_000) { lastPlain = Date.now(); out.write(`${line}\n`); }
     },

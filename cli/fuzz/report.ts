@@ -1,12 +1,14 @@
 // What a fuzz run reports: the end-of-run table, the coverage summary, and the three report
 // files (JSON, JUnit XML, Markdown), each written atomically.
 
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import junitModule, { type Builder } from 'junit-report-builder';
 import { STEPS } from '../../properties/coverage.ts';
 import { stringifyJson } from '../../types/json.ts';
 import { formatDuration } from '../duration.ts';
+import { writeAtomic } from '../files.ts';
+import { textTable } from '../table.ts';
 import type { FuzzConfig, FuzzResult, TargetOutcome } from './run.ts';
 
 export const REPORT_SCHEMA = 'negcheck-fuzz-report/1';
@@ -38,7 +40,8 @@ export interface FuzzReport {
 // the package is CommonJS (module.exports = a builder); its typings describe an ES default export
 const junit = junitModule as unknown as Builder;
 
-const rate = (n: number, ms: number): number => (ms > 0 ? Math.round((n * 1000) / ms) : 0);
+/** Per second, rounded; 0 for no time. */
+export const rate = (n: number, ms: number): number => (ms > 0 ? Math.round((n * 1000) / ms) : 0);
 
 export function buildReport(cfg: FuzzConfig, r: FuzzResult, mustReach: MustReachResult, exitCode: number): FuzzReport {
   return {
@@ -60,15 +63,9 @@ export function checkMustReach(lines: readonly { property: string; transition: s
   return { checked: applicable.length, missing: applicable.filter(l => !reached(l)).map(l => `${l.property} ${l.transition}`) };
 }
 
-function table(head: string[], rows: string[][]): string[] {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map(r => r[i]!.length)));
-  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  return [line(head), ...rows.map(line)];
-}
-
 /** property, runs, runs/s, op-steps/s, time, seed, outcome. */
 export function resultTable(rep: FuzzReport): string[] {
-  return table(['target', 'runs', 'runs/s', 'steps/s', 'time', 'base seed', 'outcome'], rep.targets.map(t => [
+  return textTable(['target', 'runs', 'runs/s', 'steps/s', 'time', 'base seed', 'outcome'], rep.targets.map(t => [
     t.label, String(t.runs), String(t.runsPerSecond), String(t.stepsPerSecond), formatDuration(t.wallMs), String(t.baseSeed),
     t.outcome === 'holds' ? 'holds' : `COUNTEREXAMPLE (${t.counterexamples.length})`,
   ]));
@@ -76,7 +73,7 @@ export function resultTable(rep: FuzzReport): string[] {
 
 /** Per target: how many distinct transitions it reached, by family (the first word: iotlb, translate, vdpa, virtio, ...). */
 export function coverageSummary(rep: FuzzReport): string[] {
-  return table(['target', 'transitions', 'by family'], rep.targets.map(t => {
+  return textTable(['target', 'transitions', 'by family'], rep.targets.map(t => {
     const keys = Object.keys(rep.coverage[t.label] ?? {}).filter(k => k !== STEPS);
     const fam: Record<string, number> = {};
     for (const k of keys) { const f = k.split(' ')[0]!; fam[f] = (fam[f] ?? 0) + 1; }
@@ -84,11 +81,16 @@ export function coverageSummary(rep: FuzzReport): string[] {
   }));
 }
 
-/** Transition counts summed over targets, one line each. */
-export function coverageTable(rep: FuzzReport): string[] {
+/** Transition counts summed over targets, by name. */
+function summedCoverage(rep: FuzzReport): [string, number][] {
   const sum: Record<string, number> = {};
   for (const cov of Object.values(rep.coverage)) for (const [k, n] of Object.entries(cov)) if (k !== STEPS) sum[k] = (sum[k] ?? 0) + n;
-  return table(['transition', 'count'], Object.keys(sum).sort().map(k => [k, String(sum[k])]));
+  return Object.keys(sum).sort().map(k => [k, sum[k]!]);
+}
+
+/** Transition counts summed over targets, one line each. */
+export function coverageTable(rep: FuzzReport): string[] {
+  return textTable(['transition', 'count'], summedCoverage(rep).map(([k, n]) => [k, String(n)]));
 }
 
 export function markdownReport(rep: FuzzReport): string {
@@ -110,10 +112,7 @@ export function markdownReport(rep: FuzzReport): string {
     ? `all ${rep.mustReach.checked} reached`
     : `**not reached**: ${rep.mustReach.missing.join('; ')}`, '');
   out.push('## Transition coverage', '', '| transition | count |', '|---|---|');
-  for (const l of coverageTable(rep).slice(1)) {
-    const m = /^(.*\S)\s+(\d+)$/.exec(l);
-    if (m) out.push(`| ${m[1]} | ${m[2]} |`);
-  }
+  for (const [k, n] of summedCoverage(rep)) out.push(`| ${k} | ${n} |`);
   return out.join('\n') + '\n';
 }
 
@@ -131,12 +130,6 @@ export function junitReport(rep: FuzzReport): string {
     suite.testCase().className('negcheck.coverage').name('must-reach transitions').failure(`not reached: ${rep.mustReach.missing.join('; ')}`);
   }
   return builder.build();
-}
-
-function writeAtomic(file: string, text: string): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
 }
 
 /** report.json, junit.xml, summary.md in `dir`. */
