@@ -7,7 +7,6 @@
 import { le, lt } from './u64.ts';
 
 export const BLOCK_MAX = 512;
-const NONE = -1;
 
 export class BlockedOrder {
   // the index's slot fields (rebound when it grows)
@@ -297,5 +296,3 @@ export class BlockedOrder {
     }
   }
 }
-
-export { NONE as NO_SLOT };

@@ -23,8 +23,6 @@ function identity(): IotlbIndex {
 export class VdpaDev {
   private readonly p: ParentCaps;
   private backendLo = 0;
-  private featHi = 0;
-  private featLo = 0;
   private status = 0;
   private as: IotlbIndex | null = null;
   private inBatch = false;
@@ -58,8 +56,6 @@ export class VdpaDev {
   setFeatures(hi: number, lo: number): number {
     if (this.status & U.VIRTIO_CONFIG_S_FEATURES_OK) return -U.EBUSY;
     if (this.p.needsAccessPlatform && !testBit(hi, lo, U.VIRTIO_F_ACCESS_PLATFORM)) return -U.EINVAL;
-    this.featHi = (hi & VDPA_PARENT_WORD.hi) >>> 0;
-    this.featLo = (lo & VDPA_PARENT_WORD.lo) >>> 0;
     return 0;
   }
 
@@ -115,7 +111,6 @@ export class VdpaDev {
     }
     if (this.k.vdpaReset === 'reset-then-reset-map' && !persist && this.p.resetMap) this.view = this.initialView();
     this.status = 0;
-    this.featHi = this.featLo = 0;
   }
 
   setStatus(status: number): number {

@@ -39,8 +39,6 @@ export function chrWrite(k: KernelPolicy, asidAcked: boolean, spec: IotlbWriteSp
 
 export class VhostDev {
   private readonly features: Word;
-  private ackedHi = 0;
-  private ackedLo = 0;
   private backendLo = 0;
   private iotlb: IotlbIndex | null = null;
   private readonly umem: IotlbIndex;
@@ -65,8 +63,6 @@ export class VhostDev {
       case 'separate-bit': on = testBit(hi, lo, U.VHOST_F_IOTLB_SPLIT); break;
     }
     if (on) this.iotlb = new IotlbIndex(this.k.maxIotlbEntries, true);
-    this.ackedHi = hi;
-    this.ackedLo = lo;
     return 0;
   }
 

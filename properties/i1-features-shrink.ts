@@ -4,7 +4,7 @@
 
 import type { Observation, ProbeTranscript } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
-import type { GuestProfile, Profile } from '../types/profile.ts';
+import type { GuestProfile } from '../types/profile.ts';
 import { runScript } from '../types/stack.ts';
 import { hex } from '../types/trace.ts';
 import { VIRTIO_CONFIG_S_DRIVER_OK, VIRTIO_CONFIG_S_FAILED, VIRTIO_CONFIG_S_FEATURES_OK } from '../types/uapi.ts';

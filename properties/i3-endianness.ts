@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
-import type { GuestConfig, Profile } from '../types/profile.ts';
+import type { GuestConfig } from '../types/profile.ts';
 import { runScript } from '../types/stack.ts';
 import { hex } from '../types/trace.ts';
 import { guestScriptArb, guestStackProfileArb } from './arbitraries/guest.ts';
