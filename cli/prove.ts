@@ -46,6 +46,8 @@ export function saveCounterexample(dir: string, row: ProveRow): string {
 }
 
 function rowLine(r: ProveRow): string {
+  // a time budget spent before the first run judged nothing: say so rather than "holds"
+  if (r.runs === 0) return `  ${r.property.padEnd(3)} ${propertyTitle(r.property).padEnd(42)} ${colour('not run', 'yellow')} (the time budget ended before the first run)`;
   const found = r.found === 'holds' ? colour('holds', 'green') : colour('violated', 'red');
   const exp = r.expected ? (r.expected.verdict === r.found ? 'as expected' : colour(`EXPECTED ${r.expected.verdict}`, 'yellow')) : 'no expectation';
   const stats = r.found === 'holds' ? `${r.runs} runs, seed ${r.seed}, ${formatDuration(r.timeMs)}`
@@ -84,6 +86,8 @@ export function proveOne(p: Proposal, o: ProveCliOptions, log: (l: string) => vo
       log(`      counterexample: ${saveCounterexample(o.out, r)}`);
     }
   }
+  const notRun = rows.filter(r => r.runs === 0).length;
+  if (notRun > 0) log(colour(`  ${notRun} of ${rows.length} properties not run: give a larger --time to judge them`, 'yellow'));
   return { rows, status: rows.some(r => r.found === 'violated') ? 1 : 0 };
 }
 
@@ -109,6 +113,7 @@ export function matrix(proposals: readonly Proposal[], all: ReadonlyMap<string, 
     const cells = PROPERTY_IDS.map(id => {
       const r = rows.find(x => x.property === id);
       if (!r) return '·'.padEnd(9);
+      if (r.runs === 0) return 'not run'.padEnd(9);
       const text = (r.found === 'holds' ? 'holds' : 'VIOLATED') + (r.expected && r.expected.verdict !== r.found ? '!' : '');
       return text.padEnd(9);
     });

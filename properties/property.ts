@@ -76,6 +76,10 @@ export function scaledRuns(base: number): number {
 
 export function runProperty(def: PropertyDef, subject: Subject, opts: RunOptions = {}): RunResult {
   const seed = opts.seed ?? (Date.now() ^ (Math.random() * 0x7fffffff)) | 0;
+  // a budget already spent: no run, nothing to judge (fast-check would call it a failure)
+  if (opts.interruptAfterTimeLimit !== undefined && opts.interruptAfterTimeLimit <= 0) {
+    return { property: def.id, outcome: 'holds', runs: 0, seed, timeMs: 0 };
+  }
   const profiles = opts.profiles ?? def.profiles;
   let firstFailure: number | undefined;
   const prop = fc.property(profiles, def.scripts, (profile, ops) => {
@@ -101,8 +105,20 @@ export function runProperty(def: PropertyDef, subject: Subject, opts: RunOptions
       counterexample: { property: def.id, profile, ops, violation, seed },
     };
   }
-  if (details.failed) throw new Error(`${def.id}: fast-check failed without a counterexample`);
+  if (details.failed && !budgetCutBeforeFirstRun(details)) {
+    throw new Error(`${def.id}: fast-check failed without a counterexample`);
+  }
   return { property: def.id, outcome: 'holds', runs: details.numRuns, seed, timeMs };
+}
+
+/**
+ * fast-check reports a run that its time limit interrupted before any run succeeded as failed,
+ * with no counterexample, even with `markInterruptAsFailure: false` (RunExecution.toRunDetails:
+ * `interrupted && numSuccesses === 0`). For a budget that is zero runs, not a failure. Anything
+ * else that fails without a counterexample (too many skips) is still an engine error.
+ */
+export function budgetCutBeforeFirstRun(d: Pick<fc.RunDetails<unknown>, 'failed' | 'interrupted' | 'counterexample' | 'numRuns' | 'numSkips'>): boolean {
+  return d.failed && d.interrupted && d.counterexample === null && d.numRuns === 0 && d.numSkips === 0;
 }
 
 /** A crash inside model or implementation is a violation too, reported with its message. */

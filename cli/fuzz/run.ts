@@ -223,7 +223,8 @@ export class FuzzRun {
       await new Promise<void>(resolve => {
         this.wake = resolve;
         const pump = (): void => {
-          while (!this.interrupted && this.pool!.hasIdle && runsLeft > 0 && (deadline === undefined || Date.now() < deadline)) {
+          // an engine error does not go away with another seed: the target stops at its first one
+          while (!this.interrupted && state.errors.length === 0 && this.pool!.hasIdle && runsLeft > 0 && (deadline === undefined || Date.now() < deadline)) {
             const runs = Math.min(CHUNK_RUNS, runsLeft);
             runsLeft -= runs;
             const chunk = next++;

@@ -31,7 +31,8 @@ export async function runChunk(m: ChunkRequest): Promise<ChunkResult> {
   if (!targets.has(label)) targets.set(label, resolveTarget(m.target));
   const t = await targets.get(label)!;
   const counts: CoverageCounts = new Map();
-  const left = m.deadline === undefined ? undefined : Math.max(1, m.deadline - Date.now());
+  // a chunk that starts after its deadline runs nothing (runProperty: zero runs, holds)
+  const left = m.deadline === undefined ? undefined : Math.max(0, m.deadline - Date.now());
   const result = runProperty(t.def, countingSubject(stackSubject, counts), {
     seed: m.seed, numRuns: m.runs, profiles: t.profiles, ...(left !== undefined ? { interruptAfterTimeLimit: left } : {}),
   });
