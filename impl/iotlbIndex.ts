@@ -11,7 +11,7 @@
 import { VQ_IOV_MAX } from '../types/harness.ts';
 import { EFAULT } from '../types/uapi.ts';
 import { BlockedOrder } from './iotlbOrder.ts';
-import { le, lt, TWO32, U64Reg } from './u64.ts';
+import { le, lt, toBig, U64Reg } from './u64.ts';
 
 export const XLATE_OK = 0;
 export const XLATE_HOLE = 1;
@@ -155,13 +155,53 @@ export class IotlbIndex {
       const d = this.r.sub(this.lastHi[s]!, this.lastLo[s]!, cur.hi, cur.lo);
       if (d.hi !== 0 || d.lo + 1 >= remaining) {
         this.segLen[k] = remaining;
-        return XLATE_OK;
+        // the kernel's byte counter s (= len - remaining) is a u64: s += last - addr + 1 wraps
+        // when 2^64 - (d + 1) = ~d <= s, leaving s - ~d bytes "done", so the walk goes on from
+        // the byte after the map (translate_desc; conformance trace tiny-24)
+        const wrapBy = d.hi === 0xffffffff ? ~d.lo >>> 0 : -1;
+        if (wrapBy < 0 || wrapBy > len - remaining) return XLATE_OK;
+        remaining += wrapBy;
+        cur.add(this.lastHi[s]!, this.lastLo[s]!, 0, 1);
+        continue;
       }
       const size = d.lo + 1;
       this.segLen[k] = size;
       remaining -= size;
       cur.add(cur.hi, cur.lo, 0, size);
     }
+  }
+
+  /**
+   * The slots of every map overlapping [qs, ql] in tree order (itree_first, then itree_next):
+   * from the first position whose running max of `last` reaches qs, while start <= ql.
+   * Conformance and tests only: it allocates.
+   */
+  overlapping(qsH: number, qsL: number, qlH: number, qlL: number): number[] {
+    const o = this.sorted;
+    const out: number[] = [];
+    if (!o.firstWithLastAtLeast(qsH, qsL)) return out;
+    for (let b = o.fb, i = o.fi; b < o.blocks; b++, i = 0) {
+      for (; i < o.blockLength(b); i++) {
+        const s = o.slotAt(b, i);
+        if (lt(qlH, qlL, this.startHi[s]!, this.startLo[s]!)) return out;
+        if (le(qsH, qsL, this.lastHi[s]!, this.lastLo[s]!)) out.push(s);
+      }
+    }
+    return out;
+  }
+
+  /** The map in a slot as [start, last, addr, perm] (conformance and tests only). */
+  mapAt(s: number): [start: bigint, last: bigint, addr: bigint, perm: number] {
+    return [toBig(this.startHi[s]!, this.startLo[s]!), toBig(this.lastHi[s]!, this.lastLo[s]!),
+      toBig(this.addrHi[s]!, this.addrLo[s]!), this.perm[s]!];
+  }
+
+  /** Every slot in tree order: by start, equal starts in insertion order. */
+  inOrder(): number[] {
+    const o = this.sorted;
+    const out: number[] = [];
+    for (let b = 0; b < o.blocks; b++) for (let i = 0; i < o.blockLength(b); i++) out.push(o.slotAt(b, i));
+    return out;
   }
 
   clone(): IotlbIndex {
@@ -177,20 +217,10 @@ export class IotlbIndex {
 
   /** Maps in lookup order, as bigints (tests and debugging only). */
   entries(): { start: bigint; last: bigint; addr: bigint; perm: number }[] {
-    const out = [];
-    const o = this.sorted;
-    for (let b = 0; b < o.blocks; b++) {
-      for (let i = 0; i < o.blockLength(b); i++) {
-        const s = o.slotAt(b, i);
-        out.push({
-          start: BigInt(this.startHi[s]!) * BigInt(TWO32) + BigInt(this.startLo[s]!),
-          last: BigInt(this.lastHi[s]!) * BigInt(TWO32) + BigInt(this.lastLo[s]!),
-          addr: BigInt(this.addrHi[s]!) * BigInt(TWO32) + BigInt(this.addrLo[s]!),
-          perm: this.perm[s]!,
-        });
-      }
-    }
-    return out;
+    return this.inOrder().map(s => {
+      const [start, last, addr, perm] = this.mapAt(s);
+      return { start, last, addr, perm };
+    });
   }
 
   // --- internals -------------------------------------------------------------

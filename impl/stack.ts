@@ -3,7 +3,7 @@
 import type { Observation } from '../types/observation.ts';
 import { type Op, OP_PARTY } from '../types/ops.ts';
 import type { Profile, VmmProfile } from '../types/profile.ts';
-import type { Part, Stack } from '../types/stack.ts';
+import type { Stack, VhostPart } from '../types/stack.ts';
 import { VIRTIO_F_ACCESS_PLATFORM } from '../types/uapi.ts';
 import { createHwInfoImpl } from './hwinfo.ts';
 import { hiOf, loOf, toBig } from './u64.ts';
@@ -11,7 +11,7 @@ import { VdpaDev } from './vdpa.ts';
 import { VhostDev } from './vhost.ts';
 import { createVirtioImpl } from './virtio/index.ts';
 
-export function createVhostImpl(profile: Profile): Part {
+export function createVhostImpl(profile: Profile): VhostPart {
   return profile.kernel.device === 'vhost-vdpa' ? new VdpaDev(profile.kernel) : new VhostDev(profile.kernel);
 }
 

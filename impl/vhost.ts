@@ -1,15 +1,16 @@
 // vhost-net / vhost-vsock, optimised: feature words as hi/lo, the IOTLB as an IotlbIndex.
 
 import { GUEST_RAM_HVA, GUEST_RAM_SIZE } from '../types/harness.ts';
-import { encodeIotlbWrite, toHex } from '../types/iotlbWire.ts';
+import { encodeIotlbWrite, fromHex, toHex } from '../types/iotlbWire.ts';
 import type { Observation, Segment } from '../types/observation.ts';
-import type { IotlbWriteSpec, Op } from '../types/ops.ts';
+import type { Op } from '../types/ops.ts';
 import type { KernelPolicy } from '../types/profile.ts';
 import * as U from '../types/uapi.ts';
 import { deviceWord, GENERIC_BACKEND_WORD, outside, testBit, type Word } from './features.ts';
 import { IotlbIndex, XLATE_HOLE, XLATE_NOBUFS, XLATE_OK, XLATE_PERM } from './iotlbIndex.ts';
 import { encodeQueued, parseWrite, sizeZeroRejects, WireMsg, writeSize } from './iotlbWire.ts';
 import { hiOf, loOf, toBig, U64Reg } from './u64.ts';
+import { umemAccessOk } from './uaccess.ts';
 
 /** A MISS waiting on the read list or the pending list. */
 interface Queued { readonly v2: boolean; readonly iovaHi: number; readonly iovaLo: number; readonly perm: number }
@@ -29,8 +30,8 @@ export function accessResult(t: IotlbIndex, code: number, holeErrno: number): Ob
 const r = new U64Reg();
 
 /** Shared framing of a vhost fd write: parse, size-0 rule, handler, -EFAULT mapping. */
-export function chrWrite(k: KernelPolicy, asidAcked: boolean, spec: IotlbWriteSpec, m: WireMsg, handler: (m: WireMsg) => number): number {
-  const e = parseWrite(encodeIotlbWrite(spec), k.abi, asidAcked, m);
+export function chrWrite(k: KernelPolicy, asidAcked: boolean, bytes: Uint8Array, m: WireMsg, handler: (m: WireMsg) => number): number {
+  const e = parseWrite(bytes, k.abi, asidAcked, m);
   if (e) return e;
   if (sizeZeroRejects(k.sizeZero, m)) return -U.EINVAL;
   if (handler(m) !== 0) return -U.EFAULT;
@@ -72,8 +73,8 @@ export class VhostDev {
     return 0;
   }
 
-  write(spec: IotlbWriteSpec): number {
-    return chrWrite(this.k, false, spec, this.msg, m => this.processMsg(m));
+  write(bytes: Uint8Array): number {
+    return chrWrite(this.k, false, bytes, this.msg, m => this.processMsg(m));
   }
 
   /** vhost_process_iotlb_msg */
@@ -82,9 +83,7 @@ export class VhostDev {
     const t = this.iotlb;
     if (m.type === U.VHOST_IOTLB_UPDATE) {
       if (t === null) return -U.EFAULT;
-      // vhost_overflow: uaddr > U64_MAX - size
-      const room = r.sub(0xffffffff, 0xffffffff, m.sizeHi, m.sizeLo);
-      if (m.uaddrHi > room.hi || (m.uaddrHi === room.hi && m.uaddrLo > room.lo)) return -U.EFAULT;
+      if (!umemAccessOk(this.k, m.uaddrHi, m.uaddrLo, m.sizeHi, m.sizeLo, m.perm)) return -U.EFAULT;
       const last = r.add(m.iovaHi, m.iovaLo, m.sizeHi, m.sizeLo).sub(r.hi, r.lo, 0, 1);
       if (t.add(m.iovaHi, m.iovaLo, last.hi, last.lo, m.uaddrHi, m.uaddrLo, m.perm)) return -U.ENOMEM;
       this.notifyVq(m.iovaHi, m.iovaLo, last.hi, last.lo);
@@ -132,13 +131,20 @@ export class VhostDev {
     return accessResult(t, code, U.EFAULT);
   }
 
+  /** dev->iotlb in tree order (conformance; not an observable) */
+  iotlbTable(): [bigint, bigint, bigint, number][] | null {
+    const t = this.iotlb;
+    return t && t.inOrder().map(s => t.mapAt(s));
+  }
+
   apply(op: Op): Observation {
     switch (op.kind) {
       case 'GET_FEATURES': return { kind: 'value', ret: 0, value: toBig(this.features.hi, this.features.lo) };
       case 'SET_FEATURES': return { kind: 'ret', ret: this.setFeatures(hiOf(op.features), loOf(op.features)) };
       case 'GET_BACKEND_FEATURES': return { kind: 'value', ret: 0, value: toBig(GENERIC_BACKEND_WORD.hi, GENERIC_BACKEND_WORD.lo) };
       case 'SET_BACKEND_FEATURES': return { kind: 'ret', ret: this.setBackendFeatures(hiOf(op.features), loOf(op.features)) };
-      case 'IOTLB_WRITE': return { kind: 'ret', ret: this.write(op.msg) };
+      case 'IOTLB_WRITE': return { kind: 'ret', ret: this.write(encodeIotlbWrite(op.msg)) };
+      case 'IOTLB_WRITE_RAW': return { kind: 'ret', ret: this.write(fromHex(op.bytes)) };
       case 'IOTLB_READ': return this.read(op.len);
       case 'VQ_ACCESS': return this.access(hiOf(op.iova), loOf(op.iova), op.len, op.access);
       case 'VDPA_SET_STATUS': case 'VDPA_GET_STATUS': return { kind: 'ret', ret: -U.ENOTTY };

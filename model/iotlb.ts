@@ -55,6 +55,28 @@ export function iotlbFirst(t: Iotlb, start: bigint, last: bigint): IotlbMap | un
 }
 
 /**
+ * The rb-tree's in-order sequence (INTERVAL_TREE_DEFINE over struct vhost_iotlb_map): by start,
+ * and among equal starts in insertion order, because the insert walk sends an equal start right.
+ * Array.prototype.sort is stable, and `maps` is in insertion order.
+ */
+export function iotlbTreeOrder(t: Iotlb): IotlbMap[] {
+  return [...t.maps].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+}
+
+/**
+ * vhost_iotlb_itree_first(start, last) then vhost_iotlb_itree_next until NULL: every map that
+ * overlaps [start, last], in tree order (itree_next continues the in-order walk from the node).
+ */
+export function iotlbOverlaps(t: Iotlb, start: bigint, last: bigint): IotlbMap[] {
+  return iotlbTreeOrder(t).filter(m => mapOverlaps(m, start, last));
+}
+
+/** iotlb->nmaps */
+export function iotlbCount(t: Iotlb): number {
+  return t.maps.length;
+}
+
+/**
  * vhost_iotlb_add_range_ctx: reject last < start (-EFAULT); split [0, U64_MAX] at U64_MAX/2
  * (e2ae38cf3d91: the size would overflow to 0); retire the oldest map when full and RETIRE.
  * Returns 0 or -errno.

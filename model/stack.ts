@@ -3,21 +3,25 @@
 import type { Observation } from '../types/observation.ts';
 import { type Op, OP_PARTY } from '../types/ops.ts';
 import type { Profile } from '../types/profile.ts';
-import type { Part, Stack } from '../types/stack.ts';
+import type { IotlbMapTuple } from '../types/iotlbTable.ts';
+import type { Part, Stack, VhostPart } from '../types/stack.ts';
+import { type Iotlb, iotlbTreeOrder } from './iotlb.ts';
 import { createHwInfoModel } from './hwinfo.ts';
 import { vdpaApply, vdpaCreate } from './vdpa.ts';
 import { vhostApply, vhostCreate } from './vhost.ts';
 import { createVirtioModel } from './virtio/index.ts';
 import { vmmVhostFeatures } from './vmm.ts';
 
-/** The kernel's vhost device for the profile, as a Part. */
-export function createVhostModel(profile: Profile): Part {
+const tableOf = (t: Iotlb | null): IotlbMapTuple[] | null => t && iotlbTreeOrder(t).map(m => [m.start, m.last, m.addr, m.perm]);
+
+/** The kernel's vhost device for the profile. */
+export function createVhostModel(profile: Profile): VhostPart {
   if (profile.kernel.device === 'vhost-vdpa') {
     const s = vdpaCreate(profile.kernel);
-    return { apply: op => vdpaApply(s, op) };
+    return { apply: op => vdpaApply(s, op), iotlbTable: () => tableOf(s.as) };
   }
   const s = vhostCreate(profile.kernel);
-  return { apply: op => vhostApply(s, op) };
+  return { apply: op => vhostApply(s, op), iotlbTable: () => tableOf(s.iotlb) };
 }
 
 /** VMM_SET_FEATURES: VHOST_GET_FEATURES, combine per the VMM's policy, VHOST_SET_FEATURES. */

@@ -17,6 +17,10 @@ export type Translation =
  * itree_first(addr, last); a missing map or one starting after addr is a hole; a map without
  * the access bit is -EPERM; otherwise emit [map->addr + addr - map->start, min(len - s, size)]
  * and advance by size = map->size - addr + map->start.
+ *
+ * The byte counter `s` is a u64 and `s += size` wraps: a map that runs to within `s` bytes of
+ * 2^64 (size >= 2^64 - s) leaves s smaller than len, so the walk goes on past what it already
+ * emitted, from the address after the map (conformance vectors, trace tiny-24). Mirrored here.
  */
 export function translateDesc(t: Iotlb, addr: bigint, len: number, access: number): Translation {
   const segments: Segment[] = [];
@@ -31,7 +35,7 @@ export function translateDesc(t: Iotlb, addr: bigint, len: number, access: numbe
     const size = u64(mapSize(m) - addr + m.start);
     const segLen = total - s < size ? total - s : size;
     segments.push([u64(m.addr + addr - m.start), Number(segLen)]);
-    s += size;
+    s = u64(s + size);
     addr = u64(addr + size);
   }
   return { outcome: 'ok', segments };

@@ -3,6 +3,7 @@
 
 import { VDPA_NAS } from '../types/harness.ts';
 import type { Observation } from '../types/observation.ts';
+import { encodeIotlbWrite, fromHex } from '../types/iotlbWire.ts';
 import type { Op } from '../types/ops.ts';
 import type { KernelPolicy } from '../types/profile.ts';
 import {
@@ -198,8 +199,10 @@ export function vdpaApply(s: VdpaState, op: Op): Observation {
     case 'SET_FEATURES': return { kind: 'ret', ret: vdpaSetFeatures(s, op.features) };
     case 'GET_BACKEND_FEATURES': return { kind: 'value', ret: 0, value: vdpaBackendFeatures(s.parent) };
     case 'SET_BACKEND_FEATURES': return { kind: 'ret', ret: vdpaSetBackendFeatures(s, op.features) };
-    case 'IOTLB_WRITE':
-      return { kind: 'ret', ret: vhostChrWrite(s.kernel.abi, s.kernel.sizeZero, s.ackedBackend, op.msg, (asid, msg) => vdpaProcessIotlbMsg(s, asid, msg)) };
+    case 'IOTLB_WRITE': case 'IOTLB_WRITE_RAW': {
+      const bytes = op.kind === 'IOTLB_WRITE' ? encodeIotlbWrite(op.msg) : fromHex(op.bytes);
+      return { kind: 'ret', ret: vhostChrWrite(s.kernel.abi, s.kernel.sizeZero, s.ackedBackend, bytes, (asid, msg) => vdpaProcessIotlbMsg(s, asid, msg)) };
+    }
     // vhost-vdpa never queues MISS messages; a non-blocking read of the empty queue
     case 'IOTLB_READ': return { kind: 'read', ret: op.len < MSG_LAYOUT[s.kernel.abi].v1Size ? 0 : -EAGAIN, bytes: '' };
     case 'VQ_ACCESS': return vdpaVqAccess(s, op.iova, op.len, op.access);

@@ -3,9 +3,9 @@
 
 import { GUEST_RAM_GPA, GUEST_RAM_HVA, GUEST_RAM_SIZE } from '../types/harness.ts';
 import type { Observation } from '../types/observation.ts';
-import type { IotlbWriteSpec, Op } from '../types/ops.ts';
+import type { Op } from '../types/ops.ts';
 import type { KernelPolicy } from '../types/profile.ts';
-import { encodeIotlbWrite, toHex } from '../types/iotlbWire.ts';
+import { encodeIotlbWrite, fromHex, toHex } from '../types/iotlbWire.ts';
 import {
   EAGAIN, EFAULT, EINVAL, ENOBUFS, ENOMEM, ENOTTY, EOPNOTSUPP, EPERM, MSG_LAYOUT,
   VHOST_BACKEND_F_IOTLB_ASID, VHOST_BACKEND_F_IOTLB_MSG_V2, VHOST_F_IOTLB_SPLIT, VHOST_IOTLB_INVALIDATE,
@@ -17,6 +17,7 @@ import {
   encodeQueuedMsg, type IotlbMsg, missMsg, parseIotlbWrite, type QueuedMsg, sizeZeroRejected, writeReturn,
 } from './iotlbMsg.ts';
 import { type Translation, translateDesc } from './translate.ts';
+import { umemAccessOk } from './uaccess.ts';
 
 export interface VhostState {
   readonly kernel: KernelPolicy;
@@ -76,10 +77,10 @@ export function vhostSetBackendFeatures(s: VhostState, features: bigint): number
  * any handler error becomes -EFAULT; success returns the struct size.
  */
 export function vhostChrWrite(
-  abi: KernelPolicy['abi'], sizeZero: KernelPolicy['sizeZero'], ackedBackend: bigint, spec: IotlbWriteSpec,
+  abi: KernelPolicy['abi'], sizeZero: KernelPolicy['sizeZero'], ackedBackend: bigint, bytes: Uint8Array,
   handler: (asid: number, msg: IotlbMsg) => number,
 ): number {
-  const parsed = parseIotlbWrite(encodeIotlbWrite(spec), abi, hasBit(ackedBackend, VHOST_BACKEND_F_IOTLB_ASID));
+  const parsed = parseIotlbWrite(bytes, abi, hasBit(ackedBackend, VHOST_BACKEND_F_IOTLB_ASID));
   if (!parsed.ok) return parsed.err;
   if (sizeZeroRejected(sizeZero, parsed.msg)) return -EINVAL;
   if (handler(parsed.asid, parsed.msg) !== 0) return -EFAULT;
@@ -88,15 +89,15 @@ export function vhostChrWrite(
 
 /**
  * vhost_process_iotlb_msg: asid must be 0; UPDATE and INVALIDATE need dev->iotlb; UPDATE checks
- * the uaddr range (umem_access_ok/vhost_overflow) but not the iova range, whose wrap makes
- * add_range fail (reported as -ENOMEM); everything else is -EINVAL.
+ * the uaddr range (umem_access_ok: vhost_overflow, access_ok) but not the iova range, whose wrap
+ * makes add_range fail (reported as -ENOMEM); everything else is -EINVAL.
  */
 export function vhostProcessIotlbMsg(s: VhostState, asid: number, msg: IotlbMsg): number {
   if (asid !== 0) return -EINVAL;
   switch (msg.type) {
     case VHOST_IOTLB_UPDATE:
       if (s.iotlb === null) return -EFAULT;
-      if (uaddrOverflows(msg.uaddr, msg.size)) return -EFAULT;
+      if (!umemAccessOk(s.kernel, msg.uaddr, msg.size, msg.perm)) return -EFAULT;
       if (iotlbAddRange(s.iotlb, msg.iova, u64(msg.iova + msg.size - 1n), msg.uaddr, msg.perm)) return -ENOMEM;
       vhostIotlbNotifyVq(s, msg);
       return 0;
@@ -107,11 +108,6 @@ export function vhostProcessIotlbMsg(s: VhostState, asid: number, msg: IotlbMsg)
     default:
       return -EINVAL;
   }
-}
-
-/** vhost_overflow(uaddr, size): uaddr > ULONG_MAX - size. */
-export function uaddrOverflows(uaddr: bigint, size: bigint): boolean {
-  return uaddr > U64_MAX - size;
 }
 
 /** vhost_iotlb_notify_vq: an UPDATE covering a pending MISS's iova retires it (and kicks the vq). */
@@ -167,8 +163,10 @@ export function vhostApply(s: VhostState, op: Op): Observation {
     case 'SET_FEATURES': return { kind: 'ret', ret: vhostSetFeatures(s, op.features) };
     case 'GET_BACKEND_FEATURES': return { kind: 'value', ret: 0, value: VHOST_GENERIC_BACKEND_FEATURES };
     case 'SET_BACKEND_FEATURES': return { kind: 'ret', ret: vhostSetBackendFeatures(s, op.features) };
-    case 'IOTLB_WRITE':
-      return { kind: 'ret', ret: vhostChrWrite(s.kernel.abi, s.kernel.sizeZero, s.ackedBackend, op.msg, (asid, msg) => vhostProcessIotlbMsg(s, asid, msg)) };
+    case 'IOTLB_WRITE': case 'IOTLB_WRITE_RAW': {
+      const bytes = op.kind === 'IOTLB_WRITE' ? encodeIotlbWrite(op.msg) : fromHex(op.bytes);
+      return { kind: 'ret', ret: vhostChrWrite(s.kernel.abi, s.kernel.sizeZero, s.ackedBackend, bytes, (asid, msg) => vhostProcessIotlbMsg(s, asid, msg)) };
+    }
     case 'IOTLB_READ': return vhostChrRead(s, op.len);
     case 'VQ_ACCESS': return vhostVqAccess(s, op.iova, op.len, op.access);
     // VHOST_VDPA_* ioctls on a net/vsock fd: vhost_dev_ioctl → -ENOIOCTLCMD → -ENOTTY

@@ -33,12 +33,12 @@ export class CorpusError extends Error {}
 
 const KNOWN_PROPERTIES: readonly string[] = ['P0', 'I1', 'I2', 'I3', 'I4', 'I5', 'I6', 'R'];
 
-type FieldType = 'u64' | 'int' | 'string' | 'boolean' | 'spec' | 'strings' | 'ints';
+type FieldType = 'u64' | 'int' | 'string' | 'boolean' | 'spec' | 'strings' | 'ints' | 'hex';
 
 /** The fields each op kind carries. */
 const OP_FIELDS: Readonly<Record<OpKind, Readonly<Record<string, FieldType>>>> = {
   GET_FEATURES: {}, SET_FEATURES: { features: 'u64' }, GET_BACKEND_FEATURES: {}, SET_BACKEND_FEATURES: { features: 'u64' },
-  IOTLB_WRITE: { msg: 'spec' }, IOTLB_READ: { len: 'int' }, VDPA_SET_STATUS: { status: 'int' }, VDPA_GET_STATUS: {},
+  IOTLB_WRITE: { msg: 'spec' }, IOTLB_WRITE_RAW: { bytes: 'hex' }, IOTLB_READ: { len: 'int' }, VDPA_SET_STATUS: { status: 'int' }, VDPA_GET_STATUS: {},
   VQ_ACCESS: { iova: 'u64', len: 'int', access: 'int' }, VMM_SET_FEATURES: { guestFeatures: 'u64' },
   DEVICE_RESET: {}, STATUS_WRITE: { status: 'int' }, STATUS_READ: {}, FEATURES_WRITE: { features: 'u64' },
   FEATURES_READ: {}, CONFIG_READ: { offset: 'int', width: 'int' }, DEVICE_NEEDS_RESET: {}, DRIVER_PROBE: {},
@@ -52,7 +52,7 @@ const SPEC_FIELDS: Readonly<Record<string, FieldType>> = {
 const PROFILE_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldType>>>> = {
   kernel: {
     device: 'string', parent: 'string', iotlbEnable: 'string', vsockAccessPlatform: 'boolean', sizeZero: 'string',
-    vdpaReset: 'string', maxIotlbEntries: 'int', abi: 'string', hwInfo: 'string', kernelIdrFields: 'strings',
+    vdpaReset: 'string', maxIotlbEntries: 'int', abi: 'string', accessOk: 'string', hwInfo: 'string', kernelIdrFields: 'strings',
   },
   vmm: { features: 'string', knownFeatures: 'u64', speaksIotlb: 'boolean', userAbi: 'string', iotlbMsgV2: 'boolean', idr: 'string', knownIdrFields: 'strings' },
   guest: {
@@ -71,6 +71,7 @@ function isType(v: unknown, t: FieldType): boolean {
     case 'spec': return typeof v === 'object' && v !== null;
     case 'strings': return Array.isArray(v) && v.every(x => typeof x === 'string');
     case 'ints': return Array.isArray(v) && v.every(x => typeof x === 'number' && Number.isInteger(x));
+    case 'hex': return typeof v === 'string' && /^(?:[0-9a-f]{2})*$/.test(v);
   }
 }
 
@@ -79,7 +80,7 @@ function checkFields(obj: unknown, fields: Readonly<Record<string, FieldType>>, 
   const o = obj as Record<string, unknown>;
   for (const [k, t] of Object.entries(fields)) {
     if (!isType(o[k], t)) {
-      throw new CorpusError(`${path}.${k}: expected ${t === 'u64' ? 'a u64 ({"u64": "0x..."})' : t}, got ${JSON.stringify(o[k] === undefined ? null : String(o[k]))}`);
+      throw new CorpusError(`${path}.${k}: expected ${t === 'u64' ? 'a u64 ({"u64": "0x..."})' : t === 'hex' ? 'lower-case hex bytes' : t}, got ${JSON.stringify(o[k] === undefined ? null : String(o[k]))}`);
     }
   }
 }

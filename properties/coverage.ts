@@ -45,6 +45,7 @@ export function transitionOf(op: Op, o: Observation, profile: Profile, persist: 
       const header = op.msg.header === U.VHOST_IOTLB_MSG_V2 ? 'v2' : op.msg.header === U.VHOST_IOTLB_MSG ? 'v1' : 'bad-header';
       return `iotlb ${header} ${MSG_TYPE_NAMES[op.msg.type] ?? 'unknown-type'} ${outcomeName(ret)}`;
     }
+    case 'IOTLB_WRITE_RAW': return `iotlb raw write ${outcomeName(ret)}`;
     case 'IOTLB_READ': return `iotlb read ${ret > 0 ? 'message' : ret === 0 ? 'short buffer' : outcomeName(ret)}`;
     case 'VQ_ACCESS':
       if (o.kind !== 'access') return null;

@@ -16,7 +16,9 @@ describe(`I6 ${I6.title}: ${I6.statement}`, () => {
     const r = runProperty(I6, broken, { numRuns: scaledRuns(3000), seed: testSeed() });
     console.log(describeRun(r, broken));
     expect(r.outcome).toBe('violated');
-    expect(r.counterexample!.violation.message).toMatch(/the map just written says/);
+    // either law sees the short map: an access at its real last byte, or an UPDATE whose range
+    // wraps past 2^64 that the short map no longer notices (and so accepts)
+    expect(r.counterexample!.violation.message).toMatch(/the map just written says|UPDATE iova=0xffff_ffff_ffff_ffff.*a malformed write must return -14/);
     expect(r.counterexample!.ops.length).toBeLessThanOrEqual(8);
   });
 });

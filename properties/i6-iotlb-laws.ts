@@ -89,6 +89,8 @@ export function checkIotlbLaws(stack: Stack, profile: Profile, ops: readonly Op[
     // other than what was written (even begin a batch), so the laws below no longer apply
     if (isWrite(op) && ok(o) && op.msg.header === U.VHOST_IOTLB_MSG && op.msg.layout !== profile.kernel.abi &&
       !wellFormed(op.msg, profile)) misread = true;
+    // likewise raw bytes the kernel accepted: the laws do not know what they meant
+    if (op.kind === 'IOTLB_WRITE_RAW' && o.kind === 'ret' && o.ret > 0) misread = true;
     // an IOTLB to invalidate: for vhost-vdpa the AS, once an UPDATE or BATCH_BEGIN allocated it
     // (vhost_vdpa_find_alloc_as); for net/vsock dev->iotlb while ACCESS_PLATFORM is acked (I6's rule)
     if (vdpa && (isWrite(op, U.VHOST_IOTLB_UPDATE) || isWrite(op, U.VHOST_IOTLB_BATCH_BEGIN)) && ok(o)) iotlbOn = true;

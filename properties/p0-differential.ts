@@ -8,7 +8,7 @@ import type { Profile } from '../types/profile.ts';
 import { formatObservation, formatOp } from '../types/trace.ts';
 import { guestOpArb, guestProfileArb } from './arbitraries/guest.ts';
 import { hwInfoOpArb, smmuProfileArb } from './arbitraries/smmu.ts';
-import { kernelPolicyArb, vhostOpArb, vhostScriptArb, vmmProfileArb } from './arbitraries/vhost.ts';
+import { kernelPolicyArb, rawWriteArb, vhostOpArb, vhostScriptArb, vmmProfileArb } from './arbitraries/vhost.ts';
 import type { PropertyDef, Subject, Violation } from './property.ts';
 
 export const anyProfileArb: fc.Arbitrary<Profile> = fc.record({
@@ -21,6 +21,7 @@ export const anyProfileArb: fc.Arbitrary<Profile> = fc.record({
 /** Mix the guest's and iommufd's ops into a vhost op generator. */
 export const withOtherParties = (vhostOp: fc.Arbitrary<Op>): fc.Arbitrary<Op> => fc.oneof(
   { weight: 8, arbitrary: vhostOp },
+  { weight: 1, arbitrary: rawWriteArb },
   { weight: 2, arbitrary: guestOpArb },
   { weight: 1, arbitrary: hwInfoOpArb },
 );

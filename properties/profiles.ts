@@ -27,6 +27,7 @@ export const upstreamKernel: KernelPolicy = {
   vdpaReset: 'compat-reset',
   maxIotlbEntries: 2048,
   abi: 'lp64',
+  accessOk: 'x86-64',
   hwInfo: 'raw',
   kernelIdrFields: SMMU_BASELINE_FIELDS,
 };

@@ -50,7 +50,7 @@ export function dependedOn(op: Op, o: Observation): unknown {
 const refused = (o: Observation): boolean => 'ret' in o && o.ret < 0;
 
 /** Ops only a VMM that speaks the IOTLB protocol issues. */
-const IOTLB_PROTOCOL: ReadonlySet<Op['kind']> = new Set(['SET_BACKEND_FEATURES', 'IOTLB_WRITE', 'IOTLB_READ']);
+const IOTLB_PROTOCOL: ReadonlySet<Op['kind']> = new Set(['SET_BACKEND_FEATURES', 'IOTLB_WRITE', 'IOTLB_WRITE_RAW', 'IOTLB_READ']);
 
 /**
  * The script as an old userspace would issue it on this baseline: bits the baseline did not

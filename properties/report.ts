@@ -9,7 +9,7 @@ import type { RunResult, Subject } from './property.ts';
 export function describeKernel(p: Profile): string {
   const k = p.kernel;
   return `kernel: ${k.device} parent=${k.parent} iotlbEnable=${k.iotlbEnable} vsockAccessPlatform=${k.vsockAccessPlatform}` +
-    ` sizeZero=${k.sizeZero} vdpaReset=${k.vdpaReset} maxIotlbEntries=${k.maxIotlbEntries} abi=${k.abi} hwInfo=${k.hwInfo}`;
+    ` sizeZero=${k.sizeZero} vdpaReset=${k.vdpaReset} maxIotlbEntries=${k.maxIotlbEntries} abi=${k.abi} accessOk=${k.accessOk} hwInfo=${k.hwInfo}`;
 }
 
 export function describeVmm(p: Profile): string {

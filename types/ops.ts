@@ -31,6 +31,8 @@ export type Op =
   | { readonly kind: 'GET_BACKEND_FEATURES' }
   | { readonly kind: 'SET_BACKEND_FEATURES'; readonly features: bigint }
   | { readonly kind: 'IOTLB_WRITE'; readonly msg: IotlbWriteSpec }
+  /** a write() of any bytes (hex), laid out by nobody: the kernel's parser gets exactly these */
+  | { readonly kind: 'IOTLB_WRITE_RAW'; readonly bytes: string }
   | { readonly kind: 'IOTLB_READ'; readonly len: number }
   | { readonly kind: 'VDPA_SET_STATUS'; readonly status: number }
   | { readonly kind: 'VDPA_GET_STATUS' }
@@ -59,7 +61,7 @@ export type Party = 'vhost' | 'vmm' | 'virtio' | 'hwinfo';
 
 export const OP_PARTY: Readonly<Record<OpKind, Party>> = {
   GET_FEATURES: 'vhost', SET_FEATURES: 'vhost', GET_BACKEND_FEATURES: 'vhost', SET_BACKEND_FEATURES: 'vhost',
-  IOTLB_WRITE: 'vhost', IOTLB_READ: 'vhost', VDPA_SET_STATUS: 'vhost', VDPA_GET_STATUS: 'vhost', VQ_ACCESS: 'vhost',
+  IOTLB_WRITE: 'vhost', IOTLB_WRITE_RAW: 'vhost', IOTLB_READ: 'vhost', VDPA_SET_STATUS: 'vhost', VDPA_GET_STATUS: 'vhost', VQ_ACCESS: 'vhost',
   VMM_SET_FEATURES: 'vmm',
   DEVICE_RESET: 'virtio', STATUS_WRITE: 'virtio', STATUS_READ: 'virtio', FEATURES_WRITE: 'virtio',
   FEATURES_READ: 'virtio', CONFIG_READ: 'virtio', DEVICE_NEEDS_RESET: 'virtio', DRIVER_PROBE: 'virtio',

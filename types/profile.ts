@@ -58,6 +58,18 @@ export type VdpaResetRule =
   /** .reset(clean_map) on every parent, clean_map = !IOTLB_PERSIST; only mlx5_vdpa/vdpa_sim clear */
   | 'reset-clean-map-flag';
 
+/**
+ * access_ok() of the kernel's architecture, which umem_access_ok applies to an UPDATE's user
+ * range (an architecture fact, not a version): see model/uaccess.ts.
+ */
+export type AccessOkRule =
+  /** s390: user space is a separate address space, access_ok is always true */
+  | 'alternate-address-space'
+  /** x86-64 with 4-level paging: the range must end at or below 2^47 - 4096 */
+  | 'x86-64'
+  /** x86-32 with the 3G/1G split: the range must end at or below 0xC0000000 */
+  | 'x86-32';
+
 export interface KernelPolicy {
   readonly device: VhostDevice;
   readonly parent: ParentKind;
@@ -68,8 +80,10 @@ export interface KernelPolicy {
   readonly vdpaReset: VdpaResetRule;
   /** max_iotlb_entries module parameter (default 2048); FIFO retirement at the limit */
   readonly maxIotlbEntries: number;
-  /** the kernel's own ABI: where it looks for the v1 message body */
+  /** the kernel's own ABI: where it looks for the v1 message body, and the width of its unsigned long */
   readonly abi: Abi;
+  /** the architecture's access_ok() for the user range of an UPDATE */
+  readonly accessOk: AccessOkRule;
   /** arm-smmu-v3 IOMMU_GET_HW_INFO: raw registers (merged) or sanitised to kernel support */
   readonly hwInfo: 'raw' | 'sanitise';
   /** fields the kernel supports for nesting (only meaningful when hwInfo = 'sanitise') */

@@ -1,5 +1,6 @@
 // The interface both the reference model and the optimised implementation provide.
 
+import type { IotlbMapTuple } from './iotlbTable.ts';
 import type { Op } from './ops.ts';
 import type { Observation } from './observation.ts';
 import type { Profile } from './profile.ts';
@@ -16,6 +17,15 @@ export function runScript(stack: Stack, ops: readonly Op[]): Observation[] {
   const out: Observation[] = [];
   for (const op of ops) out.push(stack.apply(op));
   return out;
+}
+
+/**
+ * The kernel's vhost device of a stack. Its device IOTLB is no party's observable (no ioctl lists
+ * it), but the kernel conformance vectors compare it with the kernel's own table.
+ */
+export interface VhostPart extends Part {
+  /** the device IOTLB's maps in tree order (vhost-vdpa: asid 0's); null before there is one */
+  iotlbTable(): IotlbMapTuple[] | null;
 }
 
 /**

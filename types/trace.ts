@@ -30,6 +30,7 @@ export function formatOp(op: Op): string {
       const len = m.length === undefined ? '' : ` len=${m.length}`;
       return `write(${hdr} ${t} iova=${hex(m.iova)} size=${hex(m.size)} uaddr=${hex(m.uaddr)} ${perm}${len})`;
     }
+    case 'IOTLB_WRITE_RAW': return `write(${op.bytes.length / 2} raw bytes ${op.bytes.length > 64 ? `${op.bytes.slice(0, 64)}...` : op.bytes || '-'})`;
     case 'IOTLB_READ': return `read(${op.len})`;
     case 'VDPA_SET_STATUS': return `VHOST_VDPA_SET_STATUS ${hex(op.status)}`;
     case 'VDPA_GET_STATUS': return 'VHOST_VDPA_GET_STATUS';

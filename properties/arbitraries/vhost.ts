@@ -4,9 +4,10 @@
 import fc from 'fast-check';
 import type { IotlbWriteSpec, Op } from '../../types/ops.ts';
 import type { KernelPolicy, VmmProfile } from '../../types/profile.ts';
+import { encodeIotlbWrite, toHex } from '../../types/iotlbWire.ts';
 import * as U from '../../types/uapi.ts';
 import { bit, crosvmFixed, crosvmOld, qemuVmm, upstreamKernel } from '../profiles.ts';
-import { iovaArb, lenArb, sizeArb, u64Arb } from './u64.ts';
+import { iovaArb, lenArb, sizeArb, u64Arb, U64_MAX } from './u64.ts';
 
 export const kernelPolicyArb: fc.Arbitrary<KernelPolicy> = fc.record({
   device: fc.constantFrom('vhost-net', 'vhost-vsock', 'vhost-vdpa'),
@@ -17,9 +18,11 @@ export const kernelPolicyArb: fc.Arbitrary<KernelPolicy> = fc.record({
   vdpaReset: fc.constantFrom('compat-reset', 'plain-reset', 'reset-then-reset-map', 'unconditional-persist', 'buggy-reset-map-op', 'parent-negotiation', 'reset-clean-map-flag'),
   maxIotlbEntries: fc.constantFrom(1, 2, 3, 4, 8, 2048),
   abi: fc.constantFrom('lp64', 'i386'),
+  accessOk: fc.constantFrom('x86-64', 'alternate-address-space'),
   hwInfo: fc.constant(upstreamKernel.hwInfo),
   kernelIdrFields: fc.constant(upstreamKernel.kernelIdrFields),
-}) as fc.Arbitrary<KernelPolicy>;
+  // a 32-bit kernel is x86-32 here (access_ok below 0xC0000000)
+}).map(k => (k.abi === 'i386' ? { ...k, accessOk: 'x86-32' } : k)) as fc.Arbitrary<KernelPolicy>;
 
 export const vmmProfileArb: fc.Arbitrary<VmmProfile> = fc.constantFrom(qemuVmm, crosvmOld, crosvmFixed);
 
@@ -97,7 +100,14 @@ export function iotlbWriteSpecWith(v: AddressVocabulary): fc.Arbitrary<IotlbWrit
     asid: fc.oneof({ weight: 6, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.constantFrom(1, 0xffffffff) }),
     iova: v.iova,
     size: v.size,
-    uaddr: fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 0, max: 255 }).map(k => 0x7f00_0000_0000n + BigInt(k) * 0x1000n) }, { weight: 1, arbitrary: u64Arb }),
+    uaddr: fc.oneof(
+      { weight: 4, arbitrary: fc.integer({ min: 0, max: 255 }).map(k => 0x7f00_0000_0000n + BigInt(k) * 0x1000n) },
+      // below a 32-bit kernel's user limit (0xC0000000)
+      { weight: 2, arbitrary: fc.integer({ min: 0, max: 255 }).map(k => 0x1000_0000n + BigInt(k) * 0x1000n) },
+      // ranges that end at a limit: 2^64, 2^47 - 4096 (x86-64), 0xC0000000 and 2^32 (32-bit)
+      { weight: 1, arbitrary: fc.constantFrom(U64_MAX - 0xfffn, (1n << 47n) - 0x2000n, 0xbfff_f000n, 0xffff_f000n) },
+      { weight: 1, arbitrary: u64Arb },
+    ),
     perm: fc.oneof({ weight: 8, arbitrary: fc.constantFrom(1, 2, 3) }, { weight: 1, arbitrary: fc.constantFrom(0, 0xff) }),
     type: msgTypeArb,
     length: fc.oneof(
@@ -110,6 +120,22 @@ export function iotlbWriteSpecWith(v: AddressVocabulary): fc.Arbitrary<IotlbWrit
     return length === undefined ? rest : { ...rest, length };
   });
 }
+
+/**
+ * A write() of bytes nobody laid out: a well-formed message with bytes overwritten, cut short
+ * or extended, so the kernel's framing (header, asid word, padding, short reads) meets garbage.
+ */
+export const rawWriteArb: fc.Arbitrary<Op> = fc.record({
+  spec: iotlbWriteSpecArb,
+  pokes: fc.array(fc.tuple(fc.nat({ max: 79 }), fc.nat({ max: 255 })), { maxLength: 4 }),
+  length: fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.nat({ max: 80 }) }),
+}).map(({ spec, pokes, length }): Op => {
+  const enc = encodeIotlbWrite(spec);
+  const bytes = new Uint8Array(Math.max(enc.length, length ?? 0));
+  bytes.set(enc);
+  for (const [at, v] of pokes) if (at < bytes.length) bytes[at] = v;
+  return { kind: 'IOTLB_WRITE_RAW', bytes: toHex(bytes.subarray(0, length ?? bytes.length)) };
+});
 
 const statusArb = fc.oneof(
   { weight: 2, arbitrary: fc.constant(0) },

@@ -1,0 +1,33 @@
+// umem_access_ok on (hi, lo) words: vhost_overflow on the kernel's unsigned long, then the
+// architecture's access_ok() (the rules and their sources: model/uaccess.ts).
+
+import type { KernelPolicy } from '../types/profile.ts';
+import { VHOST_ACCESS_RO, VHOST_ACCESS_WO } from '../types/uapi.ts';
+import { TWO32 } from './u64.ts';
+
+/** TASK_SIZE_MAX as (hi, lo); hi < 0: no limit. */
+const LIMIT: Readonly<Record<KernelPolicy['accessOk'], readonly [number, number]>> = {
+  'alternate-address-space': [-1, 0],
+  'x86-64': [0x7fff, 0xfffff000],
+  'x86-32': [0, 0xc0000000],
+};
+
+export function umemAccessOk(k: Pick<KernelPolicy, 'abi' | 'accessOk'>, uH: number, uL: number, sH: number, sL: number, perm: number): boolean {
+  const lo = uL + sL;
+  const hi = uH + sH + (lo >= TWO32 ? 1 : 0);
+  const endLo = lo >>> 0;
+  // [uaddr, uaddr + size) as an exact 65-bit end: carry, endHi, endLo
+  const carry = hi >= TWO32;
+  const endHi = hi >>> 0;
+  if (k.abi === 'i386') {
+    // 32-bit unsigned long: both below 2^32, and the end at most 2^32
+    if (uH !== 0 || sH !== 0) return false;
+    if (sL !== 0 && endHi === 1 && endLo !== 0) return false;
+  } else if ((sH !== 0 || sL !== 0) && carry && (endHi !== 0 || endLo !== 0)) {
+    return false;
+  }
+  if ((perm & (VHOST_ACCESS_RO | VHOST_ACCESS_WO)) === 0) return true;
+  const [lH, lL] = LIMIT[k.accessOk];
+  if (lH < 0) return true;
+  return !carry && (endHi < lH || (endHi === lH && endLo <= lL));
+}

@@ -1,0 +1,32 @@
+// The model and the implementation against the kernel's own answers (shared/conformance/): P0
+// cannot see a misreading the two share; these vectors can. Mismatches are listed by trace and op.
+
+import { describe, expect, it } from 'vitest';
+import { defaultVectorDir, replayConformance, type Side } from '../properties/conformance/index.ts';
+import { replayIotlbVectors } from '../properties/conformance/iotlbVectors.ts';
+import { formatMismatch } from '../properties/conformance/vectors.ts';
+import { createModelIotlbTable } from '../model/iotlbTable.ts';
+
+describe.each<Side>(['model', 'impl'])('kernel conformance vectors on the %s', side => {
+  const reports = replayConformance(defaultVectorDir(), side);
+
+  it.each(reports.map(r => [r.file.split('/').pop()!, r] as const))('%s: every answer is the kernel\'s', (_name, r) => {
+    expect(r.traces).toBeGreaterThan(100);
+    expect(r.compared).toBeGreaterThan(10_000);
+    expect(r.mismatches.slice(0, 20).map(formatMismatch)).toEqual([]);
+  });
+});
+
+describe('the replay can fail', () => {
+  it('reports a wrong answer by trace id and op', () => {
+    const r = replayIotlbVectors([{ id: 'planted-1', ops: [
+      { op: 'add', start: '0x0', last: '0xfff', addr: '0x1000', perm: 3, ret: 0 },
+      { op: 'translate', iova: '0x10', len: 4, access: 1, result: { ok: [['0x1011', 4]] } },
+      { op: 'count', maps: 2 },
+    ] }], createModelIotlbTable);
+    expect(r.mismatches.map(formatMismatch)).toEqual([
+      'planted-1 op 1 translate(0x10, 4, 1): kernel {"ok":[["0x1011",4]]}, got {"ok":[["0x1010",4]]}',
+      'planted-1 op 2 count(): kernel 2, got 1',
+    ]);
+  });
+});
