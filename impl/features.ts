@@ -47,9 +47,17 @@ export function deviceWord(k: KernelPolicy): Word {
 }
 
 export const GENERIC_BACKEND_WORD = word(U.VHOST_BACKEND_F_IOTLB_MSG_V2);
-export const VDPA_ACCEPTED_BACKEND_WORD = word(U.VHOST_BACKEND_F_IOTLB_MSG_V2, U.VHOST_BACKEND_F_IOTLB_BATCH,
-  U.VHOST_BACKEND_F_IOTLB_ASID, U.VHOST_BACKEND_F_DESC_ASID, U.VHOST_BACKEND_F_IOTLB_PERSIST,
-  U.VHOST_BACKEND_F_SUSPEND, U.VHOST_BACKEND_F_RESUME, U.VHOST_BACKEND_F_ENABLE_AFTER_DRIVER_OK);
+/** vhost-vdpa's SET_BACKEND_FEATURES mask before v6.7 ('plain-reset'), and since (+ DESC_ASID, IOTLB_PERSIST). */
+const VDPA_V6_6_BACKEND_WORD = word(U.VHOST_BACKEND_F_IOTLB_MSG_V2, U.VHOST_BACKEND_F_IOTLB_BATCH,
+  U.VHOST_BACKEND_F_IOTLB_ASID, U.VHOST_BACKEND_F_SUSPEND, U.VHOST_BACKEND_F_RESUME,
+  U.VHOST_BACKEND_F_ENABLE_AFTER_DRIVER_OK);
+const VDPA_V6_7_BACKEND_WORD = or(VDPA_V6_6_BACKEND_WORD, word(U.VHOST_BACKEND_F_DESC_ASID, U.VHOST_BACKEND_F_IOTLB_PERSIST));
+
+const beforeV6_7 = (k: KernelPolicy): boolean => k.vdpaReset === 'plain-reset';
+
+export function vdpaAcceptedBackendWord(k: KernelPolicy): Word {
+  return beforeV6_7(k) ? VDPA_V6_6_BACKEND_WORD : VDPA_V6_7_BACKEND_WORD;
+}
 
 /** Parent capabilities as flags: which vdpa_config_ops it has and its iova range's last page. */
 export interface ParentCaps {
@@ -74,9 +82,9 @@ export function parentCaps(kind: ParentKind): ParentCaps {
   }
 }
 
-export function vdpaBackendWord(p: ParentCaps): Word {
+export function vdpaBackendWord(k: KernelPolicy, p: ParentCaps): Word {
   const bits = [U.VHOST_BACKEND_F_IOTLB_MSG_V2, U.VHOST_BACKEND_F_IOTLB_BATCH, U.VHOST_BACKEND_F_IOTLB_ASID];
   if (p.suspendResume) bits.push(U.VHOST_BACKEND_F_SUSPEND, U.VHOST_BACKEND_F_RESUME);
-  if (!p.setMap || p.resetMap) bits.push(U.VHOST_BACKEND_F_IOTLB_PERSIST);
+  if (!beforeV6_7(k) && (!p.setMap || p.resetMap)) bits.push(U.VHOST_BACKEND_F_IOTLB_PERSIST);
   return word(...bits);
 }

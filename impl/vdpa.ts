@@ -6,7 +6,9 @@ import { encodeIotlbWrite, fromHex } from '../types/iotlbWire.ts';
 import type { Op } from '../types/ops.ts';
 import type { KernelPolicy } from '../types/profile.ts';
 import * as U from '../types/uapi.ts';
-import { outside, type ParentCaps, parentCaps, testBit, VDPA_ACCEPTED_BACKEND_WORD, VDPA_PARENT_WORD, vdpaBackendWord } from './features.ts';
+import {
+  outside, type ParentCaps, parentCaps, testBit, VDPA_PARENT_WORD, vdpaAcceptedBackendWord, vdpaBackendWord, type Word,
+} from './features.ts';
 import { IotlbIndex } from './iotlbIndex.ts';
 import type { WireMsg } from './iotlbWire.ts';
 import { WireMsg as Msg } from './iotlbWire.ts';
@@ -23,6 +25,9 @@ function identity(): IotlbIndex {
 
 export class VdpaDev {
   private readonly p: ParentCaps;
+  /** what SET_BACKEND_FEATURES accepts, and what GET_BACKEND_FEATURES reports, on this kernel */
+  private readonly acceptedBackend: Word;
+  private readonly offeredBackend: Word;
   private backendLo = 0;
   private status = 0;
   private as: IotlbIndex | null = null;
@@ -33,6 +38,8 @@ export class VdpaDev {
 
   constructor(private readonly k: KernelPolicy) {
     this.p = parentCaps(k.parent);
+    this.acceptedBackend = vdpaAcceptedBackendWord(k);
+    this.offeredBackend = vdpaBackendWord(k, this.p);
     this.view = this.initialView();
   }
 
@@ -51,7 +58,7 @@ export class VdpaDev {
   }
 
   setBackendFeatures(hi: number, lo: number): number {
-    if (outside(hi, lo, VDPA_ACCEPTED_BACKEND_WORD)) return -U.EOPNOTSUPP;
+    if (outside(hi, lo, this.acceptedBackend)) return -U.EOPNOTSUPP;
     const has = (b: number): boolean => testBit(0, lo, b);
     if ((has(U.VHOST_BACKEND_F_SUSPEND) || has(U.VHOST_BACKEND_F_RESUME)) && !this.p.suspendResume) return -U.EOPNOTSUPP;
     if (has(U.VHOST_BACKEND_F_DESC_ASID)) return has(U.VHOST_BACKEND_F_IOTLB_ASID) ? -U.EOPNOTSUPP : -U.EINVAL;
@@ -112,7 +119,7 @@ export class VdpaDev {
     const persist = this.persist();
     if (this.p.compatReset) {
       const rule = this.k.vdpaReset;
-      const clears = rule === 'plain-reset' ||
+      const clears = rule === 'plain-reset' || rule === 'persist-bit-without-compat-reset' ||
         (!persist && rule !== 'reset-then-reset-map' && rule !== 'unconditional-persist');
       if (clears) this.view = identity();
     }
@@ -131,7 +138,7 @@ export class VdpaDev {
     switch (op.kind) {
       case 'GET_FEATURES': return { kind: 'value', ret: 0, value: toBig(VDPA_PARENT_WORD.hi, VDPA_PARENT_WORD.lo) };
       case 'SET_FEATURES': return { kind: 'ret', ret: this.setFeatures(hiOf(op.features), loOf(op.features)) };
-      case 'GET_BACKEND_FEATURES': { const w = vdpaBackendWord(this.p); return { kind: 'value', ret: 0, value: toBig(w.hi, w.lo) }; }
+      case 'GET_BACKEND_FEATURES': return { kind: 'value', ret: 0, value: toBig(this.offeredBackend.hi, this.offeredBackend.lo) };
       case 'SET_BACKEND_FEATURES': return { kind: 'ret', ret: this.setBackendFeatures(hiOf(op.features), loOf(op.features)) };
       case 'IOTLB_WRITE': case 'IOTLB_WRITE_RAW': {
         const bytes = op.kind === 'IOTLB_WRITE' ? encodeIotlbWrite(op.msg) : fromHex(op.bytes);

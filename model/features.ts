@@ -84,10 +84,32 @@ export function vhostDeviceFeatures(k: KernelPolicy): bigint {
 /** VHOST_NET_BACKEND_FEATURES / VHOST_VSOCK_BACKEND_FEATURES: IOTLB_MSG_V2 only. */
 export const VHOST_GENERIC_BACKEND_FEATURES = bit(U.VHOST_BACKEND_F_IOTLB_MSG_V2);
 
-/** VHOST_VDPA_BACKEND_FEATURES and the other bits VHOST_SET_BACKEND_FEATURES lets through (drivers/vhost/vdpa.c). */
-export const VHOST_VDPA_ACCEPTED_BACKEND_FEATURES = bit(U.VHOST_BACKEND_F_IOTLB_MSG_V2) | bit(U.VHOST_BACKEND_F_IOTLB_BATCH) |
-  bit(U.VHOST_BACKEND_F_IOTLB_ASID) | bit(U.VHOST_BACKEND_F_DESC_ASID) | bit(U.VHOST_BACKEND_F_IOTLB_PERSIST) |
-  bit(U.VHOST_BACKEND_F_SUSPEND) | bit(U.VHOST_BACKEND_F_RESUME) | bit(U.VHOST_BACKEND_F_ENABLE_AFTER_DRIVER_OK);
+/**
+ * What VHOST_SET_BACKEND_FEATURES lets through on vhost-vdpa before v6.7 (v6.6 drivers/vhost/vdpa.c,
+ * blob 78379ffd2336, vhost_vdpa_unlocked_ioctl): VHOST_VDPA_BACKEND_FEATURES | SUSPEND | RESUME |
+ * ENABLE_AFTER_DRIVER_OK; any other bit is -EOPNOTSUPP.
+ */
+export const VHOST_VDPA_V6_6_BACKEND_FEATURES = bit(U.VHOST_BACKEND_F_IOTLB_MSG_V2) | bit(U.VHOST_BACKEND_F_IOTLB_BATCH) |
+  bit(U.VHOST_BACKEND_F_IOTLB_ASID) | bit(U.VHOST_BACKEND_F_SUSPEND) | bit(U.VHOST_BACKEND_F_RESUME) |
+  bit(U.VHOST_BACKEND_F_ENABLE_AFTER_DRIVER_OK);
+
+/** Since v6.7 also DESC_ASID (7db0d6027e69) and IOTLB_PERSIST (4398776f7a6d). */
+export const VHOST_VDPA_V6_7_BACKEND_FEATURES = VHOST_VDPA_V6_6_BACKEND_FEATURES | bit(U.VHOST_BACKEND_F_DESC_ASID) |
+  bit(U.VHOST_BACKEND_F_IOTLB_PERSIST);
+
+/**
+ * Whether this vhost-vdpa is the one before v6.7: 'plain-reset' is v6.6 and earlier. The v6.7 merge
+ * (77fa2fbe87fc) brought DESC_ASID, IOTLB_PERSIST and compat_reset (a26f2e4e68ee, bc91df5c70ac) in
+ * together; every other reset rule is that uAPI with a different reset.
+ */
+export function vdpaBeforeV6_7(k: KernelPolicy): boolean {
+  return k.vdpaReset === 'plain-reset';
+}
+
+/** The bits VHOST_SET_BACKEND_FEATURES accepts on this kernel's vhost-vdpa. */
+export function vdpaAcceptedBackendFeatures(k: KernelPolicy): bigint {
+  return vdpaBeforeV6_7(k) ? VHOST_VDPA_V6_6_BACKEND_FEATURES : VHOST_VDPA_V6_7_BACKEND_FEATURES;
+}
 
 /** The parent ops each parent kind has (include/linux/vdpa.h struct vdpa_config_ops). */
 export interface ParentOps {
@@ -125,11 +147,19 @@ export function parentHasPersistentMap(p: ParentOps): boolean {
   return !p.setMap || p.resetMap;
 }
 
+/**
+ * Whether VHOST_GET_BACKEND_FEATURES reports IOTLB_PERSIST: since 4398776f7a6d (v6.7) when the
+ * parent has a persistent map; before v6.7 the bit does not exist.
+ */
+export function vdpaOffersIotlbPersist(k: KernelPolicy, p: ParentOps): boolean {
+  return !vdpaBeforeV6_7(k) && parentHasPersistentMap(p);
+}
+
 /** VHOST_GET_BACKEND_FEATURES on vhost-vdpa (vhost_vdpa_unlocked_ioctl). */
-export function vdpaBackendFeatures(p: ParentOps): bigint {
+export function vdpaBackendFeatures(k: KernelPolicy, p: ParentOps): bigint {
   let f = bit(U.VHOST_BACKEND_F_IOTLB_MSG_V2) | bit(U.VHOST_BACKEND_F_IOTLB_BATCH) | bit(U.VHOST_BACKEND_F_IOTLB_ASID);
   if (p.suspend) f |= bit(U.VHOST_BACKEND_F_SUSPEND);
   if (p.resume) f |= bit(U.VHOST_BACKEND_F_RESUME);
-  if (parentHasPersistentMap(p)) f |= bit(U.VHOST_BACKEND_F_IOTLB_PERSIST);
+  if (vdpaOffersIotlbPersist(k, p)) f |= bit(U.VHOST_BACKEND_F_IOTLB_PERSIST);
   return f;
 }

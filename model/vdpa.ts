@@ -13,8 +13,8 @@ import {
   VIRTIO_CONFIG_S_FEATURES_OK, VIRTIO_F_ACCESS_PLATFORM,
 } from '../types/uapi.ts';
 import {
-  hasBit, parentHasPersistentMap, type ParentOps, parentOps, VDPA_PARENT_FEATURES, vdpaBackendFeatures,
-  VHOST_VDPA_ACCEPTED_BACKEND_FEATURES,
+  hasBit, parentHasPersistentMap, type ParentOps, parentOps, VDPA_PARENT_FEATURES, vdpaAcceptedBackendFeatures,
+  vdpaBackendFeatures,
 } from './features.ts';
 import { type Iotlb, iotlbAddRange, iotlbCopy, iotlbCreate, iotlbDelRange, iotlbFirst, u64, U64_MAX } from './iotlb.ts';
 import type { IotlbMsg } from './iotlbMsg.ts';
@@ -56,11 +56,12 @@ export function vdpaCreate(kernel: KernelPolicy): VdpaState {
 }
 
 /**
- * VHOST_SET_BACKEND_FEATURES on vhost-vdpa: bits outside the accepted set, SUSPEND/RESUME
- * without the parent op, DESC_ASID, and IOTLB_PERSIST without a persistent map are refused.
+ * VHOST_SET_BACKEND_FEATURES on vhost-vdpa: bits outside what this kernel accepts (before v6.7
+ * that includes DESC_ASID and IOTLB_PERSIST), SUSPEND/RESUME without the parent op, DESC_ASID,
+ * and IOTLB_PERSIST without a persistent map are refused.
  */
 export function vdpaSetBackendFeatures(s: VdpaState, f: bigint): number {
-  if (f & ~VHOST_VDPA_ACCEPTED_BACKEND_FEATURES) return -EOPNOTSUPP;
+  if (f & ~vdpaAcceptedBackendFeatures(s.kernel)) return -EOPNOTSUPP;
   if (hasBit(f, VHOST_BACKEND_F_SUSPEND) && !s.parent.suspend) return -EOPNOTSUPP;
   if (hasBit(f, VHOST_BACKEND_F_RESUME) && !s.parent.resume) return -EOPNOTSUPP;
   if (hasBit(f, VHOST_BACKEND_F_DESC_ASID) && !hasBit(f, VHOST_BACKEND_F_IOTLB_ASID)) return -EINVAL;
@@ -156,6 +157,8 @@ export function parentResetClearsMaps(s: VdpaState, flags: number): boolean {
   if (!s.parent.compatReset) return false;
   switch (s.kernel.vdpaReset) {
     case 'plain-reset': return true;
+    // the v6.6 .reset whatever userspace acked: the bit promises what these parents do not keep
+    case 'persist-bit-without-compat-reset': return true;
     case 'compat-reset': return (flags & VDPA_RESET_F_CLEAN_MAP) !== 0;
     case 'reset-then-reset-map': return false;
     case 'unconditional-persist': return false;
@@ -197,7 +200,7 @@ export function vdpaApply(s: VdpaState, op: Op): Observation {
   switch (op.kind) {
     case 'GET_FEATURES': return { kind: 'value', ret: 0, value: VDPA_PARENT_FEATURES };
     case 'SET_FEATURES': return { kind: 'ret', ret: vdpaSetFeatures(s, op.features) };
-    case 'GET_BACKEND_FEATURES': return { kind: 'value', ret: 0, value: vdpaBackendFeatures(s.parent) };
+    case 'GET_BACKEND_FEATURES': return { kind: 'value', ret: 0, value: vdpaBackendFeatures(s.kernel, s.parent) };
     case 'SET_BACKEND_FEATURES': return { kind: 'ret', ret: vdpaSetBackendFeatures(s, op.features) };
     case 'IOTLB_WRITE': case 'IOTLB_WRITE_RAW': {
       const bytes = op.kind === 'IOTLB_WRITE' ? encodeIotlbWrite(op.msg) : fromHex(op.bytes);

@@ -21,10 +21,15 @@ describe(`I4 ${I4.title}: ${I4.statement}`, () => {
   });
 
   it('is violated by a kernel that offers IOTLB_PERSIST while mlx5/vdpa_sim .reset still clears maps', () => {
-    const profiles = i4ProfileArb(fc.constant('plain-reset')).filter(p => p.kernel.parent === 'vendor-clears');
+    const profiles = i4ProfileArb(fc.constant('persist-bit-without-compat-reset')).filter(p => p.kernel.parent === 'vendor-clears');
     const r = runProperty(I4, stackSubject, { numRuns: scaledRuns(1500), seed: testSeed(), profiles });
     expect(r.outcome).toBe('violated');
     expect(r.counterexample!.violation.message).toMatch(/IOTLB_PERSIST acked/);
+  });
+
+  it('holds before v6.7 on every parent: the kernel refuses IOTLB_PERSIST, so a userspace that asks for it keeps the old reset', () => {
+    const r = runProperty(I4, stackSubject, { numRuns: scaledRuns(1500), seed: testSeed(), profiles: i4ProfileArb(fc.constant('plain-reset')) });
+    expect(r.outcome, describeRun(r, stackSubject)).toBe('holds');
   });
 
   it('knows the identity passthrough faults an access that wraps past 2^64 (translate_desc fixes last up front)', () => {

@@ -43,8 +43,12 @@ export type VdpaResetRule =
   /** v6.7 merged: vdpa_reset(flags = IOTLB_PERSIST acked ? 0 : VDPA_RESET_F_CLEAN_MAP);
    *  only parents with .compat_reset honour CLEAN_MAP */
   | 'compat-reset'
-  /** before v6.7: plain .reset, whatever the parent does with it */
+  /** before v6.7 (v6.6 drivers/vhost/vdpa.c): plain .reset, whatever the parent does with it;
+   *  no VHOST_BACKEND_F_IOTLB_PERSIST, which 4398776f7a6d (v6.7) introduced */
   | 'plain-reset'
+  /** rejected (seed 002): IOTLB_PERSIST offered and accepted as in 4398776f7a6d, but no
+   *  compat_reset: the plain .reset of v6.6, so mlx5_vdpa/vdpa_sim still drop the maps */
+  | 'persist-bit-without-compat-reset'
   /** Jason's first pseudo-code: reset(); if (!IOTLB_PERSIST && reset_map) reset_map() */
   | 'reset-then-reset-map'
   /** mappings always survive reset (the first version of the series; also a module

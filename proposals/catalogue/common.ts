@@ -29,5 +29,5 @@ export const NET_UPSTREAM: PolicyPatch = { kernel: { device: 'vhost-net', iotlbE
  */
 export const NON_IOTLB_VMMS = [crosvmOld, crosvmFixed, qemuNoIommu];
 
-/** vhost-vdpa before v6.7: plain .reset, whatever the parent does with the maps. */
+/** vhost-vdpa before v6.7: plain .reset, whatever the parent does with the maps; no IOTLB_PERSIST to ack. */
 export const VDPA_BEFORE_V6_7: PolicyPatch = { kernel: { device: 'vhost-vdpa', vdpaReset: 'plain-reset' } };
