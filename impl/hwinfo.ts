@@ -11,6 +11,9 @@ import { SMMU_IDR_FIELDS, SMMU_IDR_WORDS, type IdrField } from '../types/uapi.ts
 
 const ALL_BITS = 0xffff_ffff;
 
+/** S1P and COHACC: a sanitising kernel still reports them, as the iommufd.h kdoc has a VMM assume them. */
+const KERNEL_REPORTED: readonly string[] = ['S1P', 'COHACC'];
+
 /** S1P and COHACC, which the iommufd.h kdoc tells a VMM to assume true. */
 const ASSUMED: readonly (readonly [string, number])[] = [['S1P', 1], ['COHACC', 1]];
 
@@ -45,7 +48,7 @@ function keepMask(names: readonly string[]): Uint32Array {
 
 export function createHwInfoImpl(profile: Profile): Part {
   const hw = profile.smmu.idr;
-  const kernelKeep = profile.kernel.hwInfo === 'raw' ? wordsOf(ALL_BITS) : keepMask(profile.kernel.kernelIdrFields);
+  const kernelKeep = profile.kernel.hwInfo === 'raw' ? wordsOf(ALL_BITS) : keepMask([...KERNEL_REPORTED, ...profile.kernel.kernelIdrFields]);
   const guestKeep = wordsOf(0);
   const guestSet = wordsOf(0);
   if (profile.vmm.idr === 'forward-raw') {

@@ -18,6 +18,15 @@ import { fieldNamed, keepFields, withField, type IdrWords } from './smmuIdr.ts';
 export const VMM_ASSUMED_FIELDS: Readonly<Record<string, bigint>> = { S1P: 1n, COHACC: 1n };
 
 /**
+ * Fields a kernel that sanitises idr[] still reports as the hardware has them (include/uapi/linux/
+ * iommufd.h, struct iommu_hw_info_arm_smmuv3 kdoc): "S1P should be assumed to be true if a NESTED
+ * HWPT can be created" and "VFIO/iommufd only support platforms with COHACC, it should be assumed
+ * to be true". A kernel that supports nesting at all supports both, so a sanitiser that cleared
+ * them would tell a VMM forwarding its words that the guest has no stage 1 and no coherent walks.
+ */
+export const KERNEL_REPORTED_FIELDS: readonly string[] = ['S1P', 'COHACC'];
+
+/**
  * arm_smmu_hw_info (arm-smmu-v3-iommufd.c): `info->idr[i] = readl_relaxed(base_idr + i)` for
  * i = 0..5. A 32-bit read; a word the profile leaves out reads 0.
  */
@@ -28,10 +37,20 @@ export function readHwIdr(smmu: SmmuProfile): bigint[] {
 /**
  * Robin Murphy's proposal (seed 003): the kernel "uses the ID register mechanism itself to
  * advertise the set of features it's able/willing to support, by sanitising the values it offers
- * to the VMM": every field outside `kernelFields`, and every bit of no named field, reads 0.
+ * to the VMM". Each field against the iommufd.h kdoc:
+ * - the list "Only the following fields should be used" (idr[0] ST_LEVEL, TERM_MODEL,
+ *   STALL_MODEL, TTENDIAN, CD2L, ASID16, TTF; idr[1] SIDSIZE, SSIDSIZE; idr[3] BBML, RIL; idr[5]
+ *   VAX, GRAN64K, GRAN16K, GRAN4K) is `kernelFields` today: kept raw;
+ * - S1P and COHACC, which the kdoc tells a VMM to assume: kept raw (KERNEL_REPORTED_FIELDS);
+ * - ATS "is a per-device property ... the VMM ... should set the corresponding idr": not the
+ *   kernel's word to report, cleared;
+ * - HTTU, BTM, MPAM "are not currently supported by the kernel for nesting": cleared unless
+ *   `kernelFields` names them (a future kernel with vBTM);
+ * - every other field and every bit of no named field: cleared ("VMMs do not read bits outside
+ *   the list").
  */
 export function sanitiseIdr(raw: IdrWords, kernelFields: readonly string[]): bigint[] {
-  return keepFields(raw, kernelFields);
+  return keepFields(raw, [...KERNEL_REPORTED_FIELDS, ...kernelFields]);
 }
 
 /**

@@ -15,7 +15,9 @@ import { onBothSides, type PropertyDef, type Violation } from './property.ts';
 /**
  * Fields a VMM sets without reading them (include/uapi/linux/iommufd.h, iommu_hw_info_arm_smmuv3):
  * "S1P should be assumed to be true if a NESTED HWPT can be created", "VFIO/iommufd only support
- * platforms with COHACC, it should be assumed to be true".
+ * platforms with COHACC, it should be assumed to be true". So they may read 1 whatever the
+ * hardware says, and they must not read 0 when the hardware has them: nothing between the
+ * hardware and the guest (kernel or VMM) may hide what every nesting setup has.
  */
 export const I5_ASSUMED_FIELDS: readonly string[] = ['S1P', 'COHACC'];
 
@@ -26,7 +28,11 @@ export function guestIdrProblems(profile: Profile, guest: readonly number[]): st
   const problems: string[] = [];
   for (const f of SMMU_IDR_FIELDS) {
     const v = idrFieldValue(guest, f);
-    if (v === 0 || I5_ASSUMED_FIELDS.includes(f.name)) continue;
+    if (I5_ASSUMED_FIELDS.includes(f.name)) {
+      if (v === 0 && idrFieldValue(profile.smmu.idr, f) !== 0) problems.push(`${f.name}=0 hides what the hardware has and the kdoc says to assume`);
+      continue;
+    }
+    if (v === 0) continue;
     if (!known.has(f.name)) problems.push(`${f.name}=${v} is not in the VMM's known baseline`);
     else if (!supported.has(f.name)) problems.push(`${f.name}=${v} is not kernel-supported`);
     const hw = idrFieldValue(profile.smmu.idr, f);
@@ -63,7 +69,8 @@ export const I5: PropertyDef = {
   title: 'forwarded bits are known bits',
   statement:
     'every field non-zero in the guest vSMMU IDR is in (VMM known baseline ∩ kernel-supported) or is S1P/COHACC, ' +
-    'a non-assumed field is ≤ the hardware value, and no bit outside a named field is set',
+    'a non-assumed field is ≤ the hardware value, S1P/COHACC are not 0 where the hardware has them, ' +
+    'and no bit outside a named field is set',
   source:
     'seed 003 (Jason Gunthorpe: "All VMM\'s must mask the BTM bit from day 0"); ' +
     'include/uapi/linux/iommufd.h struct iommu_hw_info_arm_smmuv3 kdoc',

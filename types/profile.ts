@@ -90,7 +90,7 @@ export interface KernelPolicy {
   readonly accessOk: AccessOkRule;
   /** arm-smmu-v3 IOMMU_GET_HW_INFO: raw registers (merged) or sanitised to kernel support */
   readonly hwInfo: 'raw' | 'sanitise';
-  /** fields the kernel supports for nesting (only meaningful when hwInfo = 'sanitise') */
+  /** fields the kernel supports for nesting besides S1P/COHACC (a sanitising kernel reports those too) */
   readonly kernelIdrFields: readonly string[];
 }
 

@@ -36,6 +36,17 @@ export function idrFromFields(values: IdrFieldValues): number[] {
   return idr;
 }
 
+/** A copy of `idr` (six words) with each named field replaced by its value; every other bit unchanged. */
+export function withIdrFields(idr: readonly number[], values: IdrFieldValues): number[] {
+  const set = idrFromFields(values);
+  const out = Array.from({ length: SMMU_IDR_WORDS }, (_, w) => (idr[w] ?? 0) >>> 0);
+  for (const name of Object.keys(values)) {
+    const f = smmuIdrField(name);
+    out[f.word] = (((out[f.word] ?? 0) & ~idrFieldMask(f)) | (set[f.word]! & idrFieldMask(f))) >>> 0;
+  }
+  return out;
+}
+
 /** Per word, the bits that belong to some named field. */
 export const SMMU_NAMED_BITS: readonly number[] = SMMU_IDR_FIELDS.reduce(
   (acc, f) => { acc[f.word] = ((acc[f.word] ?? 0) | idrFieldMask(f)) >>> 0; return acc; },
