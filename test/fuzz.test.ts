@@ -24,7 +24,7 @@ interface Report {
   targets: { label: string; runs: number; chunks: number; baseSeed: number; outcome: string; steps: number;
     counterexamples: { chunk: number; seed: number; file: string | null; saved: string; trace: string[] }[] }[];
   coverage: Record<string, Record<string, number>>;
-  mustReach: { checked: number; missing: string[] };
+  mustReach: { checked: number; missing: string[]; unchecked: string[] };
 }
 const report = (text: string): Report => fromJsonValue(JSON.parse(text)) as Report;
 
@@ -97,9 +97,18 @@ describe('negcheck fuzz', () => {
   it('fails the run when a must-reach transition is never reached', () => {
     const list = join(tmp, 'must-reach.txt');
     writeFileSync(list, '# test\nI6 translate hit\nI6 a transition nobody makes\nP0 ignored: P0 does not run\n');
-    const r = negcheck('fuzz', '--runs', '300', '--seed', '1', '--workers', '1', '--no-corpus', '--property', 'I6', '--must-reach', list);
+    const r = negcheck('fuzz', '--runs', '300', '--seed', '1', '--workers', '1', '--no-corpus', '--property', 'I6', '--must-reach', list,
+      '--must-reach-min-runs', '300');
     expect(r.stdout).toMatch(/must-reach: NOT reached: I6 a transition nobody makes/);
     expect(r.status).toBe(1);
+  });
+
+  it('does not judge must-reach for a property that ran fewer runs than the minimum (a short run is not a blind generator)', () => {
+    const list = join(tmp, 'must-reach-short.txt');
+    writeFileSync(list, 'I6 a transition nobody makes\n');
+    const r = negcheck('fuzz', '--runs', '300', '--seed', '1', '--workers', '1', '--no-corpus', '--property', 'I6', '--must-reach', list, '--json');
+    expect(r.status, r.stderr).toBe(0);
+    expect(report(r.stdout).mustReach).toEqual({ checked: 0, missing: [], unchecked: ['I6'] });
   });
 
   it.each([

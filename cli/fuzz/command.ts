@@ -9,7 +9,7 @@ import { stringifyJson } from '../../types/json.ts';
 import { durationArg, intArg, seedArg } from '../args.ts';
 import { formatDuration } from '../duration.ts';
 import { UsageError } from '../usage.ts';
-import { buildReport, checkMustReach, coverageSummary, coverageTable, rate, resultTable, writeReports } from './report.ts';
+import { buildReport, checkMustReach, coverageSummary, MUST_REACH_MIN_RUNS, mustReachLine, coverageTable, rate, resultTable, writeReports } from './report.ts';
 import { FuzzRun, type FuzzConfig, type Progress, type Shard } from './run.ts';
 import { selectTargets } from './targets.ts';
 
@@ -26,7 +26,7 @@ export function parseShard(v: string): Shard {
 
 interface FuzzOptions {
   time?: number; runs?: number; seed?: number; workers: number; shard: Shard; property?: string[]; proposal?: string[];
-  report?: string; corpus: string | false; json?: boolean; mustReach: string | false; coverage?: boolean;
+  report?: string; corpus: string | false; json?: boolean; mustReach: string | false; mustReachMinRuns: number; coverage?: boolean;
 }
 
 /** Live line on a terminal; a plain line every 10 s otherwise (CI logs). */
@@ -64,6 +64,7 @@ export function registerFuzz(program: Command): void {
     .option('--coverage', 'print every transition with its count, not just the summary')
     .addOption(new Option('--must-reach <file>', 'transitions that must be reached (`property transition` lines)').default(DEFAULT_MUST_REACH, 'properties/must-reach.txt'))
     .option('--no-must-reach', 'do not check reached transitions')
+    .option('--must-reach-min-runs <n>', 'check a property\'s must-reach lines only when it ran at least this many runs', intArg('--must-reach-min-runs', 0), MUST_REACH_MIN_RUNS)
     .addHelpText('after', '\nExit status: 0 no failure; 1 a counterexample, a corpus entry not as expected, or a must-reach\n' +
       'transition not reached; 2 usage or input error; 130 / 143 interrupted by SIGINT / SIGTERM (the\n' +
       'counterexamples found so far are saved and the report is marked partial).')
@@ -108,7 +109,7 @@ async function fuzzAction(o: FuzzOptions): Promise<number> {
     process.off('SIGTERM', sigterm);
     progress.done();
   }
-  const reach = result.interrupted ? { checked: 0, missing: [] } : checkMustReach(mustReach, result);
+  const reach = result.interrupted ? { checked: 0, missing: [], unchecked: [] } : checkMustReach(mustReach, result, o.mustReachMinRuns);
   const failed = result.targets.some(t => t.outcome === 'violated' || t.errors.length > 0) || result.corpus.failing.length > 0 || reach.missing.length > 0;
   const exitCode = result.interrupted ? EXIT[result.interrupted] : failed ? EXIT.counterexample : EXIT.ok;
   const rep = buildReport(cfg, result, reach, exitCode);
@@ -121,7 +122,7 @@ async function fuzzAction(o: FuzzOptions): Promise<number> {
       `corpus: ${result.corpus.replayed} entries replayed${result.corpus.failing.length ? `, NOT as expected: ${result.corpus.failing.join(', ')}` : ', all as expected'}`,
       '', ...resultTable(rep), '', 'transition coverage (the full table: --coverage, or the reports):',
       ...(o.coverage ? coverageTable(rep) : coverageSummary(rep)).map(l => `  ${l}`), '',
-      reach.missing.length ? `must-reach: NOT reached: ${reach.missing.join('; ')}` : `must-reach: all ${reach.checked} reached`,
+      mustReachLine(reach, o.mustReachMinRuns),
     ];
     for (const t of rep.targets) for (const c of t.counterexamples.slice(0, 1)) lines.push('', `${t.label}: ${c.violation.message}`, ...c.trace.map(l => `  ${l}`));
     for (const t of rep.targets) for (const e of t.errors) lines.push(`error in ${t.label}: ${e}`);
