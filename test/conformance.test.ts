@@ -1,7 +1,12 @@
 // The model and the implementation against the kernel's own answers (shared/conformance/): P0
 // cannot see a misreading the two share; these vectors can. Mismatches are listed by trace and op.
 
-import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
 import { defaultVectorDir, replayConformance, type Side } from '../properties/conformance/index.ts';
 import { replayIotlbVectors } from '../properties/conformance/iotlbVectors.ts';
 import { formatMismatch } from '../properties/conformance/vectors.ts';
@@ -28,5 +33,26 @@ describe('the replay can fail', () => {
       'planted-1 op 1 translate(0x10, 4, 1): kernel {"ok":[["0x1011",4]]}, got {"ok":[["0x1010",4]]}',
       'planted-1 op 2 count(): kernel 2, got 1',
     ]);
+  });
+});
+
+describe('negcheck conformance', () => {
+  const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+  const run = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin', 'negcheck.js'), 'conformance', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  const tmp = mkdtempSync(join(tmpdir(), 'negcheck-conformance-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('names the trace and op of a planted wrong answer (exit 1), and a missing file (exit 2)', () => {
+    const dir = join(tmp, 'planted');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'iotlb-kernel-vectors.jsonl'), `${JSON.stringify({ id: 'planted-7', ops: [
+      { op: 'add', start: '0x0', last: '0x0', addr: '0x0', perm: 3, ret: 0 }, { op: 'count', maps: 5 }] })}\n`);
+    const missing = run(dir);
+    expect(missing.stderr).toMatch(/iotlb-msg-kernel-vectors\.jsonl: no such vector file/);
+    expect(missing.status).toBe(2);
+    writeFileSync(join(dir, 'iotlb-msg-kernel-vectors.jsonl'), `${JSON.stringify({ id: 'm-1', ops: [{ op: 'table', maps: null }] })}\n`);
+    const r = run(dir, '--side', 'impl');
+    expect(r.stdout).toMatch(/planted-7 op 1 count\(\): kernel 5, got 1/);
+    expect(r.status).toBe(1);
   });
 });
