@@ -56,9 +56,9 @@ export class Vrings {
   apply(op: VringOp, host: RingHost): Observation {
     this.missed = false;
     if (this.device === 'vhost-vsock' && op.kind === 'VSOCK_SET_RUNNING') {
-      return op.start !== 0 ? this.vsockStart(host) : this.result(this.stopAll());
+      return (op.start | 0) !== 0 ? this.vsockStart(host) : this.result(this.stopAll());
     }
-    if (this.device === 'vhost-net' && op.kind === 'NET_SET_BACKEND') return this.netSetBackend(host, op.index, op.fd);
+    if (this.device === 'vhost-net' && op.kind === 'NET_SET_BACKEND') return this.netSetBackend(host, op.index >>> 0, op.fd | 0);
     return this.result(unknownVringIoctl(nvqsOf(this.device), op));
   }
 

@@ -19,6 +19,7 @@
 import { GUEST_RAM_HVA, GUEST_RAM_SIZE, NET_TAP_FD, VRING_USED_ADDR } from '../types/harness.ts';
 import type { Observation } from '../types/observation.ts';
 import type { VringOp } from '../types/ops.ts';
+import type { VhostDevice } from '../types/profile.ts';
 import {
   EFAULT, ENOBUFS, ENOTSOCK, ENOTTY, VHOST_ACCESS_RO, VHOST_BACKEND_F_IOTLB_MSG_V2, VHOST_NET_VQ_MAX, VHOST_VSOCK_NVQS,
 } from '../types/uapi.ts';
@@ -45,11 +46,11 @@ const U16 = 2;
 const USED_IDX = 2n;
 
 /** dev->nvqs of vhost-net and vhost-vsock. */
-export function vhostNvqs(device: VhostState['kernel']['device']): number {
+export function vhostNvqs(device: VhostDevice): number {
   return device === 'vhost-net' ? VHOST_NET_VQ_MAX : VHOST_VSOCK_NVQS;
 }
 
-export function vringCreate(device: VhostState['kernel']['device']): VringState {
+export function vringCreate(device: VhostDevice): VringState {
   return { backend: new Array<boolean>(vhostNvqs(device)).fill(false) };
 }
 
@@ -139,7 +140,7 @@ export function netGetSocket(fd: number): NetSocket {
  * old backend is put back (err_used).
  */
 export function vhostNetSetBackend(s: VhostState, index: number, fd: number): Observation {
-  if (index >= VHOST_NET_VQ_MAX) return { kind: 'vring', ret: -ENOBUFS, miss: null };
+  if (index >>> 0 >= VHOST_NET_VQ_MAX) return { kind: 'vring', ret: -ENOBUFS, miss: null };
   if (fd === -1) {
     s.readList = [];
     s.pendingList = [];
@@ -170,11 +171,14 @@ export function vringArgFirstWord(op: VringOp): number {
   return op.kind === 'VSOCK_SET_RUNNING' ? op.start : op.index;
 }
 
-/** The two vring ops on vhost-vsock and vhost-net: each device implements its own, not the other's. */
+/**
+ * The two vring ops on vhost-vsock and vhost-net: each device implements its own, not the
+ * other's. The arguments are C ints (start, fd) and an unsigned (index), as the ioctl reads them.
+ */
 export function vringApply(s: VhostState, op: VringOp): Observation {
   if (s.kernel.device === 'vhost-vsock' && op.kind === 'VSOCK_SET_RUNNING') {
-    return op.start !== 0 ? vhostVsockStart(s) : vhostVsockStop(s);
+    return (op.start | 0) !== 0 ? vhostVsockStart(s) : vhostVsockStop(s);
   }
-  if (s.kernel.device === 'vhost-net' && op.kind === 'NET_SET_BACKEND') return vhostNetSetBackend(s, op.index, op.fd);
+  if (s.kernel.device === 'vhost-net' && op.kind === 'NET_SET_BACKEND') return vhostNetSetBackend(s, op.index >>> 0, op.fd | 0);
   return { kind: 'vring', ret: vringIoctlUnknown(vhostNvqs(s.kernel.device), vringArgFirstWord(op)), miss: null };
 }

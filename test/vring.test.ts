@@ -116,7 +116,7 @@ describe('VHOST_NET_SET_BACKEND (vhost_net_set_backend → vhost_vq_init_access)
 
   it('checks the index before anything (no clearing), then the fd: only the tap is a socket', () => {
     expectSteps('vhost-net', [
-      [IOTLB_ON, '0'], [backend(0, NET_TAP_FD), missAt(USED0)], [backend(2, -1), '-ENOBUFS'], [backend(0xffff_ffff, -1), '-ENOBUFS'],
+      [IOTLB_ON, '0'], [backend(0, NET_TAP_FD), missAt(USED0)], [backend(2, -1), '-ENOBUFS'], [backend(0xffff_ffff, -1), '-ENOBUFS'], [backend(-1, -1), '-ENOBUFS'],
       [backend(0, 0), '-ENOTSOCK'], [READ, readMiss(USED0)],
     ]);
   });
