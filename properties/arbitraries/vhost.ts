@@ -64,7 +64,7 @@ export const iotlbSetupArb: fc.Arbitrary<Op[]> = fc.oneof(
   {
     weight: 1,
     arbitrary: fc.tuple(
-      fc.constantFrom(0x1000n, 0x1000n, 2n, 4n),
+      fc.oneof({ weight: 2, arbitrary: fc.constant(0x1000n) }, { weight: 1, arbitrary: fc.constantFrom(2n, 4n) }),
       fc.constantFrom(U.VHOST_ACCESS_RW, U.VHOST_ACCESS_RO, U.VHOST_ACCESS_WO),
       fc.subarray<Op>([{ kind: 'VSOCK_SET_RUNNING', start: 1 }, { kind: 'NET_SET_BACKEND', index: 0, fd: NET_TAP_FD }]),
     ).map(([size, perm, starts]): Op[] => [
@@ -143,7 +143,7 @@ const statusArb = fc.oneof(
 
 /**
  * Vring starts and stops with the arguments a VMM passes (start 1/0; vq 0 or 1, the tap or -1),
- * and sometimes ones it should not: a start that is neither, a vq past the device's, a non-socket fd.
+ * and sometimes ones it should not: a start other than 0 or 1, a vq past the device's, a non-socket fd.
  */
 export const vringOpArb: fc.Arbitrary<Op> = fc.oneof(
   {
