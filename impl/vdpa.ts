@@ -1,6 +1,6 @@
 // vhost-vdpa, optimised: shadow IOTLB and the parent's translation as IotlbIndex tables.
 
-import { VDPA_NAS } from '../types/harness.ts';
+import { VDPA_NAS, VDPA_NVQS } from '../types/harness.ts';
 import type { Observation } from '../types/observation.ts';
 import { encodeIotlbWrite, fromHex } from '../types/iotlbWire.ts';
 import type { Op } from '../types/ops.ts';
@@ -14,6 +14,7 @@ import type { WireMsg } from './iotlbWire.ts';
 import { WireMsg as Msg } from './iotlbWire.ts';
 import { hiOf, loOf, lt, toBig, U64Reg } from './u64.ts';
 import { accessResult, chrWrite } from './vhost.ts';
+import { unknownVringIoctl } from './vring.ts';
 
 const r = new U64Reg();
 
@@ -151,6 +152,7 @@ export class VdpaDev {
       }
       case 'VDPA_SET_STATUS': return { kind: 'ret', ret: this.setStatus(op.status) };
       case 'VDPA_GET_STATUS': return { kind: 'value', ret: 0, value: BigInt(this.status) };
+      case 'VSOCK_SET_RUNNING': case 'NET_SET_BACKEND': return { kind: 'vring', ret: unknownVringIoctl(VDPA_NVQS, op), miss: null };
       default: throw new Error(`vhost-vdpa: op ${op.kind} is not a vhost op`);
     }
   }

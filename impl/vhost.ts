@@ -11,6 +11,7 @@ import { IotlbIndex, XLATE_HOLE, XLATE_NOBUFS, XLATE_OK, XLATE_PERM } from './io
 import { encodeQueued, parseWrite, sizeZeroRejects, WireMsg, writeSize } from './iotlbWire.ts';
 import { hiOf, loOf, toBig, U64Reg } from './u64.ts';
 import { umemAccessOk } from './uaccess.ts';
+import { type RingHost, Vrings } from './vring.ts';
 
 /** A MISS waiting on the read list or the pending list. */
 interface Queued { readonly v2: boolean; readonly iovaHi: number; readonly iovaLo: number; readonly perm: number }
@@ -38,7 +39,7 @@ export function chrWrite(k: KernelPolicy, asidAcked: boolean, bytes: Uint8Array,
   return writeSize(m.header, k.abi);
 }
 
-export class VhostDev {
+export class VhostDev implements RingHost {
   private readonly features: Word;
   private backendLo = 0;
   private iotlb: IotlbIndex | null = null;
@@ -46,9 +47,11 @@ export class VhostDev {
   private readList: Queued[] = [];
   private pending: Queued[] = [];
   private readonly msg = new WireMsg();
+  private readonly rings: Vrings;
 
   constructor(private readonly k: KernelPolicy) {
     this.features = deviceWord(k);
+    this.rings = new Vrings(k.device);
     this.umem = new IotlbIndex(k.maxIotlbEntries, true, 2);
     const last = GUEST_RAM_SIZE - 1n;
     this.umem.add(0, 0, hiOf(last), loOf(last), hiOf(GUEST_RAM_HVA), loOf(GUEST_RAM_HVA), U.VHOST_ACCESS_RW);
@@ -124,8 +127,7 @@ export class VhostDev {
     if (t === null) return accessResult(this.umem, this.umem.translate(hi, lo, len, access), U.EFAULT);
     const code = t.translate(hi, lo, len, access);
     if (code === XLATE_HOLE) {
-      const v2 = (this.backendLo & (1 << U.VHOST_BACKEND_F_IOTLB_MSG_V2)) !== 0;
-      this.readList.push({ v2, iovaHi: t.holeHi, iovaLo: t.holeLo, perm: access });
+      this.queueMiss(t.holeHi, t.holeLo, access);
       return { kind: 'access', outcome: 'miss' };
     }
     return accessResult(t, code, U.EFAULT);
@@ -135,6 +137,21 @@ export class VhostDev {
   iotlbTable(): [bigint, bigint, bigint, number][] | null {
     const t = this.iotlb;
     return t && t.inOrder().map(s => t.mapAt(s));
+  }
+
+  get deviceIotlb(): IotlbIndex | null {
+    return this.iotlb;
+  }
+
+  /** vhost_iotlb_miss: v2 format when IOTLB_MSG_V2 is acked. */
+  queueMiss(iovaHi: number, iovaLo: number, perm: number): void {
+    const v2 = (this.backendLo & (1 << U.VHOST_BACKEND_F_IOTLB_MSG_V2)) !== 0;
+    this.readList.push({ v2, iovaHi, iovaLo, perm });
+  }
+
+  clearMessages(): void {
+    this.readList = [];
+    this.pending = [];
   }
 
   apply(op: Op): Observation {
@@ -147,6 +164,7 @@ export class VhostDev {
       case 'IOTLB_WRITE_RAW': return { kind: 'ret', ret: this.write(fromHex(op.bytes)) };
       case 'IOTLB_READ': return this.read(op.len);
       case 'VQ_ACCESS': return this.access(hiOf(op.iova), loOf(op.iova), op.len, op.access);
+      case 'VSOCK_SET_RUNNING': case 'NET_SET_BACKEND': return this.rings.apply(op, this);
       case 'VDPA_SET_STATUS': case 'VDPA_GET_STATUS': return { kind: 'ret', ret: -U.ENOTTY };
       default: throw new Error(`vhost: op ${op.kind} is not a vhost op`);
     }

@@ -1,7 +1,7 @@
 // vhost-vdpa (drivers/vhost/vdpa.c) over the three kinds of parent (seed 002): the vhost-side
 // shadow IOTLB, the parent's own view of the mappings, batching, reset and IOTLB_PERSIST.
 
-import { VDPA_NAS } from '../types/harness.ts';
+import { VDPA_NAS, VDPA_NVQS } from '../types/harness.ts';
 import type { Observation } from '../types/observation.ts';
 import { encodeIotlbWrite, fromHex } from '../types/iotlbWire.ts';
 import type { Op } from '../types/ops.ts';
@@ -20,6 +20,7 @@ import { type Iotlb, iotlbAddRange, iotlbCopy, iotlbCreate, iotlbDelRange, iotlb
 import type { IotlbMsg } from './iotlbMsg.ts';
 import { translateDesc } from './translate.ts';
 import { accessObservation, vhostChrWrite } from './vhost.ts';
+import { vringArgFirstWord, vringIoctlUnknown } from './vring.ts';
 
 export interface VdpaState {
   readonly kernel: KernelPolicy;
@@ -211,6 +212,10 @@ export function vdpaApply(s: VdpaState, op: Op): Observation {
     case 'VQ_ACCESS': return vdpaVqAccess(s, op.iova, op.len, op.access);
     case 'VDPA_SET_STATUS': return { kind: 'ret', ret: vdpaSetStatus(s, op.status) };
     case 'VDPA_GET_STATUS': return { kind: 'value', ret: 0, value: BigInt(s.status) };
+    // vhost-vdpa has neither: vhost_vdpa_vring_ioctl and vhost_vring_ioctl fall through
+    case 'VSOCK_SET_RUNNING':
+    case 'NET_SET_BACKEND':
+      return { kind: 'vring', ret: vringIoctlUnknown(VDPA_NVQS, vringArgFirstWord(op)), miss: null };
     default:
       throw new Error(`vhost-vdpa: op ${op.kind} is not a vhost op`);
   }

@@ -18,6 +18,7 @@ import {
 } from './iotlbMsg.ts';
 import { type Translation, translateDesc } from './translate.ts';
 import { umemAccessOk } from './uaccess.ts';
+import { vringApply, vringCreate, type VringState } from './vring.ts';
 
 export interface VhostState {
   readonly kernel: KernelPolicy;
@@ -31,12 +32,17 @@ export interface VhostState {
   readList: QueuedMsg[];
   /** dev->pending_list: MISSes userspace has read */
   pendingList: QueuedMsg[];
+  /** each vq's backend (model/vring.ts) */
+  readonly vring: VringState;
 }
 
 export function vhostCreate(kernel: KernelPolicy): VhostState {
   const umem = iotlbCreate(kernel.maxIotlbEntries, true);
   iotlbAddRange(umem, GUEST_RAM_GPA, GUEST_RAM_GPA + GUEST_RAM_SIZE - 1n, GUEST_RAM_HVA, 3);
-  return { kernel, ackedFeatures: 0n, ackedBackend: 0n, iotlb: null, umem, readList: [], pendingList: [] };
+  return {
+    kernel, ackedFeatures: 0n, ackedBackend: 0n, iotlb: null, umem, readList: [], pendingList: [],
+    vring: vringCreate(kernel.device),
+  };
 }
 
 /** VHOST_SET_FEATURES on net/vsock: unknown bits -EOPNOTSUPP, then *_set_features. */
@@ -169,6 +175,9 @@ export function vhostApply(s: VhostState, op: Op): Observation {
     }
     case 'IOTLB_READ': return vhostChrRead(s, op.len);
     case 'VQ_ACCESS': return vhostVqAccess(s, op.iova, op.len, op.access);
+    case 'VSOCK_SET_RUNNING':
+    case 'NET_SET_BACKEND':
+      return vringApply(s, op);
     // VHOST_VDPA_* ioctls on a net/vsock fd: vhost_dev_ioctl → -ENOIOCTLCMD → -ENOTTY
     case 'VDPA_SET_STATUS':
     case 'VDPA_GET_STATUS':

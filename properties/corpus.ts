@@ -39,7 +39,8 @@ type FieldType = 'u64' | 'int' | 'string' | 'boolean' | 'spec' | 'strings' | 'in
 const OP_FIELDS: Readonly<Record<OpKind, Readonly<Record<string, FieldType>>>> = {
   GET_FEATURES: {}, SET_FEATURES: { features: 'u64' }, GET_BACKEND_FEATURES: {}, SET_BACKEND_FEATURES: { features: 'u64' },
   IOTLB_WRITE: { msg: 'spec' }, IOTLB_WRITE_RAW: { bytes: 'hex' }, IOTLB_READ: { len: 'int' }, VDPA_SET_STATUS: { status: 'int' }, VDPA_GET_STATUS: {},
-  VQ_ACCESS: { iova: 'u64', len: 'int', access: 'int' }, VMM_SET_FEATURES: { guestFeatures: 'u64' },
+  VQ_ACCESS: { iova: 'u64', len: 'int', access: 'int' }, VSOCK_SET_RUNNING: { start: 'int' },
+  NET_SET_BACKEND: { index: 'int', fd: 'int' }, VMM_SET_FEATURES: { guestFeatures: 'u64' },
   DEVICE_RESET: {}, STATUS_WRITE: { status: 'int' }, STATUS_READ: {}, FEATURES_WRITE: { features: 'u64' },
   FEATURES_READ: {}, CONFIG_READ: { offset: 'int', width: 'int' }, DEVICE_NEEDS_RESET: {}, DRIVER_PROBE: {},
   GET_HW_INFO: {}, VMM_VSMMU_IDR: {},

@@ -37,6 +37,12 @@ const STATUS_SEQUENCE: readonly [number, string][] = [
   [S.A, 'ACK'], [S.A | S.D, 'ACK|DRIVER'], [S.A | S.D | S.F, 'ACK|DRIVER|FEATURES_OK'], [S.A | S.D | S.F | S.O, 'ACK|DRIVER|FEATURES_OK|DRIVER_OK'],
 ];
 
+/** A vring start's outcome: ok or the errno, and whether it queued a MISS. */
+function vringOutcome(o: Observation): string {
+  if (o.kind !== 'vring') return 'none';
+  return `${outcomeName(o.ret)}${o.miss === null ? '' : ' MISS'}`;
+}
+
 /** The transition one op made, or null for ops that only read. `persist` is what the stack had acked. */
 export function transitionOf(op: Op, o: Observation, profile: Profile, persist: boolean): string | null {
   const ret = 'ret' in o ? o.ret : 0;
@@ -50,6 +56,8 @@ export function transitionOf(op: Op, o: Observation, profile: Profile, persist: 
     case 'VQ_ACCESS':
       if (o.kind !== 'access') return null;
       return `translate ${o.outcome === 'ok' ? 'hit' : o.outcome === 'miss' ? 'miss' : `fault ${U.ERRNO_NAMES[o.errno] ?? o.errno}`}`;
+    case 'VSOCK_SET_RUNNING': return `${profile.kernel.device} VSOCK_SET_RUNNING ${op.start !== 0 ? 'start' : 'stop'} ${vringOutcome(o)}`;
+    case 'NET_SET_BACKEND': return `${profile.kernel.device} NET_SET_BACKEND ${op.fd === -1 ? 'detach' : 'attach'} ${vringOutcome(o)}`;
     case 'SET_FEATURES': case 'SET_BACKEND_FEATURES': case 'GET_FEATURES': case 'GET_BACKEND_FEATURES':
       return `${profile.kernel.device} ${op.kind} ${outcomeName(ret)}`;
     case 'VDPA_SET_STATUS':

@@ -19,7 +19,10 @@ export function storyProperty(story: Story): { def: PropertyDef; profiles: fc.Ar
     check(subject: Subject, profile: Profile, ops) {
       const v = checkSafely(base, subject, profile, ops);
       if (v === null) return null;
-      return missingEssentials(story, profile, traceSteps(subject.model, profile, ops)).length === 0 ? v : null;
+      // the story is told by the trace up to the step where the property broke: what a script
+      // does after it is shrunk away anyway, and "ends with" means "breaks with"
+      const told = v.step >= 0 ? ops.slice(0, v.step + 1) : ops;
+      return missingEssentials(story, profile, traceSteps(subject.model, profile, told)).length === 0 ? v : null;
     },
   };
   return { def, profiles: (base.scope ?? base.profiles).map(p => pinProfile(p, story.pins)) };

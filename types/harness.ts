@@ -11,3 +11,24 @@ export const VQ_IOV_MAX = 16;
 
 /** vdpa parent address spaces (vdpa->nas): one, so any asid but 0 is -EINVAL. */
 export const VDPA_NAS = 1;
+
+/**
+ * The used ring (struct vring_used: __virtio16 flags @0, idx @2) of vq 0 and vq 1, in guest RAM:
+ * two 128-entry split rings whose used rings share a page, so one map can cover both.
+ */
+export const VRING_USED_GPA: readonly bigint[] = [0x3000n, 0x3800n];
+
+/**
+ * The used-ring address the VMM gave VHOST_SET_VRING_ADDR for each vq: the ring's GPA looked up
+ * in the VMM's own memory table (the one it gave VHOST_SET_MEM_TABLE), i.e. a user virtual
+ * address, as crosvm and QEMU without a vIOMMU pass it. With the device IOTLB on, vhost reads the
+ * same number as an IOVA (vq_access_ok: "the vring addresses are GIOVAs"); an IOTLB-speaking
+ * script maps it like any other IOVA.
+ */
+export const VRING_USED_ADDR: readonly bigint[] = VRING_USED_GPA.map(gpa => GUEST_RAM_HVA + gpa - GUEST_RAM_GPA);
+
+/** The one tap the VMM opened for VHOST_NET_SET_BACKEND; every other fd but -1 is not a socket. */
+export const NET_TAP_FD = 3;
+
+/** vqs of the modelled vDPA device (vdpa->nvqs): one rx/tx pair, no control vq. */
+export const VDPA_NVQS = 2;

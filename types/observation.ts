@@ -40,6 +40,9 @@ export type Observation =
   | { readonly kind: 'access'; readonly outcome: 'ok'; readonly segments: readonly Segment[] }
   | { readonly kind: 'access'; readonly outcome: 'miss' }
   | { readonly kind: 'access'; readonly outcome: 'fault'; readonly errno: number }
+  /** a vring start or stop: the ioctl's result, and the iova of the MISS its used-ring access
+   *  queued for userspace (perm RO), or null when it queued none */
+  | { readonly kind: 'vring'; readonly ret: number; readonly miss: bigint | null }
   /** what the VMM passed to VHOST_SET_FEATURES and what it got back */
   | { readonly kind: 'vmm'; readonly ret: number; readonly set: bigint }
   /** config-space bytes as the device returned them, hex in address order */

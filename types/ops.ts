@@ -38,6 +38,11 @@ export type Op =
   | { readonly kind: 'VDPA_GET_STATUS' }
   // --- the device reaching guest memory through the vhost/vDPA translation ---
   | { readonly kind: 'VQ_ACCESS'; readonly iova: bigint; readonly len: number; readonly access: number }
+  // --- starting and stopping the vrings: vhost's own first access of the used ring ---
+  /** VHOST_VSOCK_SET_RUNNING: the int argument, nonzero starts, 0 stops */
+  | { readonly kind: 'VSOCK_SET_RUNNING'; readonly start: number }
+  /** VHOST_NET_SET_BACKEND: struct vhost_vring_file { unsigned index; int fd; }, fd -1 detaches */
+  | { readonly kind: 'NET_SET_BACKEND'; readonly index: number; readonly fd: number }
   // --- the VMM's feature plumbing (policy-driven) ---
   | { readonly kind: 'VMM_SET_FEATURES'; readonly guestFeatures: bigint }
   // --- the guest's virtio transport, raw (driver → device) ---
@@ -56,12 +61,16 @@ export type Op =
 
 export type OpKind = Op['kind'];
 
+/** The ops that start or stop a device's vrings. */
+export type VringOp = Extract<Op, { kind: 'VSOCK_SET_RUNNING' | 'NET_SET_BACKEND' }>;
+
 /** Which party of the stack handles each op kind. */
 export type Party = 'vhost' | 'vmm' | 'virtio' | 'hwinfo';
 
 export const OP_PARTY: Readonly<Record<OpKind, Party>> = {
   GET_FEATURES: 'vhost', SET_FEATURES: 'vhost', GET_BACKEND_FEATURES: 'vhost', SET_BACKEND_FEATURES: 'vhost',
   IOTLB_WRITE: 'vhost', IOTLB_WRITE_RAW: 'vhost', IOTLB_READ: 'vhost', VDPA_SET_STATUS: 'vhost', VDPA_GET_STATUS: 'vhost', VQ_ACCESS: 'vhost',
+  VSOCK_SET_RUNNING: 'vhost', NET_SET_BACKEND: 'vhost',
   VMM_SET_FEATURES: 'vmm',
   DEVICE_RESET: 'virtio', STATUS_WRITE: 'virtio', STATUS_READ: 'virtio', FEATURES_WRITE: 'virtio',
   FEATURES_READ: 'virtio', CONFIG_READ: 'virtio', DEVICE_NEEDS_RESET: 'virtio', DRIVER_PROBE: 'virtio',

@@ -35,6 +35,8 @@ export function formatOp(op: Op): string {
     case 'VDPA_SET_STATUS': return `VHOST_VDPA_SET_STATUS ${hex(op.status)}`;
     case 'VDPA_GET_STATUS': return 'VHOST_VDPA_GET_STATUS';
     case 'VQ_ACCESS': return `vq access ${PERM[op.access] ?? op.access} iova=${hex(op.iova)} len=${op.len}`;
+    case 'VSOCK_SET_RUNNING': return `VHOST_VSOCK_SET_RUNNING ${op.start}`;
+    case 'NET_SET_BACKEND': return `VHOST_NET_SET_BACKEND index=${op.index} fd=${op.fd}`;
     case 'VMM_SET_FEATURES': return `vmm: guest acked ${hex(op.guestFeatures)}, program vhost`;
     case 'DEVICE_RESET': return 'guest: reset device';
     case 'STATUS_WRITE': return `guest: status <- ${hex(op.status)}`;
@@ -58,6 +60,7 @@ export function formatObservation(o: Observation): string {
       if (o.outcome === 'ok') return 'ok ' + o.segments.map(([u, l]) => `${hex(u)}+${l}`).join(' ');
       if (o.outcome === 'miss') return 'MISS (waits for userspace)';
       return `fault -${ERRNO_NAMES[o.errno] ?? o.errno}`;
+    case 'vring': return o.miss === null ? formatRet(o.ret) : `${formatRet(o.ret)}, MISS iova=${hex(o.miss)} queued`;
     case 'vmm': return `VHOST_SET_FEATURES ${hex(o.set)} -> ${formatRet(o.ret)}`;
     case 'config': return `bytes ${o.bytes}`;
     case 'probe': {

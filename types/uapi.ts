@@ -15,11 +15,13 @@ export const ENOMEM = 12;
 export const ENOBUFS = 105;
 export const EOPNOTSUPP = 95;
 export const EBADFD = 77;
+export const ENOTSOCK = 88;
 
 export const ERRNO_NAMES: Readonly<Record<number, string>> = {
   [EPERM]: 'EPERM', [EFAULT]: 'EFAULT', [EBUSY]: 'EBUSY', [EEXIST]: 'EEXIST',
   [EINVAL]: 'EINVAL', [ENOTTY]: 'ENOTTY', [EAGAIN]: 'EAGAIN', [ENODEV]: 'ENODEV',
   [ENOMEM]: 'ENOMEM', [ENOBUFS]: 'ENOBUFS', [EOPNOTSUPP]: 'EOPNOTSUPP', [EBADFD]: 'EBADFD',
+  [ENOTSOCK]: 'ENOTSOCK',
 };
 
 // --- virtio reserved feature bits (include/uapi/linux/virtio_config.h, virtio spec 1.3 §6) ---
@@ -79,6 +81,12 @@ export const IOTLB_TYPE_NAMES: Readonly<Record<number, string>> = {
 export const VHOST_ACCESS_RO = 0x1;
 export const VHOST_ACCESS_WO = 0x2;
 export const VHOST_ACCESS_RW = 0x3;
+
+// --- the vqs of vhost-net and vhost-vsock (kernel constants userspace meets as -ENOBUFS) ---
+/** drivers/vhost/net.c: VHOST_NET_VQ_RX 0, VHOST_NET_VQ_TX 1, VHOST_NET_VQ_MAX 2 */
+export const VHOST_NET_VQ_MAX = 2;
+/** drivers/vhost/vsock.c: struct vhost_vsock { ... struct vhost_virtqueue vqs[2]; } (VSOCK_VQ_RX 0, VSOCK_VQ_TX 1) */
+export const VHOST_VSOCK_NVQS = 2;
 
 /**
  * Byte layout of `struct vhost_msg` / `struct vhost_msg_v2` per ABI.

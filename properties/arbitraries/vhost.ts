@@ -2,6 +2,7 @@
 // and not) and vhost op scripts.
 
 import fc from 'fast-check';
+import { NET_TAP_FD, VRING_USED_ADDR } from '../../types/harness.ts';
 import type { IotlbWriteSpec, Op } from '../../types/ops.ts';
 import type { KernelPolicy, VmmProfile } from '../../types/profile.ts';
 import { encodeIotlbWrite, toHex } from '../../types/iotlbWire.ts';
@@ -42,15 +43,38 @@ export const featureWordArb: fc.Arbitrary<bigint> = fc.oneof(
   { weight: 1, arbitrary: u64Arb },
 );
 
-/** What a userspace that wants the IOTLB typically does first; shrinks away when not needed. */
-export const iotlbSetupArb: fc.Arbitrary<Op[]> = fc.constantFrom<Op[]>(
-  [],
-  [{ kind: 'SET_FEATURES', features: wordOf([U.VIRTIO_F_ACCESS_PLATFORM]) }],
-  [{ kind: 'SET_FEATURES', features: wordOf([U.VIRTIO_F_ACCESS_PLATFORM, U.VIRTIO_F_VERSION_1]) }],
-  [{ kind: 'SET_BACKEND_FEATURES', features: bit(U.VHOST_BACKEND_F_IOTLB_MSG_V2) },
-    { kind: 'SET_FEATURES', features: wordOf([U.VIRTIO_F_ACCESS_PLATFORM, U.VIRTIO_F_VERSION_1]) }],
-  [{ kind: 'SET_FEATURES', features: wordOf([U.VHOST_F_IOTLB_SPLIT, U.VIRTIO_F_VERSION_1]) }],
-  [{ kind: 'SET_BACKEND_FEATURES', features: wordOf([U.VHOST_BACKEND_F_IOTLB_MSG_V2, U.VHOST_BACKEND_F_IOTLB_BATCH, U.VHOST_BACKEND_F_IOTLB_PERSIST]) }],
+/** An UPDATE at vq 0's used ring: the page holding both used rings, or only vq 0's flags, or its flags and idx. */
+const ringMap = (size: bigint, perm: number): Op => ({
+  kind: 'IOTLB_WRITE',
+  msg: { header: U.VHOST_IOTLB_MSG_V2, layout: 'lp64', asid: 0, iova: VRING_USED_ADDR[0]!, size, uaddr: VRING_USED_ADDR[0]!, perm, type: U.VHOST_IOTLB_UPDATE },
+});
+
+/** What a userspace that wants the IOTLB typically does first; shrinks away (to []) when not needed. */
+export const iotlbSetupArb: fc.Arbitrary<Op[]> = fc.oneof(
+  { withCrossShrink: true },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom<Op[]>(
+      [],
+      [{ kind: 'SET_FEATURES', features: wordOf([U.VIRTIO_F_ACCESS_PLATFORM]) }],
+      [{ kind: 'SET_FEATURES', features: wordOf([U.VIRTIO_F_ACCESS_PLATFORM, U.VIRTIO_F_VERSION_1]) }],
+      [{ kind: 'SET_BACKEND_FEATURES', features: bit(U.VHOST_BACKEND_F_IOTLB_MSG_V2) },
+        { kind: 'SET_FEATURES', features: wordOf([U.VIRTIO_F_ACCESS_PLATFORM, U.VIRTIO_F_VERSION_1]) }],
+      [{ kind: 'SET_FEATURES', features: wordOf([U.VHOST_F_IOTLB_SPLIT, U.VIRTIO_F_VERSION_1]) }],
+      [{ kind: 'SET_BACKEND_FEATURES', features: wordOf([U.VHOST_BACKEND_F_IOTLB_MSG_V2, U.VHOST_BACKEND_F_IOTLB_BATCH, U.VHOST_BACKEND_F_IOTLB_PERSIST]) }],
+    ),
+  },
+  // a vIOMMU VMM maps the used rings (all, or a part; read-write, or not) and starts them (vsock, net)
+  {
+    weight: 1,
+    arbitrary: fc.tuple(
+      fc.oneof({ weight: 2, arbitrary: fc.constant(0x1000n) }, { weight: 1, arbitrary: fc.constantFrom(2n, 4n) }),
+      fc.constantFrom(U.VHOST_ACCESS_RW, U.VHOST_ACCESS_RO, U.VHOST_ACCESS_WO),
+      fc.subarray<Op>([{ kind: 'VSOCK_SET_RUNNING', start: 1 }, { kind: 'NET_SET_BACKEND', index: 0, fd: NET_TAP_FD }]),
+    ).map(([size, perm, starts]): Op[] => [
+      { kind: 'SET_FEATURES', features: wordOf([U.VIRTIO_F_ACCESS_PLATFORM, U.VIRTIO_F_VERSION_1]) }, ringMap(size, perm), ...starts,
+    ]),
+  },
 );
 
 export const backendWordArb: fc.Arbitrary<bigint> = fc.oneof(
@@ -144,6 +168,25 @@ const statusArb = fc.oneof(
   { weight: 1, arbitrary: fc.integer({ min: 0, max: 0x1ff }) },
 );
 
+/**
+ * Vring starts and stops with the arguments a VMM passes (start 1/0; vq 0 or 1, the tap or -1),
+ * and sometimes ones it should not: a start other than 0 or 1, a vq past the device's, a non-socket fd.
+ */
+export const vringOpArb: fc.Arbitrary<Op> = fc.oneof(
+  {
+    weight: 1,
+    arbitrary: fc.oneof({ weight: 6, arbitrary: fc.constantFrom(1, 0) }, { weight: 1, arbitrary: fc.constantFrom(2, -1) })
+      .map((start): Op => ({ kind: 'VSOCK_SET_RUNNING', start })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      index: fc.oneof({ weight: 6, arbitrary: fc.constantFrom(0, 1) }, { weight: 1, arbitrary: fc.constantFrom(2, 0xffff_ffff) }),
+      fd: fc.oneof({ weight: 6, arbitrary: fc.constantFrom(NET_TAP_FD, -1) }, { weight: 1, arbitrary: fc.constant(0) }),
+    }).map((a): Op => ({ kind: 'NET_SET_BACKEND', ...a })),
+  },
+);
+
 export const vhostOpArb: fc.Arbitrary<Op> = vhostOpWith(DEFAULT_VOCABULARY);
 
 export function vhostOpWith(v: AddressVocabulary): fc.Arbitrary<Op> {
@@ -157,6 +200,7 @@ export function vhostOpWith(v: AddressVocabulary): fc.Arbitrary<Op> {
   { weight: 2, arbitrary: statusArb.map((status): Op => ({ kind: 'VDPA_SET_STATUS', status })) },
   { weight: 1, arbitrary: fc.constant<Op>({ kind: 'VDPA_GET_STATUS' }) },
   { weight: 10, arbitrary: fc.record({ iova: v.iova, len: lenArb, access: fc.constantFrom(1, 2, 3) }).map((a): Op => ({ kind: 'VQ_ACCESS', ...a })) },
+  { weight: 4, arbitrary: vringOpArb },
   { weight: 2, arbitrary: featureWordArb.map((guestFeatures): Op => ({ kind: 'VMM_SET_FEATURES', guestFeatures })) },
   );
 }

@@ -12,6 +12,6 @@ export const proposal: Proposal = {
   history: 'a userspace fix does not reach binaries already shipped: why Linus asked for the kernel to change',
   policy: { ...VSOCK_E13A, vmm: { features: 'intersect', knownFeatures: 0n, speaksIotlb: false } },
   expect: {
-    I2: { verdict: 'violated', reason: 'the old binary still intersects, acks ACCESS_PLATFORM and gets MISSes nobody answers' },
+    I2: { verdict: 'violated', reason: 'the old binary still intersects and acks ACCESS_PLATFORM; its vring start fails with -EFAULT and a MISS nobody answers' },
   },
 };

@@ -15,7 +15,7 @@ export const proposal: Proposal = {
   baseline: VSOCK_BEFORE_E13A,
   oldVmms: NON_IOTLB_VMMS,
   expect: {
-    I2: { verdict: 'violated', reason: 'crosvm before 4e7d00be intersects, acks ACCESS_PLATFORM, and its vq accesses MISS with nobody to answer' },
+    I2: { verdict: 'violated', reason: 'crosvm before 4e7d00be intersects and acks ACCESS_PLATFORM; VHOST_VSOCK_SET_RUNNING then misses on the used ring and fails with -EFAULT (seed 000)' },
     R: { verdict: 'violated', reason: 'the same crosvm binary worked on the kernel before: Linus\'s regression' },
   },
 };

@@ -1,0 +1,132 @@
+// Starting and stopping the vrings (VHOST_VSOCK_SET_RUNNING, VHOST_NET_SET_BACKEND), optimised:
+// the used-ring addresses as hi/lo constants and the translation through the device's
+// IotlbIndex. The rules are model/vring.ts's, function for function.
+
+import { GUEST_RAM_HVA, GUEST_RAM_SIZE, NET_TAP_FD, VRING_USED_ADDR } from '../types/harness.ts';
+import type { Observation } from '../types/observation.ts';
+import type { VringOp } from '../types/ops.ts';
+import type { VhostDevice } from '../types/profile.ts';
+import * as U from '../types/uapi.ts';
+import { type IotlbIndex, XLATE_HOLE, XLATE_OK } from './iotlbIndex.ts';
+import { hiOf, le, loOf, lt, toBig, U64Reg } from './u64.ts';
+
+/** What a vring start needs of its vhost device. */
+export interface RingHost {
+  /** dev->iotlb; null while the device IOTLB is off */
+  readonly deviceIotlb: IotlbIndex | null;
+  /** vhost_iotlb_miss: queue a MISS for read(), in the format the acked backend features ask for */
+  queueMiss(iovaHi: number, iovaLo: number, perm: number): void;
+  /** vhost_clear_msg: drop the read and pending lists */
+  clearMessages(): void;
+}
+
+const USED_HI = VRING_USED_ADDR.map(hiOf);
+const USED_LO = VRING_USED_ADDR.map(loOf);
+const RAM_HI = hiOf(GUEST_RAM_HVA);
+const RAM_LO = loOf(GUEST_RAM_HVA);
+const RAM_END_HI = hiOf(GUEST_RAM_HVA + GUEST_RAM_SIZE);
+const RAM_END_LO = loOf(GUEST_RAM_HVA + GUEST_RAM_SIZE);
+/** sizeof(__virtio16), and offsetof(struct vring_used, idx) */
+const U16 = 2;
+
+/** dev->nvqs of vhost-net and vhost-vsock. */
+function nvqsOf(device: VhostDevice): number {
+  return device === 'vhost-net' ? U.VHOST_NET_VQ_MAX : U.VHOST_VSOCK_NVQS;
+}
+
+/** vhost_vring_ioctl's answer to an ioctl the device lacks: vq index (first u32) >= nvqs -ENOBUFS, else -ENOTTY. */
+export function unknownVringIoctl(nvqs: number, op: VringOp): number {
+  const first = op.kind === 'VSOCK_SET_RUNNING' ? op.start : op.index;
+  return first >>> 0 >= nvqs ? -U.ENOBUFS : -U.ENOTTY;
+}
+
+export class Vrings {
+  /** vq->private_data set, per vq */
+  private readonly backend: boolean[];
+  /** the MISS the last user access queued */
+  private missed = false;
+  private missHi = 0;
+  private missLo = 0;
+  private readonly r = new U64Reg();
+
+  constructor(private readonly device: VhostDevice) {
+    this.backend = new Array<boolean>(nvqsOf(device)).fill(false);
+  }
+
+  apply(op: VringOp, host: RingHost): Observation {
+    this.missed = false;
+    if (this.device === 'vhost-vsock' && op.kind === 'VSOCK_SET_RUNNING') {
+      return (op.start | 0) !== 0 ? this.vsockStart(host) : this.result(this.stopAll());
+    }
+    if (this.device === 'vhost-net' && op.kind === 'NET_SET_BACKEND') return this.netSetBackend(host, op.index >>> 0, op.fd | 0);
+    return this.result(unknownVringIoctl(nvqsOf(this.device), op));
+  }
+
+  private result(ret: number): Observation {
+    return { kind: 'vring', ret, miss: this.missed ? toBig(this.missHi, this.missLo) : null };
+  }
+
+  private stopAll(): number {
+    this.backend.fill(false);
+    return 0;
+  }
+
+  /** vhost_vsock_start: init each vq without a backend; any failure clears them all. */
+  private vsockStart(host: RingHost): Observation {
+    for (let vq = 0; vq < this.backend.length; vq++) {
+      if (this.backend[vq]) continue;
+      this.backend[vq] = true;
+      const r = this.initAccess(host, vq);
+      if (r !== 0) {
+        this.backend.fill(false);
+        return this.result(r);
+      }
+    }
+    return this.result(0);
+  }
+
+  /** vhost_net_set_backend: index check, clear messages on detach, get_socket, init a new backend. */
+  private netSetBackend(host: RingHost, index: number, fd: number): Observation {
+    if (index >= U.VHOST_NET_VQ_MAX) return this.result(-U.ENOBUFS);
+    if (fd === -1) host.clearMessages();
+    else if (fd !== NET_TAP_FD) return this.result(-U.ENOTSOCK);
+    const attach = fd === NET_TAP_FD;
+    const old = this.backend[index]!;
+    if (attach === old) return this.result(0);
+    this.backend[index] = attach;
+    if (!attach) return this.result(0);
+    const r = this.initAccess(host, index);
+    if (r !== 0) this.backend[index] = old;
+    return this.result(r);
+  }
+
+  /** vhost_vq_init_access: put used->flags, then get used->idx. */
+  private initAccess(host: RingHost, vq: number): number {
+    const hi = USED_HI[vq]!;
+    const lo = USED_LO[vq]!;
+    const flags = this.userAccess(host, hi, lo);
+    if (flags !== 0) return flags;
+    const idx = this.r.add(hi, lo, 0, U16);
+    return this.userAccess(host, idx.hi, idx.lo);
+  }
+
+  /** vhost_put_user/vhost_get_user of a __virtio16: the VMM's mapping, or translate_desc(RO) once the IOTLB is on. */
+  private userAccess(host: RingHost, hi: number, lo: number): number {
+    const t = host.deviceIotlb;
+    if (t === null) {
+      const end = this.r.add(hi, lo, 0, U16);
+      const mapped = le(RAM_HI, RAM_LO, hi, lo) && !lt(end.hi, end.lo, hi, lo) && le(end.hi, end.lo, RAM_END_HI, RAM_END_LO);
+      return mapped ? 0 : -U.EFAULT;
+    }
+    const code = t.translate(hi, lo, U16, U.VHOST_ACCESS_RO);
+    if (code === XLATE_HOLE) {
+      host.queueMiss(t.holeHi, t.holeLo, U.VHOST_ACCESS_RO);
+      this.missed = true;
+      this.missHi = t.holeHi;
+      this.missLo = t.holeLo;
+      return -U.EFAULT;
+    }
+    // any other failure, or a translation over two maps ("Non atomic userspace memory access")
+    return code === XLATE_OK && t.segCount === 1 ? 0 : -U.EFAULT;
+  }
+}

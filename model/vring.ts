@@ -1,0 +1,184 @@
+// Starting and stopping the vrings: VHOST_VSOCK_SET_RUNNING (drivers/vhost/vsock.c) and
+// VHOST_NET_SET_BACKEND (drivers/vhost/net.c). Starting a vq is the first time vhost itself
+// touches guest memory, in vhost_vq_init_access (drivers/vhost/vhost.c): it writes the used
+// ring's flags and reads its idx. With the device IOTLB on and nothing mapped there, that
+// access misses, a MISS is queued for userspace, and the ioctl fails with -EFAULT: where the
+// crosvm story of seeds 000/001 ends ("VhostVsockStart(IoctlError(... Bad address))").
+//
+// Read in torvalds/linux drivers/vhost/vhost.c (vhost_vq_init_access, vhost_update_used_flags,
+// vhost_get_used_idx, the vhost_put_user/vhost_get_user macros, __vhost_get_user(_slow),
+// translate_desc, vq_access_ok, vhost_vq_access_ok, vhost_vring_ioctl), vsock.c
+// (vhost_vsock_start/stop, vhost_vsock_dev_ioctl), net.c (vhost_net_set_backend, get_socket),
+// and 9526f9a2b762 "vhost/net: Clear the pending messages when the backend is removed" (v6.2).
+//
+// Not modelled: the owner check (the harness's VMM owns the device), VHOST_SET_VRING_ADDR/NUM
+// (the harness set the rings up at VRING_USED_ADDR), dirty logging, and vq->meta_iotlb: only
+// vq_meta_prefetch in the kick handlers fills that cache and every UPDATE/INVALIDATE empties
+// it, so vhost_vq_init_access always takes the translate_desc path here.
+
+import { GUEST_RAM_HVA, GUEST_RAM_SIZE, NET_TAP_FD, VRING_USED_ADDR } from '../types/harness.ts';
+import type { Observation } from '../types/observation.ts';
+import type { VringOp } from '../types/ops.ts';
+import type { VhostDevice } from '../types/profile.ts';
+import {
+  EFAULT, ENOBUFS, ENOTSOCK, ENOTTY, VHOST_ACCESS_RO, VHOST_BACKEND_F_IOTLB_MSG_V2, VHOST_NET_VQ_MAX, VHOST_VSOCK_NVQS,
+} from '../types/uapi.ts';
+import { hasBit } from './features.ts';
+import { u64 } from './iotlb.ts';
+import { missMsg } from './iotlbMsg.ts';
+import { translateDesc } from './translate.ts';
+import type { VhostState } from './vhost.ts';
+
+/** vq->private_data of each vq: the backend (vsock: the device itself; net: the tap), or none. */
+export interface VringState {
+  readonly backend: boolean[];
+}
+
+/** What one of vhost's own user accesses did: 0 or -EFAULT, and the iova of the MISS it queued. */
+interface UserAccess {
+  readonly ret: number;
+  readonly miss: bigint | null;
+}
+
+/** sizeof(__virtio16): vring_used.flags and vring_used.idx. */
+const U16 = 2;
+/** offsetof(struct vring_used, idx) */
+const USED_IDX = 2n;
+
+/** dev->nvqs of vhost-net and vhost-vsock. */
+export function vhostNvqs(device: VhostDevice): number {
+  return device === 'vhost-net' ? VHOST_NET_VQ_MAX : VHOST_VSOCK_NVQS;
+}
+
+export function vringCreate(device: VhostDevice): VringState {
+  return { backend: new Array<boolean>(vhostNvqs(device)).fill(false) };
+}
+
+/**
+ * Without the device IOTLB, vhost_put_user/vhost_get_user are __put_user/__get_user on the
+ * VMM's own address: they work where the VMM has guest RAM mapped, the userspace_addr side of
+ * the region it gave VHOST_SET_MEM_TABLE.
+ */
+export function vmmMapsAddr(addr: bigint, len: number): boolean {
+  return addr >= GUEST_RAM_HVA && addr + BigInt(len) <= GUEST_RAM_HVA + GUEST_RAM_SIZE;
+}
+
+/**
+ * __vhost_get_user_slow: translate_desc(addr, size, VHOST_ACCESS_RO) for the used ring too
+ * (writes included: the put of used->flags asks for RO, so a read-only map lets it through and a
+ * write-only one does not); a hole queues a MISS (-EAGAIN); any failure, or a translation split
+ * over two maps ("Non atomic userspace memory access"), makes the access -EFAULT.
+ */
+export function vhostGetUserSlow(s: VhostState, addr: bigint, len: number): UserAccess {
+  const t = translateDesc(s.iotlb!, addr, len, VHOST_ACCESS_RO);
+  switch (t.outcome) {
+    case 'hole':
+      s.readList.push(missMsg(hasBit(s.ackedBackend, VHOST_BACKEND_F_IOTLB_MSG_V2), t.addr, VHOST_ACCESS_RO));
+      return { ret: -EFAULT, miss: t.addr };
+    case 'ok': return { ret: t.segments.length === 1 ? 0 : -EFAULT, miss: null };
+    default: return { ret: -EFAULT, miss: null };
+  }
+}
+
+/** The vhost_put_user / vhost_get_user macros: the VMM's address, or the IOTLB once it is on. */
+export function vhostUserAccess(s: VhostState, addr: bigint, len: number): UserAccess {
+  if (s.iotlb === null) return { ret: vmmMapsAddr(addr, len) ? 0 : -EFAULT, miss: null };
+  return vhostGetUserSlow(s, addr, len);
+}
+
+/**
+ * vhost_vq_init_access on a vq whose backend was just set: vhost_update_used_flags (put
+ * used->flags), then vhost_get_used_idx (get used->idx); the first failure is the result.
+ * (Without an IOTLB it also checks access_ok(&used->idx), which a user address passes.)
+ */
+export function vhostVqInitAccess(s: VhostState, vq: number): UserAccess {
+  const used = VRING_USED_ADDR[vq]!;
+  const flags = vhostUserAccess(s, used, U16);
+  if (flags.ret !== 0) return flags;
+  return vhostUserAccess(s, u64(used + USED_IDX), U16);
+}
+
+/**
+ * vhost_vsock_start: for each vq, vhost_vq_access_ok (true with an IOTLB, "Access validation
+ * occurs at prefetch time"; access_ok of the rings' user addresses without: never fails here),
+ * then, if it has no backend yet, set it and vhost_vq_init_access; on a failure every vq's
+ * backend is cleared again (err_vq). A running device is not touched.
+ */
+export function vhostVsockStart(s: VhostState): Observation {
+  const backend = s.vring.backend;
+  for (let vq = 0; vq < backend.length; vq++) {
+    if (backend[vq]) continue;
+    backend[vq] = true;
+    const r = vhostVqInitAccess(s, vq);
+    if (r.ret !== 0) {
+      backend.fill(false);
+      return { kind: 'vring', ret: r.ret, miss: r.miss };
+    }
+  }
+  return { kind: 'vring', ret: 0, miss: null };
+}
+
+/** vhost_vsock_stop: every vq's backend cleared; no access. */
+export function vhostVsockStop(s: VhostState): Observation {
+  s.vring.backend.fill(false);
+  return { kind: 'vring', ret: 0, miss: null };
+}
+
+/** What get_socket makes of an fd: -1 is "no backend", the harness's tap is a socket, any other fd is not one. */
+export type NetSocket = 'none' | 'tap' | 'not-a-socket';
+
+export function netGetSocket(fd: number): NetSocket {
+  if (fd === -1) return 'none';
+  return fd === NET_TAP_FD ? 'tap' : 'not-a-socket';
+}
+
+/**
+ * vhost_net_set_backend: index >= VHOST_NET_VQ_MAX is -ENOBUFS; fd -1 first drops every queued
+ * and pending IOTLB message (vhost_clear_msg, 9526f9a2b762); vhost_vq_access_ok (as for vsock,
+ * never fails here); get_socket; a socket other than the current one is set and
+ * vhost_vq_init_access runs (a detach has no backend, so it touches nothing); on a failure the
+ * old backend is put back (err_used).
+ */
+export function vhostNetSetBackend(s: VhostState, index: number, fd: number): Observation {
+  if (index >>> 0 >= VHOST_NET_VQ_MAX) return { kind: 'vring', ret: -ENOBUFS, miss: null };
+  if (fd === -1) {
+    s.readList = [];
+    s.pendingList = [];
+  }
+  const sock = netGetSocket(fd);
+  if (sock === 'not-a-socket') return { kind: 'vring', ret: -ENOTSOCK, miss: null };
+  const old = s.vring.backend[index]!;
+  const attach = sock === 'tap';
+  if (attach === old) return { kind: 'vring', ret: 0, miss: null };
+  s.vring.backend[index] = attach;
+  if (!attach) return { kind: 'vring', ret: 0, miss: null };
+  const r = vhostVqInitAccess(s, index);
+  if (r.ret !== 0) s.vring.backend[index] = old;
+  return { kind: 'vring', ret: r.ret, miss: r.miss };
+}
+
+/**
+ * An ioctl the device does not implement reaches vhost_vring_ioctl (vhost-vdpa: first
+ * vhost_vdpa_vring_ioctl), which reads the argument's first u32 as a vq index: >= nvqs is
+ * -ENOBUFS, else its switch says -ENOIOCTLCMD, which vfs_ioctl (fs/ioctl.c) returns as -ENOTTY.
+ */
+export function vringIoctlUnknown(nvqs: number, firstWord: number): number {
+  return firstWord >>> 0 >= nvqs ? -ENOBUFS : -ENOTTY;
+}
+
+/** The first u32 of a vring op's argument: the int start, or vhost_vring_file.index. */
+export function vringArgFirstWord(op: VringOp): number {
+  return op.kind === 'VSOCK_SET_RUNNING' ? op.start : op.index;
+}
+
+/**
+ * The two vring ops on vhost-vsock and vhost-net: each device implements its own, not the
+ * other's. The arguments are C ints (start, fd) and an unsigned (index), as the ioctl reads them.
+ */
+export function vringApply(s: VhostState, op: VringOp): Observation {
+  if (s.kernel.device === 'vhost-vsock' && op.kind === 'VSOCK_SET_RUNNING') {
+    return (op.start | 0) !== 0 ? vhostVsockStart(s) : vhostVsockStop(s);
+  }
+  if (s.kernel.device === 'vhost-net' && op.kind === 'NET_SET_BACKEND') return vhostNetSetBackend(s, op.index >>> 0, op.fd | 0);
+  return { kind: 'vring', ret: vringIoctlUnknown(vhostNvqs(s.kernel.device), vringArgFirstWord(op)), miss: null };
+}

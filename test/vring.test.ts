@@ -1,0 +1,133 @@
+// The vring start and stop, case by case: what VHOST_VSOCK_SET_RUNNING and VHOST_NET_SET_BACKEND
+// return and which MISS they queue, with and without the device IOTLB, with maps that cover the
+// used rings or not, read-only and write-only maps, and on the devices that lack the ioctl. Each
+// case runs on the model and the implementation, which must say the same at every step.
+
+import { isDeepStrictEqual } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { createImplStack } from '../impl/stack.ts';
+import { createModelStack } from '../model/stack.ts';
+import { bit, upstreamProfile } from '../properties/profiles.ts';
+import { NET_TAP_FD, VRING_USED_ADDR } from '../types/harness.ts';
+import type { Op } from '../types/ops.ts';
+import type { Profile, VhostDevice } from '../types/profile.ts';
+import { formatObservation, formatOp, hex } from '../types/trace.ts';
+import * as U from '../types/uapi.ts';
+
+const [USED0, USED1] = VRING_USED_ADDR as [bigint, bigint];
+const IOTLB_ON: Op = { kind: 'SET_FEATURES', features: bit(U.VIRTIO_F_ACCESS_PLATFORM) };
+const update = (iova: bigint, size: bigint, perm: number): Op => ({
+  kind: 'IOTLB_WRITE',
+  msg: { header: U.VHOST_IOTLB_MSG_V2, layout: 'lp64', asid: 0, iova, size, uaddr: 0x7f00_0010_0000n, perm, type: U.VHOST_IOTLB_UPDATE },
+});
+const start = (s = 1): Op => ({ kind: 'VSOCK_SET_RUNNING', start: s });
+const backend = (index: number, fd: number): Op => ({ kind: 'NET_SET_BACKEND', index, fd });
+const READ: Op = { kind: 'IOTLB_READ', len: 72 };
+const missAt = (iova: bigint): string => `-EFAULT, MISS iova=${hex(iova)} queued`;
+const readMiss = (iova: bigint): string => `72 bytes v1 MISS iova=${hex(iova)} perm=RO`;
+
+type Step = readonly [Op, string];
+
+function profileFor(device: VhostDevice): Profile {
+  return { ...upstreamProfile, kernel: { ...upstreamProfile.kernel, device } };
+}
+
+/** Run the steps on model and impl: both must print the expected observation at every step. */
+function expectSteps(device: VhostDevice, steps: readonly Step[]): void {
+  const model = createModelStack(profileFor(device));
+  const impl = createImplStack(profileFor(device));
+  steps.forEach(([op, want], i) => {
+    const m = model.apply(op);
+    const o = impl.apply(op);
+    expect(isDeepStrictEqual(m, o), `step ${i} ${formatOp(op)}: model ${formatObservation(m)}, impl ${formatObservation(o)}`).toBe(true);
+    expect(formatObservation(m), `step ${i} ${formatOp(op)}`).toBe(want);
+  });
+}
+
+describe('VHOST_VSOCK_SET_RUNNING (vhost_vsock_start → vhost_vq_init_access)', () => {
+  it('without the device IOTLB reaches the used rings at the VMM\'s addresses', () => {
+    expectSteps('vhost-vsock', [[start(), '0'], [start(), '0'], [start(0), '0'], [start(), '0'], [READ, '-EAGAIN']]);
+  });
+
+  it('with the IOTLB on and no maps: -EFAULT, and a MISS for vq 0\'s used->flags (the crosvm story)', () => {
+    expectSteps('vhost-vsock', [[IOTLB_ON, '0'], [start(), missAt(USED0)], [READ, readMiss(USED0)], [READ, '-EAGAIN']]);
+  });
+
+  it('queues the MISS in v2 format when IOTLB_MSG_V2 is acked, and again on every failed start', () => {
+    expectSteps('vhost-vsock', [
+      [{ kind: 'SET_BACKEND_FEATURES', features: bit(U.VHOST_BACKEND_F_IOTLB_MSG_V2) }, '0'], [IOTLB_ON, '0'],
+      [start(), missAt(USED0)], [start(), missAt(USED0)],
+      [READ, `72 bytes v2 MISS iova=${hex(USED0)} perm=RO`], [READ, `72 bytes v2 MISS iova=${hex(USED0)} perm=RO`],
+    ]);
+  });
+
+  it('starts once a map covers both used rings, read-write or read-only (the put of used->flags asks for RO)', () => {
+    expectSteps('vhost-vsock', [[IOTLB_ON, '0'], [update(USED0, 0x1000n, U.VHOST_ACCESS_RW), '72'], [start(), '0'], [READ, '-EAGAIN']]);
+    expectSteps('vhost-vsock', [[IOTLB_ON, '0'], [update(USED0, 0x1000n, U.VHOST_ACCESS_RO), '72'], [start(), '0']]);
+  });
+
+  it('fails without a MISS on a write-only map (translate_desc -EPERM) and on used->flags split over two maps', () => {
+    expectSteps('vhost-vsock', [[IOTLB_ON, '0'], [update(USED0, 0x1000n, U.VHOST_ACCESS_WO), '72'], [start(), '-EFAULT'], [READ, '-EAGAIN']]);
+    expectSteps('vhost-vsock', [
+      [IOTLB_ON, '0'], [update(USED0, 1n, U.VHOST_ACCESS_RW), '72'], [update(USED0 + 1n, 0x1000n, U.VHOST_ACCESS_RW), '72'],
+      [start(), '-EFAULT'], [READ, '-EAGAIN'],
+    ]);
+  });
+
+  it('misses at the first unmapped byte: used->idx, then vq 1\'s ring; a failed start clears vq 0 too', () => {
+    expectSteps('vhost-vsock', [
+      [IOTLB_ON, '0'], [update(USED0, 2n, U.VHOST_ACCESS_RW), '72'], [start(), missAt(USED0 + 2n)],
+      [update(USED0 + 2n, 2n, U.VHOST_ACCESS_RW), '72'], [start(), missAt(USED1)],
+      [update(USED1, 4n, U.VHOST_ACCESS_RW), '72'], [start(), '0'],
+    ]);
+  });
+
+  it('does not touch a running device: a new empty IOTLB under it changes nothing until the next start', () => {
+    expectSteps('vhost-vsock', [[start(), '0'], [IOTLB_ON, '0'], [start(), '0'], [start(0), '0'], [start(), missAt(USED0)]]);
+  });
+
+  it('takes any nonzero int as start; VHOST_NET_SET_BACKEND is not a vsock ioctl', () => {
+    expectSteps('vhost-vsock', [
+      [IOTLB_ON, '0'], [start(2), missAt(USED0)], [start(-1), missAt(USED0)],
+      [backend(0, NET_TAP_FD), '-ENOTTY'], [backend(1, -1), '-ENOTTY'], [backend(2, NET_TAP_FD), '-ENOBUFS'],
+    ]);
+  });
+});
+
+describe('VHOST_NET_SET_BACKEND (vhost_net_set_backend → vhost_vq_init_access)', () => {
+  it('without the device IOTLB attaches and detaches each vq', () => {
+    expectSteps('vhost-net', [[backend(0, NET_TAP_FD), '0'], [backend(0, NET_TAP_FD), '0'], [backend(1, NET_TAP_FD), '0'], [backend(0, -1), '0'], [backend(0, -1), '0']]);
+  });
+
+  it('with the IOTLB on and no maps: -EFAULT and a MISS for that vq\'s used ring; the old backend stays', () => {
+    expectSteps('vhost-net', [
+      [backend(0, NET_TAP_FD), '0'], [IOTLB_ON, '0'], [backend(0, NET_TAP_FD), '0'], [backend(0, -1), '0'],
+      [backend(0, NET_TAP_FD), missAt(USED0)], [backend(1, NET_TAP_FD), missAt(USED1)],
+      [update(USED0, 0x1000n, U.VHOST_ACCESS_RO), '72'], [backend(0, NET_TAP_FD), '0'], [backend(1, NET_TAP_FD), '0'],
+    ]);
+  });
+
+  it('detaching drops every queued MISS (vhost_clear_msg, 9526f9a2b762), even on a vq without a backend', () => {
+    expectSteps('vhost-net', [
+      [IOTLB_ON, '0'], [backend(0, NET_TAP_FD), missAt(USED0)], [{ kind: 'VQ_ACCESS', iova: 0x1000n, len: 1, access: 1 }, 'MISS (waits for userspace)'],
+      [backend(1, -1), '0'], [READ, '-EAGAIN'],
+    ]);
+  });
+
+  it('checks the index before anything (no clearing), then the fd: only the tap is a socket', () => {
+    expectSteps('vhost-net', [
+      [IOTLB_ON, '0'], [backend(0, NET_TAP_FD), missAt(USED0)], [backend(2, -1), '-ENOBUFS'], [backend(0xffff_ffff, -1), '-ENOBUFS'], [backend(-1, -1), '-ENOBUFS'],
+      [backend(0, 0), '-ENOTSOCK'], [READ, readMiss(USED0)],
+    ]);
+  });
+
+  it('VHOST_VSOCK_SET_RUNNING is not a net ioctl: vhost_vring_ioctl reads the int as a vq index', () => {
+    expectSteps('vhost-net', [[start(1), '-ENOTTY'], [start(0), '-ENOTTY'], [start(2), '-ENOBUFS'], [start(-1), '-ENOBUFS']]);
+  });
+});
+
+describe('vhost-vdpa has neither ioctl', () => {
+  it('answers -ENOTTY, or -ENOBUFS for a vq index past vdpa->nvqs', () => {
+    expectSteps('vhost-vdpa', [[start(1), '-ENOTTY'], [start(0), '-ENOTTY'], [start(7), '-ENOBUFS'], [backend(1, NET_TAP_FD), '-ENOTTY'], [backend(2, -1), '-ENOBUFS']]);
+  });
+});
