@@ -11,7 +11,7 @@ import { IotlbIndex, XLATE_HOLE, XLATE_NOBUFS, XLATE_OK, XLATE_PERM } from './io
 import { encodeQueued, parseWrite, sizeZeroRejects, WireMsg, writeSize } from './iotlbWire.ts';
 import { hiOf, loOf, toBig, U64Reg } from './u64.ts';
 import { umemAccessOk } from './uaccess.ts';
-import { type RingHost, Vrings } from './vring.ts';
+import { nvqsOf, type RingHost, unknownIoctlWord, Vrings } from './vring.ts';
 
 /** A MISS waiting on the read list or the pending list. */
 interface Queued { readonly v2: boolean; readonly iovaHi: number; readonly iovaLo: number; readonly perm: number }
@@ -165,7 +165,8 @@ export class VhostDev implements RingHost {
       case 'IOTLB_READ': return this.read(op.len);
       case 'VQ_ACCESS': return this.access(hiOf(op.iova), loOf(op.iova), op.len, op.access);
       case 'VSOCK_SET_RUNNING': case 'NET_SET_BACKEND': return this.rings.apply(op, this);
-      case 'VDPA_SET_STATUS': case 'VDPA_GET_STATUS': return { kind: 'ret', ret: -U.ENOTTY };
+      case 'VDPA_SET_STATUS': return { kind: 'ret', ret: unknownIoctlWord(nvqsOf(this.k.device), op.status) };
+      case 'VDPA_GET_STATUS': return { kind: 'ret', ret: unknownIoctlWord(nvqsOf(this.k.device), 0) };
       default: throw new Error(`vhost: op ${op.kind} is not a vhost op`);
     }
   }

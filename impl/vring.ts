@@ -30,14 +30,17 @@ const RAM_END_LO = loOf(GUEST_RAM_HVA + GUEST_RAM_SIZE);
 const U16 = 2;
 
 /** dev->nvqs of vhost-net and vhost-vsock. */
-function nvqsOf(device: VhostDevice): number {
+export function nvqsOf(device: VhostDevice): number {
   return device === 'vhost-net' ? U.VHOST_NET_VQ_MAX : U.VHOST_VSOCK_NVQS;
 }
 
 /** vhost_vring_ioctl's answer to an ioctl the device lacks: vq index (first u32) >= nvqs -ENOBUFS, else -ENOTTY. */
+export function unknownIoctlWord(nvqs: number, firstWord: number): number {
+  return firstWord >>> 0 >= nvqs ? -U.ENOBUFS : -U.ENOTTY;
+}
+
 export function unknownVringIoctl(nvqs: number, op: VringOp): number {
-  const first = op.kind === 'VSOCK_SET_RUNNING' ? op.start : op.index;
-  return first >>> 0 >= nvqs ? -U.ENOBUFS : -U.ENOTTY;
+  return unknownIoctlWord(nvqs, op.kind === 'VSOCK_SET_RUNNING' ? op.start : op.index);
 }
 
 export class Vrings {

@@ -18,7 +18,7 @@ import {
 } from './iotlbMsg.ts';
 import { type Translation, translateDesc } from './translate.ts';
 import { umemAccessOk } from './uaccess.ts';
-import { vringApply, vringCreate, type VringState } from './vring.ts';
+import { vhostNvqs, vringApply, vringCreate, vringIoctlUnknown, type VringState } from './vring.ts';
 
 export interface VhostState {
   readonly kernel: KernelPolicy;
@@ -178,10 +178,13 @@ export function vhostApply(s: VhostState, op: Op): Observation {
     case 'VSOCK_SET_RUNNING':
     case 'NET_SET_BACKEND':
       return vringApply(s, op);
-    // VHOST_VDPA_* ioctls on a net/vsock fd: vhost_dev_ioctl → -ENOIOCTLCMD → -ENOTTY
-    case 'VDPA_SET_STATUS':
-    case 'VDPA_GET_STATUS':
-      return { kind: 'ret', ret: -ENOTTY };
+    // VHOST_VDPA_* ioctls on a net/vsock fd: vhost_dev_ioctl says -ENOIOCTLCMD, so vhost_vring_ioctl
+    // reads the argument's first u32 as a vq index (-ENOBUFS past nvqs, else -ENOTTY). SET_STATUS
+    // passes a u8: the word is that byte and the three after it, taken here as the op's status
+    // value (a status up to 0xff: zeros follow); GET_STATUS's buffer is read before it is
+    // written, taken as zeroed.
+    case 'VDPA_SET_STATUS': return { kind: 'ret', ret: vringIoctlUnknown(vhostNvqs(s.kernel.device), op.status) };
+    case 'VDPA_GET_STATUS': return { kind: 'ret', ret: vringIoctlUnknown(vhostNvqs(s.kernel.device), 0) };
     default:
       throw new Error(`vhost: op ${op.kind} is not a vhost op`);
   }

@@ -131,3 +131,12 @@ describe('vhost-vdpa has neither ioctl', () => {
     expectSteps('vhost-vdpa', [[start(1), '-ENOTTY'], [start(0), '-ENOTTY'], [start(7), '-ENOBUFS'], [backend(1, NET_TAP_FD), '-ENOTTY'], [backend(2, -1), '-ENOBUFS']]);
   });
 });
+
+describe('VHOST_VDPA_* ioctls on vhost-net and vhost-vsock', () => {
+  it.each<VhostDevice>(['vhost-net', 'vhost-vsock'])('%s: vhost_vring_ioctl reads the status word as a vq index', device => {
+    expectSteps(device, [
+      [{ kind: 'VDPA_SET_STATUS', status: 0 }, '-ENOTTY'], [{ kind: 'VDPA_SET_STATUS', status: 1 }, '-ENOTTY'],
+      [{ kind: 'VDPA_SET_STATUS', status: 0xf }, '-ENOBUFS'], [{ kind: 'VDPA_GET_STATUS' }, '-ENOTTY'],
+    ]);
+  });
+});
