@@ -30,6 +30,14 @@ function sanitiserClearsAssumed(factory: StackFactory): StackFactory {
   };
 }
 
+/** A kernel that sanitises to the kdoc baseline, and a VMM that knows the baseline and forwards raw. */
+const baselineKernelRawVmm = () => hwInfoProfileArb({
+  hwInfo: fc.constant('sanitise'),
+  kernelIdrFields: fc.constant(SMMU_BASELINE_FIELDS),
+  vmmIdr: fc.constant('forward-raw'),
+  knownIdrFields: fc.constant(SMMU_BASELINE_FIELDS),
+});
+
 function expectViolatedWithShortScript(r: RunResult): void {
   expect(r.outcome, describeHwInfoRun(r)).toBe('violated');
   const cx = r.counterexample!;
@@ -71,13 +79,7 @@ describe('I5 forwarded bits are known bits', () => {
 
   it('is violated when a sanitising kernel clears S1P/COHACC and a VMM forwards its words (planted)', () => {
     const broken: Subject = { model: sanitiserClearsAssumed(hwInfoSubject.model), impl: sanitiserClearsAssumed(hwInfoSubject.impl) };
-    const profiles = hwInfoProfileArb({
-      hwInfo: fc.constant('sanitise'),
-      kernelIdrFields: fc.constant(SMMU_BASELINE_FIELDS),
-      vmmIdr: fc.constant('forward-raw'),
-      knownIdrFields: fc.constant(SMMU_BASELINE_FIELDS),
-    });
-    const r = runProperty(I5, broken, { seed: testSeed(), numRuns: scaledRuns(100), profiles });
+    const r = runProperty(I5, broken, { seed: testSeed(), numRuns: scaledRuns(100), profiles: baselineKernelRawVmm() });
     expect(r.outcome, describeHwInfoRun(r, broken)).toBe('violated');
     expect(r.counterexample!.violation.message).toMatch(/(S1P|COHACC)=0 hides what the hardware has/);
   });
@@ -108,12 +110,7 @@ describe('I5 forwarded bits are known bits', () => {
   });
 
   it('holds for that old VMM while the sanitising kernel reports only the baseline (Robin Murphy\'s case)', () => {
-    const profiles = hwInfoProfileArb({
-      hwInfo: fc.constant('sanitise'),
-      kernelIdrFields: fc.constant(SMMU_BASELINE_FIELDS),
-      vmmIdr: fc.constant('forward-raw'),
-      knownIdrFields: fc.constant(SMMU_BASELINE_FIELDS),
-    });
+    const profiles = baselineKernelRawVmm();
     const r = runProperty(I5, hwInfoSubject, { seed: testSeed(), numRuns: scaledRuns(100), profiles });
     expect(r.outcome, describeHwInfoRun(r)).toBe('holds');
   });
