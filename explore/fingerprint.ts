@@ -48,8 +48,13 @@ function avalanche(h: number): number {
   return h ^ (h >>> 16);
 }
 
+// scratch views: a typed-array store converts without allocating (bigint: modulo 2^64)
 const f64view = new Float64Array(1);
 const f64words = new Uint32Array(f64view.buffer);
+const u64view = new BigUint64Array(1);
+const u64words = new Uint32Array(u64view.buffer);
+/** index of the high word in u64words (platform byte order) */
+const HI = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 1 : 0;
 
 /**
  * The fingerprinting sink. Reuse one instance: `reset()`, let the parts write, `finish()`, then
@@ -86,8 +91,9 @@ export class Fingerprinter implements FingerprintSink {
   u32(x: number): void { this.word(x | 0); }
 
   u64(x: bigint): void {
-    this.word(Number(BigInt.asUintN(32, x >> 32n)) | 0);
-    this.word(Number(BigInt.asUintN(32, x)) | 0);
+    u64view[0] = x;
+    this.word(u64words[HI]! | 0);
+    this.word(u64words[1 - HI]! | 0);
   }
 
   u64hl(hi: number, lo: number): void {
@@ -99,8 +105,8 @@ export class Fingerprinter implements FingerprintSink {
 
   f64(x: number): void {
     f64view[0] = x;
-    this.word(f64words[0]! | 0);
-    this.word(f64words[1]! | 0);
+    this.word(f64words[HI]! | 0);
+    this.word(f64words[1 - HI]! | 0);
   }
 
   str(s: string): void {
