@@ -56,6 +56,9 @@ export class Search {
 
   get done(): boolean { return this.ending !== null; }
 
+  /** seq of the chunk merge() expects next */
+  get nextToMerge(): number { return this.merged; }
+
   /** Stop for a deadline or an abort; the drivers call it between chunks. */
   checkBounds(): void {
     if (this.ending) return;
