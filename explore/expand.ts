@@ -1,0 +1,110 @@
+// Expanding one chunk of a BFS level: the unit of work a worker (or the calling thread) does.
+//
+// A frontier state is given by its trace (init index, ops), not by a snapshot: traces are a
+// few words, any thread can rebuild the state, and the engine keeps no snapshots between
+// levels (memory per state stays the store's record). Consecutive ids of a level mostly share
+// a parent, so the expander keeps the snapshots along the last trace and replays only the part
+// that differs: about one replayed op per frontier state.
+//
+// The result lists the successors in the order they were generated, each fingerprint once
+// (first occurrence kept), up to the first violating transition. Merged in chunk order, that is
+// exactly the order one thread would have inserted them in, whatever the chunking.
+
+import { Fingerprinter } from './fingerprint.ts';
+import { StateStore } from './store.ts';
+import type { Explorable } from './types.ts';
+
+export interface ChunkRequest {
+  /** chunk number, in BFS order (results are merged in this order) */
+  readonly seq: number;
+  /** depth of the frontier states */
+  readonly depth: number;
+  /** id of the first frontier state; the chunk holds ids firstId .. firstId + count - 1 */
+  readonly firstId: number;
+  readonly count: number;
+  /** per state depth + 1 words: init index, then the ops */
+  readonly paths: Uint32Array;
+  /** per state its stored fingerprint [hi, lo], to verify the replay */
+  readonly fps: Uint32Array;
+  readonly verifyReplay: boolean;
+}
+
+export interface ChunkResult {
+  readonly seq: number;
+  /** distinct successors in generation order, [hi, lo, parent id, op] per successor */
+  readonly successors: Uint32Array;
+  /** transitions taken (the violating one included) */
+  readonly generated: number;
+  readonly violation: { readonly parent: number; readonly op: number; readonly message: string } | null;
+}
+
+/** A replay that does not give back the stored state: the Explorable breaks its contract. */
+export class NondeterminismError extends Error {}
+
+const thrown = (e: unknown): string => `threw: ${e instanceof Error ? e.message : String(e)}`;
+
+/** One transition, a throw counted as a violation (as the fuzzer does). */
+function safeStep(x: Explorable, op: number): string | null {
+  try {
+    return x.step(op);
+  } catch (e) {
+    return thrown(e);
+  }
+}
+
+/** Per-thread scratch, reused from chunk to chunk. */
+export class Expander {
+  private readonly fp = new Fingerprinter();
+  private readonly seen = new StateStore({ initialSlots: 1 << 12, pageBits: 12 });
+
+  constructor(private readonly x: Explorable) {}
+
+  expand(req: ChunkRequest): ChunkResult {
+    const { x, fp, seen } = this;
+    const w = req.depth + 1;
+    const A = x.alphabetSize;
+    const paths = req.paths;
+    seen.clear();
+    // snaps[j]: the state after the first j + 1 entries of the current trace (init, op1, ...)
+    const snaps: unknown[] = new Array(w);
+    let valid = 0; // snaps[0 .. valid-1] belong to the current trace's prefix
+    let generated = 0;
+    for (let k = 0; k < req.count; k++) {
+      const base = k * w;
+      const id = req.firstId + k;
+      let c = 0;
+      if (k > 0) while (c < valid && paths[base + c] === paths[base - w + c]) c++;
+      if (c === 0) {
+        x.init(paths[base]!);
+        snaps[0] = x.snapshot();
+        c = 1;
+      } else {
+        x.restore(snaps[c - 1]);
+      }
+      for (let j = c; j < w; j++) {
+        const v = safeStep(x, paths[base + j]!);
+        if (v !== null) throw new NondeterminismError(`state #${id}: replaying op ${j} of its trace violated (${v}); it did not when the state was found`);
+        snaps[j] = x.snapshot();
+      }
+      valid = w;
+      if (req.verifyReplay) {
+        fp.reset(); x.fingerprint(fp); fp.finish();
+        if (fp.hi !== req.fps[2 * k] || fp.lo !== req.fps[2 * k + 1]) {
+          throw new NondeterminismError(`state #${id}: replaying its trace gives another fingerprint; step, snapshot/restore or fingerprint is not deterministic`);
+        }
+      }
+      const here = snaps[w - 1];
+      for (let op = 0; op < A; op++) {
+        if (op > 0) x.restore(here);
+        generated++;
+        const v = safeStep(x, op);
+        if (v !== null) {
+          return { seq: req.seq, successors: seen.records(), generated, violation: { parent: id, op, message: v } };
+        }
+        fp.reset(); x.fingerprint(fp); fp.finish();
+        seen.insert(fp.hi, fp.lo, id, op, 0); // PRESENT: generated earlier in this chunk
+      }
+    }
+    return { seq: req.seq, successors: seen.records(), generated, violation: null };
+  }
+}

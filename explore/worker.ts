@@ -1,0 +1,40 @@
+// An explore worker: builds the Explorable from its spec, then expands chunks as they come.
+
+import { parentPort, workerData } from 'node:worker_threads';
+import { Expander, NondeterminismError, type ChunkRequest } from './expand.ts';
+import { initialFingerprints } from './search.ts';
+import { loadExplorable, type ExplorableSpec } from './spec.ts';
+
+/** main -> worker */
+export type WorkerRequest = ({ readonly kind: 'chunk' } & ChunkRequest) | { readonly kind: 'inits' };
+
+/** worker -> main */
+export type WorkerReply =
+  | { readonly kind: 'ready' }
+  | { readonly kind: 'inits'; readonly fps: Uint32Array }
+  | ({ readonly kind: 'chunk' } & import('./expand.ts').ChunkResult)
+  | { readonly kind: 'error'; readonly message: string; readonly nondeterminism: boolean };
+
+const port = parentPort!;
+const reply = (r: WorkerReply, transfer: ArrayBuffer[] = []): void => port.postMessage(r, transfer);
+
+try {
+  const x = await loadExplorable((workerData as { spec: ExplorableSpec }).spec);
+  const expander = new Expander(x);
+  port.on('message', (m: WorkerRequest) => {
+    try {
+      if (m.kind === 'inits') {
+        const fps = initialFingerprints(x);
+        reply({ kind: 'inits', fps }, [fps.buffer as ArrayBuffer]);
+      } else {
+        const r = expander.expand(m);
+        reply({ kind: 'chunk', ...r }, [r.successors.buffer as ArrayBuffer]);
+      }
+    } catch (e) {
+      reply({ kind: 'error', message: e instanceof Error ? e.message : String(e), nondeterminism: e instanceof NondeterminismError });
+    }
+  });
+  reply({ kind: 'ready' });
+} catch (e) {
+  reply({ kind: 'error', message: `cannot load the explorable: ${e instanceof Error ? e.message : String(e)}`, nondeterminism: false });
+}
