@@ -4,7 +4,6 @@
 import { VDPA_NAS, VDPA_NVQS } from '../types/harness.ts';
 import type { FingerprintSink } from '../types/fingerprint.ts';
 import type { Observation } from '../types/observation.ts';
-import { encodeIotlbWrite, fromHex } from '../types/iotlbWire.ts';
 import type { Op } from '../types/ops.ts';
 import type { KernelPolicy } from '../types/profile.ts';
 import {
@@ -23,7 +22,7 @@ import {
 } from './iotlb.ts';
 import type { IotlbMsg } from './iotlbMsg.ts';
 import { translateDesc } from './translate.ts';
-import { accessObservation, vhostChrWrite } from './vhost.ts';
+import { accessObservation, userspaceWriteBytes, vhostChrWrite } from './vhost.ts';
 import { vringArgFirstWord, vringIoctlUnknown } from './vring.ts';
 
 export interface VdpaState {
@@ -211,8 +210,7 @@ export function vdpaApply(s: VdpaState, op: Op): Observation {
     case 'GET_BACKEND_FEATURES': return { kind: 'value', ret: 0, value: vdpaBackendFeatures(s.kernel, s.parent) };
     case 'SET_BACKEND_FEATURES': return { kind: 'ret', ret: vdpaSetBackendFeatures(s, op.features) };
     case 'IOTLB_WRITE': case 'IOTLB_WRITE_RAW': {
-      const bytes = op.kind === 'IOTLB_WRITE' ? encodeIotlbWrite(op.msg) : fromHex(op.bytes);
-      return { kind: 'ret', ret: vhostChrWrite(s.kernel.abi, s.kernel.sizeZero, s.ackedBackend, bytes, (asid, msg) => vdpaProcessIotlbMsg(s, asid, msg)) };
+      return { kind: 'ret', ret: vhostChrWrite(s.kernel.abi, s.kernel.sizeZero, s.ackedBackend, userspaceWriteBytes(op), (asid, msg) => vdpaProcessIotlbMsg(s, asid, msg)) };
     }
     // vhost-vdpa never queues MISS messages; a non-blocking read of the empty queue
     case 'IOTLB_READ': return { kind: 'read', ret: op.len < MSG_LAYOUT[s.kernel.abi].v1Size ? 0 : -EAGAIN, bytes: '' };

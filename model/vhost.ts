@@ -167,6 +167,24 @@ export function vhostQueueMiss(s: VhostState, m: QueuedMsg): void {
   s.readList = [...s.readList, m];
 }
 
+const writeBytesOf = new WeakMap<object, Uint8Array>();
+
+/**
+ * The bytes of a write() op: the spec laid out as userspace would (types/iotlbWire.ts), or the
+ * raw bytes. The same op always gives the same bytes, so they are kept per op object (an explored
+ * alphabet applies each op a million times); the kernel side still parses them on every write.
+ * Callers only read them.
+ */
+export function userspaceWriteBytes(op: Extract<Op, { kind: 'IOTLB_WRITE' | 'IOTLB_WRITE_RAW' }>): Uint8Array {
+  const key = op.kind === 'IOTLB_WRITE' ? op.msg : op;
+  let bytes = writeBytesOf.get(key);
+  if (bytes === undefined) {
+    bytes = op.kind === 'IOTLB_WRITE' ? encodeIotlbWrite(op.msg) : fromHex(op.bytes);
+    writeBytesOf.set(key, bytes);
+  }
+  return bytes;
+}
+
 /** What the device sees of a translation; `holeErr` is what a hole means here. */
 export function accessObservation(t: Translation, holeErr: number): Observation {
   switch (t.outcome) {
@@ -185,8 +203,7 @@ export function vhostApply(s: VhostState, op: Op): Observation {
     case 'GET_BACKEND_FEATURES': return { kind: 'value', ret: 0, value: VHOST_GENERIC_BACKEND_FEATURES };
     case 'SET_BACKEND_FEATURES': return { kind: 'ret', ret: vhostSetBackendFeatures(s, op.features) };
     case 'IOTLB_WRITE': case 'IOTLB_WRITE_RAW': {
-      const bytes = op.kind === 'IOTLB_WRITE' ? encodeIotlbWrite(op.msg) : fromHex(op.bytes);
-      return { kind: 'ret', ret: vhostChrWrite(s.kernel.abi, s.kernel.sizeZero, s.ackedBackend, bytes, (asid, msg) => vhostProcessIotlbMsg(s, asid, msg)) };
+      return { kind: 'ret', ret: vhostChrWrite(s.kernel.abi, s.kernel.sizeZero, s.ackedBackend, userspaceWriteBytes(op), (asid, msg) => vhostProcessIotlbMsg(s, asid, msg)) };
     }
     case 'IOTLB_READ': return vhostChrRead(s, op.len);
     case 'VQ_ACCESS': return vhostVqAccess(s, op.iova, op.len, op.access);
