@@ -63,12 +63,15 @@ function line(label: string, r: ExploreResult): void {
     `${r.bytesPerState.toFixed(1)} B/state; P(collision) TLC ${r.collision.tlc.toExponential(1)}`);
 }
 
-/** Per profile: restore, apply and fingerprint timed apart over every op from a set of states. */
+/**
+ * Per profile: restore, apply and fingerprint timed apart over every op from a spread of states
+ * (each op pair from the initial state); the least of 5 repetitions, each part minus the restore
+ * it needs. And a snapshot's retained heap (run with node --expose-gc to see it).
+ */
 function breakdown(scope: StackScopeArgs): void {
   const fp = new Fingerprinter();
   for (const profile of scope.profiles) {
     const stack = createModelStack(profile);
-    // the states after each op pair: a spread of IOTLB contents
     const base = stack.snapshot();
     const states: unknown[] = [];
     for (const a of scope.alphabet) for (const b of scope.alphabet) {
@@ -77,12 +80,16 @@ function breakdown(scope: StackScopeArgs): void {
       stack.apply(b);
       states.push(stack.snapshot());
     }
-    const rounds = 20;
+    const rounds = 10;
     const n = rounds * states.length * scope.alphabet.length;
     const time = (body: (s: unknown, op: Op) => void): number => {
-      const t = performance.now();
-      for (let r = 0; r < rounds; r++) for (const s of states) for (const op of scope.alphabet) body(s, op);
-      return ((performance.now() - t) * 1e6) / n;
+      let best = Infinity;
+      for (let rep = 0; rep < 5; rep++) {
+        const t = performance.now();
+        for (let r = 0; r < rounds; r++) for (const s of states) for (const op of scope.alphabet) body(s, op);
+        best = Math.min(best, ((performance.now() - t) * 1e6) / n);
+      }
+      return best;
     };
     time((s, op) => { stack.restore(s); stack.apply(op); fp.reset(); stack.fingerprint(fp); fp.finish(); }); // warm up
     const restore = time(s => stack.restore(s));
@@ -90,8 +97,21 @@ function breakdown(scope: StackScopeArgs): void {
     const fingerprint = time(s => { stack.restore(s); fp.reset(); stack.fingerprint(fp); fp.finish(); }) - restore;
     const snapshot = time(s => { stack.restore(s); stack.snapshot(); }) - restore;
     console.log(`${profile.kernel.device.padEnd(10)} per transition: restore ${restore.toFixed(0)} ns, apply ${apply.toFixed(0)} ns, ` +
-      `fingerprint ${fingerprint.toFixed(0)} ns (snapshot ${snapshot.toFixed(0)} ns, once per frontier state)`);
+      `fingerprint ${fingerprint.toFixed(0)} ns; snapshot ${snapshot.toFixed(0)} ns (once per frontier state)${snapshotBytes(stack, states)}`);
   }
+}
+
+/** Heap retained by one more snapshot of a state (its records: the arrays are the live state's, shared). */
+function snapshotBytes(stack: ReturnType<typeof createModelStack>, states: readonly unknown[]): string {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) return '';
+  const keep: unknown[] = [];
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  for (let r = 0; r < 50; r++) for (const s of states) { stack.restore(s); keep.push(stack.snapshot()); }
+  gc();
+  const bytes = (process.memoryUsage().heapUsed - before) / keep.length;
+  return `, ${bytes.toFixed(0)} B retained each`;
 }
 
 const [maxDepth = 5, ...workerCounts] = process.argv.slice(2).map(Number);
