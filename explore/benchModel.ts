@@ -3,7 +3,8 @@
 //  - BFS under the trivial monitor over an I6-like scope (vhost-net and vhost-vdpa, upstream
 //    policies; 20 ops: SET_FEATURES(ACCESS_PLATFORM), v2 UPDATE/INVALIDATE at the page edges,
 //    a size-0 INVALIDATE, one-byte accesses, a read, a vdpa reset, a batch): distinct states/s,
-//    transitions/s and bytes per state, on the calling thread and with the given worker counts;
+//    transitions/s and bytes per state, on the calling thread (twice: cold, then warm) and with
+//    the given worker counts;
 //  - what one transition costs, split: restore, apply, fingerprint (over the states of depth 2).
 
 import { createModelStack } from '../model/stack.ts';
@@ -117,6 +118,8 @@ function snapshotBytes(stack: ReturnType<typeof createModelStack>, states: reado
 const [maxDepth = 5, ...workerCounts] = process.argv.slice(2).map(Number);
 console.log(`I6-like scope: ${I6_LIKE_SCOPE.profiles.length} profiles x ${I6_LIKE_SCOPE.alphabet.length} ops, depth ${maxDepth}`);
 breakdown(I6_LIKE_SCOPE);
+// the first run pays for compiling the engine and the model's cold paths and the store's first pages
 line('calling thread', explore(stackUnderTrivialMonitor(I6_LIKE_SCOPE), { maxDepth }));
+line('  again (warm)', explore(stackUnderTrivialMonitor(I6_LIKE_SCOPE), { maxDepth }));
 const spec = { module: new URL('./stackMachine.ts', import.meta.url).href, export: 'stackUnderTrivialMonitor', args: I6_LIKE_SCOPE };
 for (const workers of workerCounts) line(`${workers} worker${workers > 1 ? 's' : ''}`, await exploreParallel(spec, { maxDepth, workers }));
