@@ -1,5 +1,6 @@
 // Measurements of the model as an explored machine (not a gate: absolute numbers on a shared
 // machine drift). Run: npx tsx explore/benchModel.ts [maxDepth] [workers...]
+// (node --expose-gc --import tsx explore/benchModel.ts ... also prints a snapshot's retained heap)
 //  - BFS under the trivial monitor over an I6-like scope (vhost-net and vhost-vdpa, upstream
 //    policies; 20 ops: SET_FEATURES(ACCESS_PLATFORM), v2 UPDATE/INVALIDATE at the page edges,
 //    a size-0 INVALIDATE, one-byte accesses, a read, a vdpa reset, a batch): distinct states/s,
