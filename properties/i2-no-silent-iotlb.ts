@@ -9,8 +9,7 @@ import type { Profile, VmmProfile } from '../types/profile.ts';
 import { formatObservation, formatOp } from '../types/trace.ts';
 import * as U from '../types/uapi.ts';
 import { bit, crosvmFixed, crosvmOld, qemuVmm, upstreamProfile } from './profiles.ts';
-import { onBothSides, type PropertyDef, type Violation } from './property.ts';
-import type { Stack } from '../types/stack.ts';
+import { lawCheck, onBothSides, type PropertyDef, type StepLaw } from './property.ts';
 
 /** QEMU without a vIOMMU: its known list has no ACCESS_PLATFORM and it sends no IOTLB messages. */
 export const qemuNoIommu: VmmProfile = {
@@ -82,21 +81,21 @@ export const i2ProfileArb = (vmms: fc.Arbitrary<VmmProfile>): fc.Arbitrary<Profi
     vmm: r.vmm,
   }));
 
-export function checkNoSilentIotlb(stack: Stack, profile: Profile, ops: readonly Op[]): Violation | null {
-  if (profile.vmm.speaksIotlb) return null;
-  for (let i = 0; i < ops.length; i++) {
-    const op = ops[i]!;
-    const o = stack.apply(op);
+/** Each step on its own: no state. Vacuous for a userspace that speaks the IOTLB protocol. */
+export const noSilentIotlbLaw: StepLaw<object> = {
+  start: () => ({}),
+  vacuous: profile => profile.vmm.speaksIotlb,
+  step(_s, op, o) {
     // vhost_vq_init_access fails only through the IOTLB here: without it the rings are the VMM's memory
     if (o.kind === 'vring' && (o.ret === -U.EFAULT || o.miss !== null)) {
-      return { step: i, message: `${formatOp(op)} -> ${formatObservation(o)}: the vring start failed for a VMM that never asked for the IOTLB` };
+      return `${formatOp(op)} -> ${formatObservation(o)}: the vring start failed for a VMM that never asked for the IOTLB`;
     }
     if (op.kind === 'VQ_ACCESS' && o.kind === 'access' && o.outcome !== 'ok' && op.iova + BigInt(op.len) <= GUEST_RAM_SIZE) {
-      return { step: i, message: `${formatOp(op)} -> ${formatObservation(o)} for a VMM that never asked for the IOTLB` };
+      return `${formatOp(op)} -> ${formatObservation(o)} for a VMM that never asked for the IOTLB`;
     }
-  }
-  return null;
-}
+    return null;
+  },
+};
 
 export const I2: PropertyDef = {
   id: 'I2',
@@ -108,5 +107,5 @@ export const I2: PropertyDef = {
   // every VMM the seeds name, crosvm before its fix included
   scope: i2ProfileArb(fc.constantFrom(crosvmOld, crosvmFixed, qemuNoIommu, qemuVmm)),
   scripts: i2ScriptArb,
-  check: onBothSides(checkNoSilentIotlb),
+  check: onBothSides(lawCheck(noSilentIotlbLaw)),
 };
