@@ -104,9 +104,12 @@ export function checkPersistence(stack: Stack, profile: Profile, ops: readonly O
   return driveLaw(persistenceLaw, profile, ops, op => ({ ...probeAroundReset(p => stack.apply(p), op, isReset(op), probes), probes }));
 }
 
+/** vhost-vdpa on this parent with this reset rule; the rest upstream. */
+export const i4Profile = (r: { parent: ParentKind; reset: Profile['kernel']['vdpaReset'] }): Profile =>
+  ({ ...upstreamProfile, kernel: { ...upstreamProfile.kernel, device: 'vhost-vdpa', parent: r.parent, vdpaReset: r.reset } });
+
 export const i4ProfileArb = (reset: fc.Arbitrary<Profile['kernel']['vdpaReset']>): fc.Arbitrary<Profile> =>
-  fc.record({ parent: fc.constantFrom<ParentKind>('platform-iommu', 'onchip-reset-map', 'vendor-clears'), reset })
-    .map(r => ({ ...upstreamProfile, kernel: { ...upstreamProfile.kernel, device: 'vhost-vdpa', parent: r.parent, vdpaReset: r.reset } }));
+  fc.record({ parent: fc.constantFrom<ParentKind>('platform-iommu', 'onchip-reset-map', 'vendor-clears'), reset }).map(i4Profile);
 
 const i4Setup = fc.constantFrom<Op[]>(
   [],

@@ -14,7 +14,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { iotlbWriteFullSize } from '../types/iotlbWire.ts';
 import type { Observation } from '../types/observation.ts';
 import type { IotlbWriteSpec, Op } from '../types/ops.ts';
-import type { Profile } from '../types/profile.ts';
+import type { KernelPolicy, Profile } from '../types/profile.ts';
 import { formatObservation, formatOp } from '../types/trace.ts';
 import * as U from '../types/uapi.ts';
 import { kernelPolicyArb, vhostOpWith, vocabularyArb } from './arbitraries/vhost.ts';
@@ -243,12 +243,16 @@ export const i6ScriptArb: fc.Arbitrary<Op[]> = fc.tuple(
  * Every kernel policy, including the pre-e2ae38cf3d91 one that accepts size-0 UPDATEs, with a
  * VMM built for the kernel's ABI writing v1 or v2 messages.
  */
-export const i6ScopeArb: fc.Arbitrary<Profile> = fc.tuple(kernelPolicyArb, fc.boolean())
-  .map(([k, v2]) => ({
+export const i6ScopeArb: fc.Arbitrary<Profile> = fc.tuple(kernelPolicyArb, fc.boolean()).map(([k, v2]) => i6Profile(k, v2));
+
+/** A kernel (IOTLB on by ACCESS_PLATFORM) and the VMM built for its ABI, writing v2 or v1 messages. */
+export function i6Profile(k: KernelPolicy, v2: boolean): Profile {
+  return {
     ...upstreamProfile,
     kernel: { ...k, iotlbEnable: 'access-platform' as const },
     vmm: { ...upstreamProfile.vmm, userAbi: k.abi, iotlbMsgV2: v2 },
-  }));
+  };
+}
 
 /** Every merged kernel since e2ae38cf3d91 (which made size-0 UPDATE -EINVAL). */
 export const i6ProfileArb: fc.Arbitrary<Profile> = i6ScopeArb.filter(p => p.kernel.sizeZero !== 'accept-all');
