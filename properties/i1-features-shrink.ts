@@ -2,15 +2,14 @@
 // only offered bits it (or the core's transport code) knows; nothing is accepted after
 // FEATURES_OK; a failed FEATURES_OK re-read never reaches DRIVER_OK.
 
-import type { Observation, ProbeTranscript } from '../types/observation.ts';
-import type { Op } from '../types/ops.ts';
+import type { ProbeTranscript } from '../types/observation.ts';
 import type { GuestProfile } from '../types/profile.ts';
 import { runScript } from '../types/stack.ts';
 import { hex } from '../types/trace.ts';
 import { VIRTIO_CONFIG_S_DRIVER_OK, VIRTIO_CONFIG_S_FAILED, VIRTIO_CONFIG_S_FEATURES_OK } from '../types/uapi.ts';
 import { CORE_TRANSPORT_FEATURES } from '../model/virtio/index.ts';
 import { guestScriptArb, guestStackProfileArb } from './arbitraries/guest.ts';
-import { onBothSides, type PropertyDef, type Violation } from './property.ts';
+import { judgeSteps, onBothSides, type PropertyDef, type StepLaw } from './property.ts';
 
 const isSubset = (a: bigint, b: bigint): boolean => (a & ~b) === 0n;
 const FEATURES_OK = BigInt(VIRTIO_CONFIG_S_FEATURES_OK);
@@ -38,56 +37,61 @@ export function probeTranscriptProblem(t: ProbeTranscript, guest: GuestProfile):
   return null;
 }
 
+/** What I1's raw-script law reads of the trace so far. */
+export interface FeaturesLawState {
+  /** the driver has seen FEATURES_OK (a STATUS_READ, or a probe's final status) */
+  featuresOkSeen: boolean;
+  /** the driver features read or written since then (undefined: none yet, or FEATURES_OK not seen) */
+  locked: bigint | undefined;
+}
+
 /**
  * Raw scripts: once the driver has seen FEATURES_OK (a STATUS_READ, or a probe's final status),
  * every FEATURES_WRITE fails and FEATURES_READ does not change until a reset or a status write
- * that drops FEATURES_OK.
+ * that drops FEATURES_OK. A DRIVER_PROBE's transcript is judged by probeTranscriptProblem.
  */
-export function i1Violation(guest: GuestProfile, ops: readonly Op[], obs: readonly Observation[]): Violation | null {
-  let featuresOkSeen = false;
-  let locked: bigint | undefined;
-  for (let step = 0; step < ops.length; step++) {
-    const op = ops[step]!;
-    const o = obs[step]!;
+export const featuresLaw: StepLaw<FeaturesLawState> = {
+  start: () => ({ featuresOkSeen: false, locked: undefined }),
+  step(s, op, o, profile) {
     switch (op.kind) {
       case 'DRIVER_PROBE': {
-        if (o.kind !== 'probe') return { step, message: `DRIVER_PROBE observed ${o.kind}, not a transcript` };
-        const problem = probeTranscriptProblem(o.transcript, guest);
-        if (problem !== null) return { step, message: problem };
-        featuresOkSeen = (o.transcript.status & VIRTIO_CONFIG_S_FEATURES_OK) !== 0;
-        locked = featuresOkSeen ? o.transcript.written.at(-1) : undefined;
+        if (o.kind !== 'probe') return `DRIVER_PROBE observed ${o.kind}, not a transcript`;
+        const problem = probeTranscriptProblem(o.transcript, profile.guest);
+        if (problem !== null) return problem;
+        s.featuresOkSeen = (o.transcript.status & VIRTIO_CONFIG_S_FEATURES_OK) !== 0;
+        s.locked = s.featuresOkSeen ? o.transcript.written.at(-1) : undefined;
         break;
       }
       case 'STATUS_READ':
-        if (o.kind === 'value' && (o.value & FEATURES_OK) !== 0n) featuresOkSeen = true;
-        else { featuresOkSeen = false; locked = undefined; }
+        if (o.kind === 'value' && (o.value & FEATURES_OK) !== 0n) s.featuresOkSeen = true;
+        else { s.featuresOkSeen = false; s.locked = undefined; }
         break;
       case 'STATUS_WRITE':
-        if (!(op.status & VIRTIO_CONFIG_S_FEATURES_OK)) { featuresOkSeen = false; locked = undefined; }
+        if (!(op.status & VIRTIO_CONFIG_S_FEATURES_OK)) { s.featuresOkSeen = false; s.locked = undefined; }
         break;
       case 'DEVICE_RESET':
-        featuresOkSeen = false;
-        locked = undefined;
+        s.featuresOkSeen = false;
+        s.locked = undefined;
         break;
       case 'FEATURES_WRITE':
-        if (featuresOkSeen && !(o.kind === 'ret' && o.ret < 0)) {
-          return { step, message: `driver features ${hex(op.features)} accepted after FEATURES_OK (spec §3.1.1 step 5)` };
+        if (s.featuresOkSeen && !(o.kind === 'ret' && o.ret < 0)) {
+          return `driver features ${hex(op.features)} accepted after FEATURES_OK (spec §3.1.1 step 5)`;
         }
         break;
       case 'FEATURES_READ':
-        if (featuresOkSeen && o.kind === 'value') {
-          if (locked !== undefined && o.value !== locked) {
-            return { step, message: `driver features changed after FEATURES_OK: ${hex(locked)} → ${hex(o.value)}` };
+        if (s.featuresOkSeen && o.kind === 'value') {
+          if (s.locked !== undefined && o.value !== s.locked) {
+            return `driver features changed after FEATURES_OK: ${hex(s.locked)} → ${hex(o.value)}`;
           }
-          locked = o.value;
+          s.locked = o.value;
         }
         break;
       default:
         break;
     }
-  }
-  return null;
-}
+    return null;
+  },
+};
 
 export const I1: PropertyDef = {
   id: 'I1',
@@ -98,5 +102,5 @@ export const I1: PropertyDef = {
   profiles: guestStackProfileArb(),
   judges: ['guest.probeFlow', 'guest.blkValidate', 'guest.checksFeaturesOk', 'guest.restrictedMemory'],
   scripts: guestScriptArb(12),
-  check: onBothSides((stack, profile, ops) => i1Violation(profile.guest, ops, runScript(stack, ops))),
+  check: onBothSides((stack, profile, ops) => judgeSteps(featuresLaw, profile, ops, runScript(stack, ops))),
 };

@@ -2,13 +2,11 @@
 // and at probe stage, is the value the device meant, whatever the guest's and device's byte order.
 
 import fc from 'fast-check';
-import type { Observation } from '../types/observation.ts';
-import type { Op } from '../types/ops.ts';
 import type { GuestConfig } from '../types/profile.ts';
 import { runScript } from '../types/stack.ts';
 import { hex } from '../types/trace.ts';
 import { guestScriptArb, guestStackProfileArb } from './arbitraries/guest.ts';
-import { onBothSides, type PropertyDef, type Violation } from './property.ts';
+import { judgeSteps, onBothSides, type PropertyDef, type StepLaw } from './property.ts';
 
 const U64_MASK = (1n << 64n) - 1n;
 
@@ -22,21 +20,20 @@ export function meantConfigValue(config: GuestConfig, field: string): bigint | u
   }
 }
 
-export function i3Violation(config: GuestConfig, ops: readonly Op[], obs: readonly Observation[]): Violation | null {
-  for (let step = 0; step < ops.length; step++) {
-    const o = obs[step]!;
-    if (ops[step]!.kind !== 'DRIVER_PROBE') continue;
-    if (o.kind !== 'probe') return { step, message: `DRIVER_PROBE observed ${o.kind}, not a transcript` };
+/** Each DRIVER_PROBE on its own: no state. */
+export const endiannessLaw: StepLaw<object> = {
+  start: () => ({}),
+  step(_s, op, o, profile) {
+    if (op.kind !== 'DRIVER_PROBE') return null;
+    if (o.kind !== 'probe') return `DRIVER_PROBE observed ${o.kind}, not a transcript`;
     for (const read of o.transcript.reads) {
-      const meant = meantConfigValue(config, read.field);
-      if (meant === undefined) return { step, message: `driver read unknown config field ${read.field}` };
-      if (read.value !== meant) {
-        return { step, message: `${read.stage}: ${read.field} decoded as ${hex(read.value)}, the device meant ${hex(meant)}` };
-      }
+      const meant = meantConfigValue(profile.guest.config, read.field);
+      if (meant === undefined) return `driver read unknown config field ${read.field}`;
+      if (read.value !== meant) return `${read.stage}: ${read.field} decoded as ${hex(read.value)}, the device meant ${hex(meant)}`;
     }
-  }
-  return null;
-}
+    return null;
+  },
+};
 
 export const I3: PropertyDef = {
   id: 'I3',
@@ -48,5 +45,5 @@ export const I3: PropertyDef = {
   judges: ['guest.probeFlow', 'guest.blkValidate', 'guest.transitionalConfig'],
   scope: guestStackProfileArb(),
   scripts: guestScriptArb(8),
-  check: onBothSides((stack, profile, ops) => i3Violation(profile.guest.config, ops, runScript(stack, ops))),
+  check: onBothSides((stack, profile, ops) => judgeSteps(endiannessLaw, profile, ops, runScript(stack, ops))),
 };

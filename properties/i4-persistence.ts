@@ -12,7 +12,7 @@ import { formatObservation, formatOp } from '../types/trace.ts';
 import * as U from '../types/uapi.ts';
 import { kernelPolicyArb, vhostOpWith, vocabularyArb } from './arbitraries/vhost.ts';
 import { bit, upstreamProfile } from './profiles.ts';
-import { onBothSides, type PropertyDef, type Violation } from './property.ts';
+import { driveLaw, onBothSides, type PropertyDef, type StepLaw, type Violation } from './property.ts';
 import type { Stack } from '../types/stack.ts';
 
 const TOP = 1n << 64n;
@@ -49,38 +49,67 @@ export function legacyResetClears(parent: ParentKind): boolean {
 
 const PERSIST = bit(U.VHOST_BACKEND_F_IOTLB_PERSIST);
 
-export function checkPersistence(stack: Stack, profile: Profile, ops: readonly Op[]): Violation | null {
-  const probes = ops.filter((o): o is Extract<Op, { kind: 'VQ_ACCESS' }> => o.kind === 'VQ_ACCESS');
-  let persist = false;
-  for (let i = 0; i < ops.length; i++) {
-    const op = ops[i]!;
-    const isReset = op.kind === 'VDPA_SET_STATUS' && (op.status & 0xff) === 0;
-    // vhost-vdpa accesses have no side effect, so probing around a reset observes, never steers
-    const before = isReset ? probes.map(p => stack.apply(p)) : [];
-    const o = stack.apply(op);
-    if (op.kind === 'SET_BACKEND_FEATURES' && o.kind === 'ret' && o.ret === 0) persist = (op.features & PERSIST) !== 0n;
-    if (!isReset || o.kind !== 'ret' || o.ret !== 0) continue;
-    const after = probes.map(p => stack.apply(p));
+type Access = Extract<Op, { kind: 'VQ_ACCESS' }>;
+
+/** VDPA_SET_STATUS with a status byte of 0: vhost-vdpa resets the device. */
+export const isReset = (op: Op): boolean => op.kind === 'VDPA_SET_STATUS' && (op.status & 0xff) === 0;
+
+/** What I4 judges of one op: its observation and, around a reset, what the probe accesses saw. */
+export interface ResetProbed {
+  readonly o: Observation;
+  readonly probes: readonly Access[];
+  /** the probes just before a reset (else empty) */
+  readonly before: readonly Observation[];
+  /** the probes just after a reset that succeeded (else empty) */
+  readonly after: readonly Observation[];
+}
+
+/**
+ * Apply an op, and around a reset the probes. vhost-vdpa accesses have no side effect, so
+ * probing around a reset observes, never steers. `P` names an op: an Op for the script checker,
+ * an alphabet index for explore's machine.
+ */
+export function probeAroundReset<P>(
+  apply: (p: P) => Observation, op: P, reset: boolean, probes: readonly P[],
+): Pick<ResetProbed, 'o' | 'before' | 'after'> {
+  const before = reset ? probes.map(apply) : [];
+  const o = apply(op);
+  const after = reset && o.kind === 'ret' && o.ret === 0 ? probes.map(apply) : [];
+  return { o, before, after };
+}
+
+/** Whether IOTLB_PERSIST was acked last: the only state the contract reads. */
+export const persistenceLaw: StepLaw<{ persist: boolean }, ResetProbed> = {
+  start: () => ({ persist: false }),
+  step(s, op, { o, probes, before, after }, profile) {
+    if (op.kind === 'SET_BACKEND_FEATURES' && o.kind === 'ret' && o.ret === 0) s.persist = (op.features & PERSIST) !== 0n;
+    if (!isReset(op) || o.kind !== 'ret' || o.ret !== 0) return null;
     for (let k = 0; k < probes.length; k++) {
       const p = probes[k]!;
-      const expected: Observation = !persist && legacyResetClears(profile.kernel.parent)
+      const expected: Observation = !s.persist && legacyResetClears(profile.kernel.parent)
         ? identityAccess(p.iova, p.len)
         : before[k]!;
       if (!isDeepStrictEqual(after[k], expected)) {
-        const why = persist ? 'IOTLB_PERSIST acked' : `old userspace on ${profile.kernel.parent}`;
-        return {
-          step: i,
-          message: `${why}: after reset ${formatOp(p)} -> ${formatObservation(after[k]!)}, contract says ${formatObservation(expected)}`,
-        };
+        const why = s.persist ? 'IOTLB_PERSIST acked' : `old userspace on ${profile.kernel.parent}`;
+        return `${why}: after reset ${formatOp(p)} -> ${formatObservation(after[k]!)}, contract says ${formatObservation(expected)}`;
       }
     }
-  }
-  return null;
+    return null;
+  },
+};
+
+/** The script checker probes with every access of the script, around every reset. */
+export function checkPersistence(stack: Stack, profile: Profile, ops: readonly Op[]): Violation | null {
+  const probes = ops.filter((o): o is Access => o.kind === 'VQ_ACCESS');
+  return driveLaw(persistenceLaw, profile, ops, op => ({ ...probeAroundReset(p => stack.apply(p), op, isReset(op), probes), probes }));
 }
 
+/** vhost-vdpa on this parent with this reset rule; the rest upstream. */
+export const i4Profile = (r: { parent: ParentKind; reset: Profile['kernel']['vdpaReset'] }): Profile =>
+  ({ ...upstreamProfile, kernel: { ...upstreamProfile.kernel, device: 'vhost-vdpa', parent: r.parent, vdpaReset: r.reset } });
+
 export const i4ProfileArb = (reset: fc.Arbitrary<Profile['kernel']['vdpaReset']>): fc.Arbitrary<Profile> =>
-  fc.record({ parent: fc.constantFrom<ParentKind>('platform-iommu', 'onchip-reset-map', 'vendor-clears'), reset })
-    .map(r => ({ ...upstreamProfile, kernel: { ...upstreamProfile.kernel, device: 'vhost-vdpa', parent: r.parent, vdpaReset: r.reset } }));
+  fc.record({ parent: fc.constantFrom<ParentKind>('platform-iommu', 'onchip-reset-map', 'vendor-clears'), reset }).map(i4Profile);
 
 const i4Setup = fc.constantFrom<Op[]>(
   [],

@@ -3,14 +3,12 @@
 
 import fc from 'fast-check';
 import type { Observation } from '../types/observation.ts';
-import type { Op } from '../types/ops.ts';
 import type { Profile } from '../types/profile.ts';
-import type { Stack } from '../types/stack.ts';
 import { SMMU_NAMED_BITS, idrFieldValue } from '../types/smmuIdr.ts';
 import { hex } from '../types/trace.ts';
 import { SMMU_IDR_FIELDS } from '../types/uapi.ts';
 import { hwInfoProfileArb, hwInfoScriptArb, vmmIdrPolicyArb } from './arbitraries/smmu.ts';
-import { onBothSides, type PropertyDef, type Violation } from './property.ts';
+import { lawCheck, onBothSides, type PropertyDef, type StepLaw } from './property.ts';
 
 /**
  * Fields a VMM sets without reading them (include/uapi/linux/iommufd.h, iommu_hw_info_arm_smmuv3):
@@ -50,19 +48,17 @@ function observationProblems(profile: Profile, o: Observation): string[] {
   return o.ret < 0 ? [] : guestIdrProblems(profile, o.idr);
 }
 
-function checkKnownBits(stack: Stack, profile: Profile, ops: readonly Op[]): Violation | null {
-  for (let step = 0; step < ops.length; step++) {
-    const op = ops[step]!;
-    const o = stack.apply(op);
-    if (op.kind !== 'VMM_VSMMU_IDR') continue;
+/** Each VMM_VSMMU_IDR on its own: no state. */
+export const knownBitsLaw: StepLaw<object> = {
+  start: () => ({}),
+  step(_s, op, o, profile) {
+    if (op.kind !== 'VMM_VSMMU_IDR') return null;
     const problems = observationProblems(profile, o);
-    if (problems.length > 0) {
-      const words = o.kind === 'idr' ? ` [${o.idr.map(w => hex(w)).join(' ')}]` : '';
-      return { step, message: `guest vSMMU IDR${words}: ${problems.join('; ')}` };
-    }
-  }
-  return null;
-}
+    if (problems.length === 0) return null;
+    const words = o.kind === 'idr' ? ` [${o.idr.map(w => hex(w)).join(' ')}]` : '';
+    return `guest vSMMU IDR${words}: ${problems.join('; ')}`;
+  },
+};
 
 export const I5: PropertyDef = {
   id: 'I5',
@@ -80,5 +76,5 @@ export const I5: PropertyDef = {
   // raw-forwarding VMMs too
   scope: hwInfoProfileArb({ vmmIdr: vmmIdrPolicyArb }),
   scripts: hwInfoScriptArb,
-  check: onBothSides(checkKnownBits),
+  check: onBothSides(lawCheck(knownBitsLaw)),
 };

@@ -14,14 +14,13 @@ import { isDeepStrictEqual } from 'node:util';
 import { iotlbWriteFullSize } from '../types/iotlbWire.ts';
 import type { Observation } from '../types/observation.ts';
 import type { IotlbWriteSpec, Op } from '../types/ops.ts';
-import type { Profile } from '../types/profile.ts';
+import type { KernelPolicy, Profile } from '../types/profile.ts';
 import { formatObservation, formatOp } from '../types/trace.ts';
 import * as U from '../types/uapi.ts';
 import { kernelPolicyArb, vhostOpWith, vocabularyArb } from './arbitraries/vhost.ts';
 import { iovaArb, U64_MAX } from './arbitraries/u64.ts';
 import { bit, upstreamProfile } from './profiles.ts';
-import { onBothSides, type PropertyDef, type Violation } from './property.ts';
-import type { Stack } from '../types/stack.ts';
+import { lawCheck, onBothSides, type PropertyDef, type StepLaw } from './property.ts';
 
 const AP = bit(U.VIRTIO_F_ACCESS_PLATFORM);
 
@@ -72,78 +71,113 @@ export function expectedRejection(m: IotlbWriteSpec, p: Profile): number | null 
   return null;
 }
 
-export function checkIotlbLaws(stack: Stack, profile: Profile, ops: readonly Op[]): Violation | null {
-  const obs: Observation[] = [];
-  const vdpa = profile.kernel.device === 'vhost-vdpa';
-  let inBatch = false;
-  let misread = false;
-  let iotlbOn = false;
-  for (let i = 0; i < ops.length; i++) {
-    const op = ops[i]!;
-    const o = stack.apply(op);
-    obs.push(o);
-    const fail = (message: string): Violation => ({ step: i, message: `${formatOp(op)} -> ${formatObservation(o)}: ${message}` });
-    if (isWrite(op, U.VHOST_IOTLB_BATCH_BEGIN) && ok(o)) inBatch = true;
-    if (isWrite(op, U.VHOST_IOTLB_BATCH_END) && ok(o)) inBatch = false;
+/** An access and what it observed. */
+export interface SeenAccess {
+  readonly op: Access;
+  readonly o: Observation;
+}
+
+/**
+ * The writes the hit, miss and whole laws match, as seen from the op after them:
+ * - `update`: an accepted UPDATE(r) right after an accepted INVALIDATE(r) (hit; whole's middle);
+ * - `invalidate`: an accepted INVALIDATE (miss), and `whole` the `update` just before it, if any.
+ */
+export type IotlbWindow =
+  | { readonly kind: 'update'; readonly update: Write }
+  | { readonly kind: 'invalidate'; readonly inval: Write; readonly whole: Write | null }
+  | null;
+
+/**
+ * What I6's laws read of the trace so far: three flags and a look-back of at most three ops,
+ * kept as the patterns they can still complete, not as raw history.
+ */
+export interface IotlbLawState {
+  inBatch: boolean;
+  misread: boolean;
+  iotlbOn: boolean;
+  /** the window of the last op that was not an access (during a run of accesses: of the op before the run) */
+  window: IotlbWindow;
+  /** the last op, when it was an access */
+  access: SeenAccess | null;
+  /** when the last op was a write the kernel must refuse: the access just before it (reject) */
+  beforeRejected: SeenAccess | null;
+}
+
+/** The window after a non-access op, from its predecessor's window (null when that was an access). */
+function windowAfter(op: Op, o: Observation, prev: IotlbWindow): IotlbWindow {
+  if (!ok(o)) return null;
+  if (isWrite(op, U.VHOST_IOTLB_UPDATE) && prev?.kind === 'invalidate' &&
+    prev.inval.msg.iova === op.msg.iova && prev.inval.msg.size === op.msg.size) return { kind: 'update', update: op };
+  if (isWrite(op, U.VHOST_IOTLB_INVALIDATE)) return { kind: 'invalidate', inval: op, whole: prev?.kind === 'update' ? prev.update : null };
+  return null;
+}
+
+export const iotlbLaw: StepLaw<IotlbLawState> = {
+  start: () => ({ inBatch: false, misread: false, iotlbOn: false, window: null, access: null, beforeRejected: null }),
+  step(s, op, o, profile) {
+    const vdpa = profile.kernel.device === 'vhost-vdpa';
+    const fail = (message: string): string => `${formatOp(op)} -> ${formatObservation(o)}: ${message}`;
+    if (isWrite(op, U.VHOST_IOTLB_BATCH_BEGIN) && ok(o)) s.inBatch = true;
+    if (isWrite(op, U.VHOST_IOTLB_BATCH_END) && ok(o)) s.inBatch = false;
     // a foreign v1 message the kernel read in its own layout and accepted: it did something
     // other than what was written (even begin a batch), so the laws below no longer apply
     if (isWrite(op) && ok(o) && op.msg.header === U.VHOST_IOTLB_MSG && op.msg.layout !== profile.kernel.abi &&
-      !wellFormed(op.msg, profile)) misread = true;
+      !wellFormed(op.msg, profile)) s.misread = true;
     // likewise raw bytes the kernel accepted: the laws do not know what they meant
-    if (op.kind === 'IOTLB_WRITE_RAW' && o.kind === 'ret' && o.ret > 0) misread = true;
+    if (op.kind === 'IOTLB_WRITE_RAW' && o.kind === 'ret' && o.ret > 0) s.misread = true;
     // an IOTLB to invalidate: for vhost-vdpa the AS, once an UPDATE or BATCH_BEGIN allocated it
     // (vhost_vdpa_find_alloc_as); for net/vsock dev->iotlb while ACCESS_PLATFORM is acked (I6's rule)
-    if (vdpa && (isWrite(op, U.VHOST_IOTLB_UPDATE) || isWrite(op, U.VHOST_IOTLB_BATCH_BEGIN)) && ok(o)) iotlbOn = true;
-    if (!vdpa && op.kind === 'SET_FEATURES' && o.kind === 'ret' && o.ret === 0) iotlbOn = (op.features & AP) !== 0n;
-    if (!vdpa && op.kind === 'VMM_SET_FEATURES' && o.kind === 'vmm' && o.ret === 0) iotlbOn = (o.set & AP) !== 0n;
-    if (isWrite(op)) {
-      const want = expectedRejection(op.msg, profile);
-      if (want !== null && !(o.kind === 'ret' && o.ret === want)) return fail(`a malformed write must return ${want}`);
-      // accept: this userspace's INVALIDATE of a non-empty range is applied while the IOTLB is in force
-      if (want === null && iotlbOn && !misread && isWrite(op, U.VHOST_IOTLB_INVALIDATE) && op.msg.size !== 0n &&
-        wellFormed(op.msg, profile) && !ok(o)) return fail('a well-formed INVALIDATE must be accepted');
+    if (vdpa && (isWrite(op, U.VHOST_IOTLB_UPDATE) || isWrite(op, U.VHOST_IOTLB_BATCH_BEGIN)) && ok(o)) s.iotlbOn = true;
+    if (!vdpa && op.kind === 'SET_FEATURES' && o.kind === 'ret' && o.ret === 0) s.iotlbOn = (op.features & AP) !== 0n;
+    if (!vdpa && op.kind === 'VMM_SET_FEATURES' && o.kind === 'vmm' && o.ret === 0) s.iotlbOn = (o.set & AP) !== 0n;
+    if (op.kind !== 'VQ_ACCESS') {
+      let want: number | null = null;
+      if (isWrite(op)) {
+        want = expectedRejection(op.msg, profile);
+        if (want !== null && !(o.kind === 'ret' && o.ret === want)) return fail(`a malformed write must return ${want}`);
+        // accept: this userspace's INVALIDATE of a non-empty range is applied while the IOTLB is in force
+        if (want === null && s.iotlbOn && !s.misread && isWrite(op, U.VHOST_IOTLB_INVALIDATE) && op.msg.size !== 0n &&
+          wellFormed(op.msg, profile) && !ok(o)) return fail('a well-formed INVALIDATE must be accepted');
+      }
+      s.window = windowAfter(op, o, s.access ? null : s.window);
+      s.beforeRejected = want !== null ? s.access : null;
+      s.access = null;
+      return null;
     }
     // reject: ACCESS(x) WRITE(malformed) ACCESS(x) observe the same
-    const w = ops[i - 1];
-    const a0 = ops[i - 2];
-    if (op.kind === 'VQ_ACCESS' && isWrite(w) && a0?.kind === 'VQ_ACCESS' && isDeepStrictEqual(a0, op) &&
-      expectedRejection(w.msg, profile) !== null && !isDeepStrictEqual(obs[i - 2], o)) {
-      return fail(`a rejected write changed what ${formatOp(op)} observes (was ${formatObservation(obs[i - 2]!)})`);
+    const a0 = s.beforeRejected;
+    s.access = { op, o };
+    s.beforeRejected = null;
+    if (a0 && isDeepStrictEqual(a0.op, op) && !isDeepStrictEqual(a0.o, o)) {
+      return fail(`a rejected write changed what ${formatOp(op)} observes (was ${formatObservation(a0.o)})`);
     }
-    if (op.kind !== 'VQ_ACCESS' || op.len !== 1 || inBatch || misread) continue;
-    // find the run of writes just before this run of accesses
-    let j = i;
-    while (ops[j - 1]?.kind === 'VQ_ACCESS') j--;
-    const last = ops[j - 1];
-    const prev = ops[j - 2];
-    const prev2 = ops[j - 3];
+    if (op.len !== 1 || s.inBatch || s.misread) return null;
     const x = op.iova;
+    const w = s.window;
     // hit
-    if (isWrite(last, U.VHOST_IOTLB_UPDATE) && ok(obs[j - 1]) && isWrite(prev, U.VHOST_IOTLB_INVALIDATE) && ok(obs[j - 2]) &&
-      wellFormed(last.msg, profile) && prev.msg.iova === last.msg.iova && prev.msg.size === last.msg.size) {
-      const r = range(last.msg);
+    if (w?.kind === 'update' && wellFormed(w.update.msg, profile)) {
+      const r = range(w.update.msg);
       if (r && inRange(x, r)) {
-        const permitted = (last.msg.perm & op.access) !== 0;
+        const permitted = (w.update.msg.perm & op.access) !== 0;
         const want: Observation = permitted
-          ? { kind: 'access', outcome: 'ok', segments: [[BigInt.asUintN(64, last.msg.uaddr + x - r[0]), 1]] }
+          ? { kind: 'access', outcome: 'ok', segments: [[BigInt.asUintN(64, w.update.msg.uaddr + x - r[0]), 1]] }
           : { kind: 'access', outcome: 'fault', errno: U.EPERM };
         if (!isDeepStrictEqual(o, want)) return fail(`the map just written says ${formatObservation(want)}`);
       }
     }
     // miss
-    if (isWrite(last, U.VHOST_IOTLB_INVALIDATE) && ok(obs[j - 1])) {
-      const r = range(last.msg);
+    if (w?.kind === 'invalidate') {
+      const r = range(w.inval.msg);
       if (r && inRange(x, r) && translated(o)) return fail('an access inside an invalidated range was translated');
       // whole: INVALIDATE(r) UPDATE(r) INVALIDATE(q), q meets r
-      if (r && isWrite(prev, U.VHOST_IOTLB_UPDATE) && ok(obs[j - 2]) && isWrite(prev2, U.VHOST_IOTLB_INVALIDATE) && ok(obs[j - 3]) &&
-        prev2.msg.iova === prev.msg.iova && prev2.msg.size === prev.msg.size) {
-        const m = range(prev.msg);
-        if (m && meets(m, r) && inRange(x, m) && translated(o)) return fail('a map the invalidation met survived in part (maps are never split)');
-      }
+      const m = w.whole && range(w.whole.msg);
+      if (r && m && meets(m, r) && inRange(x, m) && translated(o)) return fail('a map the invalidation met survived in part (maps are never split)');
     }
-  }
-  return null;
-}
+    return null;
+  },
+};
+
+export const checkIotlbLaws = lawCheck(iotlbLaw);
 
 // --- generators that plant the patterns -------------------------------------------------
 
@@ -209,12 +243,16 @@ export const i6ScriptArb: fc.Arbitrary<Op[]> = fc.tuple(
  * Every kernel policy, including the pre-e2ae38cf3d91 one that accepts size-0 UPDATEs, with a
  * VMM built for the kernel's ABI writing v1 or v2 messages.
  */
-export const i6ScopeArb: fc.Arbitrary<Profile> = fc.tuple(kernelPolicyArb, fc.boolean())
-  .map(([k, v2]) => ({
+export const i6ScopeArb: fc.Arbitrary<Profile> = fc.tuple(kernelPolicyArb, fc.boolean()).map(([k, v2]) => i6Profile(k, v2));
+
+/** A kernel (IOTLB on by ACCESS_PLATFORM) and the VMM built for its ABI, writing v2 or v1 messages. */
+export function i6Profile(k: KernelPolicy, v2: boolean): Profile {
+  return {
     ...upstreamProfile,
     kernel: { ...k, iotlbEnable: 'access-platform' as const },
     vmm: { ...upstreamProfile.vmm, userAbi: k.abi, iotlbMsgV2: v2 },
-  }));
+  };
+}
 
 /** Every merged kernel since e2ae38cf3d91 (which made size-0 UPDATE -EINVAL). */
 export const i6ProfileArb: fc.Arbitrary<Profile> = i6ScopeArb.filter(p => p.kernel.sizeZero !== 'accept-all');

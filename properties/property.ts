@@ -3,6 +3,7 @@
 // returns the first violation, or null. Properties read observables only.
 
 import fc from 'fast-check';
+import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
 import type { PolicyField, Profile } from '../types/profile.ts';
 import type { Stack, StackFactory } from '../types/stack.ts';
@@ -148,6 +149,43 @@ export function testSeed(): number {
 
 /** An invariant judged on one stack: it applies the ops itself (it may probe between them). */
 export type InvariantCheck = (stack: Stack, profile: Profile, ops: readonly Op[]) => Violation | null;
+
+/**
+ * An invariant as a law over steps, with its state explicit: `S` is everything the law reads of
+ * the trace so far. One law, two drivers: `runLaw` judges a whole script on one stack, and
+ * explore drives the same law as a Monitor over an op alphabet (properties/explore-law.ts), where
+ * S is part of the explored state. So S holds what the laws read and nothing else, and is a flat
+ * record of immutable values that `step` reassigns (a shallow copy is a snapshot).
+ */
+export interface StepLaw<S extends object, O = Observation> {
+  /** the state before the first op */
+  start(profile: Profile): S;
+  /** judge one op and what it observed, updating `s`: a violation message, or null */
+  step(s: S, op: Op, o: O, profile: Profile): string | null;
+  /** the law judges nothing on this profile (the script is not even run) */
+  vacuous?(profile: Profile): boolean;
+}
+
+/** The script driver of a law: apply an op, judge it, stop at the first violation. */
+export function lawCheck<S extends object>(law: StepLaw<S>): InvariantCheck {
+  return (stack, profile, ops) => driveLaw(law, profile, ops, op => stack.apply(op));
+}
+
+/** A law over a script already run: the ops and what each observed. */
+export function judgeSteps<S extends object>(law: StepLaw<S>, profile: Profile, ops: readonly Op[], obs: readonly Observation[]): Violation | null {
+  return driveLaw(law, profile, ops, (_, i) => obs[i]!);
+}
+
+/** The loop of every script driver: `observe` applies op i (or looks it up) and gives what the law judges. */
+export function driveLaw<S extends object, O>(law: StepLaw<S, O>, profile: Profile, ops: readonly Op[], observe: (op: Op, i: number) => O): Violation | null {
+  if (law.vacuous?.(profile)) return null;
+  const s = law.start(profile);
+  for (let i = 0; i < ops.length; i++) {
+    const message = law.step(s, ops[i]!, observe(ops[i]!, i), profile);
+    if (message !== null) return { step: i, message };
+  }
+  return null;
+}
 
 /**
  * Invariants are statements about the modelled system, so both the model and the

@@ -96,13 +96,24 @@ export function hwInfoProfileArb(opts: HwInfoProfileOptions = {}): fc.Arbitrary<
       vmmIdr: opts.vmmIdr ?? fc.constant<VmmIdrPolicy>('mask-baseline'),
       knownIdrFields: opts.knownIdrFields ?? knownIdrFieldsArb,
     })
-    .map(r => ({
-      ...upstreamProfile,
-      kernel: { ...upstreamProfile.kernel, hwInfo: r.hwInfo, kernelIdrFields: r.kernelIdrFields },
-      vmm: { ...upstreamProfile.vmm, idr: r.vmmIdr, knownIdrFields: r.knownIdrFields },
-      smmu: r.smmu,
-    }));
+    .map(hwInfoProfile);
 }
+
+/** What a hw_info profile varies; the rest is upstream. */
+export interface HwInfoChoice {
+  readonly smmu: SmmuProfile;
+  readonly hwInfo: HwInfoPolicy;
+  readonly kernelIdrFields: readonly string[];
+  readonly vmmIdr: VmmIdrPolicy;
+  readonly knownIdrFields: readonly string[];
+}
+
+export const hwInfoProfile = (r: HwInfoChoice): Profile => ({
+  ...upstreamProfile,
+  kernel: { ...upstreamProfile.kernel, hwInfo: r.hwInfo, kernelIdrFields: r.kernelIdrFields },
+  vmm: { ...upstreamProfile.vmm, idr: r.vmmIdr, knownIdrFields: r.knownIdrFields },
+  smmu: r.smmu,
+});
 
 /** Every policy and field set at random: for model ≡ impl. */
 export const wideHwInfoProfileArb: fc.Arbitrary<Profile> = hwInfoProfileArb({

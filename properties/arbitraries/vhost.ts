@@ -10,17 +10,29 @@ import * as U from '../../types/uapi.ts';
 import { bit, crosvmFixed, crosvmOld, qemuVmm, upstreamKernel } from '../profiles.ts';
 import { iovaArb, lenArb, sizeArb, u64Arb, U64_MAX } from './u64.ts';
 
+/** Every value of the kernel's policy fields (fast-check draws from these; explore scopes enumerate them). */
+export const KERNEL_VALUES = {
+  device: ['vhost-net', 'vhost-vsock', 'vhost-vdpa'],
+  parent: ['platform-iommu', 'onchip-reset-map', 'vendor-clears'],
+  iotlbEnable: ['access-platform', 'access-platform-after-msg-v2-ack', 'separate-bit'],
+  sizeZero: ['accept-all', 'reject-all', 'reject-update-invalidate', 'reject-update'],
+  vdpaReset: ['compat-reset', 'plain-reset', 'persist-bit-without-compat-reset', 'reset-then-reset-map',
+    'unconditional-persist', 'buggy-reset-map-op', 'parent-negotiation', 'reset-clean-map-flag'],
+  maxIotlbEntries: [1, 2, 3, 4, 8, 2048],
+  abi: ['lp64', 'i386'],
+  accessOk: ['x86-64', 'alternate-address-space'],
+} as const satisfies { readonly [K in keyof KernelPolicy]?: readonly KernelPolicy[K][] };
+
 export const kernelPolicyArb: fc.Arbitrary<KernelPolicy> = fc.record({
-  device: fc.constantFrom('vhost-net', 'vhost-vsock', 'vhost-vdpa'),
-  parent: fc.constantFrom('platform-iommu', 'onchip-reset-map', 'vendor-clears'),
-  iotlbEnable: fc.constantFrom('access-platform', 'access-platform-after-msg-v2-ack', 'separate-bit'),
+  device: fc.constantFrom(...KERNEL_VALUES.device),
+  parent: fc.constantFrom(...KERNEL_VALUES.parent),
+  iotlbEnable: fc.constantFrom(...KERNEL_VALUES.iotlbEnable),
   vsockAccessPlatform: fc.boolean(),
-  sizeZero: fc.constantFrom('accept-all', 'reject-all', 'reject-update-invalidate', 'reject-update'),
-  vdpaReset: fc.constantFrom('compat-reset', 'plain-reset', 'persist-bit-without-compat-reset', 'reset-then-reset-map',
-    'unconditional-persist', 'buggy-reset-map-op', 'parent-negotiation', 'reset-clean-map-flag'),
-  maxIotlbEntries: fc.constantFrom(1, 2, 3, 4, 8, 2048),
-  abi: fc.constantFrom('lp64', 'i386'),
-  accessOk: fc.constantFrom('x86-64', 'alternate-address-space'),
+  sizeZero: fc.constantFrom(...KERNEL_VALUES.sizeZero),
+  vdpaReset: fc.constantFrom(...KERNEL_VALUES.vdpaReset),
+  maxIotlbEntries: fc.constantFrom(...KERNEL_VALUES.maxIotlbEntries),
+  abi: fc.constantFrom(...KERNEL_VALUES.abi),
+  accessOk: fc.constantFrom(...KERNEL_VALUES.accessOk),
   hwInfo: fc.constant(upstreamKernel.hwInfo),
   kernelIdrFields: fc.constant(upstreamKernel.kernelIdrFields),
   // a 32-bit kernel is x86-32 here (access_ok below 0xC0000000)

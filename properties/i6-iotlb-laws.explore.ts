@@ -1,0 +1,135 @@
+// I6 for explore: vhost-net, vhost-vsock and vhost-vdpa on every parent, under every size-0 rule
+// since e2ae38cf3d91, both kernel ABIs with a VMM built for each writing v1 or v2 messages, IOTLB
+// limits at their edges; ops: ACCESS_PLATFORM, the writes the laws match (INVALIDATE / UPDATE of
+// a page, an INVALIDATE meeting its last byte), the malformed ones (size 0, wrapping, bad header),
+// batches, v1 in both layouts, one-byte accesses at the page's edges and at 2^64-1. The monitor
+// keeps the flags and the look-back window.
+
+import type { FingerprintSink } from '../explore/fingerprint.ts';
+import { encodeIotlbWrite, toHex } from '../types/iotlbWire.ts';
+import { toJsonValue } from '../types/json.ts';
+import type { Observation } from '../types/observation.ts';
+import type { IotlbWriteSpec, Op } from '../types/ops.ts';
+import type { KernelPolicy } from '../types/profile.ts';
+import * as U from '../types/uapi.ts';
+import { KERNEL_VALUES } from './arbitraries/vhost.ts';
+import { U64_MAX } from './arbitraries/u64.ts';
+import { access1, AP, byLevel, iotlbMsg, msgSpec, PAGE, UADDR32 } from './explore-values.ts';
+import {
+  axis, describeAxes, lawEntry, makeScope, product, withDefaults, type Axis, type ExploreScope, type LawFingerprint, type ScopeOptions, type ValueLevel,
+} from './explore-law.ts';
+import { i6Profile, iotlbLaw, type IotlbLawState, type SeenAccess } from './i6-iotlb-laws.ts';
+import { bits, upstreamKernel } from './profiles.ts';
+
+const UPDATE = U.VHOST_IOTLB_UPDATE;
+const INVALIDATE = U.VHOST_IOTLB_INVALIDATE;
+
+/** The kernel variants of one device: the fields its model code reads (model/vhost.ts, model/vdpa.ts), each over its value set. */
+function deviceAxes(level: ValueLevel): readonly (readonly [KernelPolicy['device'], Record<string, Axis<unknown>>])[] {
+  const limits = axis(...byLevel<number>(level, [2048], [1, 2], [3, 4, 8]));
+  const accessOk = byLevel<KernelPolicy['accessOk']>(level, ['x86-64'], [], ['alternate-address-space']);
+  const resets = byLevel<KernelPolicy['vdpaReset']>(level, ['compat-reset'], [], KERNEL_VALUES.vdpaReset.filter(r => r !== 'compat-reset'));
+  return [
+    ['vhost-net', { maxIotlbEntries: limits, accessOk: axis(...accessOk) }],
+    ['vhost-vsock', { maxIotlbEntries: limits, vsockAccessPlatform: axis(...byLevel(level, [true], [], [false])) }],
+    ['vhost-vdpa', { parent: axis(...KERNEL_VALUES.parent), vdpaReset: axis(...resets) }],
+  ];
+}
+
+const v1 = (layout: U.Abi): Partial<IotlbWriteSpec> => ({ header: U.VHOST_IOTLB_MSG, layout });
+
+export function i6Scope(opts?: ScopeOptions): ExploreScope {
+  const options = withDefaults(opts);
+  const level = options.values;
+  const common = {
+    // I6 judges proposals over its own profiles (it has no wider scope): every merged kernel since
+    // e2ae38cf3d91; a proposal that leaves size 0 unchecked pins it
+    sizeZero: axis(...KERNEL_VALUES.sizeZero.filter(r => r !== 'accept-all')),
+    abi: axis(...KERNEL_VALUES.abi),
+    iotlbMsgV2: axis(false, true),
+  };
+  const lines: string[] = [];
+  const profiles = deviceAxes(level).flatMap(([device, own]) => {
+    const axes = { ...own, ...common };
+    lines.push(`${device}: ${describeAxes(axes)}`);
+    return product(axes).map(({ iotlbMsgV2, ...k }) => {
+      const kernel = { ...upstreamKernel, device, ...k } as KernelPolicy;
+      // as kernelPolicyArb: a 32-bit kernel is x86-32
+      return i6Profile(kernel.abi === 'i386' ? { ...kernel, accessOk: 'x86-32' } : kernel, iotlbMsgV2 as boolean);
+    });
+  });
+  lines.push('a 32-bit kernel is x86-32 (as kernelPolicyArb); iotlbEnable = access-platform; vmm: QEMU built for the kernel\'s ABI (userAbi = abi)');
+  const alphabet = byLevel<Op>(level,
+    [
+      { kind: 'SET_FEATURES', features: AP },
+      // hit, miss, whole: INVALIDATE(r) UPDATE(r) [INVALIDATE(q), q meeting r's last byte] then accesses
+      iotlbMsg(INVALIDATE, 0n, PAGE), iotlbMsg(UPDATE, 0n, PAGE, UADDR32, U.VHOST_ACCESS_RW), iotlbMsg(INVALIDATE, PAGE - 1n, 1n),
+      // size 0: an UPDATE the kernel must refuse; an INVALIDATE of the whole space where allowed
+      iotlbMsg(UPDATE, 0n, 0n), iotlbMsg(INVALIDATE, 0n, 0n),
+      iotlbMsg(U.VHOST_IOTLB_BATCH_BEGIN, 0n, 0n), iotlbMsg(U.VHOST_IOTLB_BATCH_END, 0n, 0n),
+      access1(0n), access1(PAGE - 1n), access1(PAGE),
+    ],
+    [
+      // a map without the read permission: an access is -EPERM
+      iotlbMsg(UPDATE, 0n, PAGE, UADDR32, U.VHOST_ACCESS_WO),
+      // the top page (last = 2^64-1), and an UPDATE that wraps past it
+      iotlbMsg(UPDATE, U64_MAX - PAGE + 1n, PAGE, UADDR32, U.VHOST_ACCESS_RW), iotlbMsg(UPDATE, U64_MAX, 2n),
+      // a header that is neither v1 nor v2
+      iotlbMsg(UPDATE, 0n, PAGE, UADDR32, U.VHOST_ACCESS_RW, { header: 0 }),
+      // v1 in each layout: the VMM's own, or a foreign one the kernel misreads
+      iotlbMsg(INVALIDATE, 0n, PAGE, UADDR32, U.VHOST_ACCESS_RW, v1('lp64')), iotlbMsg(INVALIDATE, 0n, PAGE, UADDR32, U.VHOST_ACCESS_RW, v1('i386')),
+      access1(U64_MAX),
+    ],
+    [
+      { kind: 'SET_BACKEND_FEATURES', features: bits(U.VHOST_BACKEND_F_IOTLB_MSG_V2, U.VHOST_BACKEND_F_IOTLB_BATCH) },
+      { kind: 'VMM_SET_FEATURES', guestFeatures: AP },
+      iotlbMsg(UPDATE, 0n, PAGE, UADDR32, U.VHOST_ACCESS_RW, v1('lp64')), iotlbMsg(UPDATE, 0n, PAGE, UADDR32, U.VHOST_ACCESS_RW, v1('i386')),
+      iotlbMsg(INVALIDATE, 0n, PAGE, UADDR32, U.VHOST_ACCESS_RW, { asid: 1 }),
+      iotlbMsg(UPDATE, 0n, PAGE, UADDR32, U.VHOST_ACCESS_RW, { length: 4 }),
+      iotlbMsg(U.VHOST_IOTLB_MISS, 0n, PAGE),
+      // bytes the laws cannot read (a well-formed v2 INVALIDATE, written raw): once accepted, a misread
+      { kind: 'IOTLB_WRITE_RAW', bytes: toHex(encodeIotlbWrite(msgSpec(INVALIDATE, 0n, PAGE))) },
+      iotlbMsg(UPDATE, 1n << 32n, 1n, UADDR32, U.VHOST_ACCESS_RO),
+      { kind: 'IOTLB_READ', len: 72 },
+      access1(0n, U.VHOST_ACCESS_WO), access1(1n << 32n),
+      { kind: 'VQ_ACCESS', iova: U64_MAX, len: 2, access: U.VHOST_ACCESS_RO },
+    ],
+  );
+  return makeScope({ property: 'I6', options, profiles, alphabet, profileLines: lines });
+}
+
+/** An access observation, canonically: outcome, then its segments or errno. */
+function fingerprintAccessObservation(sink: FingerprintSink, o: Observation): void {
+  sink.u32(o.kind !== 'access' ? 3 : o.outcome === 'ok' ? 0 : o.outcome === 'miss' ? 1 : 2);
+  // an access observes only these; anything else (a model bug) still fingerprints exactly
+  if (o.kind !== 'access') return sink.str(JSON.stringify(toJsonValue(o)));
+  if (o.outcome === 'fault') sink.u32(o.errno);
+  if (o.outcome !== 'ok') return;
+  sink.u32(o.segments.length);
+  for (const [uaddr, len] of o.segments) { sink.u64(uaddr); sink.u32(len); }
+}
+
+/**
+ * What the laws can still read: once a message was misread the hit, miss, whole and accept laws
+ * are off for good (misread never clears), so batch, IOTLB and window no longer count; the
+ * reject law's access and the one before a rejected write always do.
+ */
+export const fingerprintIotlbLaw: LawFingerprint<IotlbLawState> = (s, sink, opIndex) => {
+  const seen = (a: SeenAccess | null): void => {
+    sink.u32(a === null ? 0 : opIndex(a.op) + 1);
+    if (a !== null) fingerprintAccessObservation(sink, a.o);
+  };
+  sink.bool(s.misread);
+  if (!s.misread) {
+    sink.bool(s.inBatch);
+    sink.bool(s.iotlbOn);
+    const w = s.window;
+    sink.u32(w === null ? 0 : w.kind === 'update' ? 1 : 2);
+    if (w?.kind === 'update') sink.u32(opIndex(w.update));
+    if (w?.kind === 'invalidate') { sink.u32(opIndex(w.inval)); sink.u32(w.whole === null ? 0 : opIndex(w.whole) + 1); }
+  }
+  seen(s.access);
+  seen(s.beforeRejected);
+};
+
+export const I6_EXPLORE = lawEntry('I6', i6Scope, iotlbLaw, fingerprintIotlbLaw);
