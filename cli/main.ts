@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { durationArg, intArg, seedArg } from './args.ts';
 import { registerBench } from './bench.ts';
 import { registerConformance } from './conformance.ts';
+import { registerExplore } from './explore/command.ts';
 import { registerFuzz } from './fuzz/command.ts';
 import { UsageError } from './usage.ts';
 import { replay } from './replay.ts';
@@ -19,6 +20,7 @@ const program = new Command()
 registerFuzz(program);
 registerBench(program);
 registerConformance(program);
+registerExplore(program);
 
 program.command('prove')
   .description('judge a proposal (a catalogue id or a proposal .ts file) by every property that applies, I1..I6 and R')

@@ -4,7 +4,7 @@
 import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
 import type { KernelPolicy, Profile, SmmuProfile, VmmProfile } from '../types/profile.ts';
-import type { Part } from '../types/stack.ts';
+import type { SnapshottingPart } from '../types/stack.ts';
 import { SMMU_IDR_WORDS } from '../types/uapi.ts';
 import { fieldNamed, keepFields, withField, type IdrWords } from './smmuIdr.ts';
 
@@ -84,8 +84,12 @@ function idrObservation(idr: IdrWords): Observation {
   return { kind: 'idr', ret: 0, idr: idr.map(w => Number(w)) };
 }
 
-/** The iommufd hw_info part of the stack: owns GET_HW_INFO and VMM_VSMMU_IDR. */
-export function createHwInfoModel(profile: Profile): Part {
+/**
+ * The iommufd hw_info part of the stack: owns GET_HW_INFO and VMM_VSMMU_IDR. Stateless: both ops
+ * are functions of the profile (the registers, the kernel's and the VMM's policies), so its
+ * snapshot is null and it writes nothing to a fingerprint.
+ */
+export function createHwInfoModel(profile: Profile): SnapshottingPart {
   // A profile naming an unknown field is rejected up front, not on the first op.
   for (const name of [...profile.kernel.kernelIdrFields, ...profile.vmm.knownIdrFields]) fieldNamed(name);
   return {
@@ -100,5 +104,8 @@ export function createHwInfoModel(profile: Profile): Part {
           throw new Error(`hw_info model does not own op ${op.kind}`);
       }
     },
+    snapshot: () => null,
+    restore: () => {},
+    fingerprint: () => {},
   };
 }

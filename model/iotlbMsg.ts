@@ -20,10 +20,13 @@ export type ParsedWrite =
   | { readonly ok: true; readonly header: number; readonly asid: number; readonly msg: IotlbMsg }
   | { readonly ok: false; readonly err: number };
 
+/** n <= 8 little-endian bytes (a byte past the end reads 0), in two exact 32-bit halves: two bigint ops, not 2n. */
 function readLe(bytes: Uint8Array, off: number, n: number): bigint {
-  let v = 0n;
-  for (let i = n - 1; i >= 0; i--) v = (v << 8n) | BigInt(bytes[off + i] ?? 0);
-  return v;
+  let lo = 0;
+  let hi = 0;
+  for (let i = Math.min(n, 4) - 1; i >= 0; i--) lo = lo * 256 + (bytes[off + i] ?? 0);
+  for (let i = n - 1; i >= 4; i--) hi = hi * 256 + (bytes[off + i] ?? 0);
+  return n > 4 ? (BigInt(hi) << 32n) | BigInt(lo) : BigInt(lo);
 }
 
 /**

@@ -1,27 +1,40 @@
 // The reference model of the whole stack: routes each op to the party that owns it.
 
+import type { FingerprintSink } from '../types/fingerprint.ts';
 import type { Observation } from '../types/observation.ts';
 import { type Op, OP_PARTY } from '../types/ops.ts';
 import type { Profile } from '../types/profile.ts';
 import type { IotlbMapTuple } from '../types/iotlbTable.ts';
-import type { Part, Stack, VhostPart } from '../types/stack.ts';
+import type { Part, Snapshotting, SnapshottingPart, SnapshottingStack, VhostPart } from '../types/stack.ts';
 import { type Iotlb, iotlbTreeOrder } from './iotlb.ts';
 import { createHwInfoModel } from './hwinfo.ts';
-import { vdpaApply, vdpaCreate } from './vdpa.ts';
-import { vhostApply, vhostCreate } from './vhost.ts';
+import { vdpaApply, vdpaCreate, vdpaFingerprint, vdpaRestore, type VdpaSnapshot, vdpaSnapshot } from './vdpa.ts';
+import { vhostApply, vhostCreate, vhostFingerprint, vhostRestore, type VhostSnapshot, vhostSnapshot } from './vhost.ts';
 import { createVirtioModel } from './virtio/index.ts';
 import { vmmVhostFeatures } from './vmm.ts';
 
 const tableOf = (t: Iotlb | null): IotlbMapTuple[] | null => t && iotlbTreeOrder(t).map(m => [m.start, m.last, m.addr, m.perm]);
 
 /** The kernel's vhost device for the profile. */
-export function createVhostModel(profile: Profile): VhostPart {
+export function createVhostModel(profile: Profile): VhostPart & Snapshotting {
   if (profile.kernel.device === 'vhost-vdpa') {
     const s = vdpaCreate(profile.kernel);
-    return { apply: op => vdpaApply(s, op), iotlbTable: () => tableOf(s.as) };
+    return {
+      apply: op => vdpaApply(s, op),
+      iotlbTable: () => tableOf(s.as),
+      snapshot: () => vdpaSnapshot(s),
+      restore: snap => vdpaRestore(s, snap as VdpaSnapshot),
+      fingerprint: sink => vdpaFingerprint(s, sink),
+    };
   }
   const s = vhostCreate(profile.kernel);
-  return { apply: op => vhostApply(s, op), iotlbTable: () => tableOf(s.iotlb) };
+  return {
+    apply: op => vhostApply(s, op),
+    iotlbTable: () => tableOf(s.iotlb),
+    snapshot: () => vhostSnapshot(s),
+    restore: snap => vhostRestore(s, snap as VhostSnapshot),
+    fingerprint: sink => vhostFingerprint(s, sink),
+  };
 }
 
 /** VMM_SET_FEATURES: VHOST_GET_FEATURES, combine per the VMM's policy, VHOST_SET_FEATURES. */
@@ -34,10 +47,20 @@ export function vmmSetFeatures(profile: Profile, vhost: Part, guestFeatures: big
   return { kind: 'vmm', ret: r.ret, set };
 }
 
-export function createModelStack(profile: Profile): Stack {
+/** A model stack's state: each part's snapshot (the VMM keeps none: vmmSetFeatures is a function of the profile). */
+export interface ModelStackSnapshot {
+  /** a VhostSnapshot (vhost-net/vsock) or a VdpaSnapshot (vhost-vdpa) */
+  readonly vhost: unknown;
+  /** a VirtioDeviceSnapshot */
+  readonly virtio: unknown;
+  /** null: hw_info is stateless */
+  readonly hwinfo: unknown;
+}
+
+export function createModelStack(profile: Profile): SnapshottingStack {
   const vhost = createVhostModel(profile);
   const virtio = createVirtioModel(profile);
-  const hwinfo = createHwInfoModel(profile);
+  const hwinfo: SnapshottingPart = createHwInfoModel(profile);
   return {
     apply(op: Op): Observation {
       if (op.kind === 'VMM_SET_FEATURES') return vmmSetFeatures(profile, vhost, op.guestFeatures);
@@ -46,6 +69,19 @@ export function createModelStack(profile: Profile): Stack {
         case 'hwinfo': return hwinfo.apply(op);
         default: return vhost.apply(op);
       }
+    },
+    snapshot: (): ModelStackSnapshot => ({ vhost: vhost.snapshot(), virtio: virtio.snapshot(), hwinfo: hwinfo.snapshot() }),
+    restore(s: unknown): void {
+      const snap = s as ModelStackSnapshot;
+      vhost.restore(snap.vhost);
+      virtio.restore(snap.virtio);
+      hwinfo.restore(snap.hwinfo);
+    },
+    /** the parts in a fixed order; each part's layout is self-delimiting, so the concatenation is too */
+    fingerprint(sink: FingerprintSink): void {
+      vhost.fingerprint(sink);
+      virtio.fingerprint(sink);
+      hwinfo.fingerprint(sink);
     },
   };
 }

@@ -2,8 +2,8 @@
 // shadow IOTLB, the parent's own view of the mappings, batching, reset and IOTLB_PERSIST.
 
 import { VDPA_NAS, VDPA_NVQS } from '../types/harness.ts';
+import type { FingerprintSink } from '../types/fingerprint.ts';
 import type { Observation } from '../types/observation.ts';
-import { encodeIotlbWrite, fromHex } from '../types/iotlbWire.ts';
 import type { Op } from '../types/ops.ts';
 import type { KernelPolicy } from '../types/profile.ts';
 import {
@@ -16,10 +16,13 @@ import {
   hasBit, parentHasPersistentMap, type ParentOps, parentOps, VDPA_PARENT_FEATURES, vdpaAcceptedBackendFeatures,
   vdpaBackendFeatures,
 } from './features.ts';
-import { type Iotlb, iotlbAddRange, iotlbCopy, iotlbCreate, iotlbDelRange, iotlbFirst, u64, U64_MAX } from './iotlb.ts';
+import {
+  type Iotlb, iotlbAddRange, iotlbCopy, iotlbCreate, iotlbDelRange, iotlbFingerprint, iotlbFirst, type IotlbMap, u64,
+  U64_MAX,
+} from './iotlb.ts';
 import type { IotlbMsg } from './iotlbMsg.ts';
 import { translateDesc } from './translate.ts';
-import { accessObservation, vhostChrWrite } from './vhost.ts';
+import { accessObservation, userspaceWriteBytes, vhostChrWrite } from './vhost.ts';
 import { vringArgFirstWord, vringIoctlUnknown } from './vring.ts';
 
 export interface VdpaState {
@@ -32,7 +35,10 @@ export interface VdpaState {
   as: Iotlb | null;
   inBatch: boolean;
   batchAsid: number;
-  /** what the parent translates with: the IOMMU domain or the on-chip/vendor table */
+  /**
+   * what the parent translates with: the IOMMU domain or the on-chip/vendor table. Like `as`, a
+   * store without a limit: iotlbCreate(0, false), identityView, or a copy of `as`.
+   */
   parentView: Iotlb;
 }
 
@@ -204,8 +210,7 @@ export function vdpaApply(s: VdpaState, op: Op): Observation {
     case 'GET_BACKEND_FEATURES': return { kind: 'value', ret: 0, value: vdpaBackendFeatures(s.kernel, s.parent) };
     case 'SET_BACKEND_FEATURES': return { kind: 'ret', ret: vdpaSetBackendFeatures(s, op.features) };
     case 'IOTLB_WRITE': case 'IOTLB_WRITE_RAW': {
-      const bytes = op.kind === 'IOTLB_WRITE' ? encodeIotlbWrite(op.msg) : fromHex(op.bytes);
-      return { kind: 'ret', ret: vhostChrWrite(s.kernel.abi, s.kernel.sizeZero, s.ackedBackend, bytes, (asid, msg) => vdpaProcessIotlbMsg(s, asid, msg)) };
+      return { kind: 'ret', ret: vhostChrWrite(s.kernel.abi, s.kernel.sizeZero, s.ackedBackend, userspaceWriteBytes(op), (asid, msg) => vdpaProcessIotlbMsg(s, asid, msg)) };
     }
     // vhost-vdpa never queues MISS messages; a non-blocking read of the empty queue
     case 'IOTLB_READ': return { kind: 'read', ret: op.len < MSG_LAYOUT[s.kernel.abi].v1Size ? 0 : -EAGAIN, bytes: '' };
@@ -219,4 +224,62 @@ export function vdpaApply(s: VdpaState, op: Op): Observation {
     default:
       throw new Error(`vhost-vdpa: op ${op.kind} is not a vhost op`);
   }
+}
+
+// --- snapshot, restore and fingerprint for the exhaustive engine (explore/) ------------------
+
+/** A vhost-vdpa state: the maps arrays are shared with the live state (no rule changes one in place). */
+export interface VdpaSnapshot {
+  readonly ackedBackend: bigint;
+  readonly driverFeatures: bigint;
+  readonly status: number;
+  /** asid 0's maps, or null before the AS exists */
+  readonly as: readonly IotlbMap[] | null;
+  readonly inBatch: boolean;
+  readonly batchAsid: number;
+  readonly parentView: readonly IotlbMap[];
+}
+
+export function vdpaSnapshot(s: VdpaState): VdpaSnapshot {
+  return {
+    ackedBackend: s.ackedBackend, driverFeatures: s.driverFeatures, status: s.status, as: s.as && s.as.maps,
+    inBatch: s.inBatch, batchAsid: s.batchAsid, parentView: s.parentView.maps,
+  };
+}
+
+/**
+ * Every field but `kernel` and `parent`, which the profile fixes. Both map stores are (0, false)
+ * stores (vhost_vdpa_alloc_as; the parent views above), so only their maps need restoring.
+ */
+export function vdpaRestore(s: VdpaState, snap: VdpaSnapshot): void {
+  s.ackedBackend = snap.ackedBackend;
+  s.driverFeatures = snap.driverFeatures;
+  s.status = snap.status;
+  if (snap.as === null) s.as = null;
+  else (s.as ??= iotlbCreate(0, false)).maps = snap.as;
+  s.inBatch = snap.inBatch;
+  s.batchAsid = snap.batchAsid;
+  s.parentView.maps = snap.parentView;
+}
+
+/**
+ * Written: ackedBackend (IOTLB_ASID changes the framing, IOTLB_PERSIST the reset); status
+ * (VDPA_GET_STATUS; FEATURES_OK refuses SET_FEATURES); whether the AS exists (no AS: INVALIDATE
+ * and BATCH_END are -EINVAL) and its maps; inBatch, and batchAsid while in a batch; the parent's
+ * view. Both stores have no limit, so iotlbFingerprint writes them in tree order: an UPDATE
+ * refuses any overlap, so the same maps mapped in another order are one state. Left out:
+ *  - driverFeatures: no rule reads it (VHOST_GET_FEATURES returns the parent's word; the
+ *    parent's data path is not modelled), and a reset zeroes it;
+ *  - batchAsid outside a batch: read only while inBatch, and BATCH_BEGIN sets it first;
+ *  - kernel and parent: fixed by the profile.
+ * test/explore-model.test.ts checks that changing a left-out field changes no observation.
+ */
+export function vdpaFingerprint(s: VdpaState, sink: FingerprintSink): void {
+  sink.u64(s.ackedBackend);
+  sink.u32(s.status);
+  sink.bool(s.as !== null);
+  if (s.as !== null) iotlbFingerprint(s.as, sink);
+  sink.bool(s.inBatch);
+  sink.u32(s.inBatch ? s.batchAsid : 0);
+  iotlbFingerprint(s.parentView, sink);
 }

@@ -2,6 +2,7 @@
 // drivers/vhost/vhost.c (IOTLB messages, translate, read queue), net.c / vsock.c (features).
 
 import { GUEST_RAM_GPA, GUEST_RAM_HVA, GUEST_RAM_SIZE } from '../types/harness.ts';
+import type { FingerprintSink } from '../types/fingerprint.ts';
 import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
 import type { KernelPolicy } from '../types/profile.ts';
@@ -12,26 +13,34 @@ import {
   VHOST_IOTLB_MISS, VHOST_IOTLB_UPDATE, VIRTIO_F_ACCESS_PLATFORM,
 } from '../types/uapi.ts';
 import { hasBit, VHOST_GENERIC_BACKEND_FEATURES, vhostDeviceFeatures } from './features.ts';
-import { type Iotlb, iotlbAddRange, iotlbCreate, iotlbDelRange, u64, U64_MAX } from './iotlb.ts';
+import {
+  type Iotlb, iotlbAddRange, iotlbCreate, iotlbDelRange, iotlbFingerprint, type IotlbMap, u64, U64_MAX,
+} from './iotlb.ts';
 import {
   encodeQueuedMsg, type IotlbMsg, missMsg, parseIotlbWrite, type QueuedMsg, sizeZeroRejected, writeReturn,
 } from './iotlbMsg.ts';
 import { type Translation, translateDesc } from './translate.ts';
 import { umemAccessOk } from './uaccess.ts';
-import { vhostNvqs, vringApply, vringCreate, vringIoctlUnknown, type VringState } from './vring.ts';
+import {
+  vhostNvqs, vringApply, vringCreate, vringFingerprint, vringIoctlUnknown, type VringState,
+} from './vring.ts';
 
+/**
+ * The arrays here (and the IOTLB's maps) are never changed in place: a change assigns a new
+ * array, so a snapshot shares them (see vhostSnapshot).
+ */
 export interface VhostState {
   readonly kernel: KernelPolicy;
   ackedFeatures: bigint;
   ackedBackend: bigint;
   /** dev->iotlb: null until a SET_FEATURES turns the device IOTLB on */
   iotlb: Iotlb | null;
-  /** dev->umem: the VMM's memory table */
+  /** dev->umem: the VMM's memory table (the harness's one region; no op changes it) */
   readonly umem: Iotlb;
   /** dev->read_list */
-  readList: QueuedMsg[];
+  readList: readonly QueuedMsg[];
   /** dev->pending_list: MISSes userspace has read */
-  pendingList: QueuedMsg[];
+  pendingList: readonly QueuedMsg[];
   /** each vq's backend (model/vring.ts) */
   readonly vring: VringState;
 }
@@ -129,11 +138,12 @@ export function vhostIotlbNotifyVq(s: VhostState, msg: IotlbMsg): void {
 export function vhostChrRead(s: VhostState, len: number): Observation {
   const abi = s.kernel.abi;
   if (len < MSG_LAYOUT[abi].v1Size) return { kind: 'read', ret: 0, bytes: '' };
-  const node = s.readList.shift();
+  const node = s.readList[0];
   if (node === undefined) return { kind: 'read', ret: -EAGAIN, bytes: '' };
+  s.readList = s.readList.slice(1);
   const full = encodeQueuedMsg(node, abi);
   const bytes = full.subarray(0, Math.min(len, full.length));
-  if (bytes.length === full.length && node.type === VHOST_IOTLB_MISS) s.pendingList.push(node);
+  if (bytes.length === full.length && node.type === VHOST_IOTLB_MISS) s.pendingList = [...s.pendingList, node];
   return { kind: 'read', ret: bytes.length, bytes: toHex(bytes) };
 }
 
@@ -146,10 +156,33 @@ export function vhostVqAccess(s: VhostState, iova: bigint, len: number, access: 
   if (s.iotlb === null) return accessObservation(translateDesc(s.umem, iova, len, access), -EFAULT);
   const t = translateDesc(s.iotlb, iova, len, access);
   if (t.outcome === 'hole') {
-    s.readList.push(missMsg(hasBit(s.ackedBackend, VHOST_BACKEND_F_IOTLB_MSG_V2), t.addr, access));
+    vhostQueueMiss(s, missMsg(hasBit(s.ackedBackend, VHOST_BACKEND_F_IOTLB_MSG_V2), t.addr, access));
     return { kind: 'access', outcome: 'miss' };
   }
   return accessObservation(t, -EFAULT);
+}
+
+/** vhost_iotlb_miss: vhost_enqueue_msg appends the MISS to dev->read_list. */
+export function vhostQueueMiss(s: VhostState, m: QueuedMsg): void {
+  s.readList = [...s.readList, m];
+}
+
+const writeBytesOf = new WeakMap<object, Uint8Array>();
+
+/**
+ * The bytes of a write() op: the spec laid out as userspace would (types/iotlbWire.ts), or the
+ * raw bytes. The same op always gives the same bytes, so they are kept per op object (an explored
+ * alphabet applies each op a million times); the kernel side still parses them on every write.
+ * Callers only read them.
+ */
+export function userspaceWriteBytes(op: Extract<Op, { kind: 'IOTLB_WRITE' | 'IOTLB_WRITE_RAW' }>): Uint8Array {
+  const key = op.kind === 'IOTLB_WRITE' ? op.msg : op;
+  let bytes = writeBytesOf.get(key);
+  if (bytes === undefined) {
+    bytes = op.kind === 'IOTLB_WRITE' ? encodeIotlbWrite(op.msg) : fromHex(op.bytes);
+    writeBytesOf.set(key, bytes);
+  }
+  return bytes;
 }
 
 /** What the device sees of a translation; `holeErr` is what a hole means here. */
@@ -170,8 +203,7 @@ export function vhostApply(s: VhostState, op: Op): Observation {
     case 'GET_BACKEND_FEATURES': return { kind: 'value', ret: 0, value: VHOST_GENERIC_BACKEND_FEATURES };
     case 'SET_BACKEND_FEATURES': return { kind: 'ret', ret: vhostSetBackendFeatures(s, op.features) };
     case 'IOTLB_WRITE': case 'IOTLB_WRITE_RAW': {
-      const bytes = op.kind === 'IOTLB_WRITE' ? encodeIotlbWrite(op.msg) : fromHex(op.bytes);
-      return { kind: 'ret', ret: vhostChrWrite(s.kernel.abi, s.kernel.sizeZero, s.ackedBackend, bytes, (asid, msg) => vhostProcessIotlbMsg(s, asid, msg)) };
+      return { kind: 'ret', ret: vhostChrWrite(s.kernel.abi, s.kernel.sizeZero, s.ackedBackend, userspaceWriteBytes(op), (asid, msg) => vhostProcessIotlbMsg(s, asid, msg)) };
     }
     case 'IOTLB_READ': return vhostChrRead(s, op.len);
     case 'VQ_ACCESS': return vhostVqAccess(s, op.iova, op.len, op.access);
@@ -188,4 +220,62 @@ export function vhostApply(s: VhostState, op: Op): Observation {
     default:
       throw new Error(`vhost: op ${op.kind} is not a vhost op`);
   }
+}
+
+// --- snapshot, restore and fingerprint for the exhaustive engine (explore/) ------------------
+
+/** A vhost-net/vsock state: shares the live state's arrays, which no rule changes in place. */
+export interface VhostSnapshot {
+  readonly ackedFeatures: bigint;
+  readonly ackedBackend: bigint;
+  /** dev->iotlb's maps in insertion order, or null when there is no device IOTLB */
+  readonly iotlb: readonly IotlbMap[] | null;
+  readonly readList: readonly QueuedMsg[];
+  readonly pendingList: readonly QueuedMsg[];
+  readonly backend: readonly boolean[];
+}
+
+export function vhostSnapshot(s: VhostState): VhostSnapshot {
+  return {
+    ackedFeatures: s.ackedFeatures, ackedBackend: s.ackedBackend, iotlb: s.iotlb && s.iotlb.maps,
+    readList: s.readList, pendingList: s.pendingList, backend: s.vring.backend,
+  };
+}
+
+/** Every field but `kernel` and `umem`, which the profile fixes (vhostCreate). */
+export function vhostRestore(s: VhostState, snap: VhostSnapshot): void {
+  s.ackedFeatures = snap.ackedFeatures;
+  s.ackedBackend = snap.ackedBackend;
+  if (snap.iotlb === null) s.iotlb = null;
+  else (s.iotlb ??= iotlbCreate(s.kernel.maxIotlbEntries, true)).maps = snap.iotlb;
+  s.readList = snap.readList;
+  s.pendingList = snap.pendingList;
+  s.vring.backend = snap.backend;
+}
+
+/**
+ * Written: ackedBackend (the MISS format, and the IOTLB rule 'access-platform-after-msg-v2-ack');
+ * whether there is a device IOTLB and its maps (iotlbFingerprint: insertion order, since
+ * vhostInitDeviceIotlb gives it a limit with RETIRE); the read list in order (each MISS is read
+ * back byte for byte); each vq's backend. Left out:
+ *  - ackedFeatures: no rule reads it (VHOST_GET_FEATURES returns the device's word; only the
+ *    data path, not modelled, tests acked bits), so states differing there behave alike;
+ *  - pendingList: no rule reads it either (an UPDATE retires entries and NET_SET_BACKEND fd -1
+ *    drops them, but nothing observes what is pending: the kick vhost_iotlb_notify_vq gives a
+ *    retired MISS's vq is not modelled);
+ *  - kernel and umem: fixed by the profile (umem is the harness's one region, no op changes it).
+ * test/explore-model.test.ts checks that changing a left-out field changes no observation.
+ */
+export function vhostFingerprint(s: VhostState, sink: FingerprintSink): void {
+  sink.u64(s.ackedBackend);
+  sink.bool(s.iotlb !== null);
+  if (s.iotlb !== null) iotlbFingerprint(s.iotlb, sink);
+  sink.u32(s.readList.length);
+  for (const m of s.readList) {
+    sink.bool(m.v2);
+    sink.u64(m.iova);
+    sink.u32(m.perm);
+    sink.u32(m.type);
+  }
+  vringFingerprint(s.vring, sink);
 }

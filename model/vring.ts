@@ -17,6 +17,7 @@
 // it, so vhost_vq_init_access always takes the translate_desc path here.
 
 import { GUEST_RAM_HVA, GUEST_RAM_SIZE, NET_TAP_FD, VRING_USED_ADDR } from '../types/harness.ts';
+import type { FingerprintSink } from '../types/fingerprint.ts';
 import type { Observation } from '../types/observation.ts';
 import type { VringOp } from '../types/ops.ts';
 import type { VhostDevice } from '../types/profile.ts';
@@ -29,9 +30,12 @@ import { missMsg } from './iotlbMsg.ts';
 import { translateDesc } from './translate.ts';
 import type { VhostState } from './vhost.ts';
 
-/** vq->private_data of each vq: the backend (vsock: the device itself; net: the tap), or none. */
+/**
+ * vq->private_data of each vq: the backend (vsock: the device itself; net: the tap), or none.
+ * The array is never changed in place (a snapshot shares it): setBackend and clearBackends.
+ */
 export interface VringState {
-  readonly backend: boolean[];
+  backend: readonly boolean[];
 }
 
 /** What one of vhost's own user accesses did: 0 or -EFAULT, and the iova of the MISS it queued. */
@@ -54,6 +58,21 @@ export function vringCreate(device: VhostDevice): VringState {
   return { backend: new Array<boolean>(vhostNvqs(device)).fill(false) };
 }
 
+function setBackend(v: VringState, vq: number, on: boolean): void {
+  v.backend = v.backend.map((b, i) => (i === vq ? on : b));
+}
+
+function clearBackends(v: VringState): void {
+  v.backend = v.backend.map(() => false);
+}
+
+/** For the exhaustive engine: each vq's backend, one bit per vq (vq count fixed by the device). */
+export function vringFingerprint(v: VringState, sink: FingerprintSink): void {
+  let bits = 0;
+  for (let vq = 0; vq < v.backend.length; vq++) if (v.backend[vq]) bits |= 1 << vq;
+  sink.u32(bits);
+}
+
 /**
  * Without the device IOTLB, vhost_put_user/vhost_get_user are __put_user/__get_user on the
  * VMM's own address: they work where the VMM has guest RAM mapped, the userspace_addr side of
@@ -73,7 +92,8 @@ export function vhostGetUserSlow(s: VhostState, addr: bigint, len: number): User
   const t = translateDesc(s.iotlb!, addr, len, VHOST_ACCESS_RO);
   switch (t.outcome) {
     case 'hole':
-      s.readList.push(missMsg(hasBit(s.ackedBackend, VHOST_BACKEND_F_IOTLB_MSG_V2), t.addr, VHOST_ACCESS_RO));
+      // vhost_iotlb_miss: appended to dev->read_list (a new array: never changed in place)
+      s.readList = [...s.readList, missMsg(hasBit(s.ackedBackend, VHOST_BACKEND_F_IOTLB_MSG_V2), t.addr, VHOST_ACCESS_RO)];
       return { ret: -EFAULT, miss: t.addr };
     case 'ok': return { ret: t.segments.length === 1 ? 0 : -EFAULT, miss: null };
     default: return { ret: -EFAULT, miss: null };
@@ -105,13 +125,12 @@ export function vhostVqInitAccess(s: VhostState, vq: number): UserAccess {
  * backend is cleared again (err_vq). A running device is not touched.
  */
 export function vhostVsockStart(s: VhostState): Observation {
-  const backend = s.vring.backend;
-  for (let vq = 0; vq < backend.length; vq++) {
-    if (backend[vq]) continue;
-    backend[vq] = true;
+  for (let vq = 0; vq < s.vring.backend.length; vq++) {
+    if (s.vring.backend[vq]) continue;
+    setBackend(s.vring, vq, true);
     const r = vhostVqInitAccess(s, vq);
     if (r.ret !== 0) {
-      backend.fill(false);
+      clearBackends(s.vring);
       return { kind: 'vring', ret: r.ret, miss: r.miss };
     }
   }
@@ -120,7 +139,7 @@ export function vhostVsockStart(s: VhostState): Observation {
 
 /** vhost_vsock_stop: every vq's backend cleared; no access. */
 export function vhostVsockStop(s: VhostState): Observation {
-  s.vring.backend.fill(false);
+  clearBackends(s.vring);
   return { kind: 'vring', ret: 0, miss: null };
 }
 
@@ -150,10 +169,10 @@ export function vhostNetSetBackend(s: VhostState, index: number, fd: number): Ob
   const old = s.vring.backend[index]!;
   const attach = sock === 'tap';
   if (attach === old) return { kind: 'vring', ret: 0, miss: null };
-  s.vring.backend[index] = attach;
+  setBackend(s.vring, index, attach);
   if (!attach) return { kind: 'vring', ret: 0, miss: null };
   const r = vhostVqInitAccess(s, index);
-  if (r.ret !== 0) s.vring.backend[index] = old;
+  if (r.ret !== 0) setBackend(s.vring, index, old);
   return { kind: 'vring', ret: r.ret, miss: r.miss };
 }
 

@@ -96,15 +96,15 @@ export const proposal = {
     expect(r.status).toBe(1);
   });
 
-  it('SIGINT before the first run (workers still loading) exits 130 with a partial report and no error', async () => {
-    const rep = join(tmp, 'report-early-sigint');
+  it.each([['SIGINT', 130], ['SIGTERM', 143]] as const)('%s before the first run (workers still loading) exits %i with a partial report and no error', async (signal, code) => {
+    const rep = join(tmp, `report-early-${signal}`);
     const child = spawn(process.execPath, [BIN, 'fuzz', '--time', '60s', '--seed', '1', '--workers', '2', '--no-corpus', '--report', rep],
       { cwd: ROOT, env: { ...process.env, CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = new Promise<number | null>(resolve => child.on('exit', code => resolve(code)));
-    // the first line is printed before the workers start loading
+    // the first line is printed once the signal handlers are in place, before the workers load
     await new Promise<void>(resolve => child.stdout.once('data', () => resolve()));
-    child.kill('SIGINT');
-    expect(await exited).toBe(130);
+    child.kill(signal);
+    expect(await exited).toBe(code);
     const r = JSON.parse(readFileSync(join(rep, 'report.json'), 'utf8')) as { partial: boolean; targets: { errors: string[] }[] };
     expect(r.partial).toBe(true);
     for (const t of r.targets) expect(t.errors).toEqual([]);

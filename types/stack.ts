@@ -1,5 +1,6 @@
 // The interface both the reference model and the optimised implementation provide.
 
+import type { FingerprintSink } from './fingerprint.ts';
 import type { IotlbMapTuple } from './iotlbTable.ts';
 import type { Op } from './ops.ts';
 import type { Observation } from './observation.ts';
@@ -35,3 +36,28 @@ export interface VhostPart extends Part {
 export interface Part {
   apply(op: Op): Observation;
 }
+
+/**
+ * What a part or a whole stack offers the exhaustive engine (explore/): its state as a value,
+ * and a canonical serialisation of it.
+ *
+ * - `snapshot()` returns a value the part never changes afterwards (the reference model shares
+ *   immutable arrays with its live state rather than copying them), so the engine can keep it
+ *   and `restore` it any number of times.
+ * - `restore(s)` takes a snapshot of a part built for the same profile, not necessarily this
+ *   instance, and makes this part behave exactly as the snapshotted one did.
+ * - `fingerprint(sink)`: equal states write equal words, and states that some op sequence can
+ *   tell apart write different ones. What the profile fixes (policies, the VMM's memory table) is
+ *   left to the caller, who writes which profile it is. A field no op's observation depends on may
+ *   be left out (fewer explored states, same verdicts); each part documents what it writes.
+ */
+export interface Snapshotting {
+  snapshot(): unknown;
+  restore(s: unknown): void;
+  fingerprint(sink: FingerprintSink): void;
+}
+
+export interface SnapshottingPart extends Part, Snapshotting {}
+
+/** A stack whose state the exhaustive engine can save, restore and fingerprint: its parts' in a fixed order. */
+export interface SnapshottingStack extends Stack, Snapshotting {}

@@ -79,6 +79,23 @@ export function registerFuzz(program: Command): void {
 }
 
 async function fuzzAction(o: FuzzOptions): Promise<number> {
+  // signals are ours from the first line on: one that arrives before the run exists stops it at once
+  let run: FuzzRun | null = null;
+  let pending: 'SIGINT' | 'SIGTERM' | null = null;
+  const onSignal = (s: 'SIGINT' | 'SIGTERM') => (): void => { pending ??= s; run?.stop(s); };
+  const sigint = onSignal('SIGINT');
+  const sigterm = onSignal('SIGTERM');
+  process.on('SIGINT', sigint);
+  process.on('SIGTERM', sigterm);
+  try {
+    return await fuzzRun(o, r => { run = r; if (pending) r.stop(pending); });
+  } finally {
+    process.off('SIGINT', sigint);
+    process.off('SIGTERM', sigterm);
+  }
+}
+
+async function fuzzRun(o: FuzzOptions, started: (r: FuzzRun) => void): Promise<number> {
   const seed = o.seed ?? (Math.random() * 0x7fffffff) | 0;
   const mustReach = o.mustReach === false ? [] : readMustReach(o.mustReach);
   const targets = await selectTargets(o.property ?? [], o.proposal ?? []);
@@ -96,17 +113,11 @@ async function fuzzAction(o: FuzzOptions): Promise<number> {
     onProgress: progress.tick,
     onCounterexample: (label, c) => { progress.done(); log(`  counterexample for ${label}: ${c.violation.message}${c.file ? ` -> ${c.file} (${c.saved})` : ''}`); },
   });
-  const onSignal = (s: 'SIGINT' | 'SIGTERM') => (): void => run.stop(s);
-  const sigint = onSignal('SIGINT');
-  const sigterm = onSignal('SIGTERM');
-  process.on('SIGINT', sigint);
-  process.on('SIGTERM', sigterm);
+  started(run);
   let result;
   try {
     result = await run.run();
   } finally {
-    process.off('SIGINT', sigint);
-    process.off('SIGTERM', sigterm);
     progress.done();
   }
   const reach = result.interrupted ? { checked: 0, missing: [], unchecked: [] } : checkMustReach(mustReach, result, o.mustReachMinRuns);

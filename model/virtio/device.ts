@@ -1,6 +1,7 @@
 // The virtio device as the guest's transport sees it: status register, device and driver
 // feature words, config space. Each operation is one register access by the driver.
 
+import type { FingerprintSink } from '../../types/fingerprint.ts';
 import type { GuestProfile } from '../../types/profile.ts';
 import { EINVAL, VIRTIO_CONFIG_S_FEATURES_OK } from '../../types/uapi.ts';
 import { configImage, configIsLittleEndian, configRead } from './deviceConfig.ts';
@@ -72,4 +73,31 @@ export function raiseNeedsReset(dev: VirtioDevice): void {
 export function readConfig(dev: VirtioDevice, offset: number, width: number): number[] {
   const littleEndian = configIsLittleEndian(dev.transport, dev.guest, dev.driverFeatures);
   return configRead(dev.transport, configImage(dev.guest, littleEndian), offset, width);
+}
+
+// --- snapshot, restore and fingerprint for the exhaustive engine (explore/) ------------------
+
+export interface VirtioDeviceSnapshot {
+  readonly status: number;
+  readonly driverFeatures: bigint;
+}
+
+export function deviceSnapshot(dev: VirtioDevice): VirtioDeviceSnapshot {
+  return { status: dev.status, driverFeatures: dev.driverFeatures };
+}
+
+/** `guest`, `transport` and `offered` are the profile's. */
+export function deviceRestore(dev: VirtioDevice, snap: VirtioDeviceSnapshot): void {
+  dev.status = snap.status;
+  dev.driverFeatures = snap.driverFeatures;
+}
+
+/**
+ * Written: the status register and driver_feature, both read back (STATUS_READ, FEATURES_READ)
+ * and both steering later ops (FEATURES_OK, the config byte order). A probe keeps no state of its
+ * own past the op (its ProbeRun is local). Left out: guest, transport and offered, the profile's.
+ */
+export function deviceFingerprint(dev: VirtioDevice, sink: FingerprintSink): void {
+  sink.u32(dev.status);
+  sink.u64(dev.driverFeatures);
 }

@@ -3,11 +3,11 @@
 import type { Observation } from '../../types/observation.ts';
 import type { Op } from '../../types/ops.ts';
 import type { Profile } from '../../types/profile.ts';
-import type { Part } from '../../types/stack.ts';
+import type { SnapshottingPart } from '../../types/stack.ts';
 import { toHex } from '../../types/iotlbWire.ts';
 import {
-  type VirtioDevice, createDevice, raiseNeedsReset, readConfig, readDriverFeatures, readStatus, resetDevice,
-  writeDriverFeatures, writeStatus,
+  type VirtioDevice, type VirtioDeviceSnapshot, createDevice, deviceFingerprint, deviceRestore, deviceSnapshot,
+  raiseNeedsReset, readConfig, readDriverFeatures, readStatus, resetDevice, writeDriverFeatures, writeStatus,
 } from './device.ts';
 import { virtioDevProbe } from './probe.ts';
 
@@ -28,7 +28,12 @@ export function applyVirtioOp(dev: VirtioDevice, op: Op): Observation {
   }
 }
 
-export function createVirtioModel(profile: Profile): Part {
+export function createVirtioModel(profile: Profile): SnapshottingPart {
   const dev = createDevice(profile.guest);
-  return { apply: op => applyVirtioOp(dev, op) };
+  return {
+    apply: op => applyVirtioOp(dev, op),
+    snapshot: () => deviceSnapshot(dev),
+    restore: s => deviceRestore(dev, s as VirtioDeviceSnapshot),
+    fingerprint: sink => deviceFingerprint(dev, sink),
+  };
 }

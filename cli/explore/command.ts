@@ -1,0 +1,179 @@
+// `negcheck explore`: breadth-first search of every property's finite scope to a depth, with the
+// shortest counterexample saved in the corpus format; exit codes as `fuzz`.
+
+import { availableParallelism } from 'node:os';
+import { type Command, InvalidArgumentError } from 'commander';
+import { exploreParallel } from '../../explore/parallel.ts';
+import type { ExploreResult } from '../../explore/types.ts';
+import type { ValueLevel } from '../../properties/explore-law.ts';
+import { EXPLORE_ENTRIES } from '../../properties/explore-scopes.ts';
+import { checkSafely, type Counterexample } from '../../properties/property.ts';
+import { propertyById } from '../../properties/index.ts';
+import { stackSubject } from '../../properties/subject.ts';
+import { applicableProperties, counterexampleEntry } from '../../proposals/prove.ts';
+import { stringifyJson } from '../../types/json.ts';
+import { durationArg, intArg } from '../args.ts';
+import { formatDuration } from '../duration.ts';
+import { saveToCorpus } from '../fuzz/store.ts';
+import { textTable } from '../table.ts';
+import { UsageError } from '../usage.ts';
+import { loadProposal } from '../prove.ts';
+import { type ExploreTargetSpec, resolveExploreTarget, type ResolvedTarget } from './target.ts';
+
+const EXIT = { ok: 0, violated: 1, usage: 2, SIGINT: 130, SIGTERM: 143 } as const;
+const EXPLORABLE = EXPLORE_ENTRIES.map(e => e.id);
+
+interface ExploreOptions {
+  property?: string[]; proposal?: string[]; depth: number; values: ValueLevel; workers: number; time?: number;
+  maxStates?: number; json?: boolean; out: string; describe?: boolean;
+}
+
+export interface TargetReport {
+  readonly label: string;
+  readonly property: string;
+  readonly proposal: string | null;
+  readonly scope: { readonly profiles: number; readonly alphabet: number; readonly depth: number; readonly values: ValueLevel };
+  readonly verdict: string;
+  readonly result: Omit<ExploreResult, 'counterexample'>;
+  readonly statesPerSecond: number;
+  readonly peakRssMb: number;
+  readonly counterexample?: { readonly message: string; readonly trace: readonly string[]; readonly file: string; readonly saved: string };
+  /** the property's own check did not confirm explore's trace: a bug in one engine or in the scope */
+  readonly disagreement?: string;
+}
+
+function valuesArg(v: string): ValueLevel {
+  if (v === 'narrow' || v === 'default' || v === 'wide') return v;
+  throw new InvalidArgumentError('--values must be narrow, default or wide');
+}
+
+export function registerExplore(program: Command): void {
+  program.command('explore')
+    .description('exhaustive breadth-first search of each property\'s finite scope to a depth: holds up to depth k, or the shortest violating trace')
+    .option('--property <ids...>', `only these properties (${EXPLORABLE.join(', ')})`)
+    .option('--proposal <refs...>', 'explore the properties that judge these proposals, over the proposal\'s scope with its policy pinned')
+    .option('--depth <k>', 'trace length bound', intArg('--depth', 0), 6)
+    .option('--values <level>', 'value sets of the scopes: narrow, default or wide', valuesArg, 'default' as ValueLevel)
+    .option('--workers <n>', 'worker threads (default: the cores)', intArg('--workers', 1), availableParallelism())
+    .option('--time <duration>', 'time bound per target (then: bound reached, with the depth completed)', durationArg)
+    .option('--max-states <n>', 'distinct-state bound per target', intArg('--max-states', 1))
+    .option('--out <dir>', 'where shortest counterexamples are saved (corpus format)', 'out/explore')
+    .option('--json', 'print the reports as JSON')
+    .option('--describe', 'print each scope (profiles, alphabet, depth) and exit')
+    .addHelpText('after', '\nExit status: 0 every target holds up to its depth (or reached a time/state bound); 1 a violation, or\n' +
+      'a trace the property\'s own check does not confirm; 2 usage error; 130 / 143 interrupted by SIGINT / SIGTERM\n' +
+      '(what was completed is printed).')
+    .action(async (o: ExploreOptions) => {
+      try {
+        process.exitCode = await exploreAction(o);
+      } catch (e) {
+        if (e instanceof UsageError) { console.error(`negcheck explore: ${e.message}`); process.exitCode = EXIT.usage; return; }
+        throw e;
+      }
+    });
+}
+
+async function selectTargets(o: ExploreOptions): Promise<ExploreTargetSpec[]> {
+  const base = { values: o.values, depth: o.depth };
+  const wanted = (o.property ?? []).map(id => {
+    const known = EXPLORABLE.find(e => e.toLowerCase() === id.toLowerCase());
+    if (!known) throw new UsageError(`${JSON.stringify(id)} has no explore scope (explorable: ${EXPLORABLE.join(', ')}; R and P0 are judged by fuzz and prove)`);
+    return known;
+  });
+  if (!o.proposal?.length) return (wanted.length ? wanted : EXPLORABLE).map(property => ({ property, ...base }));
+  const out: ExploreTargetSpec[] = [];
+  for (const ref of o.proposal) {
+    const p = await loadProposal(ref);
+    const ids = applicableProperties(p).filter(id => EXPLORABLE.includes(id) && (wanted.length === 0 || wanted.includes(id)));
+    if (ids.length === 0) throw new UsageError(`${ref}: no explorable property judges this proposal (R is judged by fuzz and prove)`);
+    for (const property of ids) out.push({ property, proposal: ref, ...base });
+  }
+  return out;
+}
+
+function verdictOf(r: ExploreResult): string {
+  if (r.outcome === 'holds') return `holds up to depth ${r.depthCompleted} (${r.distinct} states${r.complete ? ', complete' : ''})`;
+  if (r.outcome === 'violated') return `VIOLATED at depth ${r.counterexample.ops.length}`;
+  return `bound reached (${r.reason}) at depth ${r.depthCompleted} (${r.distinct} states)`;
+}
+
+/** The shortest trace as a corpus entry, confirmed by the property's own check (model and impl). */
+function counterexampleOf(t: ResolvedTarget, r: Extract<ExploreResult, { outcome: 'violated' }>, out: string): Pick<TargetReport, 'counterexample' | 'disagreement'> {
+  const profile = t.scope.profiles[r.counterexample.init]!;
+  const ops = t.entry.script(t.scope, r.counterexample.ops);
+  const def = propertyById(t.spec.property)!;
+  const confirmed = checkSafely(def, stackSubject, profile, ops);
+  const violation = confirmed ?? { step: ops.length - 1, message: r.counterexample.message };
+  const cx: Counterexample = { property: t.spec.property, profile, ops, violation, seed: 0 };
+  const expected = t.proposal?.expect[t.spec.property as keyof typeof t.proposal.expect]?.verdict;
+  const { entry, trace } = counterexampleEntry(t.proposal, t.spec.property, cx,
+    `found by negcheck explore at depth ${ops.length}: ${t.label} ${def.title}`, expected === 'violated' ? 'violated' : 'holds');
+  const saved = saveToCorpus(out, entry);
+  return {
+    counterexample: { message: r.counterexample.message, trace, file: saved.file, saved: saved.status },
+    ...(confirmed === null ? { disagreement: `explore's trace does not violate ${t.spec.property} when its own check replays it` } : {}),
+  };
+}
+
+async function exploreAction(o: ExploreOptions): Promise<number> {
+  const flag = { aborted: false };
+  let signal: 'SIGINT' | 'SIGTERM' | null = null;
+  const onSignal = (s: 'SIGINT' | 'SIGTERM') => (): void => { signal ??= s; flag.aborted = true; };
+  const sigint = onSignal('SIGINT');
+  const sigterm = onSignal('SIGTERM');
+  process.on('SIGINT', sigint);
+  process.on('SIGTERM', sigterm);
+  try {
+    const specs = await selectTargets(o);
+    const targets = await Promise.all(specs.map(resolveExploreTarget));
+    const log = (l: string): void => { (o.json ? process.stderr : process.stdout).write(`${l}\n`); };
+    if (o.describe) { for (const t of targets) log(`${t.label}\n${t.scope.describe()}\n`); return EXIT.ok; }
+    log(`negcheck explore: depth ${o.depth}, values ${o.values}, ${o.workers} worker(s)${o.time !== undefined ? `, ${formatDuration(o.time)} per target` : ''}`);
+    const reports: TargetReport[] = [];
+    for (const t of targets) {
+      if (flag.aborted) break;
+      log(`[${reports.length + 1}/${targets.length}] ${t.label}: ${t.scope.profiles.length} profiles × ${t.scope.alphabet.length} ops`);
+      const r = await exploreParallel(
+        { module: new URL('./target.ts', import.meta.url).href, export: 'explorableForTarget', args: t.spec },
+        {
+          maxDepth: t.scope.depth, workers: o.workers, signal: flag,
+          ...(o.time !== undefined ? { timeLimitMs: o.time } : {}), ...(o.maxStates !== undefined ? { maxStates: o.maxStates } : {}),
+          onLevel: p => log(`  depth ${p.depthCompleted}: ${p.distinct} states, ${p.generated} generated, ${formatDuration(p.elapsedMs)}`),
+        },
+      );
+      const { counterexample: _cx, ...stats } = r as ExploreResult & { counterexample?: unknown };
+      reports.push({
+        label: t.label, property: t.spec.property, proposal: t.proposal?.id ?? null,
+        scope: { profiles: t.scope.profiles.length, alphabet: t.scope.alphabet.length, depth: t.scope.depth, values: o.values },
+        verdict: verdictOf(r), result: stats, statesPerSecond: Math.round(r.distinct / Math.max(r.timeMs, 1) * 1000),
+        peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+        ...(r.outcome === 'violated' ? counterexampleOf(t, r, o.out) : {}),
+      });
+    }
+    const failed = reports.some(r => r.counterexample !== undefined || r.disagreement !== undefined);
+    const code = signal ? EXIT[signal] : failed ? EXIT.violated : EXIT.ok;
+    if (o.json) {
+      process.stdout.write(stringifyJson({ schema: 'negcheck-explore-report/1', partial: signal !== null, interrupted: signal, targets: reports, exitCode: code }));
+    } else {
+      console.log('');
+      for (const l of textTable(['target', 'scope', 'depth', 'distinct', 'generated', 'states/s', 'peak RSS', 'time', 'verdict'], reports.map(r => [
+        r.label, `${r.scope.profiles}×${r.scope.alphabet}`, String(r.result.depthCompleted), String(r.result.distinct), String(r.result.generated),
+        String(r.statesPerSecond), `${r.peakRssMb} MB`, formatDuration(r.result.timeMs), r.verdict,
+      ]))) console.log(l);
+      const widest = reports.reduce((m, r) => Math.max(m, r.result.collision.tlc), 0);
+      console.log(`\nfingerprints: 64 bits; collision probability (TLC's optimistic estimate) at most ${widest.toExponential(1)}`);
+      for (const r of reports) {
+        if (r.disagreement) console.log(`\n${r.label}: ENGINES DISAGREE: ${r.disagreement}`);
+        if (!r.counterexample) continue;
+        console.log(`\n${r.label}: ${r.counterexample.message}`);
+        for (const l of r.counterexample.trace) console.log(`  ${l}`);
+        console.log(`  -> ${r.counterexample.file} (${r.counterexample.saved})`);
+      }
+      if (signal) console.log(`\ninterrupted by ${signal}: the targets above are what was completed`);
+    }
+    return code;
+  } finally {
+    process.off('SIGINT', sigint);
+    process.off('SIGTERM', sigterm);
+  }
+}

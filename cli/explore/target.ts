@@ -1,0 +1,41 @@
+// What `negcheck explore` explores: a property's scope (or a proposal's, with its policy pinned),
+// the model machine over it, and the property's monitor. Plain data in, so a worker thread builds
+// the same Explorable from the same arguments.
+
+import { stackMachine } from '../../explore/stackMachine.ts';
+import type { Explorable } from '../../explore/types.ts';
+import type { ExploreEntry, ExploreScope, ValueLevel } from '../../properties/explore-law.ts';
+import { exploreEntry, scopeFor, scopeForProposal } from '../../properties/explore-scopes.ts';
+import type { Proposal } from '../../proposals/proposal.ts';
+import { loadProposal } from '../prove.ts';
+
+/** Structured-cloneable: crosses to the explore workers. */
+export interface ExploreTargetSpec {
+  readonly property: string;
+  /** a catalogue id or a proposal file */
+  readonly proposal?: string;
+  readonly values: ValueLevel;
+  readonly depth: number;
+}
+
+export interface ResolvedTarget {
+  readonly spec: ExploreTargetSpec;
+  readonly label: string;
+  readonly entry: ExploreEntry;
+  readonly scope: ExploreScope;
+  readonly proposal: Proposal | null;
+}
+
+export async function resolveExploreTarget(spec: ExploreTargetSpec): Promise<ResolvedTarget> {
+  const entry = exploreEntry(spec.property);
+  const opts = { values: spec.values, depth: spec.depth };
+  if (spec.proposal === undefined) return { spec, label: spec.property, entry, scope: scopeFor(spec.property, opts), proposal: null };
+  const proposal = await loadProposal(spec.proposal);
+  return { spec, label: `${proposal.id}/${spec.property}`, entry, scope: scopeForProposal(proposal, spec.property, opts), proposal };
+}
+
+/** The worker factory (explore/spec.ts): the model machine over the scope, times the property's monitor. */
+export async function explorableForTarget(spec: ExploreTargetSpec): Promise<Explorable> {
+  const t = await resolveExploreTarget(spec);
+  return t.entry.explorable(t.scope, stackMachine(t.scope.profiles, t.scope.alphabet));
+}

@@ -1,0 +1,70 @@
+// `negcheck explore` from the command line: a verdict within bounds, the shortest counterexample
+// saved in the corpus format and replayable, bounds, usage errors.
+
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = join(ROOT, 'bin', 'negcheck.js');
+const tmp = mkdtempSync(join(tmpdir(), 'negcheck-explore-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const negcheck = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000, env: { ...process.env, CI: '1' } });
+
+interface Report { exitCode: number; targets: { label: string; verdict: string; result: { outcome: string; distinct: number; depthCompleted: number } }[] }
+
+describe('negcheck explore', () => {
+  it('says what holds within its bound, and gives the same states for 1 and 2 workers', () => {
+    const runs = ['1', '2'].map(w => negcheck('explore', '--property', 'I6', '--depth', '3', '--workers', w, '--json'));
+    for (const r of runs) expect(r.status, r.stderr).toBe(0);
+    const [a, b] = runs.map(r => JSON.parse(r.stdout) as Report);
+    expect(a!.targets[0]!.verdict).toMatch(/^holds up to depth 3 \(\d+ states/);
+    expect(b!.targets[0]!.result.distinct).toBe(a!.targets[0]!.result.distinct);
+  });
+
+  it('finds the shortest violation of Jason\'s first reset pseudo-code, saves it, and replay agrees (exit 1)', () => {
+    const out = join(tmp, 'jason');
+    const r = negcheck('explore', '--proposal', 'vdpa-jason-pseudocode', '--out', out);
+    expect(r.stdout).toMatch(/vdpa-jason-pseudocode\/I4 .* VIOLATED at depth 2/);
+    expect(r.stdout).toMatch(/VHOST_VDPA_SET_STATUS 0x0 -> 0/);
+    expect(r.status).toBe(1);
+    const files = readdirSync(out).filter(f => f.endsWith('.json'));
+    expect(files.length).toBe(1);
+    const replay = negcheck('replay', join(out, files[0]!));
+    expect(replay.stdout).toMatch(/as expected/);
+    expect(replay.status).toBe(0);
+  });
+
+  it('stops at a state bound with the depth it completed (exit 0)', () => {
+    const r = negcheck('explore', '--property', 'I6', '--max-states', '100', '--json');
+    expect(r.status, r.stderr).toBe(0);
+    const t = (JSON.parse(r.stdout) as Report).targets[0]!;
+    expect(t.verdict).toMatch(/^bound reached \(max states\) at depth 0/);
+  });
+
+  it('on SIGINT stops the search and prints what was completed (exit 130)', async () => {
+    const child = spawn(process.execPath, [BIN, 'explore', '--property', 'I6', '--depth', '12', '--workers', '1'],
+      { cwd: ROOT, env: { ...process.env, CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const exited = new Promise<number | null>(resolve => child.on('exit', code => resolve(code)));
+    await new Promise<void>(resolve => child.stdout.on('data', (d: Buffer) => { out += d.toString(); if (/depth 2:/.test(out)) resolve(); }));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(out).toMatch(/I6 .* bound reached \(aborted\) at depth [2-9]/);
+    expect(out).toMatch(/interrupted by SIGINT/);
+  });
+
+  it.each([
+    [['--property', 'R'], /"R" has no explore scope/],
+    [['--depth', 'x'], /--depth must be an integer/],
+    [['--values', 'huge'], /--values must be narrow, default or wide/],
+  ])('%j is a usage error (exit 2)', (args, message) => {
+    const r = negcheck('explore', ...args);
+    expect(r.stderr).toMatch(message);
+    expect(r.status).toBe(2);
+  });
+});
