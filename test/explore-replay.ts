@@ -1,7 +1,8 @@
-// A model stack over a scope as explore's Machine, by plain replay, until the model parts can
-// snapshot themselves (explore/stackMachine.ts): a snapshot is the trace applied since init,
-// restore rebuilds the stack and applies it again, and the fingerprint is that trace. So no two
-// traces merge: explore over it is a tree search, exact but exponential (tests use small depths).
+// A stack over a scope as explore's Machine, by plain replay, for stacks that cannot snapshot
+// themselves (the planted faulty ones of properties/mutants.ts; the model is explored with
+// explore/stackMachine.ts): a snapshot is the trace applied since init, restore rebuilds the
+// stack and applies it again, and the fingerprint is that trace. So no two traces merge: explore
+// over it is a tree search, exact but exponential.
 
 import type { Machine } from '../explore/types.ts';
 import { createModelStack } from '../model/stack.ts';
