@@ -9,6 +9,7 @@ import { serialiseEntry } from '../properties/corpus.ts';
 import { propertyById } from '../properties/index.ts';
 import { CATALOGUE, proposalById } from '../proposals/index.ts';
 import { PROPERTY_IDS, proposalProblems, type Proposal } from '../proposals/proposal.ts';
+import { enginesDisagree, formatExhaustive } from '../proposals/exhaustive.ts';
 import { applicableProperties, proveProperty, surprises, type ProveOptions, type ProveRow } from '../proposals/prove.ts';
 import { formatDuration } from './duration.ts';
 import { writeAtomic } from './files.ts';
@@ -52,11 +53,17 @@ function rowLine(r: ProveRow): string {
   const exp = r.expected ? (r.expected.verdict === r.found ? 'as expected' : colour(`EXPECTED ${r.expected.verdict}`, 'yellow')) : 'no expectation';
   const stats = r.found === 'holds' ? `${r.runs} runs, seed ${r.seed}, ${formatDuration(r.timeMs)}`
     : `after ${r.runs} runs, seed ${r.seed}, ${formatDuration(r.timeMs)}, ${r.entry!.ops.length} ops`;
-  return `  ${r.property.padEnd(3)} ${propertyTitle(r.property).padEnd(42)} ${found} (${stats}) — ${exp}`;
+  const ex = r.exhaustive ? ` · ${formatExhaustive(r.exhaustive)}${enginesDisagree(r.found, r.exhaustive) ? colour(' — ENGINES DISAGREE', 'red') : ''}` : '';
+  return `  ${r.property.padEnd(3)} ${propertyTitle(r.property).padEnd(42)} ${found} (${stats})${ex} — ${exp}`;
 }
 
 function propertyTitle(id: string): string {
   return id === 'R' ? 'no regression for old userspace' : propertyById(id)?.title ?? id;
+}
+
+/** Rows where fast-check and explore reached different verdicts within their bounds. */
+export function disagreements(rows: readonly ProveRow[]): ProveRow[] {
+  return rows.filter(r => r.exhaustive !== undefined && r.runs > 0 && enginesDisagree(r.found, r.exhaustive));
 }
 
 export interface ProveCliOptions extends ProveOptions {
@@ -67,7 +74,13 @@ export interface ProveCliOptions extends ProveOptions {
 
 function perPropertyOptions(p: Proposal, o: ProveCliOptions): ProveOptions {
   const n = applicableProperties(p).length;
-  return { seed: o.seed, runs: o.runs, ...(o.timeMs !== undefined ? { timeMsPerProperty: o.timeMs / Math.max(1, n) } : {}) };
+  const share = o.timeMs === undefined ? undefined : o.timeMs / Math.max(1, n);
+  // --time bounds both engines: the exhaustive search gets no more than the property's share
+  const exhaustive = o.exhaustive && share !== undefined ? { ...o.exhaustive, timeMs: Math.min(o.exhaustive.timeMs ?? share, share) } : o.exhaustive;
+  return {
+    seed: o.seed, runs: o.runs, ...(share !== undefined ? { timeMsPerProperty: share } : {}),
+    ...(exhaustive ? { exhaustive } : {}),
+  };
 }
 
 /** One proposal's verdict table. Exit status: 0 all hold, 1 any violated. */
@@ -88,7 +101,7 @@ export function proveOne(p: Proposal, o: ProveCliOptions, log: (l: string) => vo
   }
   const notRun = rows.filter(r => r.runs === 0).length;
   if (notRun > 0) log(colour(`  ${notRun} of ${rows.length} properties not run: give a larger --time to judge them`, 'yellow'));
-  return { rows, status: rows.some(r => r.found === 'violated') ? 1 : 0 };
+  return { rows, status: rows.some(r => r.found === 'violated' || r.exhaustive?.found === 'violated') || disagreements(rows).length > 0 ? 1 : 0 };
 }
 
 /** The whole matrix. Exit status 1 when any found verdict differs from the catalogue's. */
@@ -97,7 +110,10 @@ export function proveAll(o: ProveCliOptions, log: (l: string) => void, proposals
   for (const p of proposals) all.set(p.id, proveOne(p, o, log).rows);
   log('');
   for (const l of matrix(proposals, all)) log(l);
-  const bad = [...all.entries()].flatMap(([id, rows]) => surprises(rows).map(r => `${id} ${r.property}`));
+  const bad = [...all.entries()].flatMap(([id, rows]) => [
+    ...surprises(rows).map(r => `${id} ${r.property}`),
+    ...disagreements(rows).map(r => `${id} ${r.property} (fast-check ${r.found}, explore ${r.exhaustive!.found})`),
+  ]);
   log(bad.length === 0 ? colour('\nevery found verdict matches the catalogue', 'green')
     : colour(`\n${bad.length} verdict(s) differ from the catalogue: ${bad.join(', ')}`, 'red'));
   return { rows: all, status: bad.length === 0 ? 0 : 1 };
@@ -114,7 +130,8 @@ export function matrix(proposals: readonly Proposal[], all: ReadonlyMap<string, 
       const r = rows.find(x => x.property === id);
       if (!r) return '·'.padEnd(9);
       if (r.runs === 0) return 'not run'.padEnd(9);
-      const text = (r.found === 'holds' ? 'holds' : 'VIOLATED') + (r.expected && r.expected.verdict !== r.found ? '!' : '');
+      const text = (r.found === 'holds' ? 'holds' : 'VIOLATED') + (r.expected && r.expected.verdict !== r.found ? '!' : '') +
+        (r.exhaustive && enginesDisagree(r.found, r.exhaustive) ? '≠' : '');
       return text.padEnd(9);
     });
     lines.push(`${p.id.padEnd(w)}  ${cells.join('')}${p.fate}`);

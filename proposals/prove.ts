@@ -11,6 +11,7 @@ import { propertyById } from '../properties/index.ts';
 import { runProperty, seedFor, type Counterexample, type PropertyDef, type Violation } from '../properties/property.ts';
 import { asOldUserspace, compareRuns, noRegression } from '../properties/r-no-regression.ts';
 import { stackSubject } from '../properties/subject.ts';
+import { exhaustiveVerdict, type ExhaustiveOptions, type ExhaustiveVerdict } from './exhaustive.ts';
 import { PROPERTY_IDS, type Expected, type Proposal, type PropertyId, type Verdict } from './proposal.ts';
 
 export interface ProveOptions {
@@ -19,6 +20,8 @@ export interface ProveOptions {
   readonly runs: number;
   /** optional time limit per property */
   readonly timeMsPerProperty?: number;
+  /** also explore the property's finite scope to this depth (omitted: fast-check only) */
+  readonly exhaustive?: ExhaustiveOptions;
 }
 
 export interface ProveRow {
@@ -34,6 +37,8 @@ export interface ProveRow {
   readonly violation?: Violation;
   readonly trace?: readonly string[];
   readonly entry?: CorpusEntry;
+  /** the exhaustive engine's verdict, when asked for */
+  readonly exhaustive?: ExhaustiveVerdict;
 }
 
 /** The properties that judge a proposal: those whose rules it changes, R when it names a baseline, and any it expects a verdict from. */
@@ -83,7 +88,10 @@ export function proveProperty(p: Proposal, id: PropertyId, opts: ProveOptions): 
     seed, numRuns: opts.runs, profiles,
     ...(opts.timeMsPerProperty !== undefined ? { interruptAfterTimeLimit: opts.timeMsPerProperty } : {}),
   });
-  const base = { property: id, ...(p.expect[id] ? { expected: p.expect[id] } : {}), runs: r.runs, seed, timeMs: r.timeMs };
+  const base = {
+    property: id, ...(p.expect[id] ? { expected: p.expect[id] } : {}), runs: r.runs, seed, timeMs: r.timeMs,
+    ...(opts.exhaustive ? { exhaustive: exhaustiveVerdict(p, id, opts.exhaustive) } : {}),
+  };
   const cx = r.counterexample;
   if (r.outcome === 'holds' || !cx) return { ...base, found: 'holds' };
   const first = { firstFailureMs: r.firstFailureMs ?? r.timeMs };
