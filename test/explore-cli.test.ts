@@ -39,6 +39,20 @@ describe('negcheck explore', () => {
     expect(replay.status).toBe(0);
   });
 
+  it('--compare-fuzz: random scripts on the same scope visit only explored states, a share of them', () => {
+    const r = negcheck('explore', '--property', 'I4', 'I5', '--compare-fuzz', '--json');
+    expect(r.status, r.stderr).toBe(0);
+    const targets = (JSON.parse(r.stdout) as { targets: { label: string; result: { distinct: number }; fuzz: { runs: number; visited: number; fraction: number } }[] }).targets;
+    for (const t of targets) {
+      expect(t.fuzz.runs).toBeGreaterThan(0);
+      // every state a script of at most depth ops passes through is within the explored set
+      expect(t.fuzz.visited).toBeLessThanOrEqual(t.result.distinct);
+      expect(t.fuzz.fraction).toBe(t.fuzz.visited / t.result.distinct);
+    }
+    // I5's 24 states are all one op away: the random search sees every one
+    expect(targets.find(t => t.label === 'I5')!.fuzz.fraction).toBe(1);
+  });
+
   it('stops at a state bound with the depth it completed (exit 0)', () => {
     const r = negcheck('explore', '--property', 'I6', '--max-states', '100', '--json');
     expect(r.status, r.stderr).toBe(0);

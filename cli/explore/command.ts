@@ -18,14 +18,15 @@ import { saveToCorpus } from '../fuzz/store.ts';
 import { textTable } from '../table.ts';
 import { UsageError } from '../usage.ts';
 import { loadProposal } from '../prove.ts';
-import { type ExploreTargetSpec, resolveExploreTarget, type ResolvedTarget } from './target.ts';
+import { type FuzzCoverage, sampleScope } from './compareFuzz.ts';
+import { explorableForTarget, type ExploreTargetSpec, resolveExploreTarget, type ResolvedTarget } from './target.ts';
 
 const EXIT = { ok: 0, violated: 1, usage: 2, SIGINT: 130, SIGTERM: 143 } as const;
 const EXPLORABLE = EXPLORE_ENTRIES.map(e => e.id);
 
 interface ExploreOptions {
   property?: string[]; proposal?: string[]; depth: number; values: ValueLevel; workers: number; time?: number;
-  maxStates?: number; json?: boolean; out: string; describe?: boolean;
+  maxStates?: number; json?: boolean; out: string; describe?: boolean; compareFuzz?: boolean;
 }
 
 export interface TargetReport {
@@ -40,6 +41,8 @@ export interface TargetReport {
   readonly counterexample?: { readonly message: string; readonly trace: readonly string[]; readonly file: string; readonly saved: string };
   /** the property's own check did not confirm explore's trace: a bug in one engine or in the scope */
   readonly disagreement?: string;
+  /** --compare-fuzz: random search on the same scope for the same time */
+  readonly fuzz?: FuzzCoverage;
 }
 
 function valuesArg(v: string): ValueLevel {
@@ -60,6 +63,7 @@ export function registerExplore(program: Command): void {
     .option('--out <dir>', 'where shortest counterexamples are saved (corpus format)', 'out/explore')
     .option('--json', 'print the reports as JSON')
     .option('--describe', 'print each scope (profiles, alphabet, depth) and exit')
+    .option('--compare-fuzz', 'then sample the same scope at random for the same time: the share of the explored states it visits')
     .addHelpText('after', '\nExit status: 0 every target holds up to its depth (or reached a time/state bound); 1 a violation, or\n' +
       'a trace the property\'s own check does not confirm; 2 usage error; 130 / 143 interrupted by SIGINT / SIGTERM\n' +
       '(what was completed is printed).')
@@ -148,6 +152,8 @@ async function exploreAction(o: ExploreOptions): Promise<number> {
         verdict: verdictOf(r), result: stats, statesPerSecond: Math.round(r.distinct / Math.max(r.timeMs, 1) * 1000),
         peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
         ...(r.outcome === 'violated' ? counterexampleOf(t, r, o.out) : {}),
+        ...(o.compareFuzz && r.outcome === 'holds' && !flag.aborted
+          ? { fuzz: sampleScope(await explorableForTarget(t.spec), t.scope.depth, Math.max(r.timeMs, 1), r.distinct, 1) } : {}),
       });
     }
     const failed = reports.some(r => r.counterexample !== undefined || r.disagreement !== undefined);
@@ -160,6 +166,13 @@ async function exploreAction(o: ExploreOptions): Promise<number> {
         r.label, `${r.scope.profiles}×${r.scope.alphabet}`, String(r.result.depthCompleted), String(r.result.distinct), String(r.result.generated),
         String(r.statesPerSecond), `${r.peakRssMb} MB`, formatDuration(r.result.timeMs), r.verdict,
       ]))) console.log(l);
+      const compared = reports.filter(r => r.fuzz);
+      if (compared.length) {
+        console.log('\nrandom (fast-check over the same scope, same time) vs exhaustive:');
+        for (const l of textTable(['target', 'explored states', 'random scripts', 'states visited', 'share'], compared.map(r => [
+          r.label, String(r.result.distinct), String(r.fuzz!.runs), String(r.fuzz!.visited), `${(100 * r.fuzz!.fraction).toFixed(1)}%`,
+        ]))) console.log(`  ${l}`);
+      }
       const widest = reports.reduce((m, r) => Math.max(m, r.result.collision.tlc), 0);
       console.log(`\nfingerprints: 64 bits; collision probability (TLC's optimistic estimate) at most ${widest.toExponential(1)}`);
       for (const r of reports) {
