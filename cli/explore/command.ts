@@ -16,7 +16,7 @@ import { durationArg, intArg } from '../args.ts';
 import { formatDuration } from '../duration.ts';
 import { saveToCorpus } from '../fuzz/store.ts';
 import { textTable } from '../table.ts';
-import { UsageError } from '../usage.ts';
+import { exitStatusAction, UsageError } from '../usage.ts';
 import { loadProposal } from '../prove.ts';
 import { type FuzzCoverage, sampleScope } from './compareFuzz.ts';
 import { explorableForTarget, type ExploreTargetSpec, resolveExploreTarget, type ResolvedTarget } from './target.ts';
@@ -67,14 +67,7 @@ export function registerExplore(program: Command): void {
     .addHelpText('after', '\nExit status: 0 every target holds up to its depth (or reached a time/state bound); 1 a violation, or\n' +
       'a trace the property\'s own check does not confirm; 2 usage error; 130 / 143 interrupted by SIGINT / SIGTERM\n' +
       '(what was completed is printed).')
-    .action(async (o: ExploreOptions) => {
-      try {
-        process.exitCode = await exploreAction(o);
-      } catch (e) {
-        if (e instanceof UsageError) { console.error(`negcheck explore: ${e.message}`); process.exitCode = EXIT.usage; return; }
-        throw e;
-      }
-    });
+    .action(exitStatusAction('explore', exploreAction));
 }
 
 async function selectTargets(o: ExploreOptions): Promise<ExploreTargetSpec[]> {

@@ -8,7 +8,7 @@ import { parseMustReach } from '../../properties/coverage.ts';
 import { stringifyJson } from '../../types/json.ts';
 import { durationArg, intArg, seedArg } from '../args.ts';
 import { formatDuration } from '../duration.ts';
-import { UsageError } from '../usage.ts';
+import { exitStatusAction, UsageError } from '../usage.ts';
 import { buildReport, checkMustReach, coverageSummary, MUST_REACH_MIN_RUNS, mustReachLine, coverageTable, rate, resultTable, writeReports } from './report.ts';
 import { FuzzRun, type FuzzConfig, type Progress, type Shard } from './run.ts';
 import { selectTargets } from './targets.ts';
@@ -68,14 +68,7 @@ export function registerFuzz(program: Command): void {
     .addHelpText('after', '\nExit status: 0 no failure; 1 a counterexample, a corpus entry not as expected, or a must-reach\n' +
       'transition not reached; 2 usage or input error; 130 / 143 interrupted by SIGINT / SIGTERM (the\n' +
       'counterexamples found so far are saved and the report is marked partial).')
-    .action(async (o: FuzzOptions) => {
-      try {
-        process.exitCode = await fuzzAction(o);
-      } catch (e) {
-        if (e instanceof UsageError) { console.error(`negcheck fuzz: ${e.message}`); process.exitCode = EXIT.usage; return; }
-        throw e;
-      }
-    });
+    .action(exitStatusAction('fuzz', fuzzAction));
 }
 
 async function fuzzAction(o: FuzzOptions): Promise<number> {
