@@ -7,6 +7,7 @@ import type { FingerprintSink } from '../explore/fingerprint.ts';
 import { withMonitor } from '../explore/monitor.ts';
 import type { Explorable, Machine, Monitor } from '../explore/types.ts';
 import type { Observation } from '../types/observation.ts';
+import type { Proposal } from '../proposals/proposal.ts';
 import { toJsonValue } from '../types/json.ts';
 import type { Op } from '../types/ops.ts';
 import { applyPolicy, patchedFields, type PolicyPatch, type Profile } from '../types/profile.ts';
@@ -198,9 +199,17 @@ export function lawMonitor<S extends object, O>(scope: ExploreScope, law: StepLa
 export interface ExploreEntry {
   readonly id: string;
   scope(opts?: ScopeOptions): ExploreScope;
+  /**
+   * The scope a proposal is judged over, when the entry builds it itself rather than by pinning
+   * the policy onto scope({ over: 'scope' }) (R: the pairs of baseline and proposal profiles).
+   */
+  proposalScope?(p: Pick<Proposal, 'policy' | 'baseline' | 'newBits' | 'oldVmms'>, opts?: Omit<ScopeOptions, 'over'>): ExploreScope;
   /** the profiles the law judges nothing on (dropped when a proposal is pinned) */
   readonly vacuous?: (p: Profile) => boolean;
-  /** machine × the property's monitor, over the machine of this scope (profiles × alphabet) */
+  /**
+   * machine × the property's monitor, over the machine of this scope (profiles × alphabet); R
+   * builds its own machine (two stacks) from its scope and does not use the one passed
+   */
   explorable(scope: ExploreScope, machine: Machine<unknown, Observation>): Explorable;
   /**
    * The script the property's own `check` replays for an explore trace (the ops of the trace),

@@ -2,16 +2,12 @@
 // wide; over its own profiles or what a proposal is judged over; a depth), its monitor over a
 // model machine, and a proposal's policy pinned onto the scope.
 //
+// R (a proposal's only, see r-no-regression.explore.ts): the pair of model stacks applying each
+// alphabet op as the old userspace issues it, a one-bit monitor (a relaxation seen), over the
+// I-scopes of the properties the proposal touches made old-userspace profiles, baseline and
+// policy pinned.
+//
 // Not here yet:
-// - R compares two runs (baseline and proposal profile) of one old-userspace script, step by step.
-//   Its machine would be the pair of model stacks applying each alphabet op as the old userspace
-//   issues it (asOldUserspace: feature words masked by what the baseline offers and by newBits,
-//   IOTLB-protocol ops skipped for a VMM that does not speak it: a per-profile rewrite of the op,
-//   so the machine, not the alphabet, does it); the observation is the pair. The monitor keeps one
-//   bit: a call the baseline refused now succeeds (compareRuns stops there, so nothing after it
-//   is judged). The scope pins baseline and policy onto old-userspace profiles (every kernel field
-//   the proposal leaves free, every old VMM, a few SMMUs) and needs the alphabet of all three
-//   worlds (vhost ops, the VMM's feature plumbing, hw_info).
 // - P0 compares model and implementation op by op: a machine of both stacks (the implementation
 //   snapshotting and fingerprinting too, or replayed), the pair as observation, a monitor with no
 //   state. Its profiles are every field of every party (anyProfileArb), too many to enumerate as
@@ -26,12 +22,20 @@ import { I3_EXPLORE } from './i3-endianness.explore.ts';
 import { I4_EXPLORE } from './i4-persistence.explore.ts';
 import { I5_EXPLORE } from './i5-known-bits.explore.ts';
 import { I6_EXPLORE } from './i6-iotlb-laws.explore.ts';
+import { rEntry } from './r-no-regression.explore.ts';
 
+/** The properties with a scope of their own (explore with no proposal explores these). */
 export const EXPLORE_ENTRIES: readonly ExploreEntry[] = [I1_EXPLORE, I2_EXPLORE, I3_EXPLORE, I4_EXPLORE, I5_EXPLORE, I6_EXPLORE];
 
+/** R: explorable for a proposal with a baseline only (its scope is made of the I-scopes above). */
+export const R_EXPLORE: ExploreEntry = rEntry(EXPLORE_ENTRIES);
+
+/** Every entry a proposal can be explored by. */
+export const PROPOSAL_EXPLORE_ENTRIES: readonly ExploreEntry[] = [...EXPLORE_ENTRIES, R_EXPLORE];
+
 export function exploreEntry(id: string): ExploreEntry {
-  const e = EXPLORE_ENTRIES.find(x => x.id.toLowerCase() === id.toLowerCase());
-  if (!e) throw new Error(`no explore scope for ${id} (there are ${EXPLORE_ENTRIES.map(x => x.id).join(', ')})`);
+  const e = PROPOSAL_EXPLORE_ENTRIES.find(x => x.id.toLowerCase() === id.toLowerCase());
+  if (!e) throw new Error(`no explore scope for ${id} (there are ${PROPOSAL_EXPLORE_ENTRIES.map(x => x.id).join(', ')})`);
   return e;
 }
 
@@ -41,7 +45,10 @@ export function scopeFor(id: string, opts?: ScopeOptions): ExploreScope {
 }
 
 /** The scope a proposal is judged over (as `prove` runs it): the property's proposal scope with the proposal's policy pinned. */
-export function scopeForProposal(p: Pick<Proposal, 'policy'>, id: string, opts?: Omit<ScopeOptions, 'over'>): ExploreScope {
+export function scopeForProposal(
+  p: Pick<Proposal, 'policy' | 'baseline' | 'newBits' | 'oldVmms'>, id: string, opts?: Omit<ScopeOptions, 'over'>,
+): ExploreScope {
   const e = exploreEntry(id);
+  if (e.proposalScope) return e.proposalScope(p, opts);
   return pinPolicy(e.scope({ ...opts, over: 'scope' }), p.policy, e.vacuous);
 }

@@ -3,7 +3,7 @@
 
 import { explore } from '../explore/engine.ts';
 import { stackMachine } from '../explore/stackMachine.ts';
-import { EXPLORE_ENTRIES, exploreEntry, scopeForProposal } from '../properties/explore-scopes.ts';
+import { PROPOSAL_EXPLORE_ENTRIES, exploreEntry, scopeForProposal } from '../properties/explore-scopes.ts';
 import type { Proposal, PropertyId } from './proposal.ts';
 
 export interface ExhaustiveOptions {
@@ -16,11 +16,11 @@ export type ExhaustiveVerdict =
   | { readonly found: 'holds'; readonly depth: number; readonly states: number; readonly complete: boolean }
   | { readonly found: 'violated'; readonly depth: number; readonly states: number; readonly message: string }
   | { readonly found: 'bound reached'; readonly depth: number; readonly states: number }
-  /** R and P0 have no explore scope yet */
+  /** P0 has no explore scope yet */
   | { readonly found: 'not explorable' };
 
 export function isExplorable(id: PropertyId): boolean {
-  return EXPLORE_ENTRIES.some(e => e.id === id);
+  return PROPOSAL_EXPLORE_ENTRIES.some(e => e.id === id);
 }
 
 export function exhaustiveVerdict(p: Proposal, id: PropertyId, o: ExhaustiveOptions): ExhaustiveVerdict {

@@ -31,12 +31,17 @@ describe('negcheck explore', () => {
     const r = negcheck('explore', '--proposal', 'vdpa-jason-pseudocode', '--out', out);
     expect(r.stdout).toMatch(/vdpa-jason-pseudocode\/I4 .* VIOLATED at depth 2/);
     expect(r.stdout).toMatch(/VHOST_VDPA_SET_STATUS 0x0 -> 0/);
+    // and R against the pre-v6.7 baseline
+    expect(r.stdout).toMatch(/vdpa-jason-pseudocode\/R .* VIOLATED at depth 3/);
+    expect(r.stdout).not.toMatch(/does not violate/);
     expect(r.status).toBe(1);
-    const files = readdirSync(out).filter(f => f.endsWith('.json'));
-    expect(files.length).toBe(1);
-    const replay = negcheck('replay', join(out, files[0]!));
-    expect(replay.stdout).toMatch(/as expected/);
-    expect(replay.status).toBe(0);
+    const files = readdirSync(out).filter(f => f.endsWith('.json')).sort();
+    expect(files).toEqual([expect.stringMatching(/\.I4-/), expect.stringMatching(/\.R-/)]);
+    for (const f of files) {
+      const replay = negcheck('replay', join(out, f));
+      expect(replay.stdout).toMatch(/as expected/);
+      expect(replay.status).toBe(0);
+    }
   });
 
   it('--compare-fuzz: random scripts on the same scope visit only explored states, a share of them', () => {

@@ -20,7 +20,7 @@ describe('prove with both engines', () => {
   it('shows the exhaustive verdict beside the sampled one', () => {
     const bad = prove('vdpa-jason-pseudocode', '--depth', '3');
     expect(bad.stdout).toMatch(/I4 .* violated \(after \d+ runs.*\) · VIOLATED · exhaustive at depth 2 \(\d+ states\) — as expected/);
-    expect(bad.stdout).toMatch(/R .* · no exhaustive scope — as expected/);
+    expect(bad.stdout).toMatch(/R .* violated .* · VIOLATED · exhaustive at depth \d \(\d+ states\) — as expected/);
     expect(bad.status).toBe(1);
     const good = prove('vdpa-compat-reset', '--depth', '3');
     expect(good.stdout).toMatch(/I4 .* holds \(3000 runs.*\) · holds · exhaustive depth 3, \d+ states — as expected/);

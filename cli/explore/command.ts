@@ -6,11 +6,11 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { exploreParallel } from '../../explore/parallel.ts';
 import type { ExploreResult } from '../../explore/types.ts';
 import type { ValueLevel } from '../../properties/explore-law.ts';
-import { EXPLORE_ENTRIES } from '../../properties/explore-scopes.ts';
+import { EXPLORE_ENTRIES, PROPOSAL_EXPLORE_ENTRIES } from '../../properties/explore-scopes.ts';
 import { checkSafely, type Counterexample } from '../../properties/property.ts';
 import { propertyById } from '../../properties/index.ts';
 import { stackSubject } from '../../properties/subject.ts';
-import { applicableProperties, counterexampleEntry } from '../../proposals/prove.ts';
+import { applicableProperties, counterexampleEntry, propertyFor } from '../../proposals/prove.ts';
 import { stringifyJson } from '../../types/json.ts';
 import { durationArg, intArg } from '../args.ts';
 import { formatDuration } from '../duration.ts';
@@ -23,6 +23,8 @@ import { explorableForTarget, type ExploreTargetSpec, resolveExploreTarget, type
 
 const EXIT = { ok: 0, violated: 1, usage: 2, SIGINT: 130, SIGTERM: 143 } as const;
 const EXPLORABLE = EXPLORE_ENTRIES.map(e => e.id);
+/** with --proposal also R (against the proposal's baseline) */
+const EXPLORABLE_FOR_PROPOSALS = PROPOSAL_EXPLORE_ENTRIES.map(e => e.id);
 
 interface ExploreOptions {
   property?: string[]; proposal?: string[]; depth: number; values: ValueLevel; workers: number; time?: number;
@@ -72,17 +74,21 @@ export function registerExplore(program: Command): void {
 
 async function selectTargets(o: ExploreOptions): Promise<ExploreTargetSpec[]> {
   const base = { values: o.values, depth: o.depth };
+  const explorable = o.proposal?.length ? EXPLORABLE_FOR_PROPOSALS : EXPLORABLE;
   const wanted = (o.property ?? []).map(id => {
-    const known = EXPLORABLE.find(e => e.toLowerCase() === id.toLowerCase());
-    if (!known) throw new UsageError(`${JSON.stringify(id)} has no explore scope (explorable: ${EXPLORABLE.join(', ')}; R and P0 are judged by fuzz and prove)`);
+    const known = explorable.find(e => e.toLowerCase() === id.toLowerCase());
+    if (!known) {
+      throw new UsageError(`${JSON.stringify(id)} has no explore scope (explorable: ${explorable.join(', ')}; ` +
+        `${o.proposal?.length ? '' : 'R is explored with --proposal, against its baseline; '}P0 is judged by fuzz and prove)`);
+    }
     return known;
   });
   if (!o.proposal?.length) return (wanted.length ? wanted : EXPLORABLE).map(property => ({ property, ...base }));
   const out: ExploreTargetSpec[] = [];
   for (const ref of o.proposal) {
     const p = await loadProposal(ref);
-    const ids = applicableProperties(p).filter(id => EXPLORABLE.includes(id) && (wanted.length === 0 || wanted.includes(id)));
-    if (ids.length === 0) throw new UsageError(`${ref}: no explorable property judges this proposal (R is judged by fuzz and prove)`);
+    const ids = applicableProperties(p).filter(id => EXPLORABLE_FOR_PROPOSALS.includes(id) && (wanted.length === 0 || wanted.includes(id)));
+    if (ids.length === 0) throw new UsageError(`${ref}: no explorable property judges this proposal${wanted.includes('R') ? ' (R needs a baseline)' : ''}`);
     for (const property of ids) out.push({ property, proposal: ref, ...base });
   }
   return out;
@@ -98,7 +104,7 @@ function verdictOf(r: ExploreResult): string {
 function counterexampleOf(t: ResolvedTarget, r: Extract<ExploreResult, { outcome: 'violated' }>, out: string): Pick<TargetReport, 'counterexample' | 'disagreement'> {
   const profile = t.scope.profiles[r.counterexample.init]!;
   const ops = t.entry.script(t.scope, r.counterexample.ops);
-  const def = propertyById(t.spec.property)!;
+  const def = t.spec.property === 'R' && t.proposal ? propertyFor(t.proposal, 'R').def : propertyById(t.spec.property)!;
   const confirmed = checkSafely(def, stackSubject, profile, ops);
   const violation = confirmed ?? { step: ops.length - 1, message: r.counterexample.message };
   const cx: Counterexample = { property: t.spec.property, profile, ops, violation, seed: 0 };

@@ -1,0 +1,199 @@
+// R for explore (a proposal's only: R exists against a baseline). The machine is a pair of model
+// stacks, the baseline's and the proposal's, each applying the op as the old userspace issues it
+// on that profile pair (asOldUserspace, computed once per pair: a dropped op is a step of neither
+// stack, observed as null); the observation is the pair. The monitor keeps one bit, "a relaxation
+// was seen" (a call the baseline refused succeeds on the proposal: compareRuns stops there, so
+// nothing after it is judged), and judges dependedOn on both sides as regressionCheck does.
+//
+// The scope: the I-scopes (over the proposal scope, values narrow unless asked wider) of the
+// properties whose judged fields the proposal's policy or baseline touch (all of them if none),
+// each profile made an old-userspace one (the upstream guest, each old VMM: the proposal's
+// oldVmms, or every VMM the seeds name), the baseline and the policy pinned: one initial state per
+// distinct (baseline profile, proposal profile) pair. The alphabet is the union of those scopes'.
+
+import { isDeepStrictEqual } from 'node:util';
+import { createModelStack } from '../model/stack.ts';
+import type { FingerprintSink } from '../explore/fingerprint.ts';
+import { withMonitor } from '../explore/monitor.ts';
+import type { Explorable, Monitor } from '../explore/types.ts';
+import type { Proposal } from '../proposals/proposal.ts';
+import type { Observation } from '../types/observation.ts';
+import type { Op } from '../types/ops.ts';
+import { applyPolicy, patchedFields, type Profile, type VmmProfile } from '../types/profile.ts';
+import type { SnapshottingStack } from '../types/stack.ts';
+import { formatObservation, formatOp } from '../types/trace.ts';
+import { toJsonValue } from '../types/json.ts';
+import { distinct, traceBound, withDefaults, type ExploreEntry, type ExploreScope, type ScopeOptions, type ValueLevel } from './explore-law.ts';
+import { qemuNoIommu } from './i2-no-silent-iotlb.ts';
+import { propertyById } from './index.ts';
+import { crosvmFixed, crosvmOld, qemuVmm, upstreamGuest } from './profiles.ts';
+import { asOldUserspace, dependedOn, type NewBits } from './r-no-regression.ts';
+
+/** What R's proposal needs: its baseline, the policy, the bits old userspace never sets, the old VMMs. */
+export type RProposal = Pick<Proposal, 'policy' | 'baseline' | 'newBits' | 'oldVmms'>;
+
+/** One initial state: the old-userspace profile (what R's check is given) and its two pinned profiles. */
+export interface RPair {
+  readonly profile: Profile;
+  readonly baseline: Profile;
+  readonly proposal: Profile;
+  /** alphabet op k as this old userspace issues it on the baseline, null: it does not issue it */
+  readonly script: readonly (Op | null)[];
+}
+
+/** R's scope: `profiles[i]` is `pairs[i].profile`, what R's own check replays a trace on. */
+export interface RScope extends ExploreScope {
+  readonly pairs: readonly RPair[];
+}
+
+/** Every VMM the seeds name (oldVmmArb's), when the proposal names none. */
+const OLD_VMMS: readonly VmmProfile[] = [qemuVmm, crosvmOld, crosvmFixed, qemuNoIommu];
+
+/** The I-properties whose scopes R's scope is made of: those judging a field the proposal or its baseline patch. */
+function sourceProperties(p: RProposal, entries: readonly ExploreEntry[]): ExploreEntry[] {
+  const fields = new Set([...patchedFields(p.policy), ...patchedFields(p.baseline ?? {})]);
+  const touched = entries.filter(e => (propertyById(e.id)?.judges ?? []).some(f => fields.has(f)));
+  return touched.length ? touched : [...entries];
+}
+
+/** The I-scopes' value level (default: default; at depth 6 the largest catalogue R scope, 72 pairs × 18 ops, takes about a second). */
+const subLevel = (v: ValueLevel | undefined): ValueLevel => v ?? 'default';
+
+export function rScopeForProposal(p: RProposal, entries: readonly ExploreEntry[], opts: Omit<ScopeOptions, 'over'> = {}): RScope {
+  if (!p.baseline) throw new Error('R is explored for a proposal with a baseline only');
+  const baselinePatch = p.baseline;
+  const options = withDefaults({ ...opts, over: 'scope' });
+  const values = subLevel(opts.values);
+  const sources = sourceProperties(p, entries);
+  const scopes = sources.map(e => e.scope({ values, over: 'scope', depth: options.depth }));
+  const newBits: NewBits = p.newBits ?? {};
+  const alphabet = distinct(scopes.flatMap(s => s.alphabet));
+  const vmms = p.oldVmms ?? OLD_VMMS;
+  const seen = new Set<string>();
+  const pairs: RPair[] = [];
+  for (const s of scopes) {
+    for (const sp of s.profiles) {
+      for (const vmm of vmms) {
+        const profile: Profile = { ...sp, vmm, guest: upstreamGuest };
+        const baseline = applyPolicy(profile, baselinePatch);
+        const proposal = applyPolicy(profile, p.policy);
+        const key = JSON.stringify(toJsonValue({ baseline, proposal }));
+        if (seen.has(key)) continue;
+        seen.add(key);
+        // asOldUserspace op by op: a dropped op becomes null, so alphabet indices stay put
+        const issued = (op: Op): Op | null => asOldUserspace(createModelStack(baseline), [op], newBits, baseline.vmm.speaksIotlb)[0] ?? null;
+        pairs.push({ profile, baseline, proposal, script: alphabet.map(issued) });
+      }
+    }
+  }
+  const profiles = pairs.map(x => x.profile);
+  return {
+    property: 'R', profiles, alphabet, depth: options.depth, pairs,
+    describe: () => [
+      `R scope (values ${values}, over the proposal scopes of ${sources.map(e => e.id).join(', ')}): ` +
+        `${pairs.length} (baseline, proposal) profile pairs × ${alphabet.length} ops, depth ${options.depth}; ` +
+        `at most ${traceBound(pairs.length, alphabet.length, options.depth).toExponential(1)} states (every trace distinct)`,
+      `profiles: those scopes' profiles with the upstream guest and each old VMM (${p.oldVmms ? 'the proposal\'s' : 'every VMM the seeds name'}), ` +
+        'the baseline and the policy pinned, equal pairs once',
+      'alphabet (as the old userspace issues it per pair: feature words masked to the baseline offer minus newBits, ' +
+        'no IOTLB protocol from a VMM that does not speak it):',
+      ...alphabet.map((op, i) => `  ${String(i).padStart(2)} ${formatOp(op)}`),
+    ].join('\n'),
+  };
+}
+
+export interface RMachineSnapshot {
+  readonly pair: number;
+  readonly baseline: unknown;
+  readonly proposal: unknown;
+}
+
+/** What both runs observed; null: the old userspace did not issue the op. */
+export type RObservation = { readonly op: Op; readonly baseline: Observation; readonly proposal: Observation } | null;
+
+/** The two model stacks over R's pairs, op k applied as the pair's old userspace issues it. */
+export function rMachine(scope: RScope, make: (p: Profile) => SnapshottingStack = createModelStack) {
+  const { pairs } = scope;
+  if (pairs.length === 0) throw new Error('rMachine: a scope needs at least one profile pair');
+  let current = 0;
+  let b: SnapshottingStack | undefined;
+  let p: SnapshottingStack | undefined;
+  const cache: ([SnapshottingStack, SnapshottingStack] | undefined)[] = new Array(pairs.length);
+  const fresh = (i: number): [SnapshottingStack, SnapshottingStack] => [make(pairs[i]!.baseline), make(pairs[i]!.proposal)];
+  return {
+    initCount: pairs.length,
+    alphabetSize: scope.alphabet.length,
+    init(i: number): void {
+      if (!(i >= 0 && i < pairs.length)) throw new RangeError(`rMachine: no profile pair ${i}`);
+      current = i;
+      [b, p] = cache[i] = fresh(i);
+    },
+    apply(k: number): RObservation {
+      if (b === undefined || p === undefined) throw new Error('rMachine: apply before init');
+      const op = pairs[current]!.script[k];
+      if (op === undefined) throw new RangeError(`rMachine: no op ${k} in an alphabet of ${scope.alphabet.length}`);
+      if (op === null) return null;
+      return { op, baseline: b.apply(op), proposal: p.apply(op) };
+    },
+    snapshot(): RMachineSnapshot {
+      if (b === undefined || p === undefined) throw new Error('rMachine: snapshot before init');
+      return { pair: current, baseline: b.snapshot(), proposal: p.snapshot() };
+    },
+    restore(s: RMachineSnapshot): void {
+      if (s.pair !== current || b === undefined || p === undefined) {
+        current = s.pair;
+        [b, p] = cache[current] ??= fresh(current);
+      }
+      b.restore(s.baseline);
+      p.restore(s.proposal);
+    },
+    fingerprint(sink: FingerprintSink): void {
+      if (b === undefined || p === undefined) throw new Error('rMachine: fingerprint before init');
+      sink.u32(current);
+      b.fingerprint(sink);
+      p.fingerprint(sink);
+    },
+  };
+}
+
+const refused = (o: Observation): boolean => 'ret' in o && o.ret < 0;
+
+/** R's step law: one bit, whether a relaxation was seen (then nothing more is judged). Messages as regressionCheck's model side. */
+export function rMonitor(): Monitor<boolean, RObservation> {
+  let relaxed = false;
+  return {
+    init() { relaxed = false; },
+    step(_k, o) {
+      if (relaxed || o === null) return null;
+      if (isDeepStrictEqual(dependedOn(o.op, o.baseline), dependedOn(o.op, o.proposal))) return null;
+      if (refused(o.baseline)) { relaxed = true; return null; }
+      return `[model] old userspace: ${formatOp(o.op)} -> ${formatObservation(o.baseline)} on the baseline, ` +
+        `${formatObservation(o.proposal)} on the proposal`;
+    },
+    snapshot: () => relaxed,
+    restore(m) { relaxed = m; },
+    fingerprint: sink => sink.bool(relaxed),
+  };
+}
+
+const isRScope = (s: ExploreScope): s is RScope => 'pairs' in s;
+
+export function rExplorable(scope: ExploreScope): Explorable {
+  if (!isRScope(scope)) throw new Error('R explores an R scope (scopeForProposal(p, "R")) only');
+  return withMonitor(rMachine(scope), rMonitor());
+}
+
+/**
+ * R's entry. Its scope needs the proposal (proposalScope); its machine is its own pair of stacks,
+ * so the single-stack machine callers pass is not used. The script R's check replays is the
+ * alphabet ops of the trace: the check rewrites them as the old userspace itself.
+ */
+export function rEntry(iEntries: readonly ExploreEntry[]): ExploreEntry {
+  return {
+    id: 'R',
+    scope: () => { throw new Error('R has an explore scope for a proposal with a baseline only (explore --proposal)'); },
+    proposalScope: (p, opts) => rScopeForProposal(p, iEntries, opts),
+    explorable: scope => rExplorable(scope),
+    script: (scope, trace) => trace.map(i => scope.alphabet[i]!),
+  };
+}
