@@ -34,7 +34,7 @@ program.command('prove')
   .option('--depth <k>', 'also explore each property\'s finite scope exhaustively to this depth', intArg('--depth', 0), 6)
   .option('--explore-time <duration>', 'time bound of each exhaustive search (then: bound reached)', durationArg, 60_000)
   .option('--no-explore', 'fast-check only, no exhaustive search')
-  .addHelpText('after', '\nEach row shows the sampled verdict (fast-check) and the exhaustive one (explore, to --depth over the\nproperty\'s finite scope; R has none yet).\nExit status: 0 every property holds under both engines (with --all: every verdict as the catalogue expects and the\nengines agree), 1 a property is violated or the engines disagree (--all: a verdict differs), 2 bad input.')
+  .addHelpText('after', '\nEach row shows the sampled verdict (fast-check) and the exhaustive one (explore, to --depth over the\nproperty\'s finite scope; for R, two model stacks under the old userspace).\nExit status: 0 every property holds under both engines (with --all: every verdict as the catalogue expects and the\nengines agree), 1 a property is violated or the engines disagree (--all: a verdict differs), 2 bad input.')
   .action(async (ref: string | undefined, o: { all?: boolean; list?: boolean; seed: number; runs: number; time?: number; out: string; depth: number; exploreTime: number; explore: boolean }) => {
     const opts = {
       seed: o.seed, runs: o.runs, out: o.out, json: false, ...(o.time !== undefined ? { timeMs: o.time } : {}),
