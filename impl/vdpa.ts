@@ -2,7 +2,7 @@
 
 import { VDPA_NAS, VDPA_NVQS } from '../types/harness.ts';
 import type { Observation } from '../types/observation.ts';
-import { encodeIotlbWrite, fromHex } from '../types/iotlbWire.ts';
+import { userspaceWriteBytes } from '../types/iotlbWire.ts';
 import type { Op } from '../types/ops.ts';
 import type { KernelPolicy } from '../types/profile.ts';
 import * as U from '../types/uapi.ts';
@@ -46,8 +46,7 @@ export class VdpaDev {
 
   /** the asid 0 shadow table in tree order (conformance; not an observable) */
   iotlbTable(): [bigint, bigint, bigint, number][] | null {
-    const t = this.as;
-    return t && t.inOrder().map(s => t.mapAt(s));
+    return this.as?.table() ?? null;
   }
 
   private initialView(): IotlbIndex {
@@ -141,10 +140,8 @@ export class VdpaDev {
       case 'SET_FEATURES': return { kind: 'ret', ret: this.setFeatures(hiOf(op.features), loOf(op.features)) };
       case 'GET_BACKEND_FEATURES': return { kind: 'value', ret: 0, value: toBig(this.offeredBackend.hi, this.offeredBackend.lo) };
       case 'SET_BACKEND_FEATURES': return { kind: 'ret', ret: this.setBackendFeatures(hiOf(op.features), loOf(op.features)) };
-      case 'IOTLB_WRITE': case 'IOTLB_WRITE_RAW': {
-        const bytes = op.kind === 'IOTLB_WRITE' ? encodeIotlbWrite(op.msg) : fromHex(op.bytes);
-        return { kind: 'ret', ret: chrWrite(this.k, testBit(0, this.backendLo, U.VHOST_BACKEND_F_IOTLB_ASID), bytes, this.msg, m => this.processMsg(m)) };
-      }
+      case 'IOTLB_WRITE': case 'IOTLB_WRITE_RAW':
+        return { kind: 'ret', ret: chrWrite(this.k, testBit(0, this.backendLo, U.VHOST_BACKEND_F_IOTLB_ASID), userspaceWriteBytes(op), this.msg, m => this.processMsg(m)) };
       case 'IOTLB_READ': return { kind: 'read', ret: op.len < U.MSG_LAYOUT[this.k.abi].v1Size ? 0 : -U.EAGAIN, bytes: '' };
       case 'VQ_ACCESS': {
         const code = this.view.translate(hiOf(op.iova), loOf(op.iova), op.len, op.access);

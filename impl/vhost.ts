@@ -1,7 +1,7 @@
 // vhost-net / vhost-vsock, optimised: feature words as hi/lo, the IOTLB as an IotlbIndex.
 
 import { GUEST_RAM_HVA, GUEST_RAM_SIZE } from '../types/harness.ts';
-import { encodeIotlbWrite, fromHex, toHex } from '../types/iotlbWire.ts';
+import { toHex, userspaceWriteBytes } from '../types/iotlbWire.ts';
 import type { Observation, Segment } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
 import type { KernelPolicy } from '../types/profile.ts';
@@ -135,8 +135,7 @@ export class VhostDev implements RingHost {
 
   /** dev->iotlb in tree order (conformance; not an observable) */
   iotlbTable(): [bigint, bigint, bigint, number][] | null {
-    const t = this.iotlb;
-    return t && t.inOrder().map(s => t.mapAt(s));
+    return this.iotlb?.table() ?? null;
   }
 
   get deviceIotlb(): IotlbIndex | null {
@@ -160,8 +159,7 @@ export class VhostDev implements RingHost {
       case 'SET_FEATURES': return { kind: 'ret', ret: this.setFeatures(hiOf(op.features), loOf(op.features)) };
       case 'GET_BACKEND_FEATURES': return { kind: 'value', ret: 0, value: toBig(GENERIC_BACKEND_WORD.hi, GENERIC_BACKEND_WORD.lo) };
       case 'SET_BACKEND_FEATURES': return { kind: 'ret', ret: this.setBackendFeatures(hiOf(op.features), loOf(op.features)) };
-      case 'IOTLB_WRITE': return { kind: 'ret', ret: this.write(encodeIotlbWrite(op.msg)) };
-      case 'IOTLB_WRITE_RAW': return { kind: 'ret', ret: this.write(fromHex(op.bytes)) };
+      case 'IOTLB_WRITE': case 'IOTLB_WRITE_RAW': return { kind: 'ret', ret: this.write(userspaceWriteBytes(op)) };
       case 'IOTLB_READ': return this.read(op.len);
       case 'VQ_ACCESS': return this.access(hiOf(op.iova), loOf(op.iova), op.len, op.access);
       case 'VSOCK_SET_RUNNING': case 'NET_SET_BACKEND': return this.rings.apply(op, this);

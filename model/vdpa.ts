@@ -22,7 +22,8 @@ import {
 } from './iotlb.ts';
 import type { IotlbMsg } from './iotlbMsg.ts';
 import { translateDesc } from './translate.ts';
-import { accessObservation, userspaceWriteBytes, vhostChrWrite } from './vhost.ts';
+import { accessObservation, vhostChrWrite } from './vhost.ts';
+import { userspaceWriteBytes } from '../types/iotlbWire.ts';
 import { vringArgFirstWord, vringIoctlUnknown } from './vring.ts';
 
 export interface VdpaState {

@@ -6,7 +6,7 @@ import type { FingerprintSink } from '../types/fingerprint.ts';
 import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
 import type { KernelPolicy } from '../types/profile.ts';
-import { encodeIotlbWrite, fromHex, toHex } from '../types/iotlbWire.ts';
+import { toHex, userspaceWriteBytes } from '../types/iotlbWire.ts';
 import {
   EAGAIN, EFAULT, EINVAL, ENOBUFS, ENOMEM, ENOTTY, EOPNOTSUPP, EPERM, MSG_LAYOUT,
   VHOST_BACKEND_F_IOTLB_ASID, VHOST_BACKEND_F_IOTLB_MSG_V2, VHOST_F_IOTLB_SPLIT, VHOST_IOTLB_INVALIDATE,
@@ -165,24 +165,6 @@ export function vhostVqAccess(s: VhostState, iova: bigint, len: number, access: 
 /** vhost_iotlb_miss: vhost_enqueue_msg appends the MISS to dev->read_list. */
 export function vhostQueueMiss(s: VhostState, m: QueuedMsg): void {
   s.readList = [...s.readList, m];
-}
-
-const writeBytesOf = new WeakMap<object, Uint8Array>();
-
-/**
- * The bytes of a write() op: the spec laid out as userspace would (types/iotlbWire.ts), or the
- * raw bytes. The same op always gives the same bytes, so they are kept per op object (an explored
- * alphabet applies each op a million times); the kernel side still parses them on every write.
- * Callers only read them.
- */
-export function userspaceWriteBytes(op: Extract<Op, { kind: 'IOTLB_WRITE' | 'IOTLB_WRITE_RAW' }>): Uint8Array {
-  const key = op.kind === 'IOTLB_WRITE' ? op.msg : op;
-  let bytes = writeBytesOf.get(key);
-  if (bytes === undefined) {
-    bytes = op.kind === 'IOTLB_WRITE' ? encodeIotlbWrite(op.msg) : fromHex(op.bytes);
-    writeBytesOf.set(key, bytes);
-  }
-  return bytes;
 }
 
 /** What the device sees of a translation; `holeErr` is what a hole means here. */

@@ -2,7 +2,7 @@
 // built for `spec.layout` would (little-endian host, struct layouts from vhost_types.h).
 // The kernel side (parsing) lives separately in model/ and impl/.
 
-import type { IotlbWriteSpec } from './ops.ts';
+import type { IotlbWriteSpec, Op } from './ops.ts';
 import { MSG_LAYOUT, V2_IOTLB_OFFSET, VHOST_IOTLB_MSG, VHOST_IOTLB_MSG_V2 } from './uapi.ts';
 
 const U64 = (1n << 64n) - 1n;
@@ -40,4 +40,22 @@ export function fromHex(hex: string): Uint8Array {
   const out = new Uint8Array(hex.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
   return out;
+}
+
+const writeBytesOf = new WeakMap<object, Uint8Array>();
+
+/**
+ * The bytes of a write() op: the spec laid out as userspace would (encodeIotlbWrite), or the
+ * raw bytes. The same op always gives the same bytes, so they are kept per op object (an explored
+ * alphabet applies each op a million times); the kernel side (model and impl) still parses them on every write.
+ * Callers only read them.
+ */
+export function userspaceWriteBytes(op: Extract<Op, { kind: 'IOTLB_WRITE' | 'IOTLB_WRITE_RAW' }>): Uint8Array {
+  const key = op.kind === 'IOTLB_WRITE' ? op.msg : op;
+  let bytes = writeBytesOf.get(key);
+  if (bytes === undefined) {
+    bytes = op.kind === 'IOTLB_WRITE' ? encodeIotlbWrite(op.msg) : fromHex(op.bytes);
+    writeBytesOf.set(key, bytes);
+  }
+  return bytes;
 }
