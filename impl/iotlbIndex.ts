@@ -196,6 +196,11 @@ export class IotlbIndex {
       toBig(this.addrHi[s]!, this.addrLo[s]!), this.perm[s]!];
   }
 
+  /** Every map in tree order, as [start, last, addr, perm] (conformance and tests only). */
+  table(): [start: bigint, last: bigint, addr: bigint, perm: number][] {
+    return this.inOrder().map(s => this.mapAt(s));
+  }
+
   /** Every slot in tree order: by start, equal starts in insertion order. */
   inOrder(): number[] {
     const o = this.sorted;

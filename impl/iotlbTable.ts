@@ -18,7 +18,7 @@ export function createImplIotlbTable(limit: number, retire: boolean): IotlbTable
       return s < 0 ? null : t.mapAt(s);
     },
     overlaps: (start, last) => t.overlapping(hiOf(start), loOf(start), hiOf(last), loOf(last)).map(s => t.mapAt(s)),
-    table: () => t.inOrder().map(s => t.mapAt(s)),
+    table: () => t.table(),
     count: () => t.size,
     translate(iova, len, access) {
       const code = t.translate(hiOf(iova), loOf(iova), len, access);

@@ -6,14 +6,15 @@ import { type Op, OP_PARTY } from '../types/ops.ts';
 import type { Profile } from '../types/profile.ts';
 import type { IotlbMapTuple } from '../types/iotlbTable.ts';
 import type { Part, Snapshotting, SnapshottingPart, SnapshottingStack, VhostPart } from '../types/stack.ts';
-import { type Iotlb, iotlbTreeOrder } from './iotlb.ts';
+import type { Iotlb } from './iotlb.ts';
+import { iotlbTable } from './iotlbTable.ts';
 import { createHwInfoModel } from './hwinfo.ts';
 import { vdpaApply, vdpaCreate, vdpaFingerprint, vdpaRestore, type VdpaSnapshot, vdpaSnapshot } from './vdpa.ts';
 import { vhostApply, vhostCreate, vhostFingerprint, vhostRestore, type VhostSnapshot, vhostSnapshot } from './vhost.ts';
 import { createVirtioModel } from './virtio/index.ts';
 import { vmmVhostFeatures } from './vmm.ts';
 
-const tableOf = (t: Iotlb | null): IotlbMapTuple[] | null => t && iotlbTreeOrder(t).map(m => [m.start, m.last, m.addr, m.perm]);
+const tableOf = (t: Iotlb | null): IotlbMapTuple[] | null => t && iotlbTable(t);
 
 /** The kernel's vhost device for the profile. */
 export function createVhostModel(profile: Profile): VhostPart & Snapshotting {
