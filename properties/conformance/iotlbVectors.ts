@@ -9,7 +9,7 @@ export type IotlbVectorOp = { readonly op: string } & Readonly<Record<string, un
 
 type MapJson = readonly [string, string, string, number];
 
-const mapJson = (m: IotlbMapTuple): MapJson => [hex(m[0]), hex(m[1]), hex(m[2]), m[3]];
+export const mapJson = (m: IotlbMapTuple): MapJson => [hex(m[0]), hex(m[1]), hex(m[2]), m[3]];
 
 /** translate_desc's answer in the vectors' shape: {ok: [[uaddr, len]]}, {miss: iova}, {errno}. */
 export function translateJson(r: TranslateOutcome): unknown {
@@ -19,14 +19,14 @@ export function translateJson(r: TranslateOutcome): unknown {
 }
 
 /** The vectors' own answer, normalised the same way (hex case, leading zeros). */
-function expectedTranslate(v: unknown, where: string): unknown {
+export function expectedTranslate(v: unknown, where: string): unknown {
   const r = v as { ok?: [string, number][]; miss?: string; errno?: number };
   if (r.ok) return { ok: r.ok.map(([a, n]) => [hex(u64Of(a, where)), n]) };
   if (r.miss !== undefined) return { miss: hex(u64Of(r.miss, where)) };
   return { errno: r.errno };
 }
 
-const expectedMaps = (v: unknown, where: string): MapJson[] =>
+export const expectedMaps = (v: unknown, where: string): MapJson[] =>
   (v as [string, string, string, number][]).map(([s, l, a, p]) => [hex(u64Of(s, where)), hex(u64Of(l, where)), hex(u64Of(a, where)), p]);
 
 export function replayIotlbVectors(traces: readonly VectorTrace<IotlbVectorOp>[], create: IotlbTableFactory): ReplayReport {

@@ -8,7 +8,7 @@ import type { Profile } from '../../types/profile.ts';
 import type { VhostPart } from '../../types/stack.ts';
 import * as U from '../../types/uapi.ts';
 import { upstreamProfile } from '../profiles.ts';
-import { translateJson } from './iotlbVectors.ts';
+import { expectedMaps, expectedTranslate, mapJson, translateJson } from './iotlbVectors.ts';
 import { hex, mergeReports, type ReplayReport, TraceChecker, u64Of, type VectorTrace, VectorFileError } from './vectors.ts';
 
 export type MsgVectorOp = { readonly op: string } & Readonly<Record<string, unknown>>;
@@ -83,18 +83,13 @@ export function replayMsgVectors(traces: readonly VectorTrace<MsgVectorOp>[], cr
           const iova = u64Of(o['iova'], `${where}.iova`);
           const call = `translate(${hex(iova)}, ${String(o['len'])}, ${String(o['access'])})`;
           const got = translated(dev, apply({ kind: 'VQ_ACCESS', iova, len: Number(o['len']), access: Number(o['access']) }));
-          const want = o['result'] as { miss?: string };
-          const expected = want.miss !== undefined ? { miss: hex(u64Of(want.miss, where)) } : JSON.parse(JSON.stringify(want, (_k, v: unknown) =>
-            (typeof v === 'string' ? hex(u64Of(v, where)) : v)));
-          c.check(i, call, expected, got.result);
+          c.check(i, call, expectedTranslate(o['result'], where), got.result);
           if (o['miss_msg'] !== undefined) c.check(i, `${call} read()`, String(o['miss_msg']).toLowerCase(), got.missMsg);
           break;
         }
         case 'table': {
-          const maps = o['maps'] as [string, string, string, number][] | null;
-          const expected = maps === null ? null : maps.map(([s, l, a, p]) => [hex(u64Of(s, where)), hex(u64Of(l, where)), hex(u64Of(a, where)), p]);
           const t = dev.iotlbTable();
-          c.check(i, 'table()', expected, t === null ? null : t.map(([s, l, a, p]) => [hex(s), hex(l), hex(a), p]));
+          c.check(i, 'table()', o['maps'] === null ? null : expectedMaps(o['maps'], where), t === null ? null : t.map(mapJson));
           break;
         }
         default: throw new VectorFileError(`${where}: unknown op ${JSON.stringify(o.op)}`);
