@@ -1,28 +1,21 @@
 // A time budget meets fast-check: a run cut before its first run is zero runs (holds), never a
 // failure; a real counterexample keeps its trace; a real engine error still fails (issue 9).
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { BIN, CLI_ENV, negcheck, ROOT } from './negcheck.ts';
 import { runChunk } from '../cli/fuzz/worker.ts';
 import { I6 } from '../properties/i6-iotlb-laws.ts';
 import { runProperty, type PropertyDef } from '../properties/property.ts';
 import { stackSubject } from '../properties/subject.ts';
 import type { Profile } from '../types/profile.ts';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = join(ROOT, 'bin', 'negcheck.js');
 const tmp = mkdtempSync(join(tmpdir(), 'negcheck-budget-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-function negcheck(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000, env: { ...process.env, CI: '1' } });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 /** Generation slower than the budget: fast-check is interrupted before the first run ends. */
 const slowProfiles = (def: PropertyDef): fc.Arbitrary<Profile> => def.profiles.map(p => {
@@ -99,7 +92,7 @@ export const proposal = {
   it.each([['SIGINT', 130], ['SIGTERM', 143]] as const)('%s before the first run (workers still loading) exits %i with a partial report and no error', async (signal, code) => {
     const rep = join(tmp, `report-early-${signal}`);
     const child = spawn(process.execPath, [BIN, 'fuzz', '--time', '60s', '--seed', '1', '--workers', '2', '--no-corpus', '--report', rep],
-      { cwd: ROOT, env: { ...process.env, CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      { cwd: ROOT, env: CLI_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = new Promise<number | null>(resolve => child.on('exit', code => resolve(code)));
     // the first line is printed once the signal handlers are in place, before the workers load
     await new Promise<void>(resolve => child.stdout.once('data', () => resolve()));

@@ -1,19 +1,10 @@
 // The command line as a user meets it: help, usage errors on exit 2, a short fuzz run, replay.
 
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = join(ROOT, 'bin', 'negcheck.js');
-
-function negcheck(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { negcheck, ROOT } from './negcheck.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'negcheck-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -1,12 +1,11 @@
 // The model and the implementation against the kernel's own answers (shared/conformance/): P0
 // cannot see a misreading the two share; these vectors can. Mismatches are listed by trace and op.
 
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { negcheck } from './negcheck.ts';
 import { defaultVectorDir, replayConformance, type Side } from '../properties/conformance/index.ts';
 import { replayIotlbVectors } from '../properties/conformance/iotlbVectors.ts';
 import { formatMismatch } from '../properties/conformance/vectors.ts';
@@ -37,8 +36,7 @@ describe('the replay can fail', () => {
 });
 
 describe('negcheck conformance', () => {
-  const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-  const run = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin', 'negcheck.js'), 'conformance', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  const run = (...args: string[]) => negcheck('conformance', ...args);
   const tmp = mkdtempSync(join(tmpdir(), 'negcheck-conformance-'));
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

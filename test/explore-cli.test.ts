@@ -1,19 +1,16 @@
 // `negcheck explore` from the command line: a verdict within bounds, the shortest counterexample
 // saved in the corpus format and replayable, bounds, usage errors.
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { BIN, CLI_ENV, negcheck, ROOT } from './negcheck.ts';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = join(ROOT, 'bin', 'negcheck.js');
 const tmp = mkdtempSync(join(tmpdir(), 'negcheck-explore-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const negcheck = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000, env: { ...process.env, CI: '1' } });
 
 interface Report { exitCode: number; targets: { label: string; verdict: string; result: { outcome: string; distinct: number; depthCompleted: number } }[] }
 
@@ -67,7 +64,7 @@ describe('negcheck explore', () => {
 
   it('on SIGINT stops the search and prints what was completed (exit 130)', async () => {
     const child = spawn(process.execPath, [BIN, 'explore', '--property', 'I6', '--depth', '12', '--workers', '1'],
-      { cwd: ROOT, env: { ...process.env, CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      { cwd: ROOT, env: CLI_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     const exited = new Promise<number | null>(resolve => child.on('exit', code => resolve(code)));
     await new Promise<void>(resolve => child.stdout.on('data', (d: Buffer) => { out += d.toString(); if (/depth 2:/.test(out)) resolve(); }));

@@ -2,10 +2,8 @@
 // each catalogue proposal's R scope. The verdicts the catalogue expects, and each counterexample
 // confirmed by R's own check (model and implementation, the script rewritten by the check itself).
 
-import { spawnSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { negcheck } from './negcheck.ts';
 import { explore } from '../explore/engine.ts';
 import { exploreEntry, scopeFor, scopeForProposal } from '../properties/explore-scopes.ts';
 import type { RScope } from '../properties/r-no-regression.explore.ts';
@@ -61,9 +59,6 @@ describe('explore R over each catalogue proposal\'s R scope (depth 6)', () => {
 });
 
 describe('negcheck explore and R', () => {
-  const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-  const negcheck = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin', 'negcheck.js'), ...args],
-    { cwd: ROOT, encoding: 'utf8', timeout: 120_000, env: { ...process.env, CI: '1' } });
 
   it('--property R without --proposal is a usage error', () => {
     const r = negcheck('explore', '--property', 'R', '--depth', '1');

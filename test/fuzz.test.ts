@@ -1,23 +1,16 @@
 // `negcheck fuzz` as a nightly job uses it: bounded runs, reproducible to the bit, counterexamples
 // saved and replayable, reports written, interruption losing nothing.
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { BIN, CLI_ENV, negcheck, ROOT } from './negcheck.ts';
 import { fromJsonValue } from '../types/json.ts';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = join(ROOT, 'bin', 'negcheck.js');
 const tmp = mkdtempSync(join(tmpdir(), 'negcheck-fuzz-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-function negcheck(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000, env: { ...process.env, CI: '1' } });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 interface Report {
   schema: string; partial: boolean; interrupted: string | null; seed: number; shard: string; exitCode: number;
@@ -135,7 +128,7 @@ describe('negcheck fuzz', () => {
     const corpus = join(tmp, 'corpus-sigint');
     const rep = join(tmp, 'report-sigint');
     const child = spawn(process.execPath, [BIN, 'fuzz', '--proposal', buggyProposal, '--property', 'I2', '--time', '90s', '--seed', '5',
-      '--workers', '1', '--corpus', corpus, '--report', rep], { cwd: ROOT, env: { ...process.env, CI: '1' }, stdio: 'ignore' });
+      '--workers', '1', '--corpus', corpus, '--report', rep], { cwd: ROOT, env: CLI_ENV, stdio: 'ignore' });
     const exited = new Promise<number | null>(resolve => child.on('exit', code => resolve(code)));
     const t0 = Date.now();
     while (!(existsSync(corpus) && readdirSync(corpus).some(f => f.endsWith('.json'))) && Date.now() - t0 < 60_000) {

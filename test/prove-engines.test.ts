@@ -1,20 +1,17 @@
 // `prove` with both engines: the sampled verdict (fast-check) and the exhaustive one (explore over
 // the property's finite scope with the proposal pinned), and what counts as a disagreement.
 
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { negcheck } from './negcheck.ts';
 import { enginesDisagree, exhaustiveVerdict } from '../proposals/exhaustive.ts';
 import { proposalById } from '../proposals/index.ts';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tmp = mkdtempSync(join(tmpdir(), 'negcheck-prove-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-const prove = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin', 'negcheck.js'), 'prove', ...args, '--out', tmp],
-  { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+const prove = (...args: string[]) => negcheck('prove', ...args, '--out', tmp);
 
 describe('prove with both engines', () => {
   it('shows the exhaustive verdict beside the sampled one', () => {
