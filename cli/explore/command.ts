@@ -19,7 +19,7 @@ import { textTable } from '../table.ts';
 import { exitStatusAction, UsageError } from '../usage.ts';
 import { loadProposal } from '../prove.ts';
 import { type FuzzCoverage, sampleScope } from './compareFuzz.ts';
-import { explorableForTarget, type ExploreTargetSpec, resolveExploreTarget, type ResolvedTarget } from './target.ts';
+import { explorableOf, type ExploreTargetSpec, resolveExploreTarget, type ResolvedTarget } from './target.ts';
 
 const EXIT = { ok: 0, violated: 1, usage: 2, SIGINT: 130, SIGTERM: 143 } as const;
 const EXPLORABLE = EXPLORE_ENTRIES.map(e => e.id);
@@ -152,7 +152,7 @@ async function exploreAction(o: ExploreOptions): Promise<number> {
         peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
         ...(r.outcome === 'violated' ? counterexampleOf(t, r, o.out) : {}),
         ...(o.compareFuzz && r.outcome === 'holds' && !flag.aborted
-          ? { fuzz: sampleScope(await explorableForTarget(t.spec), t.scope.depth, Math.max(r.timeMs, 1), r.distinct, 1) } : {}),
+          ? { fuzz: sampleScope(explorableOf(t), t.scope.depth, Math.max(r.timeMs, 1), r.distinct, 1) } : {}),
       });
     }
     const failed = reports.some(r => r.counterexample !== undefined || r.disagreement !== undefined);

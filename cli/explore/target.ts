@@ -34,8 +34,12 @@ export async function resolveExploreTarget(spec: ExploreTargetSpec): Promise<Res
   return { spec, label: `${proposal.id}/${spec.property}`, entry, scope: scopeForProposal(proposal, spec.property, opts), proposal };
 }
 
-/** The worker factory (explore/spec.ts): the model machine over the scope, times the property's monitor. */
-export async function explorableForTarget(spec: ExploreTargetSpec): Promise<Explorable> {
-  const t = await resolveExploreTarget(spec);
+/** The model machine over the target's scope, times the property's monitor. */
+export function explorableOf(t: ResolvedTarget): Explorable {
   return t.entry.explorable(t.scope, stackMachine(t.scope.profiles, t.scope.alphabet));
+}
+
+/** The worker factory (explore/spec.ts): the same Explorable, built from plain data. */
+export async function explorableForTarget(spec: ExploreTargetSpec): Promise<Explorable> {
+  return explorableOf(await resolveExploreTarget(spec));
 }
