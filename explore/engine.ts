@@ -2,7 +2,7 @@
 // Expander as the worker-thread driver (parallel.ts), so both give the same result.
 
 import { Expander } from './expand.ts';
-import { initialFingerprints, Search } from './search.ts';
+import { initialFingerprints, Search, sortedTransitions } from './search.ts';
 import type { Explorable, ExploreOptions, ExploreResult } from './types.ts';
 
 /**
@@ -20,5 +20,6 @@ export function explore(x: Explorable, opts: ExploreOptions): ExploreResult {
     if (req === 'wait') throw new Error('unreachable: a single thread merges each chunk before asking for the next');
     search.merge(expander.expand(req));
   }
-  return search.result();
+  const r = search.result();
+  return opts.collectTransitions && r.outcome === 'holds' ? { ...r, transitions: sortedTransitions([x.transitions?.() ?? []]) } : r;
 }

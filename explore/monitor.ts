@@ -33,5 +33,6 @@ export function withMonitor<S, M, O>(machine: Machine<S, O>, monitor: Monitor<M,
       machine.fingerprint(sink);
       monitor.fingerprint(sink);
     },
+    ...(machine.transitions ? { transitions: () => machine.transitions!() } : {}),
   };
 }

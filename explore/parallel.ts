@@ -8,7 +8,7 @@
 
 import { Worker } from 'node:worker_threads';
 import type { ChunkResult } from './expand.ts';
-import { Search } from './search.ts';
+import { Search, sortedTransitions } from './search.ts';
 import type { ExplorableSpec } from './spec.ts';
 import type { ExploreOptions, ExploreResult } from './types.ts';
 import type { WorkerReply, WorkerRequest } from './worker.ts';
@@ -53,6 +53,20 @@ async function startWorkers(spec: ExplorableSpec, n: number): Promise<ExploreWor
   return workers;
 }
 
+/** The transition names a worker's Explorable took (every chunk it expanded). */
+function transitionsOf(w: ExploreWorker): Promise<readonly string[]> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (r: WorkerReply): void => {
+      if (r.kind !== 'transitions' && r.kind !== 'error') return;
+      w.thread.off('message', onMessage);
+      if (r.kind === 'transitions') resolve(r.names);
+      else reject(workerFailure(r));
+    };
+    w.thread.on('message', onMessage);
+    w.send({ kind: 'transitions' });
+  });
+}
+
 export async function exploreParallel(spec: ExplorableSpec, opts: ParallelOptions): Promise<ExploreResult> {
   if (!(Number.isInteger(opts.workers) && opts.workers >= 1)) throw new RangeError(`workers must be a positive integer, not ${opts.workers}`);
   const workers = await startWorkers(spec, opts.workers);
@@ -64,7 +78,7 @@ export async function exploreParallel(spec: ExplorableSpec, opts: ParallelOption
     });
     // the time limit counts from here: worker start-up (loading and compiling the model) is not exploration
     const search = new Search(opts, inits, opts.workers);
-    return await new Promise<ExploreResult>((resolve, reject) => {
+    const result = await new Promise<ExploreResult>((resolve, reject) => {
       const early = new Map<number, ChunkResult>();
       let settled = false;
       const poll = setInterval(() => pump(), POLL_MS);
@@ -109,6 +123,8 @@ export async function exploreParallel(spec: ExplorableSpec, opts: ParallelOption
       }
       pump();
     });
+    if (!(opts.collectTransitions && result.outcome === 'holds')) return result;
+    return { ...result, transitions: sortedTransitions(await Promise.all(workers.map(transitionsOf))) };
   } finally {
     await Promise.all(workers.map(w => w.thread.terminate()));
   }

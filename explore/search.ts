@@ -29,6 +29,13 @@ export function initialFingerprints(x: Explorable): Uint32Array {
   return out;
 }
 
+/** The union of the transition names several Explorables took, sorted (independent of who took which). */
+export function sortedTransitions(sets: readonly Iterable<string>[]): string[] {
+  const all = new Set<string>();
+  for (const s of sets) for (const t of s) all.add(t);
+  return [...all].sort();
+}
+
 export class Search {
   readonly store = new StateStore({ initialSlots: 1 << 16 });
   private readonly t0 = performance.now();

@@ -28,6 +28,11 @@ export interface Explorable<S = unknown> {
   restore(s: S): void;
   /** write the canonical serialisation of the current state */
   fingerprint(sink: FingerprintSink): void;
+  /**
+   * Optional coverage hook: the names of the transitions this instance has taken so far (every
+   * step since it was built, replays included). Asked for with ExploreOptions.collectTransitions.
+   */
+  transitions?(): Iterable<string>;
 }
 
 /** The system without the property: a model stack over a scope, applying alphabet ops. */
@@ -40,6 +45,8 @@ export interface Machine<S, O> {
   snapshot(): S;
   restore(s: S): void;
   fingerprint(sink: FingerprintSink): void;
+  /** as Explorable.transitions */
+  transitions?(): Iterable<string>;
 }
 
 /**
@@ -78,6 +85,12 @@ export interface ExploreOptions {
   readonly verifyReplay?: boolean;
   /** called after each complete level */
   readonly onLevel?: (p: LevelProgress) => void;
+  /**
+   * Gather the Explorable's transitions() at the end (from every worker) into the result. Only a
+   * search that holds reports them: it took every transition of every trace within the depth once,
+   * whatever the workers, so the set is exact; a search stopped early took an arbitrary part.
+   */
+  readonly collectTransitions?: boolean;
 }
 
 export interface LevelProgress {
@@ -113,6 +126,8 @@ export interface ExploreStats {
   readonly bytesPerState: number;
   /** worker threads that expanded states (0: the calling thread) */
   readonly workers: number;
+  /** with collectTransitions, on a search that holds: every transition name taken, sorted */
+  readonly transitions?: readonly string[];
 }
 
 export type ExploreResult = ExploreStats & (

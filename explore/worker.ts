@@ -6,12 +6,13 @@ import { initialFingerprints } from './search.ts';
 import { loadExplorable, type ExplorableSpec } from './spec.ts';
 
 /** main -> worker */
-export type WorkerRequest = ({ readonly kind: 'chunk' } & ChunkRequest) | { readonly kind: 'inits' };
+export type WorkerRequest = ({ readonly kind: 'chunk' } & ChunkRequest) | { readonly kind: 'inits' } | { readonly kind: 'transitions' };
 
 /** worker -> main */
 export type WorkerReply =
   | { readonly kind: 'ready' }
   | { readonly kind: 'inits'; readonly fps: Uint32Array }
+  | { readonly kind: 'transitions'; readonly names: readonly string[] }
   | ({ readonly kind: 'chunk' } & import('./expand.ts').ChunkResult)
   | { readonly kind: 'error'; readonly message: string; readonly nondeterminism: boolean };
 
@@ -26,6 +27,8 @@ try {
       if (m.kind === 'inits') {
         const fps = initialFingerprints(x);
         reply({ kind: 'inits', fps }, [fps.buffer as ArrayBuffer]);
+      } else if (m.kind === 'transitions') {
+        reply({ kind: 'transitions', names: [...(x.transitions?.() ?? [])] });
       } else {
         const r = expander.expand(m);
         reply({ kind: 'chunk', ...r }, [r.successors.buffer as ArrayBuffer]);

@@ -2,6 +2,7 @@
 // counters, so a generator that goes blind shows up as a zero (and fails a must-reach list).
 // Counted on the model side only, from ops and observables, never from internals.
 
+import { fileURLToPath } from 'node:url';
 import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
 import type { Profile } from '../types/profile.ts';
@@ -84,17 +85,29 @@ function bump(counts: CoverageCounts, key: string): void {
   counts.set(key, (counts.get(key) ?? 0) + 1);
 }
 
+/** The transition a stack makes by being built for `profile` (which vDPA parent), or null. */
+export function initialTransition(profile: Profile): string | null {
+  return profile.kernel.device === 'vhost-vdpa' ? `vdpa parent ${profile.kernel.parent}` : null;
+}
+
+/** Whether IOTLB_PERSIST is acked after `op` (transitionOf's `persist`): a successful SET_BACKEND_FEATURES sets it. */
+export function persistAfter(op: Op, o: Observation, persist: boolean): boolean {
+  if (op.kind === 'SET_BACKEND_FEATURES' && o.kind === 'ret' && o.ret === 0) {
+    return (op.features & (1n << BigInt(U.VHOST_BACKEND_F_IOTLB_PERSIST))) !== 0n;
+  }
+  return persist;
+}
+
 /** A stack that counts every transition it makes into `counts`. */
 function countingStack(inner: Stack, profile: Profile, counts: CoverageCounts): Stack {
   let persist = false;
-  if (profile.kernel.device === 'vhost-vdpa') bump(counts, `vdpa parent ${profile.kernel.parent}`);
+  const first = initialTransition(profile);
+  if (first !== null) bump(counts, first);
   return {
     apply(op: Op): Observation {
       const o = inner.apply(op);
       bump(counts, STEPS);
-      if (op.kind === 'SET_BACKEND_FEATURES' && o.kind === 'ret' && o.ret === 0) {
-        persist = (op.features & (1n << BigInt(U.VHOST_BACKEND_F_IOTLB_PERSIST))) !== 0n;
-      }
+      persist = persistAfter(op, o, persist);
       const t = transitionOf(op, o, profile, persist);
       if (t !== null) bump(counts, t);
       return o;
@@ -107,6 +120,9 @@ export function countingSubject(subject: Subject, counts: CoverageCounts): Subje
   const model: StackFactory = profile => countingStack(subject.model(profile), profile, counts);
   return { model, impl: subject.impl };
 }
+
+/** The must-reach list `negcheck fuzz` checks by default (and `explore --compare-fuzz` compares on). */
+export const MUST_REACH_FILE = fileURLToPath(new URL('./must-reach.txt', import.meta.url));
 
 /** `property transition` lines; '#' starts a comment. */
 export function parseMustReach(text: string): { property: string; transition: string }[] {

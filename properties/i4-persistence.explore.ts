@@ -86,6 +86,7 @@ export function withResetProbes<S>(machine: Machine<S, Observation>, scope: Expl
     snapshot: () => machine.snapshot(),
     restore: s => machine.restore(s),
     fingerprint: sink => machine.fingerprint(sink),
+    ...(machine.transitions ? { transitions: () => machine.transitions!() } : {}),
   };
 }
 

@@ -6,6 +6,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { compareReached, type ReachComparison } from '../cli/explore/compareFuzz.ts';
 import { BIN, CLI_ENV, negcheck, ROOT } from './negcheck.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'negcheck-explore-'));
@@ -44,15 +45,29 @@ describe('negcheck explore', () => {
   it('--compare-fuzz: random scripts on the same scope visit only explored states, a share of them', () => {
     const r = negcheck('explore', '--property', 'I4', 'I5', '--compare-fuzz', '--json');
     expect(r.status, r.stderr).toBe(0);
-    const targets = (JSON.parse(r.stdout) as { targets: { label: string; result: { distinct: number }; fuzz: { runs: number; visited: number; fraction: number } }[] }).targets;
+    const targets = (JSON.parse(r.stdout) as { targets: { label: string; result: { distinct: number }; fuzz: { runs: number; visited: number; fraction: number; reach: ReachComparison } }[] }).targets;
     for (const t of targets) {
       expect(t.fuzz.runs).toBeGreaterThan(0);
+      // every must-reach line of the property is accounted for, and nothing is reached by the random search only
+      const reach = t.fuzz.reach;
+      expect(reach.onlyRandom).toEqual([]);
+      expect(reach.all.onlyRandom).toEqual([]);
+      expect(reach.all.explored).toBeGreaterThanOrEqual(reach.all.sampled);
       // every state a script of at most depth ops passes through is within the explored set
       expect(t.fuzz.visited).toBeLessThanOrEqual(t.result.distinct);
       expect(t.fuzz.fraction).toBe(t.fuzz.visited / t.result.distinct);
     }
     // I5's 24 states are all one op away: the random search sees every one
     expect(targets.find(t => t.label === 'I5')!.fuzz.fraction).toBe(1);
+    // I4's scope holds every parent, with and without IOTLB_PERSIST: the exhaustive search takes all six reset lines
+    const i4 = targets.find(t => t.label === 'I4')!.fuzz.reach;
+    expect([...i4.both, ...i4.onlyExplore].filter(l => l.startsWith('vdpa reset'))).toHaveLength(6);
+    expect(i4.neither).toEqual([]);
+  });
+
+  it('compareReached splits must-reach lines by engine, and names transitions only the random search took', () => {
+    const c = compareReached(['a', 'b', 'c', 'd'], ['a', 'b', 'x'], ['a', 'c', 'y']);
+    expect(c).toEqual({ both: ['a'], onlyExplore: ['b'], onlyRandom: ['c'], neither: ['d'], all: { explored: 3, sampled: 3, onlyRandom: ['c', 'y'] } });
   });
 
   it('stops at a state bound with the depth it completed (exit 0)', () => {

@@ -16,6 +16,7 @@ import { createModelStack, type ModelStackSnapshot } from '../model/stack.ts';
 import type { VdpaSnapshot } from '../model/vdpa.ts';
 import type { VhostSnapshot } from '../model/vhost.ts';
 import { vhostOpArb } from '../properties/arbitraries/vhost.ts';
+import { namedStackUnderTrivialMonitor } from '../properties/explore-coverage.ts';
 import { anyOpArb, anyProfileArb, P0 } from '../properties/p0-differential.ts';
 import { bit, bits, upstreamProfile } from '../properties/profiles.ts';
 import { NET_TAP_FD, VRING_USED_ADDR } from '../types/harness.ts';
@@ -395,6 +396,36 @@ describe('explore over the model', () => {
     for (const workers of [1, 2]) {
       expect(stable(await exploreParallel(spec, { maxDepth: 5, chunkSize: 7, workers }))).toEqual(stable(one));
     }
+  });
+
+  it('names every transition of every trace within the depth, the same for 0, 1 and 2 workers', async () => {
+    // the small scope with IOTLB_PERSIST acked too, so a reset is named with and without it
+    const PERSIST: Op = { kind: 'SET_BACKEND_FEATURES', features: bits(U.VHOST_BACKEND_F_IOTLB_MSG_V2, U.VHOST_BACKEND_F_IOTLB_PERSIST) };
+    const scope: StackScopeArgs = { profiles: SMALL_SCOPE.profiles, alphabet: [...SMALL_SCOPE.alphabet, PERSIST] };
+    const depth = 4;
+    // by brute force: every trace of `depth` ops (its prefixes are traces too) from a fresh stack
+    const expected = new Set<string>();
+    const A = scope.alphabet.length;
+    for (const [i, profile] of scope.profiles.entries()) {
+      for (let code = 0; code < A ** depth; code++) {
+        const x = namedStackUnderTrivialMonitor(scope);
+        x.init(i);
+        for (let k = 0, c = code; k < depth; k++, c = Math.floor(c / A)) x.step(c % A);
+        for (const t of x.transitions!()) expected.add(t);
+        if (profile.kernel.device === 'vhost-vdpa') expect(expected.has(`vdpa parent ${profile.kernel.parent}`)).toBe(true);
+      }
+    }
+    expect(expected).toContain('vdpa reset with IOTLB_PERSIST on vendor-clears');
+    expect(expected).toContain('vdpa reset without IOTLB_PERSIST on vendor-clears');
+    const one = explore(namedStackUnderTrivialMonitor(scope), { maxDepth: depth, collectTransitions: true });
+    expect(one.transitions).toEqual([...expected].sort());
+    const spec = { module: new URL('../properties/explore-coverage.ts', import.meta.url).href, export: 'namedStackUnderTrivialMonitor', args: scope };
+    for (const workers of [1, 2]) {
+      expect((await exploreParallel(spec, { maxDepth: depth, chunkSize: 5, workers, collectTransitions: true })).transitions).toEqual(one.transitions);
+    }
+    // not asked for, or a search that did not hold: no transitions in the result
+    expect(explore(namedStackUnderTrivialMonitor(scope), { maxDepth: depth }).transitions).toBeUndefined();
+    expect(explore(namedStackUnderTrivialMonitor(scope), { maxDepth: depth, maxStates: 3, collectTransitions: true }).transitions).toBeUndefined();
   });
 
   it('a machine restored to another profile\'s snapshot switches to that profile', () => {

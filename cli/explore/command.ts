@@ -2,10 +2,11 @@
 // shortest counterexample saved in the corpus format; exit codes as `fuzz`.
 
 import { availableParallelism } from 'node:os';
-import { type Command, InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { exploreParallel } from '../../explore/parallel.ts';
 import type { ExploreResult } from '../../explore/types.ts';
 import type { ValueLevel } from '../../properties/explore-law.ts';
+import { MUST_REACH_FILE } from '../../properties/coverage.ts';
 import { EXPLORE_ENTRIES, PROPOSAL_EXPLORE_ENTRIES } from '../../properties/explore-scopes.ts';
 import { checkSafely, type Counterexample } from '../../properties/property.ts';
 import { propertyById } from '../../properties/index.ts';
@@ -18,7 +19,8 @@ import { saveToCorpus } from '../fuzz/store.ts';
 import { textTable } from '../table.ts';
 import { exitStatusAction, UsageError } from '../usage.ts';
 import { loadProposal } from '../prove.ts';
-import { type FuzzCoverage, sampleScope } from './compareFuzz.ts';
+import { readMustReach } from '../fuzz/command.ts';
+import { compareReached, type FuzzCoverage, type ReachComparison, sampleScope } from './compareFuzz.ts';
 import { explorableOf, type ExploreTargetSpec, resolveExploreTarget, type ResolvedTarget } from './target.ts';
 
 const EXIT = { ok: 0, violated: 1, usage: 2, SIGINT: 130, SIGTERM: 143 } as const;
@@ -28,7 +30,7 @@ const EXPLORABLE_FOR_PROPOSALS = PROPOSAL_EXPLORE_ENTRIES.map(e => e.id);
 
 interface ExploreOptions {
   property?: string[]; proposal?: string[]; depth: number; values: ValueLevel; workers: number; time?: number;
-  maxStates?: number; json?: boolean; out: string; describe?: boolean; compareFuzz?: boolean;
+  maxStates?: number; json?: boolean; out: string; describe?: boolean; compareFuzz?: boolean; mustReach: string;
 }
 
 export interface TargetReport {
@@ -44,7 +46,7 @@ export interface TargetReport {
   /** the property's own check did not confirm explore's trace: a bug in one engine or in the scope */
   readonly disagreement?: string;
   /** --compare-fuzz: random search on the same scope for the same time */
-  readonly fuzz?: FuzzCoverage;
+  readonly fuzz?: FuzzCoverage & { readonly reach: ReachComparison };
 }
 
 function valuesArg(v: string): ValueLevel {
@@ -65,7 +67,8 @@ export function registerExplore(program: Command): void {
     .option('--out <dir>', 'where shortest counterexamples are saved (corpus format)', 'out/explore')
     .option('--json', 'print the reports as JSON')
     .option('--describe', 'print each scope (profiles, alphabet, depth) and exit')
-    .option('--compare-fuzz', 'then sample the same scope at random for the same time: the share of the explored states it visits')
+    .option('--compare-fuzz', 'then sample the same scope at random for the same time: the share of the explored states it visits, and the must-reach transitions only one engine took')
+    .addOption(new Option('--must-reach <file>', 'with --compare-fuzz: the transitions to compare (`property transition` lines)').default(MUST_REACH_FILE, 'properties/must-reach.txt'))
     .addHelpText('after', '\nExit status: 0 every target holds up to its depth (or reached a time/state bound); 1 a violation, or\n' +
       'a trace the property\'s own check does not confirm; 2 usage error; 130 / 143 interrupted by SIGINT / SIGTERM\n' +
       '(what was completed is printed).')
@@ -73,7 +76,7 @@ export function registerExplore(program: Command): void {
 }
 
 async function selectTargets(o: ExploreOptions): Promise<ExploreTargetSpec[]> {
-  const base = { values: o.values, depth: o.depth };
+  const base = { values: o.values, depth: o.depth, ...(o.compareFuzz ? { transitions: true } : {}) };
   const explorable = o.proposal?.length ? EXPLORABLE_FOR_PROPOSALS : EXPLORABLE;
   const wanted = (o.property ?? []).map(id => {
     const known = explorable.find(e => e.toLowerCase() === id.toLowerCase());
@@ -118,6 +121,12 @@ function counterexampleOf(t: ResolvedTarget, r: Extract<ExploreResult, { outcome
   };
 }
 
+/** Random search on the target's scope for the explorer's time, and what each engine took. */
+function compareWithFuzz(t: ResolvedTarget, r: ExploreResult, mustReach: readonly string[], explored: readonly string[]): FuzzCoverage & { reach: ReachComparison } {
+  const f = sampleScope(explorableOf(t), t.scope.depth, Math.max(r.timeMs, 1), r.distinct, 1);
+  return { ...f, reach: compareReached(mustReach, explored, f.transitions) };
+}
+
 async function exploreAction(o: ExploreOptions): Promise<number> {
   const flag = { aborted: false };
   let signal: 'SIGINT' | 'SIGTERM' | null = null;
@@ -128,6 +137,7 @@ async function exploreAction(o: ExploreOptions): Promise<number> {
   process.on('SIGTERM', sigterm);
   try {
     const specs = await selectTargets(o);
+    const mustReach = o.compareFuzz ? readMustReach(o.mustReach) : [];
     const targets = await Promise.all(specs.map(resolveExploreTarget));
     const log = (l: string): void => { (o.json ? process.stderr : process.stdout).write(`${l}\n`); };
     if (o.describe) { for (const t of targets) log(`${t.label}\n${t.scope.describe()}\n`); return EXIT.ok; }
@@ -139,20 +149,23 @@ async function exploreAction(o: ExploreOptions): Promise<number> {
       const r = await exploreParallel(
         { module: new URL('./target.ts', import.meta.url).href, export: 'explorableForTarget', args: t.spec },
         {
-          maxDepth: t.scope.depth, workers: o.workers, signal: flag,
+          maxDepth: t.scope.depth, workers: o.workers, signal: flag, collectTransitions: o.compareFuzz === true,
           ...(o.time !== undefined ? { timeLimitMs: o.time } : {}), ...(o.maxStates !== undefined ? { maxStates: o.maxStates } : {}),
           onLevel: p => log(`  depth ${p.depthCompleted}: ${p.distinct} states, ${p.generated} generated, ${formatDuration(p.elapsedMs)}`),
         },
       );
-      const { counterexample: _cx, ...stats } = r as ExploreResult & { counterexample?: unknown };
+      const { counterexample: _cx, transitions: explored, ...stats } = r as ExploreResult & { counterexample?: unknown };
+      const fuzz = o.compareFuzz && r.outcome === 'holds' && !flag.aborted
+        ? compareWithFuzz(t, r, mustReach.filter(m => m.property === t.spec.property).map(m => m.transition), explored ?? []) : undefined;
       reports.push({
         label: t.label, property: t.spec.property, proposal: t.proposal?.id ?? null,
         scope: { profiles: t.scope.profiles.length, alphabet: t.scope.alphabet.length, depth: t.scope.depth, values: o.values },
         verdict: verdictOf(r), result: stats, statesPerSecond: Math.round(r.distinct / Math.max(r.timeMs, 1) * 1000),
         peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
         ...(r.outcome === 'violated' ? counterexampleOf(t, r, o.out) : {}),
-        ...(o.compareFuzz && r.outcome === 'holds' && !flag.aborted
-          ? { fuzz: sampleScope(explorableOf(t), t.scope.depth, Math.max(r.timeMs, 1), r.distinct, 1) } : {}),
+        ...(fuzz ? { fuzz } : {}),
+        ...(fuzz?.reach.all.onlyRandom.length
+          ? { disagreement: `the random search took transitions the exhaustive one did not within the same bound: ${fuzz.reach.all.onlyRandom.join('; ')}` } : {}),
       });
     }
     const failed = reports.some(r => r.counterexample !== undefined || r.disagreement !== undefined);
@@ -168,9 +181,17 @@ async function exploreAction(o: ExploreOptions): Promise<number> {
       const compared = reports.filter(r => r.fuzz);
       if (compared.length) {
         console.log('\nrandom (fast-check over the same scope, same time) vs exhaustive:');
-        for (const l of textTable(['target', 'explored states', 'random scripts', 'states visited', 'share'], compared.map(r => [
-          r.label, String(r.result.distinct), String(r.fuzz!.runs), String(r.fuzz!.visited), `${(100 * r.fuzz!.fraction).toFixed(1)}%`,
-        ]))) console.log(`  ${l}`);
+        for (const l of textTable(['target', 'explored states', 'random scripts', 'states visited', 'share', 'transitions (exh/rand)', 'must-reach both', 'exhaustive only', 'neither'],
+          compared.map(r => {
+            const f = r.fuzz!;
+            return [r.label, String(r.result.distinct), String(f.runs), String(f.visited), `${(100 * f.fraction).toFixed(1)}%`,
+              `${f.reach.all.explored}/${f.reach.all.sampled}`, String(f.reach.both.length), String(f.reach.onlyExplore.length), String(f.reach.neither.length)];
+          }))) console.log(`  ${l}`);
+        for (const r of compared) {
+          const f = r.fuzz!.reach;
+          if (f.onlyExplore.length) console.log(`  ${r.label}: must-reach taken by the exhaustive search only: ${f.onlyExplore.join('; ')}`);
+          if (f.neither.length) console.log(`  ${r.label}: must-reach outside this scope and depth: ${f.neither.join('; ')}`);
+        }
       }
       const widest = reports.reduce((m, r) => Math.max(m, r.result.collision.tlc), 0);
       console.log(`\nfingerprints: 64 bits; collision probability (TLC's optimistic estimate) at most ${widest.toExponential(1)}`);

@@ -5,6 +5,7 @@
 import { stackMachine } from '../../explore/stackMachine.ts';
 import type { Explorable } from '../../explore/types.ts';
 import type { ExploreEntry, ExploreScope, ValueLevel } from '../../properties/explore-law.ts';
+import { transitionNamingMachine } from '../../properties/explore-coverage.ts';
 import { exploreEntry, scopeFor, scopeForProposal } from '../../properties/explore-scopes.ts';
 import type { Proposal } from '../../proposals/proposal.ts';
 import { loadProposal } from '../prove.ts';
@@ -16,6 +17,8 @@ export interface ExploreTargetSpec {
   readonly proposal?: string;
   readonly values: ValueLevel;
   readonly depth: number;
+  /** name the transitions taken (explore --compare-fuzz) */
+  readonly transitions?: boolean;
 }
 
 export interface ResolvedTarget {
@@ -36,7 +39,8 @@ export async function resolveExploreTarget(spec: ExploreTargetSpec): Promise<Res
 
 /** The model machine over the target's scope, times the property's monitor. */
 export function explorableOf(t: ResolvedTarget): Explorable {
-  return t.entry.explorable(t.scope, stackMachine(t.scope.profiles, t.scope.alphabet));
+  const machine = stackMachine(t.scope.profiles, t.scope.alphabet);
+  return t.entry.explorable(t.scope, t.spec.transitions ? transitionNamingMachine(machine, t.scope.profiles, t.scope.alphabet) : machine);
 }
 
 /** The worker factory (explore/spec.ts): the same Explorable, built from plain data. */

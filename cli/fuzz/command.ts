@@ -2,9 +2,8 @@
 
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { parseMustReach } from '../../properties/coverage.ts';
+import { MUST_REACH_FILE, parseMustReach } from '../../properties/coverage.ts';
 import { stringifyJson } from '../../types/json.ts';
 import { durationArg, intArg, seedArg } from '../args.ts';
 import { formatDuration } from '../duration.ts';
@@ -15,7 +14,6 @@ import { selectTargets } from './targets.ts';
 
 export const EXIT = { ok: 0, counterexample: 1, usage: 2, SIGINT: 130, SIGTERM: 143 } as const;
 
-const DEFAULT_MUST_REACH = fileURLToPath(new URL('../../properties/must-reach.txt', import.meta.url));
 const DEFAULT_TIME_MS = 30_000;
 
 export function parseShard(v: string): Shard {
@@ -62,7 +60,7 @@ export function registerFuzz(program: Command): void {
     .option('--no-corpus', 'neither replay nor save counterexamples')
     .option('--json', 'print the JSON report instead of the table')
     .option('--coverage', 'print every transition with its count, not just the summary')
-    .addOption(new Option('--must-reach <file>', 'transitions that must be reached (`property transition` lines)').default(DEFAULT_MUST_REACH, 'properties/must-reach.txt'))
+    .addOption(new Option('--must-reach <file>', 'transitions that must be reached (`property transition` lines)').default(MUST_REACH_FILE, 'properties/must-reach.txt'))
     .option('--no-must-reach', 'do not check reached transitions')
     .option('--must-reach-min-runs <n>', 'check a property\'s must-reach lines only when it ran at least this many runs', intArg('--must-reach-min-runs', 0), MUST_REACH_MIN_RUNS)
     .addHelpText('after', '\nExit status: 0 no failure; 1 a counterexample, a corpus entry not as expected, or a must-reach\n' +
@@ -137,7 +135,7 @@ async function fuzzRun(o: FuzzOptions, started: (r: FuzzRun) => void): Promise<n
   return exitCode;
 }
 
-function readMustReach(file: string): { property: string; transition: string }[] {
+export function readMustReach(file: string): { property: string; transition: string }[] {
   try {
     return parseMustReach(readFileSync(file, 'utf8'));
   } catch (e) {
