@@ -29,6 +29,9 @@ describe('negcheck explore', () => {
     const r = negcheck('explore', '--proposal', 'vdpa-jason-pseudocode', '--out', out);
     expect(r.stdout).toMatch(/vdpa-jason-pseudocode\/I4 .* VIOLATED at depth 2/);
     expect(r.stdout).toMatch(/VHOST_VDPA_SET_STATUS 0x0 -> 0/);
+    // of I4's appended probes only the one that breaks is printed (and saved)
+    expect(r.stdout).toMatch(/vq access RO iova=0x0 len=1 -> ok 0x0\+1/);
+    expect(r.stdout).not.toMatch(/iova=0x1000 len=1/);
     // and R against the pre-v6.7 baseline
     expect(r.stdout).toMatch(/vdpa-jason-pseudocode\/R .* VIOLATED at depth 3/);
     expect(r.stdout).not.toMatch(/does not violate/);

@@ -13,6 +13,7 @@ import { propertyById } from '../../properties/index.ts';
 import { stackSubject } from '../../properties/subject.ts';
 import { applicableProperties, counterexampleEntry, propertyFor } from '../../proposals/prove.ts';
 import { stringifyJson } from '../../types/json.ts';
+import type { Op } from '../../types/ops.ts';
 import { durationArg, intArg } from '../args.ts';
 import { formatDuration } from '../duration.ts';
 import { saveToCorpus } from '../fuzz/store.ts';
@@ -103,17 +104,33 @@ function verdictOf(r: ExploreResult): string {
   return `bound reached (${r.reason}) at depth ${r.depthCompleted} (${r.distinct} states)`;
 }
 
+/**
+ * The script without the ops an entry appends after the trace for its checker (I4's probes) that
+ * the violation does not need: each appended op, last first, is dropped when the check still fails
+ * without it. The trace itself is kept whole (it is a shortest one).
+ */
+export function neededScript(script: readonly Op[], traceLength: number, violates: (s: readonly Op[]) => boolean): Op[] {
+  let ops = [...script];
+  if (!violates(ops)) return ops;
+  for (let i = ops.length - 1; i >= traceLength; i--) {
+    const fewer = [...ops.slice(0, i), ...ops.slice(i + 1)];
+    if (violates(fewer)) ops = fewer;
+  }
+  return ops;
+}
+
 /** The shortest trace as a corpus entry, confirmed by the property's own check (model and impl). */
 function counterexampleOf(t: ResolvedTarget, r: Extract<ExploreResult, { outcome: 'violated' }>, out: string): Pick<TargetReport, 'counterexample' | 'disagreement'> {
   const profile = t.scope.profiles[r.counterexample.init]!;
-  const ops = t.entry.script(t.scope, r.counterexample.ops);
+  const depth = r.counterexample.ops.length;
   const def = t.spec.property === 'R' && t.proposal ? propertyFor(t.proposal, 'R').def : propertyById(t.spec.property)!;
+  const ops = neededScript(t.entry.script(t.scope, r.counterexample.ops), depth, s => checkSafely(def, stackSubject, profile, s) !== null);
   const confirmed = checkSafely(def, stackSubject, profile, ops);
   const violation = confirmed ?? { step: ops.length - 1, message: r.counterexample.message };
   const cx: Counterexample = { property: t.spec.property, profile, ops, violation, seed: 0 };
   const expected = t.proposal?.expect[t.spec.property as keyof typeof t.proposal.expect]?.verdict;
   const { entry, trace } = counterexampleEntry(t.proposal, t.spec.property, cx,
-    `found by negcheck explore at depth ${ops.length}: ${t.label} ${def.title}`, expected === 'violated' ? 'violated' : 'holds');
+    `found by negcheck explore at depth ${depth}: ${t.label} ${def.title}`, expected === 'violated' ? 'violated' : 'holds');
   const saved = saveToCorpus(out, entry);
   return {
     counterexample: { message: r.counterexample.message, trace, file: saved.file, saved: saved.status },
