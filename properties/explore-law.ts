@@ -198,6 +198,8 @@ export function lawMonitor<S extends object, O>(scope: ExploreScope, law: StepLa
 /** One property's share of explore: its scope, and the product with a model machine. */
 export interface ExploreEntry {
   readonly id: string;
+  /** the property it judges, when that is not its id (P0@I6 judges P0 over I6's scope) */
+  readonly property?: string;
   scope(opts?: ScopeOptions): ExploreScope;
   /**
    * The scope a proposal is judged over, when the entry builds it itself rather than by pinning

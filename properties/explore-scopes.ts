@@ -7,12 +7,8 @@
 // I-scopes of the properties the proposal touches made old-userspace profiles, baseline and
 // policy pinned.
 //
-// Not here yet:
-// - P0 compares model and implementation op by op: a machine of both stacks (the implementation
-//   snapshotting and fingerprinting too, or replayed), the pair as observation, a monitor with no
-//   state. Its profiles are every field of every party (anyProfileArb), too many to enumerate as
-//   one product: one scope per world (the vhost side with I6's and I4's values, the guest side
-//   with I1's, hw_info with I5's), the union of their alphabets mixed in as P0's scripts mix them.
+// P0 (p0-differential.explore.ts): model ≡ impl over each invariant's scope, P0@I1 ... P0@I6; the
+// implementation replayed, the state the model's.
 
 import type { Proposal } from '../proposals/proposal.ts';
 import { pinPolicy, type ExploreEntry, type ExploreScope, type ScopeOptions } from './explore-law.ts';
@@ -22,6 +18,7 @@ import { I3_EXPLORE } from './i3-endianness.explore.ts';
 import { I4_EXPLORE } from './i4-persistence.explore.ts';
 import { I5_EXPLORE } from './i5-known-bits.explore.ts';
 import { I6_EXPLORE } from './i6-iotlb-laws.explore.ts';
+import { p0Entry } from './p0-differential.explore.ts';
 import { rEntry } from './r-no-regression.explore.ts';
 
 /** The properties with a scope of their own (explore with no proposal explores these). */
@@ -30,12 +27,19 @@ export const EXPLORE_ENTRIES: readonly ExploreEntry[] = [I1_EXPLORE, I2_EXPLORE,
 /** R: explorable for a proposal with a baseline only (its scope is made of the I-scopes above). */
 export const R_EXPLORE: ExploreEntry = rEntry(EXPLORE_ENTRIES);
 
+/** P0 over each scope above. */
+export const P0_EXPLORE_ENTRIES: readonly ExploreEntry[] = EXPLORE_ENTRIES.map(p0Entry);
+
+/** Every entry `negcheck explore` runs with no proposal. */
+export const ALL_EXPLORE_ENTRIES: readonly ExploreEntry[] = [...P0_EXPLORE_ENTRIES, ...EXPLORE_ENTRIES];
+
 /** Every entry a proposal can be explored by. */
 export const PROPOSAL_EXPLORE_ENTRIES: readonly ExploreEntry[] = [...EXPLORE_ENTRIES, R_EXPLORE];
 
 export function exploreEntry(id: string): ExploreEntry {
-  const e = PROPOSAL_EXPLORE_ENTRIES.find(x => x.id.toLowerCase() === id.toLowerCase());
-  if (!e) throw new Error(`no explore scope for ${id} (there are ${PROPOSAL_EXPLORE_ENTRIES.map(x => x.id).join(', ')})`);
+  const all = [...ALL_EXPLORE_ENTRIES, R_EXPLORE];
+  const e = all.find(x => x.id.toLowerCase() === id.toLowerCase());
+  if (!e) throw new Error(`no explore scope for ${id} (there are ${all.map(x => x.id).join(', ')})`);
   return e;
 }
 

@@ -7,7 +7,7 @@ import { exploreParallel } from '../../explore/parallel.ts';
 import type { ExploreResult } from '../../explore/types.ts';
 import type { ValueLevel } from '../../properties/explore-law.ts';
 import { MUST_REACH_FILE } from '../../properties/coverage.ts';
-import { EXPLORE_ENTRIES, PROPOSAL_EXPLORE_ENTRIES } from '../../properties/explore-scopes.ts';
+import { ALL_EXPLORE_ENTRIES, P0_EXPLORE_ENTRIES, PROPOSAL_EXPLORE_ENTRIES } from '../../properties/explore-scopes.ts';
 import { checkSafely, type Counterexample } from '../../properties/property.ts';
 import { propertyById } from '../../properties/index.ts';
 import { stackSubject } from '../../properties/subject.ts';
@@ -25,7 +25,9 @@ import { compareReached, type FuzzCoverage, type ReachComparison, sampleScope } 
 import { explorableOf, type ExploreTargetSpec, resolveExploreTarget, type ResolvedTarget } from './target.ts';
 
 const EXIT = { ok: 0, violated: 1, usage: 2, SIGINT: 130, SIGTERM: 143 } as const;
-const EXPLORABLE = EXPLORE_ENTRIES.map(e => e.id);
+const EXPLORABLE = ALL_EXPLORE_ENTRIES.map(e => e.id);
+/** `--property P0` is P0 over every scope */
+const GROUPS: Readonly<Record<string, readonly string[]>> = { P0: P0_EXPLORE_ENTRIES.map(e => e.id) };
 /** with --proposal also R (against the proposal's baseline) */
 const EXPLORABLE_FOR_PROPOSALS = PROPOSAL_EXPLORE_ENTRIES.map(e => e.id);
 
@@ -58,7 +60,7 @@ function valuesArg(v: string): ValueLevel {
 export function registerExplore(program: Command): void {
   program.command('explore')
     .description('exhaustive breadth-first search of each property\'s finite scope to a depth: holds up to depth k, or the shortest violating trace')
-    .option('--property <ids...>', `only these properties (${EXPLORABLE.join(', ')})`)
+    .option('--property <ids...>', `only these properties (P0 = P0 over every scope; ${EXPLORABLE.join(', ')})`)
     .option('--proposal <refs...>', 'explore the properties that judge these proposals, over the proposal\'s scope with its policy pinned')
     .option('--depth <k>', 'trace length bound', intArg('--depth', 0), 6)
     .option('--values <level>', 'value sets of the scopes: narrow, default or wide', valuesArg, 'default' as ValueLevel)
@@ -79,13 +81,15 @@ export function registerExplore(program: Command): void {
 async function selectTargets(o: ExploreOptions): Promise<ExploreTargetSpec[]> {
   const base = { values: o.values, depth: o.depth, ...(o.compareFuzz ? { transitions: true } : {}) };
   const explorable = o.proposal?.length ? EXPLORABLE_FOR_PROPOSALS : EXPLORABLE;
-  const wanted = (o.property ?? []).map(id => {
+  const wanted = (o.property ?? []).flatMap(id => {
+    const group = o.proposal?.length ? undefined : Object.entries(GROUPS).find(([g]) => g.toLowerCase() === id.toLowerCase());
+    if (group) return group[1];
     const known = explorable.find(e => e.toLowerCase() === id.toLowerCase());
     if (!known) {
       throw new UsageError(`${JSON.stringify(id)} has no explore scope (explorable: ${explorable.join(', ')}; ` +
-        `${o.proposal?.length ? '' : 'R is explored with --proposal, against its baseline; '}P0 is judged by fuzz and prove)`);
+        `${o.proposal?.length ? 'P0 is not judged on a proposal' : 'R is explored with --proposal, against its baseline'})`);
     }
-    return known;
+    return [known];
   });
   if (!o.proposal?.length) return (wanted.length ? wanted : EXPLORABLE).map(property => ({ property, ...base }));
   const out: ExploreTargetSpec[] = [];
@@ -123,18 +127,19 @@ export function neededScript(script: readonly Op[], traceLength: number, violate
 function counterexampleOf(t: ResolvedTarget, r: Extract<ExploreResult, { outcome: 'violated' }>, out: string): Pick<TargetReport, 'counterexample' | 'disagreement'> {
   const profile = t.scope.profiles[r.counterexample.init]!;
   const depth = r.counterexample.ops.length;
-  const def = t.spec.property === 'R' && t.proposal ? propertyFor(t.proposal, 'R').def : propertyById(t.spec.property)!;
+  const judged = t.entry.property ?? t.spec.property;
+  const def = judged === 'R' && t.proposal ? propertyFor(t.proposal, 'R').def : propertyById(judged)!;
   const ops = neededScript(t.entry.script(t.scope, r.counterexample.ops), depth, s => checkSafely(def, stackSubject, profile, s) !== null);
   const confirmed = checkSafely(def, stackSubject, profile, ops);
   const violation = confirmed ?? { step: ops.length - 1, message: r.counterexample.message };
-  const cx: Counterexample = { property: t.spec.property, profile, ops, violation, seed: 0 };
-  const expected = t.proposal?.expect[t.spec.property as keyof typeof t.proposal.expect]?.verdict;
-  const { entry, trace } = counterexampleEntry(t.proposal, t.spec.property, cx,
+  const cx: Counterexample = { property: judged, profile, ops, violation, seed: 0 };
+  const expected = t.proposal?.expect[judged as keyof typeof t.proposal.expect]?.verdict;
+  const { entry, trace } = counterexampleEntry(t.proposal, judged, cx,
     `found by negcheck explore at depth ${depth}: ${t.label} ${def.title}`, expected === 'violated' ? 'violated' : 'holds');
   const saved = saveToCorpus(out, entry);
   return {
     counterexample: { message: r.counterexample.message, trace, file: saved.file, saved: saved.status },
-    ...(confirmed === null ? { disagreement: `explore's trace does not violate ${t.spec.property} when its own check replays it` } : {}),
+    ...(confirmed === null ? { disagreement: `explore's trace does not violate ${judged} when its own check replays it` } : {}),
   };
 }
 
@@ -173,7 +178,7 @@ async function exploreAction(o: ExploreOptions): Promise<number> {
       );
       const { counterexample: _cx, transitions: explored, ...stats } = r as ExploreResult & { counterexample?: unknown };
       const fuzz = o.compareFuzz && r.outcome === 'holds' && !flag.aborted
-        ? compareWithFuzz(t, r, mustReach.filter(m => m.property === t.spec.property).map(m => m.transition), explored ?? []) : undefined;
+        ? compareWithFuzz(t, r, mustReach.filter(m => m.property === (t.entry.property ?? t.spec.property)).map(m => m.transition), explored ?? []) : undefined;
       reports.push({
         label: t.label, property: t.spec.property, proposal: t.proposal?.id ?? null,
         scope: { profiles: t.scope.profiles.length, alphabet: t.scope.alphabet.length, depth: t.scope.depth, values: o.values },

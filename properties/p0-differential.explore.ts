@@ -1,0 +1,105 @@
+// P0 for explore: model ≡ impl over each invariant's scope (P0@I1 ... P0@I6). P0's own profiles are
+// every field of every party, too many for one product; the invariants' scopes already hold the
+// edges of each world (iova 0, page boundaries, 2^64-1, each message version, ABI, parent, probe
+// flow, IDR word), so the implementation is checked against the model on every trace of them.
+//
+// The implementation does not snapshot (its index is typed arrays, and a copy per explored state
+// would cost more than it saves): its state is the trace that built it, and restore rebuilds it
+// and replays the trace (ImplByTrace). Explored states are the model's: two traces that reach the
+// same model state are expanded once, from the first, so an implementation state that differs only
+// in what the model cannot see (its index layout, its last-hit slot) is judged on the suffixes of
+// the first trace that reached it. Random search (`negcheck fuzz`) covers the rest.
+
+import { isDeepStrictEqual } from 'node:util';
+import type { FingerprintSink } from '../explore/fingerprint.ts';
+import { withMonitor } from '../explore/monitor.ts';
+import type { Machine, Monitor } from '../explore/types.ts';
+import { createImplStack } from '../impl/stack.ts';
+import type { Observation } from '../types/observation.ts';
+import type { Op } from '../types/ops.ts';
+import type { Profile } from '../types/profile.ts';
+import type { Stack } from '../types/stack.ts';
+import { formatObservation, formatOp } from '../types/trace.ts';
+import { traceOps, type ExploreEntry } from './explore-law.ts';
+
+/** An implementation state: which profile, and the alphabet ops applied since init. */
+export interface ImplByTrace {
+  readonly profile: number;
+  readonly trace: readonly number[];
+}
+
+/** The implementation over `profiles` × `alphabet`, restored by replay. `make` builds a stack (tests plant faulty ones). */
+export function replayedImplMachine(
+  profiles: readonly Profile[], alphabet: readonly Op[], make: (p: Profile) => Stack = createImplStack,
+): Machine<ImplByTrace, Observation> {
+  let state: ImplByTrace = { profile: 0, trace: [] };
+  let stack: Stack | undefined;
+  return {
+    initCount: profiles.length,
+    alphabetSize: alphabet.length,
+    init(i: number): void {
+      state = { profile: i, trace: [] };
+      stack = make(profiles[i]!);
+    },
+    apply(op: number): Observation {
+      if (stack === undefined) throw new Error('replayedImplMachine: apply before init');
+      state = { profile: state.profile, trace: [...state.trace, op] };
+      return stack.apply(alphabet[op]!);
+    },
+    snapshot: () => state,
+    restore(s: ImplByTrace): void {
+      stack = make(profiles[s.profile]!);
+      for (const op of s.trace) stack.apply(alphabet[op]!);
+      state = s;
+    },
+    // the model's fingerprint stands for both (see the file comment)
+    fingerprint: () => {},
+  };
+}
+
+/** What both sides observed for one op. */
+export interface BothObserved {
+  readonly model: Observation;
+  readonly impl: Observation;
+}
+
+/** The model machine and the implementation applying the same op; the state is the model's. */
+export function sideBySide<S, T>(model: Machine<S, Observation>, impl: Machine<T, Observation>): Machine<{ model: S; impl: T }, BothObserved> {
+  return {
+    initCount: model.initCount,
+    alphabetSize: model.alphabetSize,
+    init(i: number): void { model.init(i); impl.init(i); },
+    apply: (op: number): BothObserved => ({ model: model.apply(op), impl: impl.apply(op) }),
+    snapshot: () => ({ model: model.snapshot(), impl: impl.snapshot() }),
+    restore(s: { model: S; impl: T }): void { model.restore(s.model); impl.restore(s.impl); },
+    fingerprint: (sink: FingerprintSink): void => model.fingerprint(sink),
+    ...(model.transitions ? { transitions: () => model.transitions!() } : {}),
+  };
+}
+
+/** P0's law on one step, as firstDifference words it: the observations must be equal. */
+export function differenceMonitor(alphabet: readonly Op[]): Monitor<null, BothObserved> {
+  return {
+    init: () => {},
+    step: (op, o) => (isDeepStrictEqual(o.model, o.impl) ? null
+      : `${formatOp(alphabet[op]!)}: model ${formatObservation(o.model)}, impl ${formatObservation(o.impl)}`),
+    snapshot: () => null,
+    restore: () => {},
+    fingerprint: () => {},
+  };
+}
+
+/** P0 over an invariant's scope. */
+export function p0Entry(over: ExploreEntry): ExploreEntry {
+  return {
+    id: `P0@${over.id}`,
+    property: 'P0',
+    scope: opts => {
+      const scope = over.scope(opts);
+      return { ...scope, property: `P0@${over.id}`, describe: () => `P0 (model ≡ impl) over ${scope.describe()}` };
+    },
+    explorable: (scope, machine) =>
+      withMonitor(sideBySide(machine, replayedImplMachine(scope.profiles, scope.alphabet)), differenceMonitor(scope.alphabet)),
+    script: traceOps,
+  };
+}
