@@ -7,8 +7,9 @@
 // I-scopes of the properties the proposal touches made old-userspace profiles, baseline and
 // policy pinned.
 //
-// P0 (p0-differential.explore.ts): model ≡ impl over each invariant's scope, P0@I1 ... P0@I6; the
-// implementation replayed, the state the model's.
+// P0 (p0-differential.explore.ts): model ≡ impl over each invariant's scope, P0@I1 ... P0@I6, and
+// P0@wire for the IOTLB protocol no invariant's scope holds; the implementation replayed, the
+// state the model's.
 
 import type { Proposal } from '../proposals/proposal.ts';
 import { pinPolicy, type ExploreEntry, type ExploreScope, type ScopeOptions } from './explore-law.ts';
@@ -18,7 +19,7 @@ import { I3_EXPLORE } from './i3-endianness.explore.ts';
 import { I4_EXPLORE } from './i4-persistence.explore.ts';
 import { I5_EXPLORE } from './i5-known-bits.explore.ts';
 import { I6_EXPLORE } from './i6-iotlb-laws.explore.ts';
-import { p0Entry } from './p0-differential.explore.ts';
+import { P0_WIRE_EXPLORE, p0Entry } from './p0-differential.explore.ts';
 import { rEntry } from './r-no-regression.explore.ts';
 
 /** The properties with a scope of their own (explore with no proposal explores these). */
@@ -28,7 +29,7 @@ export const EXPLORE_ENTRIES: readonly ExploreEntry[] = [I1_EXPLORE, I2_EXPLORE,
 export const R_EXPLORE: ExploreEntry = rEntry(EXPLORE_ENTRIES);
 
 /** P0 over each scope above. */
-export const P0_EXPLORE_ENTRIES: readonly ExploreEntry[] = EXPLORE_ENTRIES.map(p0Entry);
+export const P0_EXPLORE_ENTRIES: readonly ExploreEntry[] = [...EXPLORE_ENTRIES.map(p0Entry), P0_WIRE_EXPLORE];
 
 /** Every entry `negcheck explore` runs with no proposal. */
 export const ALL_EXPLORE_ENTRIES: readonly ExploreEntry[] = [...P0_EXPLORE_ENTRIES, ...EXPLORE_ENTRIES];

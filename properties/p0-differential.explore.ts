@@ -9,6 +9,10 @@
 // same model state are expanded once, from the first, so an implementation state that differs only
 // in what the model cannot see (its index layout, its last-hit slot) is judged on the suffixes of
 // the first trace that reached it. Random search (`negcheck fuzz`) covers the rest.
+//
+// P0@wire is P0's own scope for what no invariant's scope holds (its must-reach lines that
+// `explore --compare-fuzz` found outside every scope): v1 messages, an unknown message type,
+// reading the queued MISS back, and vring starts that fault through the IOTLB.
 
 import { isDeepStrictEqual } from 'node:util';
 import type { FingerprintSink } from '../explore/fingerprint.ts';
@@ -20,7 +24,12 @@ import type { Op } from '../types/ops.ts';
 import type { Profile } from '../types/profile.ts';
 import type { Stack } from '../types/stack.ts';
 import { formatObservation, formatOp } from '../types/trace.ts';
-import { traceOps, type ExploreEntry } from './explore-law.ts';
+import { VRING_USED_ADDR } from '../types/harness.ts';
+import * as U from '../types/uapi.ts';
+import { VRING_STARTS } from './i2-no-silent-iotlb.ts';
+import { access1, AP, byLevel, HVA, iotlbMsg, PAGE } from './explore-values.ts';
+import { axis, describeAxes, makeScope, product, traceOps, withDefaults, type ExploreEntry, type ExploreScope, type ScopeOptions } from './explore-law.ts';
+import { bits, upstreamProfile } from './profiles.ts';
 
 /** An implementation state: which profile, and the alphabet ops applied since init. */
 export interface ImplByTrace {
@@ -103,3 +112,52 @@ export function p0Entry(over: ExploreEntry): ExploreEntry {
     script: traceOps,
   };
 }
+
+/** A message type vhost_process_iotlb_msg does not know: it fails, and vhost_chr_write_iter answers -EFAULT. */
+const UNKNOWN_MSG_TYPE = 9;
+
+/** P0's wire scope: each vhost device (upstream policies) × the IOTLB protocol end to end. */
+export function p0WireScope(opts?: ScopeOptions): ExploreScope {
+  const options = withDefaults(opts);
+  const axes = {
+    device: axis<Profile['kernel']['device']>('vhost-net', 'vhost-vsock', 'vhost-vdpa'),
+    abi: axis<Profile['kernel']['abi']>(...(options.values === 'wide' ? ['lp64', 'i386'] as const : ['lp64'] as const)),
+  };
+  const profiles = product(axes).map(({ device, abi }): Profile => ({
+    ...upstreamProfile,
+    kernel: { ...upstreamProfile.kernel, device, abi, ...(abi === 'i386' ? { accessOk: 'x86-32' as const } : {}) },
+    vmm: { ...upstreamProfile.vmm, userAbi: abi },
+  }));
+  const alphabet = byLevel<Op>(options.values,
+    [
+      { kind: 'SET_FEATURES', features: AP },
+      { kind: 'SET_BACKEND_FEATURES', features: bits(U.VHOST_BACKEND_F_IOTLB_MSG_V2) },
+      iotlbMsg(U.VHOST_IOTLB_UPDATE, 0n, PAGE),
+      { kind: 'IOTLB_READ', len: 72 },
+      access1(0n),
+      ...VRING_STARTS.slice(0, 2),
+    ],
+    [
+      iotlbMsg(U.VHOST_IOTLB_UPDATE, PAGE, PAGE, HVA + PAGE, U.VHOST_ACCESS_RW, { header: U.VHOST_IOTLB_MSG }),
+      iotlbMsg(UNKNOWN_MSG_TYPE, 0n, PAGE),
+      { kind: 'IOTLB_READ', len: 0 },
+      // the page of both used rings, write-only: the used-flags put asks for RO (__vhost_get_user_slow),
+      // so a vring start faults without a MISS
+      iotlbMsg(U.VHOST_IOTLB_UPDATE, VRING_USED_ADDR[0]! & ~(PAGE - 1n), PAGE, HVA + 0x3000n, U.VHOST_ACCESS_WO),
+    ],
+    [iotlbMsg(U.VHOST_IOTLB_INVALIDATE, 0n, PAGE), access1(PAGE, U.VHOST_ACCESS_WO)],
+  );
+  return makeScope({
+    property: 'P0@wire', options, profiles, alphabet,
+    profileLines: [`${describeAxes(axes)} (upstreamProfile otherwise; an i386 kernel is x86-32, its VMM built for it)`],
+  });
+}
+
+export const P0_WIRE_EXPLORE: ExploreEntry = {
+  id: 'P0@wire',
+  property: 'P0',
+  scope: p0WireScope,
+  explorable: (scope, machine) =>
+    withMonitor(sideBySide(machine, replayedImplMachine(scope.profiles, scope.alphabet)), differenceMonitor(scope.alphabet)),
+  script: traceOps,
+};

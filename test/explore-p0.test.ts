@@ -64,9 +64,9 @@ describe('P0 in explore', () => {
     expect(targets.map(t => [t.label, t.result.outcome])).toEqual([['P0@I4', 'holds'], ['P0@I5', 'holds']]);
   });
 
-  it('--property P0 means P0 over every scope', () => {
+  it('--property P0 means P0 over every scope, its own wire scope included', () => {
     const r = negcheck('explore', '--property', 'p0', '--describe');
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout.match(/^P0@I\d$/gm)).toEqual(['P0@I1', 'P0@I2', 'P0@I3', 'P0@I4', 'P0@I5', 'P0@I6']);
+    expect(r.stdout.match(/^P0@\w+$/gm)).toEqual(['P0@I1', 'P0@I2', 'P0@I3', 'P0@I4', 'P0@I5', 'P0@I6', 'P0@wire']);
   });
 });

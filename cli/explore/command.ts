@@ -39,6 +39,8 @@ interface ExploreOptions {
 export interface TargetReport {
   readonly label: string;
   readonly property: string;
+  /** the property the target judges (P0@I6 judges P0) */
+  readonly judges: string;
   readonly proposal: string | null;
   readonly scope: { readonly profiles: number; readonly alphabet: number; readonly depth: number; readonly values: ValueLevel };
   readonly verdict: string;
@@ -143,6 +145,25 @@ function counterexampleOf(t: ResolvedTarget, r: Extract<ExploreResult, { outcome
   };
 }
 
+/**
+ * The must-reach comparison per judged property (P0 over six scopes is one property): a line is
+ * taken by an engine when it took it in any of the property's scopes.
+ */
+function reachByProperty(reports: readonly TargetReport[]): { property: string; targets: number; onlyExplore: string[]; neither: string[] }[] {
+  const groups = new Map<string, TargetReport[]>();
+  for (const r of reports) if (r.fuzz) groups.set(r.judges, [...(groups.get(r.judges) ?? []), r]);
+  return [...groups].map(([property, rs]) => {
+    const explored = new Set(rs.flatMap(r => [...r.fuzz!.reach.both, ...r.fuzz!.reach.onlyExplore]));
+    const sampled = new Set(rs.flatMap(r => [...r.fuzz!.reach.both, ...r.fuzz!.reach.onlyRandom]));
+    const lines = [...new Set(rs.flatMap(r => { const c = r.fuzz!.reach; return [...c.both, ...c.onlyExplore, ...c.onlyRandom, ...c.neither]; }))];
+    return {
+      property, targets: rs.length,
+      onlyExplore: lines.filter(l => explored.has(l) && !sampled.has(l)),
+      neither: lines.filter(l => !explored.has(l) && !sampled.has(l)),
+    };
+  });
+}
+
 /** Random search on the target's scope for the explorer's time, and what each engine took. */
 function compareWithFuzz(t: ResolvedTarget, r: ExploreResult, mustReach: readonly string[], explored: readonly string[]): FuzzCoverage & { reach: ReachComparison } {
   const f = sampleScope(explorableOf(t), t.scope.depth, Math.max(r.timeMs, 1), r.distinct, 1);
@@ -180,7 +201,7 @@ async function exploreAction(o: ExploreOptions): Promise<number> {
       const fuzz = o.compareFuzz && r.outcome === 'holds' && !flag.aborted
         ? compareWithFuzz(t, r, mustReach.filter(m => m.property === (t.entry.property ?? t.spec.property)).map(m => m.transition), explored ?? []) : undefined;
       reports.push({
-        label: t.label, property: t.spec.property, proposal: t.proposal?.id ?? null,
+        label: t.label, property: t.spec.property, judges: t.entry.property ?? t.spec.property, proposal: t.proposal?.id ?? null,
         scope: { profiles: t.scope.profiles.length, alphabet: t.scope.alphabet.length, depth: t.scope.depth, values: o.values },
         verdict: verdictOf(r), result: stats, statesPerSecond: Math.round(r.distinct / Math.max(r.timeMs, 1) * 1000),
         peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
@@ -209,10 +230,10 @@ async function exploreAction(o: ExploreOptions): Promise<number> {
             return [r.label, String(r.result.distinct), String(f.runs), String(f.visited), `${(100 * f.fraction).toFixed(1)}%`,
               `${f.reach.all.explored}/${f.reach.all.sampled}`, String(f.reach.both.length), String(f.reach.onlyExplore.length), String(f.reach.neither.length)];
           }))) console.log(`  ${l}`);
-        for (const r of compared) {
-          const f = r.fuzz!.reach;
-          if (f.onlyExplore.length) console.log(`  ${r.label}: must-reach taken by the exhaustive search only: ${f.onlyExplore.join('; ')}`);
-          if (f.neither.length) console.log(`  ${r.label}: must-reach outside this scope and depth: ${f.neither.join('; ')}`);
+        for (const g of reachByProperty(compared)) {
+          const where = g.targets > 1 ? `${g.property} (${g.targets} scopes)` : g.property;
+          if (g.onlyExplore.length) console.log(`  ${where}: must-reach taken by the exhaustive search only: ${g.onlyExplore.join('; ')}`);
+          if (g.neither.length) console.log(`  ${where}: must-reach outside ${g.targets > 1 ? 'every scope' : 'the scope'} at this depth: ${g.neither.join('; ')}`);
         }
       }
       const widest = reports.reduce((m, r) => Math.max(m, r.result.collision.tlc), 0);
