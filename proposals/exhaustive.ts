@@ -16,7 +16,7 @@ export type ExhaustiveVerdict =
   | { readonly found: 'holds'; readonly depth: number; readonly states: number; readonly complete: boolean }
   | { readonly found: 'violated'; readonly depth: number; readonly states: number; readonly message: string }
   | { readonly found: 'bound reached'; readonly depth: number; readonly states: number }
-  /** P0 has no explore scope yet */
+  /** a property with no proposal scope (P0: its scopes are not a proposal's) */
   | { readonly found: 'not explorable' };
 
 export function isExplorable(id: PropertyId): boolean {
