@@ -148,18 +148,13 @@ export function parentHasPersistentMap(p: ParentOps): boolean {
 }
 
 /**
- * Whether VHOST_GET_BACKEND_FEATURES reports IOTLB_PERSIST: since 4398776f7a6d (v6.7) when the
- * parent has a persistent map; before v6.7 the bit does not exist.
+ * VHOST_GET_BACKEND_FEATURES on vhost-vdpa (vhost_vdpa_unlocked_ioctl); IOTLB_PERSIST when the
+ * iotlbPersistOffered rule says so (since 4398776f7a6d, v6.7: a parent with a persistent map).
  */
-export function vdpaOffersIotlbPersist(k: KernelPolicy, p: ParentOps): boolean {
-  return !vdpaBeforeV6_7(k) && parentHasPersistentMap(p);
-}
-
-/** VHOST_GET_BACKEND_FEATURES on vhost-vdpa (vhost_vdpa_unlocked_ioctl). */
-export function vdpaBackendFeatures(k: KernelPolicy, p: ParentOps): bigint {
+export function vdpaBackendFeatures(p: ParentOps, persistOffered: boolean): bigint {
   let f = bit(U.VHOST_BACKEND_F_IOTLB_MSG_V2) | bit(U.VHOST_BACKEND_F_IOTLB_BATCH) | bit(U.VHOST_BACKEND_F_IOTLB_ASID);
   if (p.suspend) f |= bit(U.VHOST_BACKEND_F_SUSPEND);
   if (p.resume) f |= bit(U.VHOST_BACKEND_F_RESUME);
-  if (vdpaOffersIotlbPersist(k, p)) f |= bit(U.VHOST_BACKEND_F_IOTLB_PERSIST);
+  if (persistOffered) f |= bit(U.VHOST_BACKEND_F_IOTLB_PERSIST);
   return f;
 }

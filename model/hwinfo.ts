@@ -3,9 +3,10 @@
 
 import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
-import type { KernelPolicy, Profile, SmmuProfile, VmmProfile } from '../types/profile.ts';
+import type { Profile, SmmuProfile } from '../types/profile.ts';
 import type { SnapshottingPart } from '../types/stack.ts';
 import { SMMU_IDR_WORDS } from '../types/uapi.ts';
+import { rulesOf } from './rules.ts';
 import { fieldNamed, keepFields, withField, type IdrWords } from './smmuIdr.ts';
 
 /**
@@ -53,31 +54,11 @@ export function sanitiseIdr(raw: IdrWords, kernelFields: readonly string[]): big
   return keepFields(raw, [...KERNEL_REPORTED_FIELDS, ...kernelFields]);
 }
 
-/**
- * IOMMU_GET_HW_INFO idr[]: merged arm_smmu_hw_info reports the raw registers ("This reports the
- * raw HW capability", iommufd.h kdoc); the 'sanitise' policy is the proposal above.
- */
-export function hwInfoIdr(kernel: KernelPolicy, smmu: SmmuProfile): bigint[] {
-  const raw = readHwIdr(smmu);
-  return kernel.hwInfo === 'raw' ? raw : sanitiseIdr(raw, kernel.kernelIdrFields);
-}
-
 /** Set every VMM_ASSUMED_FIELDS field to its assumed value. */
 export function assumeNestingFields(idr: IdrWords): bigint[] {
   let out = [...idr];
   for (const [name, value] of Object.entries(VMM_ASSUMED_FIELDS)) out = withField(out, fieldNamed(name), value);
   return out;
-}
-
-/**
- * The guest's vSMMU IDR built from the words GET_HW_INFO reported. 'forward-raw' copies them (the
- * old VMM of seed 003). 'mask-baseline' follows the kdoc: "Only the following fields should be
- * used ... It is important that VMMs do not read bits outside the list", so it copies only the
- * fields it knows, then assumes S1P and COHACC.
- */
-export function vmmVsmmuIdr(vmm: VmmProfile, reported: IdrWords): bigint[] {
-  if (vmm.idr === 'forward-raw') return [...reported];
-  return assumeNestingFields(keepFields(reported, vmm.knownIdrFields));
 }
 
 function idrObservation(idr: IdrWords): Observation {
@@ -92,14 +73,15 @@ function idrObservation(idr: IdrWords): Observation {
 export function createHwInfoModel(profile: Profile): SnapshottingPart {
   // A profile naming an unknown field is rejected up front, not on the first op.
   for (const name of [...profile.kernel.kernelIdrFields, ...profile.vmm.knownIdrFields]) fieldNamed(name);
+  const rules = rulesOf(profile);
   return {
     apply(op: Op): Observation {
       switch (op.kind) {
         case 'GET_HW_INFO':
-          return idrObservation(hwInfoIdr(profile.kernel, profile.smmu));
+          return idrObservation(rules.hwInfoIdr(readHwIdr(profile.smmu)));
         case 'VMM_VSMMU_IDR':
           // the VMM reads IOMMU_GET_HW_INFO first, then builds the vSMMU registers from it
-          return idrObservation(vmmVsmmuIdr(profile.vmm, hwInfoIdr(profile.kernel, profile.smmu)));
+          return idrObservation(rules.vmmIdr(rules.hwInfoIdr(readHwIdr(profile.smmu))));
         default:
           throw new Error(`hw_info model does not own op ${op.kind}`);
       }

@@ -12,14 +12,14 @@ import { createHwInfoModel } from './hwinfo.ts';
 import { vdpaApply, vdpaCreate, vdpaFingerprint, vdpaRestore, type VdpaSnapshot, vdpaSnapshot } from './vdpa.ts';
 import { vhostApply, vhostCreate, vhostFingerprint, vhostRestore, type VhostSnapshot, vhostSnapshot } from './vhost.ts';
 import { createVirtioModel } from './virtio/index.ts';
-import { vmmVhostFeatures } from './vmm.ts';
+import { rulesOf } from './rules.ts';
 
 const tableOf = (t: Iotlb | null): IotlbMapTuple[] | null => t && iotlbTable(t);
 
 /** The kernel's vhost device for the profile. */
 export function createVhostModel(profile: Profile): VhostPart & Snapshotting {
   if (profile.kernel.device === 'vhost-vdpa') {
-    const s = vdpaCreate(profile.kernel);
+    const s = vdpaCreate(profile.kernel, rulesOf(profile));
     return {
       apply: op => vdpaApply(s, op),
       iotlbTable: () => tableOf(s.as),
@@ -28,7 +28,7 @@ export function createVhostModel(profile: Profile): VhostPart & Snapshotting {
       fingerprint: sink => vdpaFingerprint(s, sink),
     };
   }
-  const s = vhostCreate(profile.kernel);
+  const s = vhostCreate(profile.kernel, rulesOf(profile));
   return {
     apply: op => vhostApply(s, op),
     iotlbTable: () => tableOf(s.iotlb),
@@ -38,11 +38,11 @@ export function createVhostModel(profile: Profile): VhostPart & Snapshotting {
   };
 }
 
-/** VMM_SET_FEATURES: VHOST_GET_FEATURES, combine per the VMM's policy, VHOST_SET_FEATURES. */
+/** VMM_SET_FEATURES: VHOST_GET_FEATURES, combine per the vmmFeatures rule, VHOST_SET_FEATURES. */
 export function vmmSetFeatures(profile: Profile, vhost: Part, guestFeatures: bigint): Observation {
   const host = vhost.apply({ kind: 'GET_FEATURES' });
   if (host.kind !== 'value') throw new Error('GET_FEATURES returned no value');
-  const set = vmmVhostFeatures(profile.vmm, guestFeatures, host.value);
+  const set = rulesOf(profile).vmmFeatures(guestFeatures, host.value);
   const r = vhost.apply({ kind: 'SET_FEATURES', features: set });
   if (r.kind !== 'ret') throw new Error('SET_FEATURES returned no status');
   return { kind: 'vmm', ret: r.ret, set };

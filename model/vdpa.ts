@@ -6,18 +6,19 @@ import type { FingerprintSink } from '../types/fingerprint.ts';
 import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
 import type { KernelPolicy } from '../types/profile.ts';
+import type { Rules } from '../types/rules.ts';
 import {
-  EAGAIN, EBUSY, EEXIST, MSG_LAYOUT, EFAULT, EINVAL, EOPNOTSUPP, VDPA_RESET_F_CLEAN_MAP, VHOST_BACKEND_F_DESC_ASID,
+  EAGAIN, EBUSY, EEXIST, MSG_LAYOUT, EFAULT, EINVAL, EOPNOTSUPP, VHOST_BACKEND_F_DESC_ASID,
   VHOST_BACKEND_F_IOTLB_ASID, VHOST_BACKEND_F_IOTLB_PERSIST, VHOST_BACKEND_F_RESUME, VHOST_BACKEND_F_SUSPEND,
   VHOST_IOTLB_BATCH_BEGIN, VHOST_IOTLB_BATCH_END, VHOST_IOTLB_INVALIDATE, VHOST_IOTLB_UPDATE,
   VIRTIO_CONFIG_S_FEATURES_OK, VIRTIO_F_ACCESS_PLATFORM,
 } from '../types/uapi.ts';
 import {
-  hasBit, parentHasPersistentMap, type ParentOps, parentOps, VDPA_PARENT_FEATURES, vdpaAcceptedBackendFeatures,
+  bit, hasBit, type ParentOps, parentOps, VDPA_PARENT_FEATURES, vdpaAcceptedBackendFeatures,
   vdpaBackendFeatures,
 } from './features.ts';
 import {
-  type Iotlb, iotlbAddRange, iotlbCopy, iotlbCreate, iotlbDelRange, iotlbFingerprint, iotlbFirst, type IotlbMap, u64,
+  type Iotlb, iotlbAddRange, iotlbCopy, iotlbCreate, iotlbDelRange, iotlbFingerprint, iotlbFirst, type IotlbMap,
   U64_MAX,
 } from './iotlb.ts';
 import type { IotlbMsg } from './iotlbMsg.ts';
@@ -28,6 +29,8 @@ import { vringArgFirstWord, vringIoctlUnknown } from './vring.ts';
 
 export interface VdpaState {
   readonly kernel: KernelPolicy;
+  /** the rules in force (model/rules.ts rulesOf): fixed by the profile */
+  readonly rules: Rules;
   readonly parent: ParentOps;
   ackedBackend: bigint;
   driverFeatures: bigint;
@@ -55,10 +58,10 @@ export function parentInitialView(p: ParentOps): Iotlb {
   return p.setMap ? identityView() : iotlbCreate(0, false);
 }
 
-export function vdpaCreate(kernel: KernelPolicy): VdpaState {
+export function vdpaCreate(kernel: KernelPolicy, rules: Rules): VdpaState {
   const parent = parentOps(kernel.parent);
   return {
-    kernel, parent, ackedBackend: 0n, driverFeatures: 0n, status: 0, as: null, inBatch: false, batchAsid: 0,
+    kernel, rules, parent, ackedBackend: 0n, driverFeatures: 0n, status: 0, as: null, inBatch: false, batchAsid: 0,
     parentView: parentInitialView(parent),
   };
 }
@@ -69,13 +72,14 @@ export function vdpaCreate(kernel: KernelPolicy): VdpaState {
  * and IOTLB_PERSIST without a persistent map are refused.
  */
 export function vdpaSetBackendFeatures(s: VdpaState, f: bigint): number {
-  if (f & ~vdpaAcceptedBackendFeatures(s.kernel)) return -EOPNOTSUPP;
+  // IOTLB_PERSIST: refused unless the iotlbPersistOffered rule offers it (below; -EOPNOTSUPP either way)
+  if (f & ~(vdpaAcceptedBackendFeatures(s.kernel) | bit(VHOST_BACKEND_F_IOTLB_PERSIST))) return -EOPNOTSUPP;
   if (hasBit(f, VHOST_BACKEND_F_SUSPEND) && !s.parent.suspend) return -EOPNOTSUPP;
   if (hasBit(f, VHOST_BACKEND_F_RESUME) && !s.parent.resume) return -EOPNOTSUPP;
   if (hasBit(f, VHOST_BACKEND_F_DESC_ASID) && !hasBit(f, VHOST_BACKEND_F_IOTLB_ASID)) return -EINVAL;
   // no modelled parent has get_vq_desc_group
   if (hasBit(f, VHOST_BACKEND_F_DESC_ASID)) return -EOPNOTSUPP;
-  if (hasBit(f, VHOST_BACKEND_F_IOTLB_PERSIST) && !parentHasPersistentMap(s.parent)) return -EOPNOTSUPP;
+  if (hasBit(f, VHOST_BACKEND_F_IOTLB_PERSIST) && !s.rules.iotlbPersistOffered(s.kernel.parent)) return -EOPNOTSUPP;
   s.ackedBackend = f;
   return 0;
 }
@@ -141,10 +145,12 @@ export function vdpaMap(s: VdpaState, iotlb: Iotlb, start: bigint, last: bigint,
  * IOMMU), then set_map unless batching. Size 0 means last = iova - 1: iova 0 is everything.
  */
 export function vdpaUnmap(s: VdpaState, iotlb: Iotlb, iova: bigint, size: bigint): void {
-  const last = u64(iova + size - 1n);
-  iotlbDelRange(iotlb, iova, last);
-  if (!s.parent.setMap) iotlbDelRange(s.parentView, iova, last);
-  else if (!s.inBatch) parentSetMap(s, iotlb);
+  const range = s.rules.invalidateRange(iova, size);
+  if (range !== null) {
+    iotlbDelRange(iotlb, range[0], range[1]);
+    if (!s.parent.setMap) iotlbDelRange(s.parentView, range[0], range[1]);
+  }
+  if (s.parent.setMap && !s.inBatch) parentSetMap(s, iotlb);
 }
 
 /** ops->set_map: the parent takes the whole shadow table as its new translation. */
@@ -158,34 +164,14 @@ export function parentResetMap(s: VdpaState): void {
 }
 
 /**
- * Whether the parent's device reset drops its mappings (back to the 1:1 passthrough).
- * Before v6.7 mlx5_vdpa/vdpa_sim's .reset did; since v6.7 only compat_reset(CLEAN_MAP) does.
- */
-export function parentResetClearsMaps(s: VdpaState, flags: number): boolean {
-  if (!s.parent.compatReset) return false;
-  switch (s.kernel.vdpaReset) {
-    case 'plain-reset': return true;
-    // the v6.6 .reset whatever userspace acked: the bit promises what these parents do not keep
-    case 'persist-bit-without-compat-reset': return true;
-    case 'compat-reset': return (flags & VDPA_RESET_F_CLEAN_MAP) !== 0;
-    case 'reset-then-reset-map': return false;
-    case 'unconditional-persist': return false;
-    // the three alternatives weighed in seed 002: each clears exactly when IOTLB_PERSIST is not acked
-    case 'buggy-reset-map-op': return (flags & VDPA_RESET_F_CLEAN_MAP) !== 0;
-    case 'parent-negotiation': return (flags & VDPA_RESET_F_CLEAN_MAP) !== 0;
-    case 'reset-clean-map-flag': return (flags & VDPA_RESET_F_CLEAN_MAP) !== 0;
-  }
-}
-
-/**
  * SET_STATUS 0 → _compat_vdpa_reset: flags = CLEAN_MAP unless IOTLB_PERSIST is acked; vdpa_reset
- * calls compat_reset(flags) when the parent has it, else reset. in_batch is left alone.
+ * calls compat_reset(flags) when the parent has it, else reset (and a proposal may add reset_map);
+ * the vdpaResetMaps rule says whether the parent's maps survive. Cleared, the parent is back in its
+ * initial view (the 1:1 passthrough of an on-chip parent). in_batch is left alone.
  */
 export function vdpaReset(s: VdpaState): void {
   const persist = hasBit(s.ackedBackend, VHOST_BACKEND_F_IOTLB_PERSIST);
-  const flags = persist ? 0 : VDPA_RESET_F_CLEAN_MAP;
-  if (parentResetClearsMaps(s, flags)) s.parentView = identityView();
-  if (s.kernel.vdpaReset === 'reset-then-reset-map' && !persist) parentResetMap(s);
+  if (s.rules.vdpaResetMaps(s.kernel.parent, persist) === 'clear') s.parentView = parentInitialView(s.parent);
   s.status = 0;
   s.driverFeatures = 0n;
 }
@@ -208,10 +194,10 @@ export function vdpaApply(s: VdpaState, op: Op): Observation {
   switch (op.kind) {
     case 'GET_FEATURES': return { kind: 'value', ret: 0, value: VDPA_PARENT_FEATURES };
     case 'SET_FEATURES': return { kind: 'ret', ret: vdpaSetFeatures(s, op.features) };
-    case 'GET_BACKEND_FEATURES': return { kind: 'value', ret: 0, value: vdpaBackendFeatures(s.kernel, s.parent) };
+    case 'GET_BACKEND_FEATURES': return { kind: 'value', ret: 0, value: vdpaBackendFeatures(s.parent, s.rules.iotlbPersistOffered(s.kernel.parent)) };
     case 'SET_BACKEND_FEATURES': return { kind: 'ret', ret: vdpaSetBackendFeatures(s, op.features) };
     case 'IOTLB_WRITE': case 'IOTLB_WRITE_RAW': {
-      return { kind: 'ret', ret: vhostChrWrite(s.kernel.abi, s.kernel.sizeZero, s.ackedBackend, userspaceWriteBytes(op), (asid, msg) => vdpaProcessIotlbMsg(s, asid, msg)) };
+      return { kind: 'ret', ret: vhostChrWrite(s.kernel.abi, s.rules.sizeZeroRefused, s.ackedBackend, userspaceWriteBytes(op), (asid, msg) => vdpaProcessIotlbMsg(s, asid, msg)) };
     }
     // vhost-vdpa never queues MISS messages; a non-blocking read of the empty queue
     case 'IOTLB_READ': return { kind: 'read', ret: op.len < MSG_LAYOUT[s.kernel.abi].v1Size ? 0 : -EAGAIN, bytes: '' };

@@ -6,18 +6,19 @@ import type { FingerprintSink } from '../types/fingerprint.ts';
 import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
 import type { KernelPolicy } from '../types/profile.ts';
+import type { Rules } from '../types/rules.ts';
 import { toHex, userspaceWriteBytes } from '../types/iotlbWire.ts';
 import {
-  EAGAIN, EFAULT, EINVAL, ENOBUFS, ENOMEM, ENOTTY, EOPNOTSUPP, EPERM, MSG_LAYOUT,
-  VHOST_BACKEND_F_IOTLB_ASID, VHOST_BACKEND_F_IOTLB_MSG_V2, VHOST_F_IOTLB_SPLIT, VHOST_IOTLB_INVALIDATE,
-  VHOST_IOTLB_MISS, VHOST_IOTLB_UPDATE, VIRTIO_F_ACCESS_PLATFORM,
+  EAGAIN, EFAULT, EINVAL, ENOBUFS, ENOMEM, EOPNOTSUPP, EPERM, MSG_LAYOUT,
+  VHOST_BACKEND_F_IOTLB_ASID, VHOST_BACKEND_F_IOTLB_MSG_V2, VHOST_IOTLB_INVALIDATE,
+  VHOST_IOTLB_MISS, VHOST_IOTLB_UPDATE,
 } from '../types/uapi.ts';
 import { hasBit, VHOST_GENERIC_BACKEND_FEATURES, vhostDeviceFeatures } from './features.ts';
 import {
-  type Iotlb, iotlbAddRange, iotlbCreate, iotlbDelRange, iotlbFingerprint, type IotlbMap, u64, U64_MAX,
+  type Iotlb, iotlbAddRange, iotlbCreate, iotlbDelRange, iotlbFingerprint, type IotlbMap, u64,
 } from './iotlb.ts';
 import {
-  encodeQueuedMsg, type IotlbMsg, missMsg, parseIotlbWrite, type QueuedMsg, sizeZeroRejected, writeReturn,
+  encodeQueuedMsg, type IotlbMsg, missMsg, parseIotlbWrite, type QueuedMsg, writeReturn,
 } from './iotlbMsg.ts';
 import { type Translation, translateDesc } from './translate.ts';
 import { umemAccessOk } from './uaccess.ts';
@@ -31,6 +32,8 @@ import {
  */
 export interface VhostState {
   readonly kernel: KernelPolicy;
+  /** the rules in force (model/rules.ts rulesOf): fixed by the profile */
+  readonly rules: Rules;
   ackedFeatures: bigint;
   ackedBackend: bigint;
   /** dev->iotlb: null until a SET_FEATURES turns the device IOTLB on */
@@ -45,34 +48,31 @@ export interface VhostState {
   readonly vring: VringState;
 }
 
-export function vhostCreate(kernel: KernelPolicy): VhostState {
+export function vhostCreate(kernel: KernelPolicy, rules: Rules): VhostState {
   const umem = iotlbCreate(kernel.maxIotlbEntries, true);
   iotlbAddRange(umem, GUEST_RAM_GPA, GUEST_RAM_GPA + GUEST_RAM_SIZE - 1n, GUEST_RAM_HVA, 3);
   return {
-    kernel, ackedFeatures: 0n, ackedBackend: 0n, iotlb: null, umem, readList: [], pendingList: [],
+    kernel, rules, ackedFeatures: 0n, ackedBackend: 0n, iotlb: null, umem, readList: [], pendingList: [],
     vring: vringCreate(kernel.device),
   };
 }
 
-/** VHOST_SET_FEATURES on net/vsock: unknown bits -EOPNOTSUPP, then *_set_features. */
-export function vhostSetFeatures(s: VhostState, features: bigint): number {
-  if (features & ~vhostDeviceFeatures(s.kernel)) return -EOPNOTSUPP;
-  if (iotlbEnabledBy(s, features)) vhostInitDeviceIotlb(s);
-  s.ackedFeatures = features;
-  return 0;
+/** VHOST_GET_FEATURES on net/vsock: the device's word, through the deviceFeatures rule. */
+export function vhostOfferedFeatures(s: VhostState): bigint {
+  const device = s.kernel.device === 'vhost-vsock' ? 'vhost-vsock' : 'vhost-net';
+  return s.rules.deviceFeatures(device, vhostDeviceFeatures(s.kernel));
 }
 
 /**
- * The rule that turns the device IOTLB on in vhost_net_set_features / vhost_vsock_set_features.
- * Upstream: ACCESS_PLATFORM. Clearing the bit later never turns it off.
+ * VHOST_SET_FEATURES on net/vsock: unknown bits -EOPNOTSUPP, then *_set_features, where the
+ * iotlbEnable rule decides whether the device IOTLB comes on (upstream: ACCESS_PLATFORM).
+ * Clearing the bit later never turns it off.
  */
-export function iotlbEnabledBy(s: VhostState, features: bigint): boolean {
-  switch (s.kernel.iotlbEnable) {
-    case 'access-platform': return hasBit(features, VIRTIO_F_ACCESS_PLATFORM);
-    case 'access-platform-after-msg-v2-ack':
-      return hasBit(features, VIRTIO_F_ACCESS_PLATFORM) && hasBit(s.ackedBackend, VHOST_BACKEND_F_IOTLB_MSG_V2);
-    case 'separate-bit': return hasBit(features, VHOST_F_IOTLB_SPLIT);
-  }
+export function vhostSetFeatures(s: VhostState, features: bigint): number {
+  if (features & ~vhostOfferedFeatures(s)) return -EOPNOTSUPP;
+  if (s.rules.iotlbEnable(features, s.ackedBackend)) vhostInitDeviceIotlb(s);
+  s.ackedFeatures = features;
+  return 0;
 }
 
 /** vhost_init_device_iotlb: a fresh, empty IOTLB replaces any old one (its maps are freed). */
@@ -92,12 +92,12 @@ export function vhostSetBackendFeatures(s: VhostState, features: bigint): number
  * any handler error becomes -EFAULT; success returns the struct size.
  */
 export function vhostChrWrite(
-  abi: KernelPolicy['abi'], sizeZero: KernelPolicy['sizeZero'], ackedBackend: bigint, bytes: Uint8Array,
+  abi: KernelPolicy['abi'], sizeZeroRefused: Rules['sizeZeroRefused'], ackedBackend: bigint, bytes: Uint8Array,
   handler: (asid: number, msg: IotlbMsg) => number,
 ): number {
   const parsed = parseIotlbWrite(bytes, abi, hasBit(ackedBackend, VHOST_BACKEND_F_IOTLB_ASID));
   if (!parsed.ok) return parsed.err;
-  if (sizeZeroRejected(sizeZero, parsed.msg)) return -EINVAL;
+  if (parsed.msg.size === 0n && sizeZeroRefused(parsed.msg.type)) return -EINVAL;
   if (handler(parsed.asid, parsed.msg) !== 0) return -EFAULT;
   return writeReturn(parsed.header, abi);
 }
@@ -116,10 +116,12 @@ export function vhostProcessIotlbMsg(s: VhostState, asid: number, msg: IotlbMsg)
       if (iotlbAddRange(s.iotlb, msg.iova, u64(msg.iova + msg.size - 1n), msg.uaddr, msg.perm)) return -ENOMEM;
       vhostIotlbNotifyVq(s, msg);
       return 0;
-    case VHOST_IOTLB_INVALIDATE:
+    case VHOST_IOTLB_INVALIDATE: {
       if (s.iotlb === null) return -EFAULT;
-      iotlbDelRange(s.iotlb, msg.iova, u64(msg.iova + msg.size - 1n));
+      const range = s.rules.invalidateRange(msg.iova, msg.size);
+      if (range !== null) iotlbDelRange(s.iotlb, range[0], range[1]);
       return 0;
+    }
     default:
       return -EINVAL;
   }
@@ -180,12 +182,12 @@ export function accessObservation(t: Translation, holeErr: number): Observation 
 /** The vhost-net/vsock share of a stack. */
 export function vhostApply(s: VhostState, op: Op): Observation {
   switch (op.kind) {
-    case 'GET_FEATURES': return { kind: 'value', ret: 0, value: vhostDeviceFeatures(s.kernel) };
+    case 'GET_FEATURES': return { kind: 'value', ret: 0, value: vhostOfferedFeatures(s) };
     case 'SET_FEATURES': return { kind: 'ret', ret: vhostSetFeatures(s, op.features) };
     case 'GET_BACKEND_FEATURES': return { kind: 'value', ret: 0, value: VHOST_GENERIC_BACKEND_FEATURES };
     case 'SET_BACKEND_FEATURES': return { kind: 'ret', ret: vhostSetBackendFeatures(s, op.features) };
     case 'IOTLB_WRITE': case 'IOTLB_WRITE_RAW': {
-      return { kind: 'ret', ret: vhostChrWrite(s.kernel.abi, s.kernel.sizeZero, s.ackedBackend, userspaceWriteBytes(op), (asid, msg) => vhostProcessIotlbMsg(s, asid, msg)) };
+      return { kind: 'ret', ret: vhostChrWrite(s.kernel.abi, s.rules.sizeZeroRefused, s.ackedBackend, userspaceWriteBytes(op), (asid, msg) => vhostProcessIotlbMsg(s, asid, msg)) };
     }
     case 'IOTLB_READ': return vhostChrRead(s, op.len);
     case 'VQ_ACCESS': return vhostVqAccess(s, op.iova, op.len, op.access);
@@ -224,7 +226,7 @@ export function vhostSnapshot(s: VhostState): VhostSnapshot {
   };
 }
 
-/** Every field but `kernel` and `umem`, which the profile fixes (vhostCreate). */
+/** Every field but `kernel`, `rules` and `umem`, which the profile fixes (vhostCreate). */
 export function vhostRestore(s: VhostState, snap: VhostSnapshot): void {
   s.ackedFeatures = snap.ackedFeatures;
   s.ackedBackend = snap.ackedBackend;

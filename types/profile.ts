@@ -2,6 +2,8 @@
 // which hardware. Everything that varies between kernel versions, VMMs and proposals is a
 // field here, so a proposal is "the baseline profile with these fields changed".
 
+import type { RuleOverrides } from './rules.ts';
+import { RULE_SPECS } from './rules.ts';
 import type { Abi } from './uapi.ts';
 
 /** The vhost character device userspace opened. */
@@ -193,16 +195,31 @@ export interface PolicyPatch {
   readonly kernel?: Partial<KernelPolicy>;
   readonly vmm?: Partial<VmmProfile>;
   readonly guest?: Partial<GuestProfile>;
+  /** a proposal's own functions for named rules (types/rules.ts), over the policy's */
+  readonly rules?: RuleOverrides;
 }
 
 /** The profile with the patch's fields put in. */
 export function applyPolicy(p: Profile, patch: PolicyPatch): Profile {
+  const rules = patch.rules || p.rules ? { rules: { ...p.rules, ...patch.rules } } : {};
   return {
     kernel: { ...p.kernel, ...patch.kernel },
     vmm: { ...p.vmm, ...patch.vmm },
     guest: { ...p.guest, ...patch.guest },
     smmu: p.smmu,
+    ...rules,
   };
+}
+
+/** A profile's own rules (a proposal's), or none. */
+export function hasRules(p: Profile): boolean {
+  return p.rules !== undefined && Object.keys(p.rules).length > 0;
+}
+
+/** The profile without its rules (functions): what a corpus entry stores. */
+export function withoutRules(p: Profile): Profile {
+  const { rules: _rules, ...rest } = p;
+  return rest;
 }
 
 /** The `party.field` names a patch sets. */
@@ -214,9 +231,17 @@ export function patchedFields(patch: PolicyPatch): PolicyField[] {
   return out;
 }
 
+/** The policy fields whose behaviour a patch changes: the fields it sets and those its rules stand for. */
+export function judgedFields(patch: PolicyPatch): PolicyField[] {
+  const fromRules = Object.keys(patch.rules ?? {}).flatMap(name => RULE_SPECS.find(s => s.name === name)?.fields ?? []);
+  return [...new Set([...patchedFields(patch), ...fromRules])];
+}
+
 export interface Profile {
   readonly kernel: KernelPolicy;
   readonly vmm: VmmProfile;
   readonly guest: GuestProfile;
   readonly smmu: SmmuProfile;
+  /** a proposal's functions for named rules, in force over the policy's (model only: no implementation has them) */
+  readonly rules?: RuleOverrides;
 }

@@ -2,7 +2,8 @@
 // virtio_dev_probe), in the three historical orders of feature writes and validate (seed 004).
 
 import type { ConfigRead, ProbeTranscript } from '../../types/observation.ts';
-import type { GuestProfile, ProbeFlow } from '../../types/profile.ts';
+import type { GuestProfile } from '../../types/profile.ts';
+import type { ProbeStep, Rules } from '../../types/rules.ts';
 import {
   ENODEV, VIRTIO_CONFIG_S_ACKNOWLEDGE, VIRTIO_CONFIG_S_DRIVER, VIRTIO_CONFIG_S_DRIVER_OK, VIRTIO_CONFIG_S_FAILED,
   VIRTIO_CONFIG_S_FEATURES_OK, VIRTIO_F_ACCESS_PLATFORM, VIRTIO_F_VERSION_1,
@@ -72,55 +73,26 @@ function runValidate(run: ProbeRun): ValidateOutcome {
   return { beforeValidate, afterValidate: run.features };
 }
 
-/** 404123c2db79 + 82e89ea077b9 (v5.15-rc): validate reads config before any features are written. */
-function validateBeforeWrite(run: ProbeRun, deviceFeatures: bigint): ValidateOutcome {
-  run.features = initialDevFeatures(deviceFeatures, run.guest.driverFeatures);
-  const outcome = runValidate(run);
-  finalizeFeatures(run);
-  return outcome;
-}
-
 /**
- * 2f9a174f918e "virtio: write back F_VERSION_1 before validate": a big-endian guest whose driver
- * has validate writes VERSION_1 alone first, so that a device detecting legacy by the written
- * features switches to little-endian config; then as before.
+ * The feature steps around validate, in the order the probeSteps rule gives (model/rules.ts names
+ * the four historical flows of seed 004). `negotiate` sets dev->features to the offered features
+ * the driver knows; `write-version1` writes VERSION_1 alone (2f9a174f918e); `write` is
+ * virtio_finalize_features; `write-if-changed` writes again only if validate changed the features.
+ * Without a validate step, validate never runs: before and after are the final features.
  */
-function writeVersion1First(run: ProbeRun, deviceFeatures: bigint): ValidateOutcome {
-  if (run.driver.validate && run.guest.endian === 'be' && hasBit(deviceFeatures, VIRTIO_F_VERSION_1)) {
-    run.features = bit(VIRTIO_F_VERSION_1);
-    finalizeFeatures(run);
+function runFeatureSteps(run: ProbeRun, deviceFeatures: bigint, steps: readonly ProbeStep[]): ValidateOutcome {
+  let outcome: ValidateOutcome | null = null;
+  for (const step of steps) {
+    switch (step) {
+      case 'negotiate': run.features = initialDevFeatures(deviceFeatures, run.guest.driverFeatures); break;
+      case 'write-version1': run.features = bit(VIRTIO_F_VERSION_1); finalizeFeatures(run); break;
+      case 'write': finalizeFeatures(run); break;
+      case 'validate': outcome = runValidate(run); break;
+      case 'write-if-changed': if (outcome !== null && outcome.afterValidate !== outcome.beforeValidate) finalizeFeatures(run); break;
+    }
   }
-  return validateBeforeWrite(run, deviceFeatures);
+  return outcome ?? { beforeValidate: run.features, afterValidate: run.features };
 }
-
-/** mst, Jan 2022 "virtio: acknowledge all features before access": write, validate, write again if it changed them. */
-function ackBeforeAccess(run: ProbeRun, deviceFeatures: bigint): ValidateOutcome {
-  run.features = initialDevFeatures(deviceFeatures, run.guest.driverFeatures);
-  finalizeFeatures(run);
-  const outcome = runValidate(run);
-  if (outcome.afterValidate !== outcome.beforeValidate) finalizeFeatures(run);
-  return outcome;
-}
-
-/**
- * Halil Pasic's RFC "virtio: write back features before verify" (seed 004): with VERSION_1
- * offered, finalize_features before validate so the device knows the config byte order;
- * validate; then virtio_finalize_features as ever, so finalize runs twice.
- */
-function finalizeBeforeValidate(run: ProbeRun, deviceFeatures: bigint): ValidateOutcome {
-  run.features = initialDevFeatures(deviceFeatures, run.guest.driverFeatures);
-  if (hasBit(deviceFeatures, VIRTIO_F_VERSION_1)) finalizeFeatures(run);
-  const outcome = runValidate(run);
-  finalizeFeatures(run);
-  return outcome;
-}
-
-const FEATURE_FLOWS: Readonly<Record<ProbeFlow, (run: ProbeRun, deviceFeatures: bigint) => ValidateOutcome>> = {
-  'validate-before-write': validateBeforeWrite,
-  'write-version1-first': writeVersion1First,
-  'ack-before-access': ackBeforeAccess,
-  'finalize-before-validate': finalizeBeforeValidate,
-};
 
 /**
  * virtio_features_ok: restricted memory access needs VERSION_1 and ACCESS_PLATFORM; a legacy
@@ -149,7 +121,7 @@ function deviceReady(dev: VirtioDevice): void {
  * features, the profile's feature flow, virtio_features_ok, drv->probe, DRIVER_OK). Any error:
  * virtio_add_status(FAILED) and the errno. `status` is the final register, as sysfs shows it.
  */
-export function virtioDevProbe(dev: VirtioDevice): ProbeTranscript {
+export function virtioDevProbe(dev: VirtioDevice, probeSteps: Rules['probeSteps']): ProbeTranscript {
   writeStatus(dev, 0);
   addStatus(dev, VIRTIO_CONFIG_S_ACKNOWLEDGE);
   addStatus(dev, VIRTIO_CONFIG_S_DRIVER);
@@ -158,7 +130,8 @@ export function virtioDevProbe(dev: VirtioDevice): ProbeTranscript {
     dev, guest: dev.guest, driver: driverFor(dev.guest), features: 0n, stage: 'validate',
     written: [], reads: [], featuresOkReread: null,
   };
-  const { beforeValidate, afterValidate } = FEATURE_FLOWS[dev.guest.probeFlow](run, offered);
+  const steps = probeSteps(offered, dev.guest.endian === 'be', run.driver.validate !== undefined);
+  const { beforeValidate, afterValidate } = runFeatureSteps(run, offered, steps);
   const result = virtioFeaturesOk(run);
   if (result === 0) {
     run.stage = 'probe';
