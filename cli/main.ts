@@ -8,7 +8,7 @@ import { registerExplore } from './explore/command.ts';
 import { registerFuzz } from './fuzz/command.ts';
 import { UsageError } from './usage.ts';
 import { replay } from './replay.ts';
-import { loadProposal, proveAll, proveOne } from './prove.ts';
+import { loadProposal, proveAll, proveOne, ruleLines } from './prove.ts';
 import { CATALOGUE } from '../proposals/index.ts';
 
 const program = new Command()
@@ -27,6 +27,7 @@ program.command('prove')
   .argument('[proposal]', 'catalogue id, or path/to/proposal.ts exporting `proposal`')
   .option('--all', 'prove the whole catalogue and print the matrix; exit 1 if any verdict differs from the expected one')
   .option('--list', 'list the catalogue')
+  .option('--rules', 'list the named rules a proposal may bring (`rules: { name: function }`): signature, source, the policy fields it stands for')
   .option('--seed <n>', 'seed (default: 20221805, so verdicts are reproducible)', seedArg, 20221805)
   .option('--runs <n>', 'runs per property', intArg('--runs', 1), 3000)
   .option('--time <duration>', 'total time limit, split across the properties', durationArg)
@@ -35,7 +36,7 @@ program.command('prove')
   .option('--explore-time <duration>', 'time bound of each exhaustive search (then: bound reached)', durationArg, 60_000)
   .option('--no-explore', 'fast-check only, no exhaustive search')
   .addHelpText('after', '\nEach row shows the sampled verdict (fast-check) and the exhaustive one (explore, to --depth over the\nproperty\'s finite scope; for R, two model stacks under the old userspace).\nExit status: 0 every property holds under both engines (with --all: every verdict as the catalogue expects and the\nengines agree), 1 a property is violated or the engines disagree (--all: a verdict differs), 2 bad input.')
-  .action(async (ref: string | undefined, o: { all?: boolean; list?: boolean; seed: number; runs: number; time?: number; out: string; depth: number; exploreTime: number; explore: boolean }) => {
+  .action(async (ref: string | undefined, o: { all?: boolean; list?: boolean; rules?: boolean; seed: number; runs: number; time?: number; out: string; depth: number; exploreTime: number; explore: boolean }) => {
     const opts = {
       seed: o.seed, runs: o.runs, out: o.out, json: false, ...(o.time !== undefined ? { timeMs: o.time } : {}),
       ...(o.explore ? { exhaustive: { depth: o.depth, timeMs: o.exploreTime } } : {}),
@@ -43,6 +44,7 @@ program.command('prove')
     const log = (l: string): void => console.log(l);
     try {
       if (o.list) { for (const p of CATALOGUE) log(`${p.id.padEnd(36)} ${p.fate.padEnd(22)} ${p.title}`); return; }
+      if (o.rules) { for (const l of ruleLines()) log(l); return; }
       if (o.all) {
         if (ref !== undefined) throw new UsageError('give either a proposal or --all, not both');
         process.exitCode = proveAll(opts, log).status;
@@ -59,6 +61,6 @@ program.command('prove')
 program.command('replay')
   .description('re-run corpus counterexamples (a file or a directory) against model and implementation, step by step')
   .argument('<path>', 'a counterexample .json file or a directory of them')
-  .action((path: string) => { process.exitCode = replay(path); });
+  .action(async (path: string) => { process.exitCode = await replay(path); });
 
 await program.parseAsync(process.argv);

@@ -8,7 +8,8 @@ import { tsImport } from 'tsx/esm/api';
 import { serialiseEntry } from '../properties/corpus.ts';
 import { propertyById } from '../properties/index.ts';
 import { CATALOGUE, proposalById } from '../proposals/index.ts';
-import { PROPERTY_IDS, proposalProblems, type Proposal } from '../proposals/proposal.ts';
+import { PROPERTY_IDS, proposalProblems, proposalRuleNames, type Proposal, withRulesInPolicy } from '../proposals/proposal.ts';
+import { RULE_SPECS } from '../types/rules.ts';
 import { enginesDisagree, formatExhaustive } from '../proposals/exhaustive.ts';
 import { applicableProperties, proveProperty, surprises, type ProveOptions, type ProveRow } from '../proposals/prove.ts';
 import { formatDuration } from './duration.ts';
@@ -35,7 +36,7 @@ export async function loadProposal(ref: string): Promise<Proposal> {
   if (p === undefined) throw new UsageError(`${ref}: exports no proposal (export const proposal: Proposal = { ... })`);
   const problems = proposalProblems(p);
   if (problems.length > 0) throw new UsageError(`${ref}: not a valid proposal:\n  ${problems.join('\n  ')}`);
-  return p as Proposal;
+  return withRulesInPolicy({ ...(p as Proposal), source: resolve(ref) });
 }
 
 /** Write a counterexample atomically (temp file + rename); returns its path. */
@@ -59,6 +60,16 @@ function rowLine(r: ProveRow): string {
 
 function propertyTitle(id: string): string {
   return id === 'R' ? 'no regression for old userspace' : propertyById(id)?.title ?? id;
+}
+
+/** `prove --rules`: every named rule, its signature, the function it stands for and the policy fields it replaces. */
+export function ruleLines(): string[] {
+  const out = ['Named rules (types/rules.ts; named implementations in model/rules.ts). A proposal file may export',
+    '`rules: { <name>: function }` beside or instead of `policy`; they are in force on the proposal\'s side only.', ''];
+  for (const r of RULE_SPECS) {
+    out.push(`${r.name} ${r.signature}`, `    ${r.source}`, `    stands for: ${r.fields.join(', ')}`);
+  }
+  return out;
 }
 
 /** Rows where fast-check and explore reached different verdicts within their bounds. */
@@ -88,6 +99,11 @@ export function proveOne(p: Proposal, o: ProveCliOptions, log: (l: string) => vo
   const opts = perPropertyOptions(p, o);
   log(colour(`${p.id}: ${p.title}`, 'bold'));
   log(`  ${p.fate}: ${p.history}`);
+  const rules = proposalRuleNames(p);
+  if (rules.length > 0) {
+    log(`  its own rules: ${rules.join(', ')} (in force on the proposal's side; the model only: no implementation has them, so P0 and the`);
+    log('  implementation side of each property do not apply)');
+  }
   const rows: ProveRow[] = [];
   for (const id of applicableProperties(p)) {
     const r = proveProperty(p, id, opts);

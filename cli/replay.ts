@@ -7,7 +7,10 @@ import { CorpusError, corpusFiles, readEntry, type CorpusEntry } from '../proper
 import { compareRuns } from '../properties/r-no-regression.ts';
 import { replayEntry } from '../properties/replay.ts';
 import { stackSubject } from '../properties/subject.ts';
+import { hasRules } from '../types/profile.ts';
 import { formatObservation, formatOp } from '../types/trace.ts';
+import { entryWithRules } from './entryRules.ts';
+import { UsageError } from './usage.ts';
 
 function stepLines(entry: CorpusEntry, breakStep: number | undefined): string[] {
   const out: string[] = [];
@@ -21,6 +24,14 @@ function stepLines(entry: CorpusEntry, breakStep: number | undefined): string[] 
     return out;
   }
   const model = stackSubject.model(entry.profile);
+  if (hasRules(entry.profile)) {
+    // a proposal's own rules: the model alone (no implementation has them)
+    entry.ops.forEach((op, i) => {
+      out.push(`  ${String(i).padStart(2)} ${formatOp(op)}`);
+      out.push(`     model (the proposal's rules): ${formatObservation(model.apply(op))}${i === breakStep ? `   <-- ${entry.property} breaks here` : ''}`);
+    });
+    return out;
+  }
   const impl = stackSubject.impl(entry.profile);
   let differed = false;
   entry.ops.forEach((op, i) => {
@@ -38,15 +49,15 @@ function stepLines(entry: CorpusEntry, breakStep: number | undefined): string[] 
 }
 
 /** Exit status: 0 every entry replays as its `expect` says, 1 one does not (still fails, or no longer fails), 2 bad input. */
-export function replay(path: string): number {
+export async function replay(path: string): Promise<number> {
   if (!existsSync(path)) { console.error(`negcheck replay: no such file or directory: ${path}`); return 2; }
   let status = 0;
   for (const file of corpusFiles(path)) {
     let entry;
     try {
-      entry = readEntry(file);
+      entry = await entryWithRules(readEntry(file), file);
     } catch (e) {
-      if (e instanceof CorpusError) { console.error(`negcheck replay: ${e.message}`); return 2; }
+      if (e instanceof CorpusError || e instanceof UsageError) { console.error(`negcheck replay: ${e.message}`); return 2; }
       throw e;
     }
     const r = replayEntry(entry, stackSubject);

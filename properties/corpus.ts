@@ -25,6 +25,11 @@ export interface CorpusEntry {
   readonly proposal?: string;
   /** R only: `profile` is the baseline's, this the proposal's; the ops are the old-userspace script */
   readonly proposalProfile?: Profile;
+  /**
+   * The proposal (catalogue id or absolute file) whose own rules were in force on the proposal's
+   * side (`profile`, or R's `proposalProfile`): functions are not stored, replay loads them.
+   */
+  readonly rulesFrom?: string;
   readonly ops: readonly Op[];
   readonly violation?: { readonly step: number; readonly message: string };
 }
@@ -117,6 +122,7 @@ export function validateEntry(x: unknown, where: string): CorpusEntry {
   checkProfile(o['profile'], `${where}.profile`);
   if (o['proposal'] !== undefined && typeof o['proposal'] !== 'string') throw new CorpusError(`${where}.proposal: expected a string`);
   if (o['proposalProfile'] !== undefined) checkProfile(o['proposalProfile'], `${where}.proposalProfile`);
+  if (o['rulesFrom'] !== undefined && typeof o['rulesFrom'] !== 'string') throw new CorpusError(`${where}.rulesFrom: expected a proposal id or file`);
   if (o['property'] === 'R' && o['proposalProfile'] === undefined) throw new CorpusError(`${where}.proposalProfile: an R entry needs the proposal's profile`);
   if (!Array.isArray(o['ops'])) throw new CorpusError(`${where}.ops: expected an array of ops`);
   o['ops'].forEach((op, i) => validateOp(op, `${where}.ops[${i}]`));

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
-import type { PolicyField, Profile } from '../types/profile.ts';
+import { hasRules, type PolicyField, type Profile } from '../types/profile.ts';
 import type { Stack, StackFactory } from '../types/stack.ts';
 
 /** The implementations under test: the reference model and the optimised implementation. */
@@ -188,12 +188,20 @@ export function driveLaw<S extends object, O>(law: StepLaw<S, O>, profile: Profi
 }
 
 /**
+ * The sides a property judges on a profile: the model and the implementation, or the model alone
+ * when the profile carries a proposal's own rules (no implementation has them).
+ */
+export function sidesFor(subject: Subject, profile: Profile): (readonly ['model' | 'impl', StackFactory])[] {
+  return hasRules(profile) ? [['model', subject.model]] : [['model', subject.model], ['impl', subject.impl]];
+}
+
+/**
  * Invariants are statements about the modelled system, so both the model and the
  * implementation must keep them; the violation names the side that broke.
  */
 export function onBothSides(check: InvariantCheck): PropertyDef['check'] {
   return (subject, profile, ops) => {
-    for (const [side, factory] of [['model', subject.model], ['impl', subject.impl]] as const) {
+    for (const [side, factory] of sidesFor(subject, profile)) {
       const v = check(factory(profile), profile, ops);
       if (v !== null) return { step: v.step, message: `[${side}] ${v.message}` };
     }

@@ -19,11 +19,12 @@ import type { Op } from '../types/ops.ts';
 import { applyPolicy, type PolicyPatch, type Profile, type VmmProfile } from '../types/profile.ts';
 import type { Stack, StackFactory } from '../types/stack.ts';
 import { formatObservation, formatOp } from '../types/trace.ts';
+import * as U from '../types/uapi.ts';
 import { hwInfoOpArb, smmuProfileArb } from './arbitraries/smmu.ts';
 import { kernelPolicyArb, vhostOpWith, vocabularyArb, iotlbSetupArb } from './arbitraries/vhost.ts';
 import { guestAckedArb, qemuNoIommu } from './i2-no-silent-iotlb.ts';
 import { crosvmFixed, crosvmOld, qemuVmm, upstreamGuest } from './profiles.ts';
-import type { PropertyDef, Subject, Violation } from './property.ts';
+import { sidesFor, type PropertyDef, type Subject, type Violation } from './property.ts';
 
 /** Bits an old userspace never sets: they did not exist when it was written. */
 export interface NewBits {
@@ -89,7 +90,7 @@ export function compareRuns(
 
 /** R on explicit baseline and proposal profiles (what a saved counterexample replays). */
 export function regressionCheck(subject: Subject, base: Profile, prop: Profile, ops: readonly Op[], newBits: NewBits = {}): Violation | null {
-  for (const [side, factory] of [['model', subject.model], ['impl', subject.impl]] as const) {
+  for (const [side, factory] of sidesFor(subject, prop)) {
     const { steps, broken } = compareRuns(factory, base, prop, ops, newBits);
     if (broken !== null) {
       const s = steps[broken]!;
@@ -120,11 +121,21 @@ export const oldUserspaceProfileArb: fc.Arbitrary<Profile> = fc
 /** What an old userspace does: ioctls and IOTLB messages, the VMM's feature plumbing, hw_info. */
 export const oldUserspaceScriptArb: fc.Arbitrary<Op[]> = fc
   .tuple(iotlbSetupArb, vocabularyArb().chain(v => fc.array(fc.oneof(
-    { weight: 8, arbitrary: vhostOpWith(v) },
-    { weight: 2, arbitrary: guestAckedArb.map((guestFeatures): Op => ({ kind: 'VMM_SET_FEATURES', guestFeatures })) },
-    { weight: 1, arbitrary: hwInfoOpArb },
+    { weight: 8, arbitrary: vhostOpWith(v).map(op => [op]) },
+    { weight: 2, arbitrary: guestAckedArb.map((guestFeatures): Op[] => [{ kind: 'VMM_SET_FEATURES', guestFeatures }]) },
+    { weight: 1, arbitrary: hwInfoOpArb.map(op => [op]) },
+    { weight: 1, arbitrary: fc.record({ iova: v.iova, size: v.size }).map(({ iova, size }) => wholeRangeUnmap(iova, size)) },
   ), { maxLength: 24, size: 'max' })))
-  .map(([a, b]) => [...a, ...b]);
+  .map(([a, b]) => [...a, ...b.flat()]);
+
+/** QEMU's whole-range unmap (virtio-iommu detach, vIOMMU reset): a map, INVALIDATE iova 0 size 0, the map again. */
+function wholeRangeUnmap(iova: bigint, size: bigint): Op[] {
+  const msg = (type: number): Op => ({
+    kind: 'IOTLB_WRITE', msg: { header: U.VHOST_IOTLB_MSG_V2, layout: 'lp64', asid: 0, iova: type === U.VHOST_IOTLB_INVALIDATE ? 0n : iova,
+      size: type === U.VHOST_IOTLB_INVALIDATE ? 0n : size, uaddr: 0x7f00_0000_0000n, perm: U.VHOST_ACCESS_RW, type },
+  });
+  return [msg(U.VHOST_IOTLB_UPDATE), msg(U.VHOST_IOTLB_INVALIDATE), msg(U.VHOST_IOTLB_UPDATE)];
+}
 
 export interface RegressionSpec {
   readonly id: string;

@@ -1,6 +1,7 @@
 // Replaying a corpus entry: the implementation must observe what the model observes, and the
 // entry's property must reach the verdict the entry expects.
 
+import { hasRules, type Profile } from '../types/profile.ts';
 import type { CorpusEntry } from './corpus.ts';
 import { propertyById } from './index.ts';
 import { firstDifference } from './p0-differential.ts';
@@ -33,8 +34,12 @@ export interface ReplayResult {
 }
 
 export function replayEntry(e: CorpusEntry, subject: Subject): ReplayResult {
-  const difference = firstDifference(subject, e.profile, e.ops)
-    ?? (e.proposalProfile ? firstDifference(subject, e.proposalProfile, e.ops) : null);
+  if (e.rulesFrom !== undefined && !hasRules(e.proposalProfile ?? e.profile)) {
+    throw new Error(`the entry needs the rules of ${e.rulesFrom}: load them first (cli/entryRules.ts)`);
+  }
+  // a profile with a proposal's own rules has no implementation to compare (P0 does not apply)
+  const differs = (p: Profile): Violation | null => (hasRules(p) ? null : firstDifference(subject, p, e.ops));
+  const difference = differs(e.profile) ?? (e.proposalProfile ? differs(e.proposalProfile) : null);
   const violation = entryViolation(e, subject);
   const verdict = violation === null ? 'holds' : 'violated';
   return { difference, violation, verdict, asExpected: difference === null && verdict === e.expect };

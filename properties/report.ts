@@ -4,7 +4,7 @@
 import type { GuestProfile, Profile } from '../types/profile.ts';
 import { runScript } from '../types/stack.ts';
 import { formatTrace, hex } from '../types/trace.ts';
-import type { RunResult, Subject } from './property.ts';
+import { type RunResult, sidesFor, type Subject } from './property.ts';
 
 export function describeKernel(p: Profile): string {
   const k = p.kernel;
@@ -43,7 +43,7 @@ export function describeRun(r: RunResult, subject: Subject, profileLines: (p: Pr
   const cx = r.counterexample;
   if (cx === undefined) return lines.join('\n');
   lines.push(...profileLines(cx.profile), `violation at step ${cx.violation.step}: ${cx.violation.message}`);
-  for (const [side, factory] of [['model', subject.model], ['impl', subject.impl]] as const) {
+  for (const [side, factory] of sidesFor(subject, cx.profile)) {
     lines.push(`${side}:`);
     try {
       lines.push(...formatTrace(cx.ops, runScript(factory(cx.profile), cx.ops)).map(l => '  ' + l));

@@ -2,6 +2,7 @@
 // changes, with the verdict its authors (or the thread) expect from each property.
 
 import type { PolicyPatch, VmmProfile } from '../types/profile.ts';
+import { ruleProblems, type RuleOverrides } from '../types/rules.ts';
 import type { NewBits } from '../properties/r-no-regression.ts';
 
 export type PropertyId = 'I1' | 'I2' | 'I3' | 'I4' | 'I5' | 'I6' | 'R';
@@ -29,8 +30,15 @@ export interface Proposal {
   readonly fate: Fate;
   /** one line on what was merged or why not */
   readonly history: string;
-  /** the policy fields this proposal sets (kernel / VMM / driver / parent) */
+  /** the policy fields this proposal sets (kernel / VMM / driver / parent); its `rules` are put in by withRulesInPolicy */
   readonly policy: PolicyPatch;
+  /**
+   * its own functions for named rules (types/rules.ts; `negcheck prove --rules` lists them), in
+   * force on the proposal's side only, over what its policy picks
+   */
+  readonly rules?: RuleOverrides;
+  /** set when loaded from a file: its absolute path (a corpus entry's rulesFrom) */
+  readonly source?: string;
   /** for R: the behaviour before it, as the same fields */
   readonly baseline?: PolicyPatch;
   /** for R: bits an old userspace cannot know */
@@ -52,8 +60,12 @@ export function proposalProblems(x: unknown): string[] {
   if (typeof p['title'] !== 'string' || p['title'] === '') out.push('title: a non-empty string is required');
   if (!Array.isArray(p['seeds'])) out.push('seeds: an array of seed file names is required');
   if (!Array.isArray(p['commits'])) out.push('commits: an array is required');
-  if (typeof p['policy'] !== 'object' || p['policy'] === null) out.push('policy: an object { kernel?, vmm?, guest? } is required');
-  else for (const k of Object.keys(p['policy'])) if (!['kernel', 'vmm', 'guest'].includes(k)) out.push(`policy.${k}: unknown party (kernel, vmm, guest)`);
+  if (p['policy'] === undefined && p['rules'] === undefined) out.push('policy or rules: a proposal changes policy fields { kernel?, vmm?, guest? }, rules, or both');
+  else if (p['policy'] !== undefined && (typeof p['policy'] !== 'object' || p['policy'] === null)) out.push('policy: an object { kernel?, vmm?, guest? } is required');
+  else for (const k of Object.keys(p['policy'] ?? {})) if (!['kernel', 'vmm', 'guest', 'rules'].includes(k)) out.push(`policy.${k}: unknown party (kernel, vmm, guest)`);
+  if (p['rules'] !== undefined) out.push(...ruleProblems(p['rules']));
+  const inPolicy = (p['policy'] as Record<string, unknown> | undefined)?.['rules'];
+  if (inPolicy !== undefined) out.push(...ruleProblems(inPolicy).map(m => `policy.${m}`));
   if (p['baseline'] !== undefined && (typeof p['baseline'] !== 'object' || p['baseline'] === null)) out.push('baseline: must be an object');
   const expect = p['expect'];
   if (typeof expect !== 'object' || expect === null) out.push('expect: an object { I1?: { verdict, reason }, ... } is required');
@@ -66,4 +78,20 @@ export function proposalProblems(x: unknown): string[] {
     }
   }
   return out;
+}
+
+/**
+ * The proposal as prove, explore and fuzz use it: its `rules` put into its policy, so that
+ * everything that pins the policy on a profile (the proposal's side; never the baseline's) puts
+ * the rules in force there too.
+ */
+export function withRulesInPolicy(p: Proposal): Proposal {
+  const policy = p.policy ?? {};
+  if (p.rules === undefined) return p.policy === undefined ? { ...p, policy } : p;
+  return { ...p, policy: { ...policy, rules: { ...policy.rules, ...p.rules } } };
+}
+
+/** The names of the rules a proposal brings (none: [] ). */
+export function proposalRuleNames(p: Pick<Proposal, 'policy' | 'rules'>): string[] {
+  return [...new Set([...Object.keys(p.policy?.rules ?? {}), ...Object.keys(p.rules ?? {})])];
 }

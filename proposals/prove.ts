@@ -4,7 +4,7 @@
 
 import type fc from 'fast-check';
 import type { Op } from '../types/ops.ts';
-import { applyPolicy, patchedFields, type Profile } from '../types/profile.ts';
+import { applyPolicy, judgedFields, type Profile, withoutRules } from '../types/profile.ts';
 import { formatObservation, formatOp, formatTrace } from '../types/trace.ts';
 import { CORPUS_FORMAT, type CorpusEntry } from '../properties/corpus.ts';
 import { propertyById } from '../properties/index.ts';
@@ -12,7 +12,7 @@ import { runProperty, seedFor, type Counterexample, type PropertyDef, type Viola
 import { asOldUserspace, compareRuns, noRegression } from '../properties/r-no-regression.ts';
 import { stackSubject } from '../properties/subject.ts';
 import { exhaustiveVerdict, type ExhaustiveOptions, type ExhaustiveVerdict } from './exhaustive.ts';
-import { PROPERTY_IDS, type Expected, type Proposal, type PropertyId, type Verdict } from './proposal.ts';
+import { PROPERTY_IDS, proposalRuleNames, type Expected, type Proposal, type PropertyId, type Verdict } from './proposal.ts';
 
 export interface ProveOptions {
   readonly seed: number;
@@ -43,7 +43,7 @@ export interface ProveRow {
 
 /** The properties that judge a proposal: those whose rules it changes, R when it names a baseline, and any it expects a verdict from. */
 export function applicableProperties(p: Proposal): PropertyId[] {
-  const fields = new Set<string>(patchedFields(p.policy));
+  const fields = new Set<string>(judgedFields(p.policy));
   return PROPERTY_IDS.filter(id => {
     if (p.expect[id] !== undefined) return true;
     if (id === 'R') return p.baseline !== undefined;
@@ -99,6 +99,20 @@ export function proveProperty(p: Proposal, id: PropertyId, opts: ProveOptions): 
   return { ...base, ...first, found: 'violated', violation: cx.violation, trace, entry };
 }
 
+/** The trace on the model, up to and including an op that threw (a proposal's rule may). */
+function modelTrace(profile: Profile, ops: readonly Op[]): string[] {
+  const s = stackSubject.model(profile);
+  const obs = [];
+  for (const op of ops) {
+    try {
+      obs.push(s.apply(op));
+    } catch (e) {
+      return [...formatTrace(ops.slice(0, obs.length), obs), `${formatOp(op)} -> threw: ${e instanceof Error ? e.message : String(e)}`];
+    }
+  }
+  return formatTrace(ops, obs);
+}
+
 /**
  * A counterexample as a corpus entry (R: both profiles and the old-userspace script) and its
  * trace lines (R: side by side). `p` null: a plain property run, no proposal.
@@ -106,22 +120,27 @@ export function proveProperty(p: Proposal, id: PropertyId, opts: ProveOptions): 
 export function counterexampleEntry(
   p: Proposal | null, id: string, cx: Counterexample, title: string, expect: CorpusEntry['expect'],
 ): { entry: CorpusEntry; trace: string[] } {
-  const proposal = p ? { proposal: p.id } : {};
+  const proposal = p ? { proposal: p.id, ...(proposalRuleNames(p).length > 0 ? { rulesFrom: p.source ?? p.id } : {}) } : {};
   if (id === 'R' && p) {
-    const t = regressionTrace(p, cx.profile, cx.ops);
+    let t: ReturnType<typeof regressionTrace>;
+    try {
+      t = regressionTrace(p, cx.profile, cx.ops);
+    } catch (e) {
+      // a proposal's rule threw: the script as generated, and the throw
+      const base = applyPolicy(cx.profile, p.baseline!);
+      t = { ops: [...cx.ops], lines: [...cx.ops.map(formatOp), `threw: ${e instanceof Error ? e.message : String(e)}`], base, prop: applyPolicy(cx.profile, p.policy) };
+    }
     return {
       entry: {
         format: CORPUS_FORMAT, property: 'R', title, seed: cx.seed, expect, ...proposal,
-        profile: t.base, proposalProfile: t.prop, ops: t.ops, violation: cx.violation,
+        profile: withoutRules(t.base), proposalProfile: withoutRules(t.prop), ops: t.ops, violation: cx.violation,
       },
       trace: t.lines,
     };
   }
-  const s = stackSubject.model(cx.profile);
-  const obs = cx.ops.map(op => s.apply(op));
   return {
-    entry: { format: CORPUS_FORMAT, property: id, title, seed: cx.seed, expect, ...proposal, profile: cx.profile, ops: cx.ops, violation: cx.violation },
-    trace: formatTrace(cx.ops, obs),
+    entry: { format: CORPUS_FORMAT, property: id, title, seed: cx.seed, expect, ...proposal, profile: withoutRules(cx.profile), ops: cx.ops, violation: cx.violation },
+    trace: modelTrace(cx.profile, cx.ops),
   };
 }
 

@@ -9,6 +9,7 @@ import { CorpusError, corpusFiles, readEntry } from '../../properties/corpus.ts'
 import { STEPS } from '../../properties/coverage.ts';
 import { seedFor, type Violation } from '../../properties/property.ts';
 import { replayEntry } from '../../properties/replay.ts';
+import { entryWithRules } from '../entryRules.ts';
 import { stackSubject } from '../../properties/subject.ts';
 import { counterexampleEntry } from '../../proposals/prove.ts';
 import { UsageError } from '../usage.ts';
@@ -97,14 +98,14 @@ export interface FuzzHooks {
 }
 
 /** Re-run every corpus entry before fuzzing; a corrupt file is an input error. */
-export function replayCorpus(dir: string | null): CorpusReplay {
+export async function replayCorpus(dir: string | null): Promise<CorpusReplay> {
   if (dir === null || !existsSync(dir)) return { dir, replayed: 0, failing: [] };
   const failing: string[] = [];
   const files = corpusFiles(dir);
   for (const file of files) {
     let entry;
     try {
-      entry = readEntry(file);
+      entry = await entryWithRules(readEntry(file), file);
     } catch (e) {
       if (e instanceof CorpusError) throw new UsageError(`corpus: ${e.message}`);
       throw e;
@@ -181,7 +182,7 @@ export class FuzzRun {
 
   async run(): Promise<FuzzResult> {
     const startedAt = new Date().toISOString();
-    const corpus = replayCorpus(this.cfg.corpusDir);
+    const corpus = await replayCorpus(this.cfg.corpusDir);
     const targets = await Promise.all(this.cfg.targets.map(resolveTarget));
     const coverage: Record<string, Record<string, number>> = {};
     const outcomes: TargetOutcome[] = [];

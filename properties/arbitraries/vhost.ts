@@ -113,12 +113,14 @@ export interface AddressVocabulary { readonly iova: fc.Arbitrary<bigint>; readon
 
 export function vocabularyArb(): fc.Arbitrary<AddressVocabulary> {
   return fc.uniqueArray(iovaArb, { minLength: 1, maxLength: 4 }).map(anchors => {
-    const near = anchors.flatMap(a => [a, a - 1n, a + 1n, a + 0xfffn, a + 0x1000n].map(x => BigInt.asUintN(64, x)));
+    // and iova 0, where a size-0 INVALIDATE is the whole space (QEMU's whole-range unmap)
+    const near = [0n, ...anchors.flatMap(a => [a, a - 1n, a + 1n, a + 0xfffn, a + 0x1000n].map(x => BigInt.asUintN(64, x)))];
     const spans = anchors.flatMap(a => anchors.map(b => BigInt.asUintN(64, b - a))).filter(d => d !== 0n);
     return {
       iova: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...near) }, { weight: 1, arbitrary: iovaArb }),
       size: fc.oneof(
-        { weight: 3, arbitrary: fc.constantFrom(0x1000n, 1n, 0x2000n, ...spans, ...spans.map(d => BigInt.asUintN(64, d + 1n))) },
+        // 0: the size-0 rules (refused, or INVALIDATE of the whole space from iova 0)
+        { weight: 3, arbitrary: fc.constantFrom(0x1000n, 1n, 0x2000n, 0n, ...spans, ...spans.map(d => BigInt.asUintN(64, d + 1n))) },
         { weight: 1, arbitrary: sizeArb },
       ),
     };
