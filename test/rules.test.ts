@@ -148,6 +148,18 @@ describe('a proposal file with rules', () => {
     expect(replay.status).toBe(0);
   });
 
+  it('fuzz (worker threads) and explore judge the same rules file', () => {
+    const fuzz = negcheck('fuzz', '--proposal', 'docs/examples/size0-invalidate-nothing.ts', '--time', '2s', '--workers', '2', '--no-corpus', '--no-must-reach', '--report', join(tmp, 'fuzz-report'));
+    expect(fuzz.status, fuzz.stderr).toBe(1);
+    expect(fuzz.stdout).not.toMatch(/^error in/m);
+    expect(fuzz.stdout).toMatch(/size0-invalidate-nothing\/R: \[model\] old userspace/);
+    const explore = negcheck('explore', '--proposal', 'docs/examples/size0-invalidate-nothing.ts', '--out', join(tmp, 'explore-out'));
+    expect(explore.status).toBe(1);
+    expect(explore.stdout).toMatch(/size0-invalidate-nothing\/I6 .* VIOLATED at depth 3/);
+    expect(explore.stdout).toMatch(/size0-invalidate-nothing\/R .* VIOLATED at depth 3/);
+    expect(explore.stdout).not.toMatch(/does not violate/);
+  });
+
   it('prove --rules lists every rule with its signature and source', () => {
     const r = negcheck('prove', '--rules');
     expect(r.status).toBe(0);

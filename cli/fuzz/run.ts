@@ -3,6 +3,7 @@
 // the target and the chunk's number, so the same seed, shard and budget give the same runs
 // whatever finishes first; counterexamples are saved the moment they arrive.
 
+import { applyPolicy } from '../../types/profile.ts';
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { CorpusError, corpusFiles, readEntry } from '../../properties/corpus.ts';
@@ -264,8 +265,11 @@ export class FuzzRun {
     if (r.error) state.errors.push(`chunk ${r.chunk}: ${r.error}`);
     const cov = (coverage[t.label] ??= {});
     for (const [k, n] of r.coverage) cov[k] = (cov[k] ?? 0) + n;
-    const cx = r.result.counterexample;
-    if (!cx) return;
+    const found = r.result.counterexample;
+    if (!found) return;
+    // the worker sent the profile without the proposal's rules (functions do not cross threads); R applies the policy itself
+    const rules = t.proposal?.policy.rules;
+    const cx = rules && t.spec.property !== 'R' ? { ...found, profile: applyPolicy(found.profile, { rules }) } : found;
     const expected = t.proposal?.expect[t.spec.property as keyof typeof t.proposal.expect]?.verdict;
     const { entry, trace } = counterexampleEntry(t.proposal, t.spec.property, cx,
       `found by negcheck fuzz: ${t.label} ${t.def.title}`, expected === 'violated' ? 'violated' : 'holds');

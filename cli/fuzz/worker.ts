@@ -1,6 +1,7 @@
 // A fuzz worker: runs one chunk (a seed and a number of runs of one target) at a time and
 // reports the result and the transitions it reached.
 
+import { hasRules, withoutRules } from '../../types/profile.ts';
 import { parentPort } from 'node:worker_threads';
 import { countingSubject, type CoverageCounts } from '../../properties/coverage.ts';
 import { runProperty, type RunResult } from '../../properties/property.ts';
@@ -36,7 +37,10 @@ export async function runChunk(m: ChunkRequest): Promise<ChunkResult> {
   const result = runProperty(t.def, countingSubject(stackSubject, counts), {
     seed: m.seed, numRuns: m.runs, profiles: t.profiles, ...(left !== undefined ? { interruptAfterTimeLimit: left } : {}),
   });
-  return { target: label, chunk: m.chunk, result, coverage: [...counts] };
+  // a proposal's rules are functions, which do not cross threads: the main thread puts them back
+  const cx = result.counterexample;
+  const sendable = cx && hasRules(cx.profile) ? { ...result, counterexample: { ...cx, profile: withoutRules(cx.profile) } } : result;
+  return { target: label, chunk: m.chunk, result: sendable, coverage: [...counts] };
 }
 
 // loaded and compiled: the pool starts the clock only now

@@ -5,7 +5,7 @@ const SPLIT = 1n << 63n; // the new vhost bit, VHOST_F_IOTLB_SPLIT in negcheck's
 export const proposal = {
   id: 'linus-split-as-rules',
   title: "vhost-vsock: a separate vhost bit turns the IOTLB on (Linus's split, as rules)",
-  seeds: ['000-vhost-vsock-access-platform-crosvm.md'], commits: [], fate: 'proposed',
+  seeds: ['000_701fd102af9e2e59.txt'], commits: [], fate: 'proposed',
   history: 'seed 000: "a feature bit must not mean two things"',
   policy: { kernel: { device: 'vhost-vsock', vsockAccessPlatform: true } },
   rules: {

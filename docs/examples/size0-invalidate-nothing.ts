@@ -5,7 +5,7 @@ const U64_MAX = (1n << 64n) - 1n;
 export const proposal = {
   id: 'size0-invalidate-nothing',
   title: 'a size-0 INVALIDATE invalidates nothing',
-  seeds: ['002-vdpa-reset-iotlb-persist.md'], commits: [], fate: 'proposed',
+  seeds: ['002_7f436d30332a3d9f.txt'], commits: [], fate: 'proposed',
   history: 'invented for the README',
   policy: { kernel: { sizeZero: 'reject-update' } },
   rules: {
