@@ -47,6 +47,9 @@ export function deviceWord(k: KernelPolicy): Word {
 }
 
 export const GENERIC_BACKEND_WORD = word(U.VHOST_BACKEND_F_IOTLB_MSG_V2);
+
+/** vhost_net_features[1] since bbca931fce26: UDP tunnel GSO, bits 65 and 67. */
+export const NET_WORD1 = word(U.VIRTIO_NET_F_GUEST_UDP_TUNNEL_GSO - 64, U.VIRTIO_NET_F_HOST_UDP_TUNNEL_GSO - 64);
 /** vhost-vdpa's SET_BACKEND_FEATURES mask before v6.7 ('plain-reset'), and since (+ DESC_ASID, IOTLB_PERSIST). */
 const VDPA_V6_6_BACKEND_WORD = word(U.VHOST_BACKEND_F_IOTLB_MSG_V2, U.VHOST_BACKEND_F_IOTLB_BATCH,
   U.VHOST_BACKEND_F_IOTLB_ASID, U.VHOST_BACKEND_F_SUSPEND, U.VHOST_BACKEND_F_RESUME,

@@ -31,3 +31,14 @@ export function umemAccessOk(k: Pick<KernelPolicy, 'abi' | 'accessOk'>, uH: numb
   if (lH < 0) return true;
   return !carry && (endHi < lH || (endHi === lH && endLo <= lL));
 }
+
+/** access_ok(addr, size) alone: [addr, addr + size) ends at or below the architecture's limit (an exact 65-bit end). */
+export function accessOkWords(rule: KernelPolicy['accessOk'], aH: number, aL: number, sH: number, sL: number): boolean {
+  const [lH, lL] = LIMIT[rule];
+  if (lH < 0) return true;
+  const lo = aL + sL;
+  const hi = aH + sH + (lo >= TWO32 ? 1 : 0);
+  if (hi >= TWO32) return false;
+  const endLo = lo >>> 0;
+  return hi < lH || (hi === lH && endLo <= lL);
+}

@@ -14,7 +14,8 @@ import type { WireMsg } from './iotlbWire.ts';
 import { WireMsg as Msg } from './iotlbWire.ts';
 import { hiOf, loOf, lt, toBig, U64Reg } from './u64.ts';
 import { accessResult, chrWrite } from './vhost.ts';
-import { unknownVringIoctl } from './vring.ts';
+import { unknownIoctlWord, unknownVringIoctl } from './vring.ts';
+import { untouched } from './featuresArray.ts';
 
 const r = new U64Reg();
 
@@ -150,6 +151,11 @@ export class VdpaDev {
       case 'VDPA_SET_STATUS': return { kind: 'ret', ret: this.setStatus(op.status) };
       case 'VDPA_GET_STATUS': return { kind: 'value', ret: 0, value: BigInt(this.status) };
       case 'VSOCK_SET_RUNNING': case 'NET_SET_BACKEND': return { kind: 'vring', ret: unknownVringIoctl(VDPA_NVQS, op), miss: null };
+      case 'GET_FEATURES_ARRAY': case 'SET_FEATURES_ARRAY':
+        return {
+          kind: 'features-array', ret: unknownIoctlWord(VDPA_NVQS, loOf(op.count)),
+          words: op.kind === 'GET_FEATURES_ARRAY' ? untouched([], op.fill) : untouched(op.words, 0n),
+        };
       default: throw new Error(`vhost-vdpa: op ${op.kind} is not a vhost op`);
     }
   }

@@ -6,7 +6,8 @@ import type { Observation, Segment } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
 import type { KernelPolicy } from '../types/profile.ts';
 import * as U from '../types/uapi.ts';
-import { deviceWord, GENERIC_BACKEND_WORD, outside, testBit, type Word } from './features.ts';
+import { deviceWord, GENERIC_BACKEND_WORD, NET_WORD1, outside, testBit, type Word } from './features.ts';
+import { featuresArrayToAck, getFeaturesArray, untouched } from './featuresArray.ts';
 import { IotlbIndex, XLATE_HOLE, XLATE_NOBUFS, XLATE_OK, XLATE_PERM } from './iotlbIndex.ts';
 import { encodeQueued, parseWrite, sizeZeroRejects, WireMsg, writeSize } from './iotlbWire.ts';
 import { hiOf, loOf, toBig, U64Reg } from './u64.ts';
@@ -41,6 +42,8 @@ export function chrWrite(k: KernelPolicy, asidAcked: boolean, bytes: Uint8Array,
 
 export class VhostDev implements RingHost {
   private readonly features: Word;
+  /** vhost_net_features[0..1] for the array ioctls; null: the device has none */
+  private readonly featureWords: readonly Word[] | null;
   private backendLo = 0;
   private iotlb: IotlbIndex | null = null;
   private readonly umem: IotlbIndex;
@@ -51,6 +54,7 @@ export class VhostDev implements RingHost {
 
   constructor(private readonly k: KernelPolicy) {
     this.features = deviceWord(k);
+    this.featureWords = k.device === 'vhost-net' && k.featuresArray !== 'absent' ? [this.features, NET_WORD1] : null;
     this.rings = new Vrings(k.device);
     this.umem = new IotlbIndex(k.maxIotlbEntries, true, 2);
     const last = GUEST_RAM_SIZE - 1n;
@@ -59,6 +63,11 @@ export class VhostDev implements RingHost {
 
   setFeatures(hi: number, lo: number): number {
     if (outside(hi, lo, this.features)) return -U.EOPNOTSUPP;
+    return this.ackFeatures(hi, lo);
+  }
+
+  /** *_set_features on word 0 (the only word a rule of this device reads). */
+  private ackFeatures(hi: number, lo: number): number {
     let on: boolean;
     switch (this.k.iotlbEnable) {
       case 'access-platform': on = testBit(hi, lo, U.VIRTIO_F_ACCESS_PLATFORM); break;
@@ -68,6 +77,17 @@ export class VhostDev implements RingHost {
     }
     if (on) this.iotlb = new IotlbIndex(this.k.maxIotlbEntries, true);
     return 0;
+  }
+
+  private featuresArray(op: Extract<Op, { kind: 'GET_FEATURES_ARRAY' | 'SET_FEATURES_ARRAY' }>): Observation {
+    const words = this.featureWords;
+    if (words === null) {
+      const buffer = op.kind === 'GET_FEATURES_ARRAY' ? untouched([], op.fill) : untouched(op.words, 0n);
+      return { kind: 'features-array', ret: unknownIoctlWord(nvqsOf(this.k.device), loOf(op.count)), words: buffer };
+    }
+    if (op.kind === 'GET_FEATURES_ARRAY') return { kind: 'features-array', ...getFeaturesArray(this.k, words, op.count, op.fill) };
+    const a = featuresArrayToAck(words, op.count, op.words);
+    return { kind: 'features-array', ret: a.ok ? this.ackFeatures(a.ack[0]!.hi, a.ack[0]!.lo) : a.err, words: untouched(op.words, 0n) };
   }
 
   setBackendFeatures(hi: number, lo: number): number {
@@ -156,6 +176,7 @@ export class VhostDev implements RingHost {
   apply(op: Op): Observation {
     switch (op.kind) {
       case 'GET_FEATURES': return { kind: 'value', ret: 0, value: toBig(this.features.hi, this.features.lo) };
+      case 'GET_FEATURES_ARRAY': case 'SET_FEATURES_ARRAY': return this.featuresArray(op);
       case 'SET_FEATURES': return { kind: 'ret', ret: this.setFeatures(hiOf(op.features), loOf(op.features)) };
       case 'GET_BACKEND_FEATURES': return { kind: 'value', ret: 0, value: toBig(GENERIC_BACKEND_WORD.hi, GENERIC_BACKEND_WORD.lo) };
       case 'SET_BACKEND_FEATURES': return { kind: 'ret', ret: this.setBackendFeatures(hiOf(op.features), loOf(op.features)) };

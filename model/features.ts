@@ -57,10 +57,14 @@ export function vhostVsockFeatures(k: KernelPolicy): bigint {
   return VHOST_FEATURES | ap | bit(U.VIRTIO_VSOCK_F_SEQPACKET) | iotlbSplitBit(k);
 }
 
-/** VHOST_NET_FEATURES (drivers/vhost/net.c, the 64-bit word). */
+/**
+ * vhost_net_features (drivers/vhost/net.c): the 64-bit VHOST_NET_FEATURES word, and since
+ * 333c515d1896 + bbca931fce26 a second word with the UDP tunnel GSO bits (word 1 = 0xa).
+ */
 export function vhostNetFeatures(k: KernelPolicy): bigint {
-  return VHOST_FEATURES | bit(U.VHOST_NET_F_VIRTIO_NET_HDR) | bit(U.VIRTIO_NET_F_MRG_RXBUF) |
+  const word0 = VHOST_FEATURES | bit(U.VHOST_NET_F_VIRTIO_NET_HDR) | bit(U.VIRTIO_NET_F_MRG_RXBUF) |
     bit(U.VIRTIO_F_ACCESS_PLATFORM) | bit(U.VIRTIO_F_RING_RESET) | iotlbSplitBit(k);
+  return k.featuresArray === 'absent' ? word0 : word0 | bit(U.VIRTIO_NET_F_GUEST_UDP_TUNNEL_GSO) | bit(U.VIRTIO_NET_F_HOST_UDP_TUNNEL_GSO);
 }
 
 /** Under Linus's split the kernel advertises the separate IOTLB bit too. */

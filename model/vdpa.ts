@@ -26,6 +26,7 @@ import { translateDesc } from './translate.ts';
 import { accessObservation, vhostChrWrite } from './vhost.ts';
 import { userspaceWriteBytes } from '../types/iotlbWire.ts';
 import { vringArgFirstWord, vringIoctlUnknown } from './vring.ts';
+import { userBuffer } from './featuresArray.ts';
 
 export interface VdpaState {
   readonly kernel: KernelPolicy;
@@ -208,6 +209,12 @@ export function vdpaApply(s: VdpaState, op: Op): Observation {
     case 'VSOCK_SET_RUNNING':
     case 'NET_SET_BACKEND':
       return { kind: 'vring', ret: vringIoctlUnknown(VDPA_NVQS, vringArgFirstWord(op)), miss: null };
+    // no array ioctls on vhost-vdpa: unknown, the low u32 of count read as a vq index
+    case 'GET_FEATURES_ARRAY': case 'SET_FEATURES_ARRAY':
+      return {
+        kind: 'features-array', ret: vringIoctlUnknown(VDPA_NVQS, Number(op.count & 0xffff_ffffn)),
+        words: op.kind === 'GET_FEATURES_ARRAY' ? userBuffer([], op.fill) : userBuffer(op.words),
+      };
     default:
       throw new Error(`vhost-vdpa: op ${op.kind} is not a vhost op`);
   }

@@ -15,8 +15,9 @@ import {
 } from '../types/uapi.ts';
 import { hasBit, VHOST_GENERIC_BACKEND_FEATURES, vhostDeviceFeatures } from './features.ts';
 import {
-  type Iotlb, iotlbAddRange, iotlbCreate, iotlbDelRange, iotlbFingerprint, type IotlbMap, u64,
+  type Iotlb, iotlbAddRange, iotlbCreate, iotlbDelRange, iotlbFingerprint, type IotlbMap, u64, U64_MAX,
 } from './iotlb.ts';
+import { userBuffer, vhostNetFeaturesArrayToAck, vhostNetGetFeaturesArray } from './featuresArray.ts';
 import {
   encodeQueuedMsg, type IotlbMsg, missMsg, parseIotlbWrite, type QueuedMsg, writeReturn,
 } from './iotlbMsg.ts';
@@ -57,7 +58,7 @@ export function vhostCreate(kernel: KernelPolicy, rules: Rules): VhostState {
   };
 }
 
-/** VHOST_GET_FEATURES on net/vsock: the device's word, through the deviceFeatures rule. */
+/** What net/vsock offer, every word (vhost_net_features[]), through the deviceFeatures rule. */
 export function vhostOfferedFeatures(s: VhostState): bigint {
   const device = s.kernel.device === 'vhost-vsock' ? 'vhost-vsock' : 'vhost-net';
   return s.rules.deviceFeatures(device, vhostDeviceFeatures(s.kernel));
@@ -70,9 +71,36 @@ export function vhostOfferedFeatures(s: VhostState): bigint {
  */
 export function vhostSetFeatures(s: VhostState, features: bigint): number {
   if (features & ~vhostOfferedFeatures(s)) return -EOPNOTSUPP;
+  return vhostAckFeatures(s, features);
+}
+
+/**
+ * *_set_features: the acked set replaces the old one, every word (the 64-bit ioctl clears the
+ * words above 63: virtio_features_from_u64, 333c515d1896).
+ */
+export function vhostAckFeatures(s: VhostState, features: bigint): number {
   if (s.rules.iotlbEnable(features, s.ackedBackend)) vhostInitDeviceIotlb(s);
   s.ackedFeatures = features;
   return 0;
+}
+
+/** Whether this device has VHOST_GET/SET_FEATURES_ARRAY: vhost-net since 333c515d1896; vsock never. */
+export function vhostHasFeaturesArray(s: VhostState): boolean {
+  return s.kernel.device === 'vhost-net' && s.kernel.featuresArray !== 'absent';
+}
+
+/**
+ * The array ioctls: vhost-net's (model/featuresArray.ts), or an unknown ioctl, whose argument
+ * vhost_vring_ioctl reads as a vq index: the low u32 of count on these little-endian ABIs.
+ */
+export function vhostFeaturesArray(s: VhostState, op: Extract<Op, { kind: 'GET_FEATURES_ARRAY' | 'SET_FEATURES_ARRAY' }>): Observation {
+  const buffer = op.kind === 'GET_FEATURES_ARRAY' ? userBuffer([], op.fill) : userBuffer(op.words);
+  if (!vhostHasFeaturesArray(s)) {
+    return { kind: 'features-array', ret: vringIoctlUnknown(vhostNvqs(s.kernel.device), Number(op.count & 0xffff_ffffn)), words: buffer };
+  }
+  if (op.kind === 'GET_FEATURES_ARRAY') return { kind: 'features-array', ...vhostNetGetFeaturesArray(s.kernel, vhostOfferedFeatures(s), op.count, op.fill) };
+  const ack = vhostNetFeaturesArrayToAck(vhostOfferedFeatures(s), op.count, buffer);
+  return { kind: 'features-array', ret: ack.ok ? vhostAckFeatures(s, ack.features) : ack.err, words: buffer };
 }
 
 /** vhost_init_device_iotlb: a fresh, empty IOTLB replaces any old one (its maps are freed). */
@@ -182,7 +210,9 @@ export function accessObservation(t: Translation, holeErr: number): Observation 
 /** The vhost-net/vsock share of a stack. */
 export function vhostApply(s: VhostState, op: Op): Observation {
   switch (op.kind) {
-    case 'GET_FEATURES': return { kind: 'value', ret: 0, value: vhostOfferedFeatures(s) };
+    // word 0 only (vhost_net_features[0] since 333c515d1896)
+    case 'GET_FEATURES': return { kind: 'value', ret: 0, value: vhostOfferedFeatures(s) & U64_MAX };
+    case 'GET_FEATURES_ARRAY': case 'SET_FEATURES_ARRAY': return vhostFeaturesArray(s, op);
     case 'SET_FEATURES': return { kind: 'ret', ret: vhostSetFeatures(s, op.features) };
     case 'GET_BACKEND_FEATURES': return { kind: 'value', ret: 0, value: VHOST_GENERIC_BACKEND_FEATURES };
     case 'SET_BACKEND_FEATURES': return { kind: 'ret', ret: vhostSetBackendFeatures(s, op.features) };

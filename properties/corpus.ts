@@ -38,11 +38,12 @@ export class CorpusError extends Error {}
 
 const KNOWN_PROPERTIES: readonly string[] = ['P0', 'I1', 'I2', 'I3', 'I4', 'I5', 'I6', 'R'];
 
-type FieldType = 'u64' | 'int' | 'string' | 'boolean' | 'spec' | 'strings' | 'ints' | 'hex';
+type FieldType = 'u64' | 'int' | 'string' | 'boolean' | 'spec' | 'strings' | 'ints' | 'hex' | 'u64s';
 
 /** The fields each op kind carries. */
 const OP_FIELDS: Readonly<Record<OpKind, Readonly<Record<string, FieldType>>>> = {
   GET_FEATURES: {}, SET_FEATURES: { features: 'u64' }, GET_BACKEND_FEATURES: {}, SET_BACKEND_FEATURES: { features: 'u64' },
+  GET_FEATURES_ARRAY: { count: 'u64', fill: 'u64' }, SET_FEATURES_ARRAY: { count: 'u64', words: 'u64s' },
   IOTLB_WRITE: { msg: 'spec' }, IOTLB_WRITE_RAW: { bytes: 'hex' }, IOTLB_READ: { len: 'int' }, VDPA_SET_STATUS: { status: 'int' }, VDPA_GET_STATUS: {},
   VQ_ACCESS: { iova: 'u64', len: 'int', access: 'int' }, VSOCK_SET_RUNNING: { start: 'int' },
   NET_SET_BACKEND: { index: 'int', fd: 'int' }, VMM_SET_FEATURES: { guestFeatures: 'u64' },
@@ -59,6 +60,7 @@ const PROFILE_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldType>
   kernel: {
     device: 'string', parent: 'string', iotlbEnable: 'string', vsockAccessPlatform: 'boolean', sizeZero: 'string',
     vdpaReset: 'string', maxIotlbEntries: 'int', abi: 'string', accessOk: 'string', hwInfo: 'string', kernelIdrFields: 'strings',
+    featuresArray: 'string',
   },
   vmm: { features: 'string', knownFeatures: 'u64', speaksIotlb: 'boolean', userAbi: 'string', iotlbMsgV2: 'boolean', idr: 'string', knownIdrFields: 'strings' },
   guest: {
@@ -78,6 +80,7 @@ function isType(v: unknown, t: FieldType): boolean {
     case 'strings': return Array.isArray(v) && v.every(x => typeof x === 'string');
     case 'ints': return Array.isArray(v) && v.every(x => typeof x === 'number' && Number.isInteger(x));
     case 'hex': return typeof v === 'string' && /^(?:[0-9a-f]{2})*$/.test(v);
+    case 'u64s': return Array.isArray(v) && v.every(x => isType(x, 'u64'));
   }
 }
 
@@ -106,6 +109,9 @@ export function validateOp(x: unknown, path: string): Op {
 }
 
 function checkProfile(x: unknown, path: string): void {
+  // entries written before the field existed describe kernels without the array ioctls
+  const kernel = (x as { kernel?: Record<string, unknown> } | null)?.kernel;
+  if (typeof kernel === 'object' && kernel !== null && kernel['featuresArray'] === undefined) kernel['featuresArray'] = 'absent';
   for (const [part, fields] of Object.entries(PROFILE_FIELDS)) checkFields((x as Record<string, unknown> | undefined)?.[part], fields, `${path}.${part}`);
   const cfg = ((x as { guest: { config?: unknown } }).guest).config;
   checkFields(cfg, { capacity: 'u64', blkSize: 'int', guestCid: 'u64' }, `${path}.guest.config`);

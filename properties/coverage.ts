@@ -61,6 +61,11 @@ export function transitionOf(op: Op, o: Observation, profile: Profile, persist: 
     case 'NET_SET_BACKEND': return `${profile.kernel.device} NET_SET_BACKEND ${op.fd === -1 ? 'detach' : 'attach'} ${vringOutcome(o)}`;
     case 'SET_FEATURES': case 'SET_BACKEND_FEATURES': case 'GET_FEATURES': case 'GET_BACKEND_FEATURES':
       return `${profile.kernel.device} ${op.kind} ${outcomeName(ret)}`;
+    // the count against the kernel's two words: below, equal, above
+    case 'GET_FEATURES_ARRAY': case 'SET_FEATURES_ARRAY': {
+      const count = op.count < 2n ? 'count<2' : op.count === 2n ? 'count=2' : 'count>2';
+      return `${profile.kernel.device} ${op.kind} ${count} ${outcomeName(ret)}`;
+    }
     case 'VDPA_SET_STATUS':
       if ((op.status & 0xff) === 0) return `vdpa reset ${persist ? 'with' : 'without'} IOTLB_PERSIST on ${profile.kernel.parent}`;
       return `vdpa status ${outcomeName(ret)}`;

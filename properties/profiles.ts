@@ -30,6 +30,7 @@ export const upstreamKernel: KernelPolicy = {
   accessOk: 'x86-64',
   hwInfo: 'raw',
   kernelIdrFields: SMMU_BASELINE_FIELDS,
+  featuresArray: 'clear-after-copied',
 };
 
 /** QEMU's vhost allowlist (hw/virtio/vhost-user / vhost_net feature_bits), the bits negcheck models. */

@@ -32,3 +32,11 @@ export const NET_TAP_FD = 3;
 
 /** vqs of the modelled vDPA device (vdpa->nvqs): one rx/tx pair, no control vq. */
 export const VDPA_NVQS = 2;
+
+/**
+ * The VMM's struct vhost_features_array for VHOST_GET/SET_FEATURES_ARRAY: `count` at this user
+ * address (below every architecture's user limit), then FEATURES_ARRAY_WORDS u64 words; the next
+ * byte is unmapped, so the kernel reading or clearing past them faults (-EFAULT).
+ */
+export const FEATURES_ARRAY_ADDR = 0x0800_0000n;
+export const FEATURES_ARRAY_WORDS = 4;

@@ -45,6 +45,8 @@ export type Observation =
   | { readonly kind: 'vring'; readonly ret: number; readonly miss: bigint | null }
   /** what the VMM passed to VHOST_SET_FEATURES and what it got back */
   | { readonly kind: 'vmm'; readonly ret: number; readonly set: bigint }
+  /** VHOST_GET/SET_FEATURES_ARRAY: the result and the buffer's words (after count) as the VMM sees them after the call */
+  | { readonly kind: 'features-array'; readonly ret: number; readonly words: readonly bigint[] }
   /** config-space bytes as the device returned them, hex in address order */
   | { readonly kind: 'config'; readonly bytes: string }
   | { readonly kind: 'probe'; readonly transcript: ProbeTranscript }

@@ -30,6 +30,13 @@ export type Op =
   | { readonly kind: 'SET_FEATURES'; readonly features: bigint }
   | { readonly kind: 'GET_BACKEND_FEATURES' }
   | { readonly kind: 'SET_BACKEND_FEATURES'; readonly features: bigint }
+  /**
+   * VHOST_GET_FEATURES_ARRAY (333c515d1896): struct vhost_features_array { u64 count; u64 features[]; }
+   * in the VMM's buffer (types/harness.ts FEATURES_ARRAY_*), whose words hold `fill` before the call
+   */
+  | { readonly kind: 'GET_FEATURES_ARRAY'; readonly count: bigint; readonly fill: bigint }
+  /** VHOST_SET_FEATURES_ARRAY: `count`, then `words` in the buffer (its other words zero) */
+  | { readonly kind: 'SET_FEATURES_ARRAY'; readonly count: bigint; readonly words: readonly bigint[] }
   | { readonly kind: 'IOTLB_WRITE'; readonly msg: IotlbWriteSpec }
   /** a write() of any bytes (hex), laid out by nobody: the kernel's parser gets exactly these */
   | { readonly kind: 'IOTLB_WRITE_RAW'; readonly bytes: string }
@@ -69,6 +76,7 @@ export type Party = 'vhost' | 'vmm' | 'virtio' | 'hwinfo';
 
 export const OP_PARTY: Readonly<Record<OpKind, Party>> = {
   GET_FEATURES: 'vhost', SET_FEATURES: 'vhost', GET_BACKEND_FEATURES: 'vhost', SET_BACKEND_FEATURES: 'vhost',
+  GET_FEATURES_ARRAY: 'vhost', SET_FEATURES_ARRAY: 'vhost',
   IOTLB_WRITE: 'vhost', IOTLB_WRITE_RAW: 'vhost', IOTLB_READ: 'vhost', VDPA_SET_STATUS: 'vhost', VDPA_GET_STATUS: 'vhost', VQ_ACCESS: 'vhost',
   VSOCK_SET_RUNNING: 'vhost', NET_SET_BACKEND: 'vhost',
   VMM_SET_FEATURES: 'vmm',

@@ -76,6 +76,17 @@ export type AccessOkRule =
   /** x86-32 with the 3G/1G split: the range must end at or below 0xC0000000 */
   | 'x86-32';
 
+/**
+ * vhost-net's extended feature negotiation (feature bits above 63):
+ * - `absent`: before 333c515d1896 (v6.17 merge window), no VHOST_GET/SET_FEATURES_ARRAY: they are
+ *   unknown ioctls, and vhost-net offers 64 bits;
+ * - `clear-at-start`: 333c515d1896 + bbca931fce26 as merged (two u64 words; bits 65 and 67, UDP
+ *   tunnel GSO, offered): GET's clear_user of the words past the kernel's starts at features[0],
+ *   wiping the words it has just copied;
+ * - `clear-after-copied`: with "vhost/net: fix clear_user start address in VHOST_GET_FEATURES_ARRAY".
+ */
+export type FeaturesArrayRule = 'absent' | 'clear-at-start' | 'clear-after-copied';
+
 export interface KernelPolicy {
   readonly device: VhostDevice;
   readonly parent: ParentKind;
@@ -94,6 +105,8 @@ export interface KernelPolicy {
   readonly hwInfo: 'raw' | 'sanitise';
   /** fields the kernel supports for nesting besides S1P/COHACC (a sanitising kernel reports those too) */
   readonly kernelIdrFields: readonly string[];
+  /** vhost-net's VHOST_GET/SET_FEATURES_ARRAY (absent before 333c515d1896) */
+  readonly featuresArray: FeaturesArrayRule;
 }
 
 /** How a VMM turns guest-acked features into VHOST_SET_FEATURES (seeds 000/001). */

@@ -84,7 +84,8 @@ export const RULE_SPECS: readonly RuleSpec[] = [
     name: 'deviceFeatures', signature: "(device: 'vhost-net' | 'vhost-vsock', word: bigint) => bigint",
     source: 'drivers/vhost/net.c VHOST_NET_FEATURES, drivers/vhost/vsock.c VHOST_VSOCK_FEATURES (vhost_*_ioctl VHOST_GET_FEATURES)',
     fields: ['kernel.iotlbEnable', 'kernel.vsockAccessPlatform'], arity: 2,
-    samples: [['vhost-net', 0x1_0000_0000n], ['vhost-vsock', 0n]], returns: u64,
+    samples: [['vhost-net', 0x1_0000_0000n], ['vhost-vsock', 0n]],
+    returns: v => (typeof v === 'bigint' && v >= 0n && v < 1n << 128n ? null : 'a bigint of at most 128 bits (two u64 words)'),
   },
   {
     name: 'sizeZeroRefused', signature: '(type: number) => boolean',

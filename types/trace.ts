@@ -20,6 +20,8 @@ export function formatOp(op: Op): string {
   switch (op.kind) {
     case 'GET_FEATURES': return 'VHOST_GET_FEATURES';
     case 'SET_FEATURES': return `VHOST_SET_FEATURES ${hex(op.features)}`;
+    case 'GET_FEATURES_ARRAY': return `VHOST_GET_FEATURES_ARRAY count=${op.count} (buffer filled with ${hex(op.fill)})`;
+    case 'SET_FEATURES_ARRAY': return `VHOST_SET_FEATURES_ARRAY count=${op.count} [${op.words.map(hex).join(', ')}]`;
     case 'GET_BACKEND_FEATURES': return 'VHOST_GET_BACKEND_FEATURES';
     case 'SET_BACKEND_FEATURES': return `VHOST_SET_BACKEND_FEATURES ${hex(op.features)}`;
     case 'IOTLB_WRITE': {
@@ -62,6 +64,7 @@ export function formatObservation(o: Observation): string {
       return `fault -${ERRNO_NAMES[o.errno] ?? o.errno}`;
     case 'vring': return o.miss === null ? formatRet(o.ret) : `${formatRet(o.ret)}, MISS iova=${hex(o.miss)} queued`;
     case 'vmm': return `VHOST_SET_FEATURES ${hex(o.set)} -> ${formatRet(o.ret)}`;
+    case 'features-array': return `${formatRet(o.ret)}, buffer [${o.words.map(hex).join(', ')}]`;
     case 'config': return `bytes ${o.bytes}`;
     case 'probe': {
       const t = o.transcript;

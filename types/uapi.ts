@@ -46,6 +46,11 @@ export const VIRTIO_BLK_F_SIZE_MAX = 1;
 export const VIRTIO_BLK_F_BLK_SIZE = 6;
 /** include/uapi/linux/virtio_net.h */
 export const VIRTIO_NET_F_MRG_RXBUF = 15;
+/** include/uapi/linux/virtio_net.h (3b17aa13015c): UDP tunnel GSO, the first virtio-net bits above 63 */
+export const VIRTIO_NET_F_GUEST_UDP_TUNNEL_GSO = 65;
+export const VIRTIO_NET_F_GUEST_UDP_TUNNEL_GSO_CSUM = 66;
+export const VIRTIO_NET_F_HOST_UDP_TUNNEL_GSO = 67;
+export const VIRTIO_NET_F_HOST_UDP_TUNNEL_GSO_CSUM = 68;
 /** include/uapi/linux/virtio_vsock.h */
 export const VIRTIO_VSOCK_F_SEQPACKET = 1;
 

@@ -21,6 +21,7 @@ export const KERNEL_VALUES = {
   maxIotlbEntries: [1, 2, 3, 4, 8, 2048],
   abi: ['lp64', 'i386'],
   accessOk: ['x86-64', 'alternate-address-space'],
+  featuresArray: ['absent', 'clear-at-start', 'clear-after-copied'],
 } as const satisfies { readonly [K in keyof KernelPolicy]?: readonly KernelPolicy[K][] };
 
 export const kernelPolicyArb: fc.Arbitrary<KernelPolicy> = fc.record({
@@ -35,6 +36,7 @@ export const kernelPolicyArb: fc.Arbitrary<KernelPolicy> = fc.record({
   accessOk: fc.constantFrom(...KERNEL_VALUES.accessOk),
   hwInfo: fc.constant(upstreamKernel.hwInfo),
   kernelIdrFields: fc.constant(upstreamKernel.kernelIdrFields),
+  featuresArray: fc.constantFrom(...KERNEL_VALUES.featuresArray),
   // a 32-bit kernel is x86-32 here (access_ok below 0xC0000000)
 }).map(k => (k.abi === 'i386' ? { ...k, accessOk: 'x86-32' } : k)) as fc.Arbitrary<KernelPolicy>;
 
@@ -53,6 +55,32 @@ export const featureWordArb: fc.Arbitrary<bigint> = fc.oneof(
   { weight: 6, arbitrary: fc.subarray(COMMON_FEATURES).map(wordOf) },
   { weight: 3, arbitrary: fc.tuple(fc.subarray(COMMON_FEATURES), fc.subarray(OTHER_FEATURES, { maxLength: 2 })).map(([a, b]) => wordOf([...a, ...b])) },
   { weight: 1, arbitrary: u64Arb },
+);
+
+/**
+ * VHOST_GET/SET_FEATURES_ARRAY with the counts where the kernel's rules change: 0 and 1 (and, as a
+ * vq index on an old kernel, -ENOTTY), 2 (the kernel's words, QEMU's count), 3 to 5 (past the
+ * kernel's, the last past the VMM's buffer), a count whose low u32 is 2, and counts whose byte size
+ * overflows (size_mul). Words above 63: the offered UDP tunnel GSO bits (65, 67), the _CSUM ones no
+ * one offers (66, 68).
+ */
+const arrayCountArb: fc.Arbitrary<bigint> = fc.oneof(
+  { weight: 8, arbitrary: fc.constantFrom(0n, 1n, 2n, 2n, 3n, 4n, 5n) },
+  { weight: 1, arbitrary: fc.constantFrom(1n << 32n, (1n << 32n) + 2n, (1n << 61n) + 2n, (1n << 64n) - 1n) },
+);
+const highWordArb: fc.Arbitrary<bigint> = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom(0n, 0xan, 0x2n, 0x8n) },
+  { weight: 1, arbitrary: fc.constantFrom(0x4n, 0x10n, 0x1en) },
+  { weight: 1, arbitrary: u64Arb },
+);
+export const featuresArrayOpArb: fc.Arbitrary<Op> = fc.oneof(
+  fc.record({ count: arrayCountArb, fill: fc.constantFrom(0n, (1n << 64n) - 1n, 0x5a5a_5a5a_5a5a_5a5an) })
+    .map(({ count, fill }): Op => ({ kind: 'GET_FEATURES_ARRAY', count, fill })),
+  fc.record({
+    count: arrayCountArb,
+    words: fc.tuple(featureWordArb, highWordArb, fc.oneof({ weight: 4, arbitrary: fc.constant(0n) }, { weight: 1, arbitrary: u64Arb }))
+      .chain(ws => fc.nat({ max: 3 }).map(n => ws.slice(0, n))),
+  }).map(({ count, words }): Op => ({ kind: 'SET_FEATURES_ARRAY', count, words })),
 );
 
 /** An UPDATE at vq 0's used ring: the page holding both used rings, or only vq 0's flags, or its flags and idx. */
@@ -216,6 +244,7 @@ export function vhostOpWith(v: AddressVocabulary): fc.Arbitrary<Op> {
   { weight: 10, arbitrary: fc.record({ iova: v.iova, len: lenArb, access: fc.constantFrom(1, 2, 3) }).map((a): Op => ({ kind: 'VQ_ACCESS', ...a })) },
   { weight: 4, arbitrary: vringOpArb },
   { weight: 2, arbitrary: featureWordArb.map((guestFeatures): Op => ({ kind: 'VMM_SET_FEATURES', guestFeatures })) },
+  { weight: 2, arbitrary: featuresArrayOpArb },
   );
 }
 
