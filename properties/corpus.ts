@@ -36,7 +36,7 @@ export interface CorpusEntry {
 
 export class CorpusError extends Error {}
 
-const KNOWN_PROPERTIES: readonly string[] = ['P0', 'I1', 'I2', 'I3', 'I4', 'I5', 'I6', 'R'];
+const KNOWN_PROPERTIES: readonly string[] = ['P0', 'I1', 'I2', 'I3', 'I4', 'I5', 'I6', 'I7', 'R'];
 
 type FieldType = 'u64' | 'int' | 'string' | 'boolean' | 'spec' | 'strings' | 'ints' | 'hex' | 'u64s';
 

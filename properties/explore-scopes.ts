@@ -19,11 +19,12 @@ import { I3_EXPLORE } from './i3-endianness.explore.ts';
 import { I4_EXPLORE } from './i4-persistence.explore.ts';
 import { I5_EXPLORE } from './i5-known-bits.explore.ts';
 import { I6_EXPLORE } from './i6-iotlb-laws.explore.ts';
+import { I7_EXPLORE } from './i7-feature-views.explore.ts';
 import { P0_WIRE_EXPLORE, p0Entry } from './p0-differential.explore.ts';
 import { rEntry } from './r-no-regression.explore.ts';
 
 /** The properties with a scope of their own (explore with no proposal explores these). */
-export const EXPLORE_ENTRIES: readonly ExploreEntry[] = [I1_EXPLORE, I2_EXPLORE, I3_EXPLORE, I4_EXPLORE, I5_EXPLORE, I6_EXPLORE];
+export const EXPLORE_ENTRIES: readonly ExploreEntry[] = [I1_EXPLORE, I2_EXPLORE, I3_EXPLORE, I4_EXPLORE, I5_EXPLORE, I6_EXPLORE, I7_EXPLORE];
 
 /** R: explorable for a proposal with a baseline only (its scope is made of the I-scopes above). */
 export const R_EXPLORE: ExploreEntry = rEntry(EXPLORE_ENTRIES);

@@ -35,6 +35,9 @@ import { proposal as vsockLinusSplit } from './catalogue/vsock-linus-split.ts';
 import { proposal as iotlbMsgV1Compat } from './catalogue/iotlb-msg-v1-compat.ts';
 import { proposal as iotlbMsgV2Compat } from './catalogue/iotlb-msg-v2-compat.ts';
 import { proposal as iotlbMsgV1Native } from './catalogue/iotlb-msg-v1-native.ts';
+import { proposal as netFeaturesArray32bitCount } from './catalogue/net-features-array-32bit-count.ts';
+import { proposal as netFeaturesArrayFixed } from './catalogue/net-features-array-fixed.ts';
+import { proposal as netFeaturesArrayMerged } from './catalogue/net-features-array-merged.ts';
 import type { Proposal } from './proposal.ts';
 
 export const CATALOGUE: readonly Proposal[] = [
@@ -72,6 +75,9 @@ export const CATALOGUE: readonly Proposal[] = [
   probeNoValidateOnS390,
   probeRevertBlkSizeValidate,
   probeAckBeforeAccess,
+  netFeaturesArrayMerged,
+  netFeaturesArrayFixed,
+  netFeaturesArray32bitCount,
 ];
 
 export function proposalById(id: string): Proposal | undefined {

@@ -5,8 +5,8 @@ import type { PolicyPatch, VmmProfile } from '../types/profile.ts';
 import { ruleProblems, type RuleOverrides } from '../types/rules.ts';
 import type { NewBits } from '../properties/r-no-regression.ts';
 
-export type PropertyId = 'I1' | 'I2' | 'I3' | 'I4' | 'I5' | 'I6' | 'R';
-export const PROPERTY_IDS: readonly PropertyId[] = ['I1', 'I2', 'I3', 'I4', 'I5', 'I6', 'R'];
+export type PropertyId = 'I1' | 'I2' | 'I3' | 'I4' | 'I5' | 'I6' | 'I7' | 'R';
+export const PROPERTY_IDS: readonly PropertyId[] = ['I1', 'I2', 'I3', 'I4', 'I5', 'I6', 'I7', 'R'];
 
 export type Verdict = 'holds' | 'violated';
 

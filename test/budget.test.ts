@@ -71,7 +71,7 @@ describe('negcheck fuzz at the edges of its budget', () => {
     expect(r.status, r.stderr).toBe(0);
     const rep = JSON.parse(r.stdout) as { exitCode: number; targets: { label: string; outcome: string; errors: string[] }[] };
     expect(rep.exitCode).toBe(0);
-    expect(rep.targets.length).toBe(7);
+    expect(rep.targets.length).toBe(8);
     for (const t of rep.targets) expect([t.label, t.outcome, t.errors]).toEqual([t.label, 'holds', []]);
   });
 

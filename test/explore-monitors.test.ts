@@ -169,7 +169,7 @@ const i6With = (monitor: (scope: ExploreScope) => Monitor<IotlbLawState, Observa
   (scope, machine) => withMonitor(machine, monitor(scope));
 
 describe('planted divergences make the equivalence fail', () => {
-  const fails = (c: EquivalenceCase): boolean => fc.check(equivalence(c), { seed: testSeed(), numRuns: scaledRuns(400) }).failed;
+  const fails = (c: EquivalenceCase): boolean => fc.check(equivalence(c), { seed: testSeed(), numRuns: scaledRuns(1500) }).failed;
 
   it('a monitor without I6\'s rejection law (a malformed write must return the kernel\'s error)', () => {
     const build = i6With(scope => lawMonitor(scope, withoutLaw(iotlbLaw, /a malformed write must return/), fingerprintIotlbLaw));
@@ -347,6 +347,7 @@ describe('explore scopes', () => {
     }));
     expect(sizes).toEqual({
       I1: '3456x11, 3456x11', I2: '24x12, 36x12', I3: '864x11, 3456x11', I4: '3x12, 24x12', I5: '24x2, 48x2', I6: '108x18, 108x18',
+      I7: '6x10, 9x10',
     });
   });
 

@@ -1,0 +1,109 @@
+// I7 feature views agree (333c515d1896 and its fix): the 64-bit and the array ioctls are two views
+// of one device's feature words. What VHOST_GET_FEATURES_ARRAY puts in the VMM's buffer is the
+// offered words (word 0 = what VHOST_GET_FEATURES says), zeros for the words the VMM counted past
+// the kernel's, and nothing past its count; a word above the kernel's that SET is given nonzero is
+// refused, never silently dropped, and an acked set holds only offered bits.
+
+import fc from 'fast-check';
+import type { Observation } from '../types/observation.ts';
+import type { Op } from '../types/ops.ts';
+import type { Profile } from '../types/profile.ts';
+import { hex } from '../types/trace.ts';
+import { FEATURES_ARRAY_WORDS } from '../types/harness.ts';
+import { featuresArrayOpArb, kernelPolicyArb } from './arbitraries/vhost.ts';
+import { upstreamProfile } from './profiles.ts';
+import { lawCheck, onBothSides, type PropertyDef, type StepLaw } from './property.ts';
+
+/** The kernel's u64 feature words (VIRTIO_FEATURES_U64S); words the VMM counts past them are "beyond". */
+const KERNEL_WORDS = 2;
+
+/** What the VMM has learnt of the offered words: word 0 from either view, word 1 from the array view. */
+export interface FeatureViews {
+  word0: bigint | null;
+  word1: bigint | null;
+}
+
+function arrayGetProblem(s: FeatureViews, op: Extract<Op, { kind: 'GET_FEATURES_ARRAY' }>, o: Observation): string | null {
+  if (o.kind !== 'features-array') return `GET_FEATURES_ARRAY observed '${o.kind}'`;
+  if (o.ret !== 0) return null;
+  const count = op.count;
+  for (let i = 0; i < FEATURES_ARRAY_WORDS; i++) {
+    const w = o.words[i]!;
+    if (BigInt(i) >= count) {
+      if (w !== op.fill) return `features[${i}] is past count ${count} but was written (${hex(w)}, was ${hex(op.fill)})`;
+    } else if (i >= KERNEL_WORDS) {
+      if (w !== 0n) return `features[${i}] is past the kernel's ${KERNEL_WORDS} words but reads ${hex(w)}, not 0`;
+    } else {
+      const known = i === 0 ? s.word0 : s.word1;
+      if (known !== null && w !== known) return `features[${i}] reads ${hex(w)}, the device offered ${hex(known)}`;
+      if (i === 0) s.word0 = w; else s.word1 = w;
+    }
+  }
+  return null;
+}
+
+function arraySetProblem(s: FeatureViews, op: Extract<Op, { kind: 'SET_FEATURES_ARRAY' }>, o: Observation): string | null {
+  if (o.kind !== 'features-array') return `SET_FEATURES_ARRAY observed '${o.kind}'`;
+  if (o.ret !== 0) return null;
+  for (let i = KERNEL_WORDS; i < FEATURES_ARRAY_WORDS && BigInt(i) < op.count; i++) {
+    if ((op.words[i] ?? 0n) !== 0n) return `features[${i}] = ${hex(op.words[i]!)} is past the kernel's words and was accepted, not refused`;
+  }
+  for (const [i, known] of [[0, s.word0], [1, s.word1]] as const) {
+    const w = BigInt(i) < op.count ? op.words[i] ?? 0n : 0n;
+    if (known !== null && (w & ~known) !== 0n) return `word ${i} bits ${hex(w & ~known)} were never offered, and were accepted`;
+  }
+  return null;
+}
+
+export const featureViewsLaw: StepLaw<FeatureViews> = {
+  start: () => ({ word0: null, word1: null }),
+  step(s, op, o) {
+    switch (op.kind) {
+      case 'GET_FEATURES':
+        if (o.kind !== 'value' || o.ret !== 0) return null;
+        if (s.word0 !== null && o.value !== s.word0) return `VHOST_GET_FEATURES says ${hex(o.value)}, the array view said word 0 is ${hex(s.word0)}`;
+        s.word0 = o.value;
+        return null;
+      case 'GET_FEATURES_ARRAY': return arrayGetProblem(s, op, o);
+      case 'SET_FEATURES_ARRAY': return arraySetProblem(s, op, o);
+      default: return null;
+    }
+  },
+};
+
+/**
+ * vhost-net (where the ioctls are), vsock and vdpa (where they are unknown), with the given array
+ * rules; `abis` lp64 alone for the property's own runs: on a 32-bit kernel size_mul takes the u64
+ * count - copied as its 32-bit size_t, so a count of 2^32 + 2 clears nothing and succeeds (the
+ * catalogue's net-features-array-32bit-count, which pins the ABI).
+ */
+function featureViewsProfileArb(rules: readonly Profile['kernel']['featuresArray'][], abis: readonly Profile['kernel']['abi'][]): fc.Arbitrary<Profile> {
+  return fc.tuple(kernelPolicyArb, fc.constantFrom(...rules), fc.constantFrom('vhost-net', 'vhost-net', 'vhost-vsock', 'vhost-vdpa') as fc.Arbitrary<Profile['kernel']['device']>,
+    fc.constantFrom(...abis))
+    .map(([k, featuresArray, device, abi]) => ({
+      ...upstreamProfile,
+      kernel: { ...k, device, featuresArray, abi, ...(abi === 'i386' ? { accessOk: 'x86-32' as const } : k.abi === 'i386' ? { accessOk: 'x86-64' as const } : {}) },
+    }));
+}
+
+const featureViewsScriptArb: fc.Arbitrary<Op[]> = fc.array(fc.oneof(
+  { weight: 2, arbitrary: fc.constant<Op>({ kind: 'GET_FEATURES' }) },
+  { weight: 6, arbitrary: featuresArrayOpArb },
+), { maxLength: 8 });
+
+export const I7: PropertyDef = {
+  id: 'I7',
+  title: 'feature views agree',
+  statement:
+    'VHOST_GET_FEATURES_ARRAY gives the offered words (word 0 = VHOST_GET_FEATURES), zeros for the words counted past the ' +
+    'kernel\'s, and writes nothing past count; SET_FEATURES_ARRAY refuses a nonzero word past the kernel\'s and bits never offered',
+  source: '333c515d1896 "vhost-net: allow configuring extended features" ("Zero the trailing space provided by user-space"; ' +
+    '"Any feature specified by user-space above VIRTIO_FEATURES_MAX is not supported by definition"); the clear_user fix',
+  // kernels as shipped after the fix, and before the ioctls existed
+  profiles: featureViewsProfileArb(['absent', 'clear-after-copied'], ['lp64']),
+  judges: ['kernel.featuresArray'],
+  // every rule; a proposal about a 32-bit kernel pins the ABI itself (net-features-array-32bit-count)
+  scope: featureViewsProfileArb(['absent', 'clear-at-start', 'clear-after-copied'], ['lp64']),
+  scripts: featureViewsScriptArb,
+  check: onBothSides(lawCheck(featureViewsLaw)),
+};
