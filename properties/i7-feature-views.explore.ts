@@ -26,8 +26,8 @@ export function i7Scope(opts?: ScopeOptions): ExploreScope {
   const alphabet = byLevel<Op>(options.values,
     [{ kind: 'GET_FEATURES' }, get(2n), get(3n), set(2n, [AP, 0xan]), set(3n, [0n, 0n, 1n])],
     // 2^32 + 2: a 32-bit kernel's size_t keeps the low half of count - copied (0)
-    [get(1n), get(5n), get((1n << 32n) + 2n), set(2n, [0n, 0x4n]), set(0n, [])],
-    [get(0n), get(4n), get((1n << 61n) + 2n), set(5n, [0n, 0n]), set(1n, [AP, 0xan])],
+    [get(1n), get(5n), get((1n << 32n) + 2n), set(2n, [0n, 0x4n]), set(0n, []), set(5n, [0n, 0n])],
+    [get(0n), get(4n), get((1n << 61n) + 2n), set(1n, [AP, 0xan])],
   );
   return makeScope({ property: 'I7', options, profiles, alphabet, profileLines: [`${describeAxes(axes)} (upstreamProfile otherwise)`] });
 }
