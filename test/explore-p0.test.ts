@@ -57,7 +57,7 @@ describe('P0 in explore', () => {
   });
 
   it('each invariant\'s scope has a P0 entry judging P0, and the real implementation holds on the small ones', () => {
-    for (const id of ['I1', 'I2', 'I3', 'I4', 'I5', 'I6']) expect(exploreEntry(`P0@${id}`).property).toBe('P0');
+    for (const id of ['I1', 'I2', 'I3', 'I4', 'I5', 'I6', 'I7']) expect(exploreEntry(`P0@${id}`).property).toBe('P0');
     const r = negcheck('explore', '--property', 'P0@I4', 'P0@I5', '--workers', '1', '--json');
     expect(r.status, r.stderr).toBe(0);
     const targets = (JSON.parse(r.stdout) as { targets: { label: string; property: string; result: { outcome: string; distinct: number } }[] }).targets;
@@ -67,6 +67,6 @@ describe('P0 in explore', () => {
   it('--property P0 means P0 over every scope, its own wire scope included', () => {
     const r = negcheck('explore', '--property', 'p0', '--describe');
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout.match(/^P0@\w+$/gm)).toEqual(['P0@I1', 'P0@I2', 'P0@I3', 'P0@I4', 'P0@I5', 'P0@I6', 'P0@wire']);
+    expect(r.stdout.match(/^P0@\w+$/gm)).toEqual(['P0@I1', 'P0@I2', 'P0@I3', 'P0@I4', 'P0@I5', 'P0@I6', 'P0@I7', 'P0@wire']);
   });
 });
