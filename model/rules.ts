@@ -4,7 +4,7 @@
 import type { Profile, VdpaResetRule } from '../types/profile.ts';
 import { type ProbeStep, type ResetMaps, type RuleName, type Rules, ruleSpec } from '../types/rules.ts';
 import {
-  VHOST_BACKEND_F_IOTLB_MSG_V2, VHOST_F_IOTLB_SPLIT, VHOST_IOTLB_INVALIDATE, VHOST_IOTLB_UPDATE, VIRTIO_F_ACCESS_PLATFORM,
+  VHOST_BACKEND_F_IOTLB_MSG_V2, VHOST_F_IOTLB_SPLIT, VHOST_IOTLB_INVALIDATE, VHOST_IOTLB_UPDATE, ENOTTY, VIRTIO_F_ACCESS_PLATFORM,
   VIRTIO_F_VERSION_1,
 } from '../types/uapi.ts';
 import { bit, hasBit, parentHasPersistentMap, parentOps } from './features.ts';
@@ -94,6 +94,18 @@ export const intersectMaskAccessPlatform: Rules['vmmFeatures'] = (guest, host) =
 /** QEMU: only bits on its known list pass */
 export const allowlist = (known: bigint): Rules['vmmFeatures'] => (guest, host) => guest & host & known;
 
+// --- vmmArrayFallback: vmm.featuresIoctls --------------------------------------------------------
+
+/**
+ * QEMU f412c1f57ab5: GET falls back on any error (an old kernel reads the count as a vq index and
+ * says -ENOBUFS or -ENOTTY); SET falls back unless bits above 63 would be lost.
+ */
+export const fallBackOnAnyError: Rules['vmmArrayFallback'] = (call, _ret, high) => call === 'get' || high === 0n;
+/** falling back only on -ENOTTY, the unknown-ioctl errno an old kernel does not reliably give */
+export const fallBackOnEnotty: Rules['vmmArrayFallback'] = (call, ret, high) => ret === -ENOTTY && (call === 'get' || high === 0n);
+/** a VMM without the array ioctls never calls them; if asked, it would not fall back */
+export const noArrayIoctls: Rules['vmmArrayFallback'] = () => false;
+
 // --- vmmIdr, hwInfoIdr: vmm.idr, kernel.hwInfo ------------------------------------------------------
 
 /** the old VMM of seed 003: copies the reported words as they are */
@@ -126,6 +138,8 @@ export function policyRules(profile: Profile): Rules {
     probeSteps: PROBE_FLOWS[guest.probeFlow],
     vmmFeatures: vmm.features === 'intersect' ? intersect : vmm.features === 'intersect-mask-access-platform'
       ? intersectMaskAccessPlatform : allowlist(vmm.knownFeatures),
+    vmmArrayFallback: vmm.featuresIoctls === 'array-then-64-bit' ? fallBackOnAnyError
+      : vmm.featuresIoctls === 'array-then-64-bit-on-enotty' ? fallBackOnEnotty : noArrayIoctls,
     vmmIdr: vmm.idr === 'forward-raw' ? forwardRaw : maskToKnownFields(vmm.knownIdrFields),
     hwInfoIdr: k.hwInfo === 'raw' ? reportRaw : sanitiseToKernelFields(k.kernelIdrFields),
   };

@@ -5,7 +5,7 @@ import type { Observation } from '../types/observation.ts';
 import { type Op, OP_PARTY } from '../types/ops.ts';
 import type { Profile } from '../types/profile.ts';
 import type { IotlbMapTuple } from '../types/iotlbTable.ts';
-import type { Part, Snapshotting, SnapshottingPart, SnapshottingStack, VhostPart } from '../types/stack.ts';
+import type { Snapshotting, SnapshottingPart, SnapshottingStack, VhostPart } from '../types/stack.ts';
 import type { Iotlb } from './iotlb.ts';
 import { iotlbTable } from './iotlbTable.ts';
 import { createHwInfoModel } from './hwinfo.ts';
@@ -13,6 +13,7 @@ import { vdpaApply, vdpaCreate, vdpaFingerprint, vdpaRestore, type VdpaSnapshot,
 import { vhostApply, vhostCreate, vhostFingerprint, vhostRestore, type VhostSnapshot, vhostSnapshot } from './vhost.ts';
 import { createVirtioModel } from './virtio/index.ts';
 import { rulesOf } from './rules.ts';
+import { vmmSetFeatures } from './vmmFeatures.ts';
 
 const tableOf = (t: Iotlb | null): IotlbMapTuple[] | null => t && iotlbTable(t);
 
@@ -36,16 +37,6 @@ export function createVhostModel(profile: Profile): VhostPart & Snapshotting {
     restore: snap => vhostRestore(s, snap as VhostSnapshot),
     fingerprint: sink => vhostFingerprint(s, sink),
   };
-}
-
-/** VMM_SET_FEATURES: VHOST_GET_FEATURES, combine per the vmmFeatures rule, VHOST_SET_FEATURES. */
-export function vmmSetFeatures(profile: Profile, vhost: Part, guestFeatures: bigint): Observation {
-  const host = vhost.apply({ kind: 'GET_FEATURES' });
-  if (host.kind !== 'value') throw new Error('GET_FEATURES returned no value');
-  const set = rulesOf(profile).vmmFeatures(guestFeatures, host.value);
-  const r = vhost.apply({ kind: 'SET_FEATURES', features: set });
-  if (r.kind !== 'ret') throw new Error('SET_FEATURES returned no status');
-  return { kind: 'vmm', ret: r.ret, set };
 }
 
 /** A model stack's state: each part's snapshot (the VMM keeps none: vmmSetFeatures is a function of the profile). */

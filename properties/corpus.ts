@@ -38,7 +38,7 @@ export class CorpusError extends Error {}
 
 const KNOWN_PROPERTIES: readonly string[] = ['P0', 'I1', 'I2', 'I3', 'I4', 'I5', 'I6', 'I7', 'R'];
 
-type FieldType = 'u64' | 'int' | 'string' | 'boolean' | 'spec' | 'strings' | 'ints' | 'hex' | 'u64s';
+type FieldType = 'u64' | 'int' | 'string' | 'boolean' | 'spec' | 'strings' | 'ints' | 'hex' | 'u64s' | 'features';
 
 /** The fields each op kind carries. */
 const OP_FIELDS: Readonly<Record<OpKind, Readonly<Record<string, FieldType>>>> = {
@@ -46,7 +46,7 @@ const OP_FIELDS: Readonly<Record<OpKind, Readonly<Record<string, FieldType>>>> =
   GET_FEATURES_ARRAY: { count: 'u64', fill: 'u64' }, SET_FEATURES_ARRAY: { count: 'u64', words: 'u64s' },
   IOTLB_WRITE: { msg: 'spec' }, IOTLB_WRITE_RAW: { bytes: 'hex' }, IOTLB_READ: { len: 'int' }, VDPA_SET_STATUS: { status: 'int' }, VDPA_GET_STATUS: {},
   VQ_ACCESS: { iova: 'u64', len: 'int', access: 'int' }, VSOCK_SET_RUNNING: { start: 'int' },
-  NET_SET_BACKEND: { index: 'int', fd: 'int' }, VMM_SET_FEATURES: { guestFeatures: 'u64' },
+  NET_SET_BACKEND: { index: 'int', fd: 'int' }, VMM_SET_FEATURES: { guestFeatures: 'features' },
   DEVICE_RESET: {}, STATUS_WRITE: { status: 'int' }, STATUS_READ: {}, FEATURES_WRITE: { features: 'u64' },
   FEATURES_READ: {}, CONFIG_READ: { offset: 'int', width: 'int' }, DEVICE_NEEDS_RESET: {}, DRIVER_PROBE: {},
   GET_HW_INFO: {}, VMM_VSMMU_IDR: {},
@@ -62,7 +62,7 @@ const PROFILE_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldType>
     vdpaReset: 'string', maxIotlbEntries: 'int', abi: 'string', accessOk: 'string', hwInfo: 'string', kernelIdrFields: 'strings',
     featuresArray: 'string',
   },
-  vmm: { features: 'string', knownFeatures: 'u64', speaksIotlb: 'boolean', userAbi: 'string', iotlbMsgV2: 'boolean', idr: 'string', knownIdrFields: 'strings' },
+  vmm: { features: 'string', featuresIoctls: 'string', knownFeatures: 'features', speaksIotlb: 'boolean', userAbi: 'string', iotlbMsgV2: 'boolean', idr: 'string', knownIdrFields: 'strings' },
   guest: {
     endian: 'string', deviceType: 'string', transport: 'string', transitionalConfig: 'string', probeFlow: 'string', blkValidate: 'string',
     offered: 'u64', driverFeatures: 'u64', deviceRequires: 'u64', restrictedMemory: 'boolean', checksFeaturesOk: 'boolean',
@@ -73,6 +73,8 @@ const PROFILE_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldType>
 function isType(v: unknown, t: FieldType): boolean {
   switch (t) {
     case 'u64': return typeof v === 'bigint' && v >= 0n && v < 1n << 64n;
+    // feature sets: VIRTIO_FEATURES_MAX is 128 bits since e7d4c1c5a546
+    case 'features': return typeof v === 'bigint' && v >= 0n && v < 1n << 128n;
     case 'int': return typeof v === 'number' && Number.isInteger(v);
     case 'string': return typeof v === 'string';
     case 'boolean': return typeof v === 'boolean';
@@ -112,6 +114,9 @@ function checkProfile(x: unknown, path: string): void {
   // entries written before the field existed describe kernels without the array ioctls
   const kernel = (x as { kernel?: Record<string, unknown> } | null)?.kernel;
   if (typeof kernel === 'object' && kernel !== null && kernel['featuresArray'] === undefined) kernel['featuresArray'] = 'absent';
+  // ... and VMMs that knew only the 64-bit feature ioctls
+  const vmm = (x as { vmm?: Record<string, unknown> } | null)?.vmm;
+  if (typeof vmm === 'object' && vmm !== null && vmm['featuresIoctls'] === undefined) vmm['featuresIoctls'] = '64-bit';
   for (const [part, fields] of Object.entries(PROFILE_FIELDS)) checkFields((x as Record<string, unknown> | undefined)?.[part], fields, `${path}.${part}`);
   const cfg = ((x as { guest: { config?: unknown } }).guest).config;
   checkFields(cfg, { capacity: 'u64', blkSize: 'int', guestCid: 'u64' }, `${path}.guest.config`);

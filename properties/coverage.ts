@@ -44,6 +44,18 @@ function vringOutcome(o: Observation): string {
   return `${outcomeName(o.ret)}${o.miss === null ? '' : ' MISS'}`;
 }
 
+/**
+ * A VMM_SET_FEATURES: the VMM's combine rule and outcome; for a VMM with the array ioctls also
+ * whether the kernel has them (else the fallback ran) and whether bits above 63 were set.
+ */
+function vmmTransition(profile: Profile, o: Observation, ret: number): string {
+  const base = `vmm ${profile.vmm.features} SET_FEATURES ${outcomeName(ret)}`;
+  if (profile.vmm.featuresIoctls === '64-bit') return base;
+  const arrays = profile.kernel.device === 'vhost-net' && profile.kernel.featuresArray !== 'absent';
+  const high = o.kind === 'vmm' && o.set >> 64n !== 0n ? ', bits above 63' : '';
+  return `${base} (${profile.vmm.featuresIoctls}, kernel ${arrays ? 'with' : 'without'} the array ioctls${high})`;
+}
+
 /** The transition one op made, or null for ops that only read. `persist` is what the stack had acked. */
 export function transitionOf(op: Op, o: Observation, profile: Profile, persist: boolean): string | null {
   const ret = 'ret' in o ? o.ret : 0;
@@ -69,7 +81,7 @@ export function transitionOf(op: Op, o: Observation, profile: Profile, persist: 
     case 'VDPA_SET_STATUS':
       if ((op.status & 0xff) === 0) return `vdpa reset ${persist ? 'with' : 'without'} IOTLB_PERSIST on ${profile.kernel.parent}`;
       return `vdpa status ${outcomeName(ret)}`;
-    case 'VMM_SET_FEATURES': return `vmm ${profile.vmm.features} SET_FEATURES ${outcomeName(ret)}`;
+    case 'VMM_SET_FEATURES': return vmmTransition(profile, o, ret);
     case 'STATUS_WRITE': return `virtio status -> ${statusName(op.status & 0xff)}`;
     case 'DRIVER_PROBE': {
       if (o.kind !== 'probe') return null;

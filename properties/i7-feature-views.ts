@@ -2,16 +2,17 @@
 // of one device's feature words. What VHOST_GET_FEATURES_ARRAY puts in the VMM's buffer is the
 // offered words (word 0 = what VHOST_GET_FEATURES says), zeros for the words the VMM counted past
 // the kernel's, and nothing past its count; a word above the kernel's that SET is given nonzero is
-// refused, never silently dropped, and an acked set holds only offered bits.
+// refused, never silently dropped, and an acked set holds only offered bits, whether the VMM's own
+// VMM_SET_FEATURES (array ioctls first, or the 64-bit ones) or a raw ioctl set it.
 
 import fc from 'fast-check';
 import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
-import type { Profile } from '../types/profile.ts';
+import type { Profile, VmmProfile } from '../types/profile.ts';
 import { hex } from '../types/trace.ts';
 import { FEATURES_ARRAY_WORDS } from '../types/harness.ts';
-import { featuresArrayOpArb, kernelPolicyArb } from './arbitraries/vhost.ts';
-import { upstreamProfile } from './profiles.ts';
+import { featuresArrayOpArb, guestFeaturesArb, kernelPolicyArb, qemuEnottyFallbackVmm } from './arbitraries/vhost.ts';
+import { qemuExtendedVmm, qemuVmm, upstreamProfile } from './profiles.ts';
 import { lawCheck, onBothSides, type PropertyDef, type StepLaw } from './property.ts';
 
 /** The kernel's u64 feature words (VIRTIO_FEATURES_U64S); words the VMM counts past them are "beyond". */
@@ -55,6 +56,17 @@ function arraySetProblem(s: FeatureViews, op: Extract<Op, { kind: 'SET_FEATURES_
   return null;
 }
 
+/** A VMM_SET_FEATURES the kernel took: the VMM set only bits of the words the views showed offered. */
+function vmmSetProblem(s: FeatureViews, o: Observation): string | null {
+  if (o.kind !== 'vmm') return `VMM_SET_FEATURES observed '${o.kind}'`;
+  if (o.ret !== 0) return null;
+  for (const [i, known] of [[0, s.word0], [1, s.word1]] as const) {
+    const w = (o.set >> BigInt(64 * i)) & ((1n << 64n) - 1n);
+    if (known !== null && (w & ~known) !== 0n) return `the VMM set word ${i} bits ${hex(w & ~known)} the kernel never offered, and it took them`;
+  }
+  return null;
+}
+
 export const featureViewsLaw: StepLaw<FeatureViews> = {
   start: () => ({ word0: null, word1: null }),
   step(s, op, o) {
@@ -66,6 +78,7 @@ export const featureViewsLaw: StepLaw<FeatureViews> = {
         return null;
       case 'GET_FEATURES_ARRAY': return arrayGetProblem(s, op, o);
       case 'SET_FEATURES_ARRAY': return arraySetProblem(s, op, o);
+      case 'VMM_SET_FEATURES': return vmmSetProblem(s, o);
       default: return null;
     }
   },
@@ -77,11 +90,12 @@ export const featureViewsLaw: StepLaw<FeatureViews> = {
  * count - copied as its 32-bit size_t, so a count of 2^32 + 2 clears nothing and succeeds (the
  * catalogue's net-features-array-32bit-count, which pins the ABI).
  */
-function featureViewsProfileArb(rules: readonly Profile['kernel']['featuresArray'][], abis: readonly Profile['kernel']['abi'][]): fc.Arbitrary<Profile> {
+function featureViewsProfileArb(rules: readonly Profile['kernel']['featuresArray'][], abis: readonly Profile['kernel']['abi'][], vmms: readonly VmmProfile[]): fc.Arbitrary<Profile> {
   return fc.tuple(kernelPolicyArb, fc.constantFrom(...rules), fc.constantFrom('vhost-net', 'vhost-net', 'vhost-vsock', 'vhost-vdpa') as fc.Arbitrary<Profile['kernel']['device']>,
-    fc.constantFrom(...abis))
-    .map(([k, featuresArray, device, abi]) => ({
+    fc.constantFrom(...abis), fc.constantFrom(...vmms))
+    .map(([k, featuresArray, device, abi, vmm]) => ({
       ...upstreamProfile,
+      vmm,
       kernel: { ...k, device, featuresArray, abi, ...(abi === 'i386' ? { accessOk: 'x86-32' as const } : k.abi === 'i386' ? { accessOk: 'x86-64' as const } : {}) },
     }));
 }
@@ -89,6 +103,7 @@ function featureViewsProfileArb(rules: readonly Profile['kernel']['featuresArray
 const featureViewsScriptArb: fc.Arbitrary<Op[]> = fc.array(fc.oneof(
   { weight: 2, arbitrary: fc.constant<Op>({ kind: 'GET_FEATURES' }) },
   { weight: 6, arbitrary: featuresArrayOpArb },
+  { weight: 2, arbitrary: guestFeaturesArb.map((guestFeatures): Op => ({ kind: 'VMM_SET_FEATURES', guestFeatures })) },
 ), { maxLength: 8 });
 
 export const I7: PropertyDef = {
@@ -100,10 +115,12 @@ export const I7: PropertyDef = {
   source: '333c515d1896 "vhost-net: allow configuring extended features" ("Zero the trailing space provided by user-space"; ' +
     '"Any feature specified by user-space above VIRTIO_FEATURES_MAX is not supported by definition"); the clear_user fix',
   // kernels as shipped after the fix, and before the ioctls existed
-  profiles: featureViewsProfileArb(['absent', 'clear-after-copied'], ['lp64']),
-  judges: ['kernel.featuresArray'],
-  // every rule; a proposal about a 32-bit kernel pins the ABI itself (net-features-array-32bit-count)
-  scope: featureViewsProfileArb(['absent', 'clear-at-start', 'clear-after-copied'], ['lp64']),
+  profiles: featureViewsProfileArb(['absent', 'clear-after-copied'], ['lp64'], [qemuVmm, qemuExtendedVmm]),
+  judges: ['kernel.featuresArray', 'vmm.featuresIoctls'],
+  // the kernels a VMM meets and every VMM; a proposal about the merged kernel pins featuresArray
+  // (net-features-array-merged), one about a 32-bit kernel pins the ABI (net-features-array-32bit-count),
+  // so that a VMM proposal is not judged by a kernel bug it did not bring
+  scope: featureViewsProfileArb(['absent', 'clear-after-copied'], ['lp64'], [qemuVmm, qemuExtendedVmm, qemuEnottyFallbackVmm]),
   scripts: featureViewsScriptArb,
   check: onBothSides(lawCheck(featureViewsLaw)),
 };

@@ -6,7 +6,8 @@ import { idrFromFields } from '../types/smmuIdr.ts';
 import {
   VHOST_F_LOG_ALL, VIRTIO_BLK_F_BLK_SIZE, VIRTIO_BLK_F_SIZE_MAX, VIRTIO_F_ACCESS_PLATFORM, VIRTIO_F_ANY_LAYOUT,
   VIRTIO_F_NOTIFY_ON_EMPTY, VIRTIO_F_RING_RESET, VIRTIO_F_VERSION_1, VIRTIO_RING_F_EVENT_IDX,
-  VIRTIO_RING_F_INDIRECT_DESC, VIRTIO_NET_F_MRG_RXBUF, VIRTIO_VSOCK_F_SEQPACKET,
+  VIRTIO_RING_F_INDIRECT_DESC, VIRTIO_NET_F_MRG_RXBUF, VIRTIO_VSOCK_F_SEQPACKET, VIRTIO_NET_F_GUEST_UDP_TUNNEL_GSO,
+  VIRTIO_NET_F_HOST_UDP_TUNNEL_GSO,
 } from '../types/uapi.ts';
 
 export const bit = (n: number): bigint => 1n << BigInt(n);
@@ -42,6 +43,7 @@ export const QEMU_KNOWN_VHOST_FEATURES = bits(
 
 export const qemuVmm: VmmProfile = {
   features: 'allowlist',
+  featuresIoctls: '64-bit',
   knownFeatures: QEMU_KNOWN_VHOST_FEATURES,
   speaksIotlb: true,
   userAbi: 'lp64',
@@ -53,6 +55,7 @@ export const qemuVmm: VmmProfile = {
 /** crosvm before 4e7d00be: intersects, knows nothing of the IOTLB. */
 export const crosvmOld: VmmProfile = {
   features: 'intersect',
+  featuresIoctls: '64-bit',
   knownFeatures: 0n,
   speaksIotlb: false,
   userAbi: 'lp64',
@@ -63,6 +66,16 @@ export const crosvmOld: VmmProfile = {
 
 /** crosvm after 4e7d00be: masks ACCESS_PLATFORM before VHOST_SET_FEATURES. */
 export const crosvmFixed: VmmProfile = { ...crosvmOld, features: 'intersect-mask-access-platform' };
+
+/**
+ * QEMU with extended features (f412c1f57ab5 and the virtio-net UDP tunnel series): the array
+ * ioctls first, and the UDP tunnel GSO bits (65, 67) on its vhost-net allowlist.
+ */
+export const qemuExtendedVmm: VmmProfile = {
+  ...qemuVmm,
+  featuresIoctls: 'array-then-64-bit',
+  knownFeatures: qemuVmm.knownFeatures | bits(VIRTIO_NET_F_GUEST_UDP_TUNNEL_GSO, VIRTIO_NET_F_HOST_UDP_TUNNEL_GSO),
+};
 
 export const upstreamGuest: GuestProfile = {
   endian: 'le',

@@ -81,7 +81,7 @@ export function rScopeForProposal(p: RProposal, entries: readonly ExploreEntry[]
         if (seen.has(key)) continue;
         seen.add(key);
         // asOldUserspace op by op: a dropped op becomes null, so alphabet indices stay put
-        const issued = (op: Op): Op | null => asOldUserspace(createModelStack(baseline), [op], newBits, baseline.vmm.speaksIotlb)[0] ?? null;
+        const issued = (op: Op): Op | null => asOldUserspace(createModelStack(baseline), [op], newBits, baseline.vmm.speaksIotlb, baseline.vmm.featuresIoctls !== '64-bit')[0] ?? null;
         pairs.push({ profile, baseline, proposal, script: alphabet.map(issued) });
       }
     }
@@ -96,7 +96,7 @@ export function rScopeForProposal(p: RProposal, entries: readonly ExploreEntry[]
       `profiles: those scopes' profiles with the upstream guest and each old VMM (${p.oldVmms ? 'the proposal\'s' : 'every VMM the seeds name'}), ` +
         'the baseline and the policy pinned, equal pairs once',
       'alphabet (as the old userspace issues it per pair: feature words masked to the baseline offer minus newBits, ' +
-        'no IOTLB protocol from a VMM that does not speak it):',
+        'no IOTLB protocol from a VMM that does not speak it, no array feature ioctls from one that knows only the 64-bit ones):',
       ...alphabet.map((op, i) => `  ${String(i).padStart(2)} ${formatOp(op)}`),
     ].join('\n'),
   };

@@ -50,19 +50,23 @@ export function dependedOn(op: Op, o: Observation): unknown {
 
 const refused = (o: Observation): boolean => 'ret' in o && o.ret < 0;
 
+/** Ops only a VMM with the array feature ioctls issues (QEMU since f412c1f57ab5). */
+const FEATURES_ARRAY: ReadonlySet<Op['kind']> = new Set(['GET_FEATURES_ARRAY', 'SET_FEATURES_ARRAY']);
+
 /** Ops only a VMM that speaks the IOTLB protocol issues. */
 const IOTLB_PROTOCOL: ReadonlySet<Op['kind']> = new Set(['SET_BACKEND_FEATURES', 'IOTLB_WRITE', 'IOTLB_WRITE_RAW', 'IOTLB_READ']);
 
 /**
  * The script as an old userspace would issue it on this baseline: bits the baseline did not
- * offer and new bits masked; no IOTLB protocol from a VMM that does not speak it.
+ * offer and new bits masked; no IOTLB protocol from a VMM that does not speak it, and no array
+ * feature ioctls from a VMM that knows only the 64-bit ones (they did not exist for it).
  */
-export function asOldUserspace(baseline: Stack, ops: readonly Op[], newBits: NewBits, speaksIotlb = true): Op[] {
+export function asOldUserspace(baseline: Stack, ops: readonly Op[], newBits: NewBits, speaksIotlb = true, arrayIoctls = true): Op[] {
   const offered = baseline.apply({ kind: 'GET_FEATURES' });
   const offeredBackend = baseline.apply({ kind: 'GET_BACKEND_FEATURES' });
   const features = (offered.kind === 'value' ? offered.value : 0n) & ~(newBits.features ?? 0n);
   const backend = (offeredBackend.kind === 'value' ? offeredBackend.value : 0n) & ~(newBits.backendFeatures ?? 0n);
-  return ops.filter(op => speaksIotlb || !IOTLB_PROTOCOL.has(op.kind)).map(op =>
+  return ops.filter(op => (speaksIotlb || !IOTLB_PROTOCOL.has(op.kind)) && (arrayIoctls || !FEATURES_ARRAY.has(op.kind))).map(op =>
     op.kind === 'SET_FEATURES' ? { ...op, features: op.features & features }
       : op.kind === 'SET_BACKEND_FEATURES' ? { ...op, features: op.features & backend }
         : op.kind === 'VMM_SET_FEATURES' ? { ...op, guestFeatures: op.guestFeatures & ~(newBits.features ?? 0n) }
@@ -73,7 +77,7 @@ export function asOldUserspace(baseline: Stack, ops: readonly Op[], newBits: New
 export function compareRuns(
   factory: StackFactory, base: Profile, prop: Profile, ops: readonly Op[], newBits: NewBits,
 ): { steps: RegressionStep[]; broken: number | null } {
-  const script = asOldUserspace(factory(base), ops, newBits, base.vmm.speaksIotlb);
+  const script = asOldUserspace(factory(base), ops, newBits, base.vmm.speaksIotlb, base.vmm.featuresIoctls !== '64-bit');
   const b = factory(base);
   const p = factory(prop);
   const steps: RegressionStep[] = [];

@@ -38,6 +38,10 @@ import { proposal as iotlbMsgV1Native } from './catalogue/iotlb-msg-v1-native.ts
 import { proposal as netFeaturesArray32bitCount } from './catalogue/net-features-array-32bit-count.ts';
 import { proposal as netFeaturesArrayFixed } from './catalogue/net-features-array-fixed.ts';
 import { proposal as netFeaturesArrayMerged } from './catalogue/net-features-array-merged.ts';
+import { proposal as qemuFeaturesArrayEnottyOnly } from './catalogue/qemu-features-array-enotty-only.ts';
+import { proposal as qemuFeaturesArrayFallback } from './catalogue/qemu-features-array-fallback.ts';
+import { proposal as qemuNewOnOldKernel } from './catalogue/qemu-new-on-old-kernel.ts';
+import { proposal as qemuOldOnNewKernel } from './catalogue/qemu-old-on-new-kernel.ts';
 import type { Proposal } from './proposal.ts';
 
 export const CATALOGUE: readonly Proposal[] = [
@@ -78,6 +82,10 @@ export const CATALOGUE: readonly Proposal[] = [
   netFeaturesArrayMerged,
   netFeaturesArrayFixed,
   netFeaturesArray32bitCount,
+  qemuFeaturesArrayFallback,
+  qemuFeaturesArrayEnottyOnly,
+  qemuOldOnNewKernel,
+  qemuNewOnOldKernel,
 ];
 
 export function proposalById(id: string): Proposal | undefined {

@@ -118,9 +118,24 @@ export type VmmFeaturePolicy =
   /** QEMU: host &= known list; SET_FEATURES(host & guest) */
   | 'allowlist';
 
+/**
+ * Which vhost feature ioctls a VMM issues for VMM_SET_FEATURES:
+ * - `64-bit`: VHOST_GET/SET_FEATURES only, a u64 end to end (QEMU before f412c1f57ab5, crosvm);
+ * - `array-then-64-bit`: QEMU f412c1f57ab5 ("vhost-backend: implement extended features support",
+ *   hw/virtio/vhost-backend.c): VHOST_GET_FEATURES_ARRAY with count 2 first, VHOST_GET_FEATURES on
+ *   any error; VHOST_SET_FEATURES_ARRAY first, then, if no bit above 63 is to be set,
+ *   VHOST_SET_FEATURES (else -EINVAL, "Trying to set extended features without kernel support");
+ * - `array-then-64-bit-on-enotty`: the check QEMU's comment rules out ("Can't check for ENOTTY, as
+ *   the kernel for unknown ioctls interprets the argument as a virtio queue id"): fall back only
+ *   when the array ioctl says -ENOTTY.
+ */
+export type VmmFeaturesIoctls = '64-bit' | 'array-then-64-bit' | 'array-then-64-bit-on-enotty';
+
 export interface VmmProfile {
   readonly features: VmmFeaturePolicy;
-  /** QEMU's known vhost feature list (allowlist policy only) */
+  /** the feature ioctls it knows (the array ones since QEMU f412c1f57ab5) */
+  readonly featuresIoctls: VmmFeaturesIoctls;
+  /** QEMU's known vhost feature list (allowlist policy only); bits above 63 for a VMM with the array ioctls */
   readonly knownFeatures: bigint;
   /** whether this VMM sends IOTLB updates and answers MISS messages */
   readonly speaksIotlb: boolean;

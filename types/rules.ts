@@ -38,8 +38,13 @@ export interface Rules {
   iotlbPersistOffered(parent: ParentKind): boolean;
   /** virtio_dev_probe: the feature steps around drv->validate, in order */
   probeSteps(offered: bigint, bigEndian: boolean, driverHasValidate: boolean): readonly ProbeStep[];
-  /** the VMM's vhost feature plumbing: the VHOST_SET_FEATURES word from the guest's acked and the host's offered features */
+  /** the VMM's vhost feature plumbing: the features to set from the guest's acked and the host's offered ones (up to 128 bits) */
   vmmFeatures(guest: bigint, host: bigint): bigint;
+  /**
+   * the VMM, after VHOST_GET/SET_FEATURES_ARRAY failed with `ret`: retry with the 64-bit ioctl?
+   * `high` is what the VMM wants to set above bit 63 (0 for GET)
+   */
+  vmmArrayFallback(call: 'get' | 'set', ret: number, high: bigint): boolean;
   /** the VMM: the guest's vSMMU IDR0..5 built from the words IOMMU_GET_HW_INFO reported */
   vmmIdr(reported: readonly bigint[]): readonly bigint[];
   /** arm_smmu_hw_info: the IDR0..5 words IOMMU_GET_HW_INFO reports from the hardware's */
@@ -68,7 +73,7 @@ export interface RuleSpec {
 const U64_MAX = (1n << 64n) - 1n;
 const isU64 = (v: unknown): boolean => typeof v === 'bigint' && v >= 0n && v <= U64_MAX;
 const bool = (v: unknown): string | null => (typeof v === 'boolean' ? null : 'a boolean');
-const u64 = (v: unknown): string | null => (isU64(v) ? null : 'a u64 bigint');
+const features128 = (v: unknown): string | null => (typeof v === 'bigint' && v >= 0n && v < 1n << 128n ? null : 'a bigint of at most 128 bits (two u64 words)');
 const idrWords = (v: unknown): string | null =>
   Array.isArray(v) && v.length === 6 && v.every(w => typeof w === 'bigint' && w >= 0n && w <= 0xffff_ffffn) ? null : 'six u32 bigints (IDR0..IDR5)';
 const PARENTS: readonly ParentKind[] = ['platform-iommu', 'onchip-reset-map', 'vendor-clears'];
@@ -85,7 +90,7 @@ export const RULE_SPECS: readonly RuleSpec[] = [
     source: 'drivers/vhost/net.c VHOST_NET_FEATURES, drivers/vhost/vsock.c VHOST_VSOCK_FEATURES (vhost_*_ioctl VHOST_GET_FEATURES)',
     fields: ['kernel.iotlbEnable', 'kernel.vsockAccessPlatform'], arity: 2,
     samples: [['vhost-net', 0x1_0000_0000n], ['vhost-vsock', 0n]],
-    returns: v => (typeof v === 'bigint' && v >= 0n && v < 1n << 128n ? null : 'a bigint of at most 128 bits (two u64 words)'),
+    returns: features128,
   },
   {
     name: 'sizeZeroRefused', signature: '(type: number) => boolean',
@@ -118,7 +123,12 @@ export const RULE_SPECS: readonly RuleSpec[] = [
   {
     name: 'vmmFeatures', signature: '(guest: bigint, host: bigint) => bigint',
     source: 'QEMU hw/virtio/vhost.c vhost_get_features/vhost_ack_features; crosvm devices/src/virtio/vhost',
-    fields: ['vmm.features', 'vmm.knownFeatures'], arity: 2, samples: [[0n, 0n], [U64_MAX, 0x3_0000_0000n]], returns: u64,
+    fields: ['vmm.features', 'vmm.knownFeatures'], arity: 2, samples: [[0n, 0n], [U64_MAX, 0x3_0000_0000n], [0xan << 64n, 0xan << 64n]], returns: features128,
+  },
+  {
+    name: 'vmmArrayFallback', signature: "(call: 'get' | 'set', ret: number, high: bigint) => boolean",
+    source: 'QEMU hw/virtio/vhost-backend.c vhost_kernel_get_features / vhost_kernel_set_features (f412c1f57ab5)',
+    fields: ['vmm.featuresIoctls'], arity: 3, samples: [['get', -25, 0n], ['get', -105, 0n], ['set', -95, 0xan]], returns: bool,
   },
   {
     name: 'vmmIdr', signature: '(reported: readonly bigint[]) => bigint[]',

@@ -7,7 +7,7 @@ import type { IotlbWriteSpec, Op } from '../../types/ops.ts';
 import type { KernelPolicy, VmmProfile } from '../../types/profile.ts';
 import { encodeIotlbWrite, toHex } from '../../types/iotlbWire.ts';
 import * as U from '../../types/uapi.ts';
-import { bit, crosvmFixed, crosvmOld, qemuVmm, upstreamKernel } from '../profiles.ts';
+import { bit, crosvmFixed, crosvmOld, qemuExtendedVmm, qemuVmm, upstreamKernel } from '../profiles.ts';
 import { iovaArb, lenArb, sizeArb, u64Arb, U64_MAX } from './u64.ts';
 
 /** Every value of the kernel's policy fields (fast-check draws from these; explore scopes enumerate them). */
@@ -40,7 +40,10 @@ export const kernelPolicyArb: fc.Arbitrary<KernelPolicy> = fc.record({
   // a 32-bit kernel is x86-32 here (access_ok below 0xC0000000)
 }).map(k => (k.abi === 'i386' ? { ...k, accessOk: 'x86-32' } : k)) as fc.Arbitrary<KernelPolicy>;
 
-export const vmmProfileArb: fc.Arbitrary<VmmProfile> = fc.constantFrom(qemuVmm, crosvmOld, crosvmFixed);
+/** QEMU falling back only on -ENOTTY: the check f412c1f57ab5's comment rules out. */
+export const qemuEnottyFallbackVmm: VmmProfile = { ...qemuExtendedVmm, featuresIoctls: 'array-then-64-bit-on-enotty' };
+
+export const vmmProfileArb: fc.Arbitrary<VmmProfile> = fc.constantFrom(qemuVmm, crosvmOld, crosvmFixed, qemuExtendedVmm, qemuEnottyFallbackVmm);
 
 /** Bits every modelled vhost device supports: a SET_FEATURES of these succeeds. */
 const COMMON_FEATURES = [U.VIRTIO_F_ACCESS_PLATFORM, U.VIRTIO_F_VERSION_1, U.VIRTIO_RING_F_EVENT_IDX,
@@ -82,6 +85,10 @@ export const featuresArrayOpArb: fc.Arbitrary<Op> = fc.oneof(
       .chain(ws => fc.nat({ max: 3 }).map(n => ws.slice(0, n))),
   }).map(({ count, words }): Op => ({ kind: 'SET_FEATURES_ARRAY', count, words })),
 );
+
+/** A guest's acked features for VMM_SET_FEATURES: a word as above, sometimes with bits above 63 (the UDP tunnel GSO ones). */
+export const guestFeaturesArb: fc.Arbitrary<bigint> = fc.tuple(featureWordArb, fc.oneof({ weight: 3, arbitrary: fc.constant(0n) }, { weight: 2, arbitrary: highWordArb }))
+  .map(([w0, w1]) => w0 | (w1 << 64n));
 
 /** An UPDATE at vq 0's used ring: the page holding both used rings, or only vq 0's flags, or its flags and idx. */
 const ringMap = (size: bigint, perm: number): Op => ({
@@ -243,7 +250,7 @@ export function vhostOpWith(v: AddressVocabulary): fc.Arbitrary<Op> {
   { weight: 1, arbitrary: fc.constant<Op>({ kind: 'VDPA_GET_STATUS' }) },
   { weight: 10, arbitrary: fc.record({ iova: v.iova, len: lenArb, access: fc.constantFrom(1, 2, 3) }).map((a): Op => ({ kind: 'VQ_ACCESS', ...a })) },
   { weight: 4, arbitrary: vringOpArb },
-  { weight: 2, arbitrary: featureWordArb.map((guestFeatures): Op => ({ kind: 'VMM_SET_FEATURES', guestFeatures })) },
+  { weight: 2, arbitrary: guestFeaturesArb.map((guestFeatures): Op => ({ kind: 'VMM_SET_FEATURES', guestFeatures })) },
   { weight: 2, arbitrary: featuresArrayOpArb },
   );
 }
