@@ -3,8 +3,8 @@
 // the 64-bit GET, GET_FEATURES_ARRAY at counts 0 to 5 and 2^32 + 2 (narrow: 2 and 3), SET with
 // offered bits, with a bit no one offers above 63, with a nonzero word past the kernel's. The
 // monitor keeps the words the VMM has learnt. The VMM: one with the 64-bit ioctls only, QEMU with
-// the array ones first (f412c1f57ab5), and over the proposal scope one that falls back on -ENOTTY
-// only; VMM_SET_FEATURES with a guest that acks the UDP tunnel GSO bits, and one that acks none above 63.
+// the array ones first (f412c1f57ab5), and one that falls back on -ENOTTY only (P0 over this scope
+// is where that VMM's -ENOBUFS is reached); VMM_SET_FEATURES with a guest that acks the UDP tunnel GSO bits, and one that acks none above 63.
 
 import type { Op } from '../types/ops.ts';
 import type { KernelPolicy, Profile, VmmProfile } from '../types/profile.ts';
@@ -29,7 +29,7 @@ export function i7Scope(opts?: ScopeOptions): ExploreScope {
     // as I7's scope: the merged kernel only when a proposal pins it
     featuresArray: axis<KernelPolicy['featuresArray']>('absent', 'clear-after-copied'),
     vmm: labelled<VmmProfile>(v => `QEMU ${v.featuresIoctls}`,
-      options.over === 'scope' ? [qemuVmm, qemuExtendedVmm, qemuEnottyFallbackVmm] : [qemuVmm, qemuExtendedVmm]),
+      [qemuVmm, qemuExtendedVmm, qemuEnottyFallbackVmm]),
   };
   const profiles = product(axes).map(({ device, featuresArray, vmm }): Profile =>
     ({ ...upstreamProfile, kernel: { ...upstreamProfile.kernel, device, featuresArray }, vmm }));

@@ -115,7 +115,7 @@ export const I7: PropertyDef = {
   source: '333c515d1896 "vhost-net: allow configuring extended features" ("Zero the trailing space provided by user-space"; ' +
     '"Any feature specified by user-space above VIRTIO_FEATURES_MAX is not supported by definition"); the clear_user fix',
   // kernels as shipped after the fix, and before the ioctls existed
-  profiles: featureViewsProfileArb(['absent', 'clear-after-copied'], ['lp64'], [qemuVmm, qemuExtendedVmm]),
+  profiles: featureViewsProfileArb(['absent', 'clear-after-copied'], ['lp64'], [qemuVmm, qemuExtendedVmm, qemuEnottyFallbackVmm]),
   judges: ['kernel.featuresArray', 'vmm.featuresIoctls'],
   // the kernels a VMM meets and every VMM; a proposal about the merged kernel pins featuresArray
   // (net-features-array-merged), one about a 32-bit kernel pins the ABI (net-features-array-32bit-count),
