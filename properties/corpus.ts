@@ -47,7 +47,7 @@ const OP_FIELDS: Readonly<Record<OpKind, Readonly<Record<string, FieldType>>>> =
   IOTLB_WRITE: { msg: 'spec' }, IOTLB_WRITE_RAW: { bytes: 'hex' }, IOTLB_READ: { len: 'int' }, VDPA_SET_STATUS: { status: 'int' }, VDPA_GET_STATUS: {},
   VQ_ACCESS: { iova: 'u64', len: 'int', access: 'int' }, VSOCK_SET_RUNNING: { start: 'int' },
   NET_SET_BACKEND: { index: 'int', fd: 'int' }, VMM_SET_FEATURES: { guestFeatures: 'features' },
-  DEVICE_RESET: {}, STATUS_WRITE: { status: 'int' }, STATUS_READ: {}, FEATURES_WRITE: { features: 'u64' },
+  DEVICE_RESET: {}, STATUS_WRITE: { status: 'int' }, STATUS_READ: {}, FEATURES_WRITE: { features: 'features' },
   FEATURES_READ: {}, CONFIG_READ: { offset: 'int', width: 'int' }, DEVICE_NEEDS_RESET: {}, DRIVER_PROBE: {},
   GET_HW_INFO: {}, VMM_VSMMU_IDR: {},
 };
@@ -65,7 +65,8 @@ const PROFILE_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldType>
   vmm: { features: 'string', featuresIoctls: 'string', knownFeatures: 'features', speaksIotlb: 'boolean', userAbi: 'string', iotlbMsgV2: 'boolean', idr: 'string', knownIdrFields: 'strings' },
   guest: {
     endian: 'string', deviceType: 'string', transport: 'string', transitionalConfig: 'string', probeFlow: 'string', blkValidate: 'string',
-    offered: 'u64', driverFeatures: 'u64', deviceRequires: 'u64', restrictedMemory: 'boolean', checksFeaturesOk: 'boolean',
+    offered: 'features', driverFeatures: 'features', deviceRequires: 'features', restrictedMemory: 'boolean', checksFeaturesOk: 'boolean',
+    driverFeatureWords: 'int', deviceFeatureWords: 'int',
   },
   smmu: { idr: 'ints' },
 };
@@ -117,6 +118,12 @@ function checkProfile(x: unknown, path: string): void {
   // ... and VMMs that knew only the 64-bit feature ioctls
   const vmm = (x as { vmm?: Record<string, unknown> } | null)?.vmm;
   if (typeof vmm === 'object' && vmm !== null && vmm['featuresIoctls'] === undefined) vmm['featuresIoctls'] = '64-bit';
+  // ... and guests and devices with two feature select words (before 69b946151224)
+  const guest = (x as { guest?: Record<string, unknown> } | null)?.guest;
+  if (typeof guest === 'object' && guest !== null) {
+    guest['driverFeatureWords'] ??= 2;
+    guest['deviceFeatureWords'] ??= 2;
+  }
   for (const [part, fields] of Object.entries(PROFILE_FIELDS)) checkFields((x as Record<string, unknown> | undefined)?.[part], fields, `${path}.${part}`);
   const cfg = ((x as { guest: { config?: unknown } }).guest).config;
   checkFields(cfg, { capacity: 'u64', blkSize: 'int', guestCid: 'u64' }, `${path}.guest.config`);

@@ -87,7 +87,9 @@ export function transitionOf(op: Op, o: Observation, profile: Profile, persist: 
       if (o.kind !== 'probe') return null;
       const t = o.transcript;
       const refused = t.featuresOkReread === false ? ' FEATURES_OK refused' : '';
-      return `virtio probe ${profile.guest.probeFlow} ${outcomeName(t.result)}${refused}`;
+      // feature select words 2 and 3 (69b946151224): a probe that negotiated a bit above 63
+      const high = t.negotiated >> 64n !== 0n ? ', bits above 63' : '';
+      return `virtio probe ${profile.guest.probeFlow} ${outcomeName(t.result)}${refused}${high}`;
     }
     case 'DEVICE_RESET': return 'virtio reset';
     case 'FEATURES_WRITE': return 'virtio features write';

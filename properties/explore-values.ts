@@ -32,18 +32,27 @@ const POOL = GUEST_FEATURE_POOL.reduce((a, b) => a | bit(b), 0n);
 /** a device-specific bit (spec §2.2: 50-127) no modelled device offers */
 const UNMEETABLE = bit(50);
 
-type FeatureWords = Pick<GuestProfile, 'offered' | 'driverFeatures' | 'deviceRequires'>;
+/** The UDP tunnel GSO bits (65, 67): virtio-net's first feature bits above 63. */
+const TUNNEL = bit(U.VIRTIO_NET_F_GUEST_UDP_TUNNEL_GSO) | bit(U.VIRTIO_NET_F_HOST_UDP_TUNNEL_GSO);
+
+/** The feature sets of a guest profile, and the select words each side carries (upstreamGuest's unless given). */
+type FeatureSets = Pick<GuestProfile, 'offered' | 'driverFeatures' | 'deviceRequires'> &
+  Partial<Pick<GuestProfile, 'driverFeatureWords' | 'deviceFeatureWords'>>;
 
 /** Feature words: what the device offers, what the driver knows, what the device requires. */
-function featureWords(level: ValueLevel): Axis<FeatureWords> {
+function featureSets(level: ValueLevel): Axis<FeatureSets> {
   const upstream = { offered: upstreamGuest.offered, driverFeatures: upstreamGuest.driverFeatures, deviceRequires: 0n };
-  return byLevel<readonly [string, FeatureWords]>(level,
+  return byLevel<readonly [string, FeatureSets]>(level,
     [['upstream blk', upstream]],
     [
       // every bit that matters to probe, the transport bits the core clears (39) or never knew (30) included
       ['every pool bit', { offered: POOL, driverFeatures: POOL, deviceRequires: 0n }],
       // FEATURES_OK refused: the failed-probe path
       ['unmeetable requirement', { ...upstream, deviceRequires: UNMEETABLE }],
+      // bits above 63 (69b946151224): both sides with select words 2 and 3, then either without
+      ['bits 65, 67 (4 words each side)', { ...upstream, offered: upstream.offered | TUNNEL, driverFeatures: upstream.driverFeatures | TUNNEL }],
+      ['bits 65, 67, a device with 2 words', { ...upstream, offered: upstream.offered | TUNNEL, driverFeatures: upstream.driverFeatures | TUNNEL, deviceFeatureWords: 2 }],
+      ['bits 65, 67, a driver with 2 words', { ...upstream, offered: upstream.offered | TUNNEL, driverFeatures: upstream.driverFeatures | TUNNEL, driverFeatureWords: 2 }],
     ],
     [
       ['driver knows nothing', { ...upstream, driverFeatures: 0n }],
@@ -80,7 +89,7 @@ export function guestProfiles(level: ValueLevel, flows: readonly ProbeFlow[]): {
     probeFlow: axis(...flows),
     blkValidate: axis<GuestProfile['blkValidate']>('blk-size', 'blk-size-not-on-be', 'none'),
     restrictedMemory: axis(false, true),
-    features: featureWords(level),
+    features: featureSets(level),
     config: configs(level),
   };
   const profiles = product(axes).map(({ features, ...g }): Profile => ({

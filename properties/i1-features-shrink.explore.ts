@@ -16,7 +16,11 @@ export function i1Scope(opts?: ScopeOptions): ExploreScope {
 export const fingerprintFeaturesLaw: LawFingerprint<FeaturesLawState> = (s, sink) => {
   sink.bool(s.featuresOkSeen);
   sink.bool(s.locked !== undefined);
-  if (s.locked !== undefined) sink.u64(s.locked);
+  // two u64 words: feature sets are 128 bits wide (e7d4c1c5a546)
+  if (s.locked !== undefined) {
+    sink.u64(s.locked & ((1n << 64n) - 1n));
+    sink.u64(s.locked >> 64n);
+  }
 };
 
 export const I1_EXPLORE = lawEntry('I1', i1Scope, featuresLaw, fingerprintFeaturesLaw);

@@ -98,9 +98,9 @@ export const I1: PropertyDef = {
   title: 'features only shrink after validate',
   statement: 'validate() only clears features; negotiated ⊆ offered ∩ (driver ∪ core transport bits); '
     + 'no features are accepted after FEATURES_OK; a failed FEATURES_OK re-read never reaches DRIVER_OK',
-  source: 'virtio spec 1.3 §3.1.1 and §2.2; seed 004 (virtio: write back features before verify)',
+  source: 'virtio spec 1.3 §3.1.1 and §2.2; seed 004 (virtio: write back features before verify); over 128 bits since e7d4c1c5a546 / 69b946151224',
   profiles: guestStackProfileArb(),
-  judges: ['guest.probeFlow', 'guest.blkValidate', 'guest.checksFeaturesOk', 'guest.restrictedMemory'],
+  judges: ['guest.probeFlow', 'guest.blkValidate', 'guest.checksFeaturesOk', 'guest.restrictedMemory', 'guest.driverFeatureWords', 'guest.deviceFeatureWords'],
   scripts: guestScriptArb(12),
   check: onBothSides((stack, profile, ops) => judgeSteps(featuresLaw, profile, ops, runScript(stack, ops))),
 };

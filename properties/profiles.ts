@@ -91,6 +91,9 @@ export const upstreamGuest: GuestProfile = {
   restrictedMemory: false,
   config: { capacity: 0x20_0000n, blkSize: 4096, guestCid: 3n },
   checksFeaturesOk: true,
+  // a guest since 69b946151224 on a device with extended features (QEMU 10.1)
+  driverFeatureWords: 4,
+  deviceFeatureWords: 4,
 };
 
 /**

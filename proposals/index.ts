@@ -42,6 +42,9 @@ import { proposal as qemuFeaturesArrayEnottyOnly } from './catalogue/qemu-featur
 import { proposal as qemuFeaturesArrayFallback } from './catalogue/qemu-features-array-fallback.ts';
 import { proposal as qemuNewOnOldKernel } from './catalogue/qemu-new-on-old-kernel.ts';
 import { proposal as qemuOldOnNewKernel } from './catalogue/qemu-old-on-new-kernel.ts';
+import { proposal as virtioPciExtendedFeatures } from './catalogue/virtio-pci-extended-features.ts';
+import { proposal as virtioPciExtendedGuestOldDevice } from './catalogue/virtio-pci-extended-guest-old-device.ts';
+import { proposal as virtioPciOldGuestExtendedDevice } from './catalogue/virtio-pci-old-guest-extended-device.ts';
 import type { Proposal } from './proposal.ts';
 
 export const CATALOGUE: readonly Proposal[] = [
@@ -86,6 +89,9 @@ export const CATALOGUE: readonly Proposal[] = [
   qemuFeaturesArrayEnottyOnly,
   qemuOldOnNewKernel,
   qemuNewOnOldKernel,
+  virtioPciExtendedFeatures,
+  virtioPciExtendedGuestOldDevice,
+  virtioPciOldGuestExtendedDevice,
 ];
 
 export function proposalById(id: string): Proposal | undefined {

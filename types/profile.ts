@@ -199,7 +199,22 @@ export interface GuestProfile {
   readonly config: GuestConfig;
   /** whether the driver honours a failed FEATURES_OK re-read (always, upstream) */
   readonly checksFeaturesOk: boolean;
+  /**
+   * u32 feature select words the guest's transport reads and writes: 4 for virtio_pci_modern since
+   * 69b946151224 (vp_modern_get_extended_features, select 0 to 3), 2 before it and for transports
+   * without get_extended_features (virtio_get_features zeroes the words above 63, e7d4c1c5a546)
+   */
+  readonly driverFeatureWords: FeatureWords;
+  /**
+   * u32 feature select words the device presents and stores: 4 for a device with extended features
+   * (QEMU 10.1's virtio-pci), 2 for one that reads 0 for device_feature_select > 1 and ignores
+   * driver_feature writes there (QEMU's virtio_pci_common_read/write before it)
+   */
+  readonly deviceFeatureWords: FeatureWords;
 }
+
+/** Feature select words of 32 bits each: 64 or 128 feature bits (VIRTIO_FEATURES_BITS). */
+export type FeatureWords = 2 | 4;
 
 export interface GuestConfig {
   readonly capacity: bigint;

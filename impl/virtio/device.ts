@@ -44,12 +44,23 @@ export class FastVirtioDevice {
   status = 0;
   drvLo = 0;
   drvHi = 0;
+  /** driver_feature bits 64-95 and 96-127 (select words 2 and 3) */
+  drvExtLo = 0;
+  drvExtHi = 0;
   readonly legacy: boolean;
   readonly transitional: boolean;
+  /** the driver's transport reads and writes select words 2 and 3 */
+  readonly driverExt: boolean;
+  /** the device presents and stores select words 2 and 3 */
+  readonly deviceExt: boolean;
   readonly offLo: number;
   readonly offHi: number;
+  readonly offExtLo: number;
+  readonly offExtHi: number;
   private readonly reqLo: number;
   private readonly reqHi: number;
+  private readonly reqExtLo: number;
+  private readonly reqExtHi: number;
   private readonly nativeLe: boolean;
   private readonly leIfOffered: boolean;
   private readonly imageLe: Uint8Array;
@@ -62,7 +73,11 @@ export class FastVirtioDevice {
     const [lo, hi] = toHalves(guest.offered);
     this.offLo = lo;
     this.offHi = this.legacy ? 0 : (hi | V1_HI) >>> 0;
+    this.driverExt = !this.legacy && guest.driverFeatureWords === 4;
+    this.deviceExt = !this.legacy && guest.deviceFeatureWords === 4;
+    [this.offExtLo, this.offExtHi] = this.deviceExt ? toHalves(guest.offered >> 64n) : [0, 0];
     [this.reqLo, this.reqHi] = toHalves(guest.deviceRequires);
+    [this.reqExtLo, this.reqExtHi] = toHalves(guest.deviceRequires >> 64n);
     this.nativeLe = guest.endian === 'le';
     this.leIfOffered = guest.transitionalConfig === 'le-if-offered';
     this.imageLe = buildImage(guest, true);
@@ -73,6 +88,8 @@ export class FastVirtioDevice {
     this.status = 0;
     this.drvLo = 0;
     this.drvHi = 0;
+    this.drvExtLo = 0;
+    this.drvExtHi = 0;
   }
 
   writeStatus(value: number): void {
@@ -84,11 +101,17 @@ export class FastVirtioDevice {
     this.status = v;
   }
 
-  /** -EINVAL once FEATURES_OK is set; a legacy register holds 32 bits. */
-  writeFeatures(lo: number, hi: number): number {
+  /**
+   * -EINVAL once FEATURES_OK is set; a legacy register holds 32 bits; words 2 and 3 are written
+   * only by a driver that has them and kept only by a device that has them.
+   */
+  writeFeatures(lo: number, hi: number, extLo: number, extHi: number): number {
     if (this.status & FEATURES_OK) return -EINVAL;
     this.drvLo = lo >>> 0;
     this.drvHi = this.legacy ? 0 : hi >>> 0;
+    const ext = this.driverExt && this.deviceExt;
+    this.drvExtLo = ext ? extLo >>> 0 : 0;
+    this.drvExtHi = ext ? extHi >>> 0 : 0;
     return 0;
   }
 
@@ -127,7 +150,9 @@ export class FastVirtioDevice {
 
   private acceptsDriverFeatures(): boolean {
     return (this.drvLo & ~this.offLo) === 0 && (this.drvHi & ~this.offHi) === 0
+      && (this.drvExtLo & ~this.offExtLo) === 0 && (this.drvExtHi & ~this.offExtHi) === 0
       && (this.reqLo & ~this.drvLo) === 0 && (this.reqHi & ~this.drvHi) === 0
+      && (this.reqExtLo & ~this.drvExtLo) === 0 && (this.reqExtHi & ~this.drvExtHi) === 0
       && (this.drvHi & V1_HI) !== 0;
   }
 }

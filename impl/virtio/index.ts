@@ -25,9 +25,14 @@ function applyFast(dev: FastVirtioDevice, g: FastGuest, op: Op): Observation {
     case 'STATUS_READ': return { kind: 'value', ret: 0, value: BigInt(dev.status) };
     case 'FEATURES_WRITE': {
       const [lo, hi] = toHalves(op.features);
-      return { kind: 'ret', ret: dev.writeFeatures(lo, hi) };
+      const [extLo, extHi] = toHalves(op.features >> 64n);
+      return { kind: 'ret', ret: dev.writeFeatures(lo, hi, extLo, extHi) };
     }
-    case 'FEATURES_READ': return { kind: 'value', ret: 0, value: fromHalves(dev.drvLo, dev.drvHi) };
+    // read back through the driver's select words
+    case 'FEATURES_READ': {
+      const low = fromHalves(dev.drvLo, dev.drvHi);
+      return { kind: 'value', ret: 0, value: dev.driverExt ? low | (fromHalves(dev.drvExtLo, dev.drvExtHi) << 64n) : low };
+    }
     case 'CONFIG_READ': return { kind: 'config', bytes: hexOf(dev.readConfig(op.offset, op.width)) };
     case 'DEVICE_NEEDS_RESET': dev.raiseNeedsReset(); return RET_OK;
     case 'DRIVER_PROBE': return { kind: 'probe', transcript: fastProbe(dev, g) };

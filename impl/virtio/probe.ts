@@ -28,6 +28,10 @@ const DROP_HI = (RANGE_HI & ~KEPT_HI) >>> 0;
 const MIN_BLK_SIZE = 512;
 const MAX_BLK_SIZE = 4096;
 
+/** Four u32 words as one feature set (the transcript's bigint). */
+const featuresOf = (lo: number, hi: number, extLo: number, extHi: number): bigint =>
+  fromHalves(lo, hi) | (fromHalves(extLo, extHi) << 64n);
+
 /** The guest's fixed inputs to every probe, converted once. */
 export interface FastGuest {
   readonly isBlk: boolean;
@@ -37,17 +41,21 @@ export interface FastGuest {
   readonly hasValidate: boolean;
   readonly drvLo: number;
   readonly drvHi: number;
+  /** driver feature_table bits 64-127 */
+  readonly drvExtLo: number;
+  readonly drvExtHi: number;
   readonly restrictedMemory: boolean;
   readonly checksFeaturesOk: boolean;
 }
 
 export function fastGuest(guest: GuestProfile): FastGuest {
   const [drvLo, drvHi] = toHalves(guest.driverFeatures);
+  const [drvExtLo, drvExtHi] = toHalves(guest.driverFeatures >> 64n);
   return {
     isBlk: guest.deviceType === 'blk',
     hasValidate: guest.deviceType === 'blk' &&
       (guest.blkValidate === 'blk-size' || (guest.blkValidate === 'blk-size-not-on-be' && guest.endian === 'le')),
-    nativeLe: guest.endian === 'le', flow: guest.probeFlow, drvLo, drvHi,
+    nativeLe: guest.endian === 'le', flow: guest.probeFlow, drvLo, drvHi, drvExtLo, drvExtHi,
     restrictedMemory: guest.restrictedMemory, checksFeaturesOk: guest.checksFeaturesOk,
   };
 }
@@ -55,6 +63,9 @@ export function fastGuest(guest: GuestProfile): FastGuest {
 class ProbeRun {
   lo = 0;
   hi = 0;
+  /** dev->features bits 64-95, 96-127 */
+  extLo = 0;
+  extHi = 0;
   stage: ConfigRead['stage'] = 'validate';
   readonly written: number[] = [];
   readonly reads: { stage: ConfigRead['stage']; field: string; lo: number; hi: number }[] = [];
@@ -70,13 +81,16 @@ class ProbeRun {
     const { dev, g } = this;
     this.lo = ((dev.offLo & g.drvLo) | (dev.offLo & RANGE_LO)) >>> 0;
     this.hi = ((dev.offHi & g.drvHi) | (dev.offHi & RANGE_HI)) >>> 0;
+    // no transport bits above 63; words 2 and 3 only through a transport that reads them
+    this.extLo = dev.driverExt ? (dev.offExtLo & g.drvExtLo) >>> 0 : 0;
+    this.extHi = dev.driverExt ? (dev.offExtHi & g.drvExtHi) >>> 0 : 0;
   }
 
   finalize(): void {
     this.lo = (this.lo & ~DROP_LO) >>> 0;
     this.hi = (this.hi & ~DROP_HI) >>> 0;
-    this.dev.writeFeatures(this.lo, this.hi);
-    this.written.push(this.lo, this.hi);
+    this.dev.writeFeatures(this.lo, this.hi, this.extLo, this.extHi);
+    this.written.push(this.lo, this.hi, this.extLo, this.extHi);
   }
 
   littleEndian(rawLe: boolean): boolean {
@@ -135,27 +149,26 @@ export function fastProbe(dev: FastVirtioDevice, g: FastGuest): ProbeTranscript 
   const run = new ProbeRun(dev, g);
   run.addStatus(VIRTIO_CONFIG_S_ACKNOWLEDGE);
   run.addStatus(VIRTIO_CONFIG_S_DRIVER);
-  let beforeLo: number;
-  let beforeHi: number;
+  let before: bigint;
   if (g.flow === 'ack-before-access') {
     run.initFeatures();
     run.finalize();
-    beforeLo = run.lo;
-    beforeHi = run.hi;
+    before = featuresOf(run.lo, run.hi, run.extLo, run.extHi);
     if (run.validate()) run.finalize();
   } else {
     if (g.flow === 'write-version1-first' && g.hasValidate && !g.nativeLe && (dev.offHi & V1_HI)) {
       run.lo = 0;
       run.hi = V1_HI;
+      run.extLo = 0;
+      run.extHi = 0;
       run.finalize();
     }
     run.initFeatures();
     if (g.flow === 'finalize-before-validate' && (dev.offHi & V1_HI)) run.finalize();
-    beforeLo = run.lo;
-    beforeHi = run.hi;
+    before = featuresOf(run.lo, run.hi, run.extLo, run.extHi);
     run.validate();
   }
-  const afterValidate = fromHalves(run.lo, run.hi);
+  const afterValidate = featuresOf(run.lo, run.hi, run.extLo, run.extHi);
   if (g.flow !== 'ack-before-access') run.finalize();
   const result = run.featuresOk();
   if (result === 0) {
@@ -166,15 +179,16 @@ export function fastProbe(dev: FastVirtioDevice, g: FastGuest): ProbeTranscript 
     run.addStatus(VIRTIO_CONFIG_S_FAILED);
   }
   const written: bigint[] = [];
-  for (let i = 0; i < run.written.length; i += 2) written.push(fromHalves(run.written[i]!, run.written[i + 1]!));
+  const w = run.written;
+  for (let i = 0; i < w.length; i += 4) written.push(featuresOf(w[i]!, w[i + 1]!, w[i + 2]!, w[i + 3]!));
   return {
     result,
     status: dev.status,
-    offered: fromHalves(dev.offLo, dev.offHi),
-    beforeValidate: fromHalves(beforeLo, beforeHi),
+    offered: featuresOf(dev.offLo, dev.offHi, dev.driverExt ? dev.offExtLo : 0, dev.driverExt ? dev.offExtHi : 0),
+    beforeValidate: before,
     afterValidate,
     written,
-    negotiated: fromHalves(run.lo, run.hi),
+    negotiated: featuresOf(run.lo, run.hi, run.extLo, run.extHi),
     reads: run.reads.map(r => ({ stage: r.stage, field: r.field, value: fromHalves(r.lo, r.hi) })),
     featuresOkReread: run.featuresOkReread,
   };

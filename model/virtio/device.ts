@@ -6,8 +6,8 @@ import type { GuestProfile } from '../../types/profile.ts';
 import { EINVAL, VIRTIO_CONFIG_S_FEATURES_OK } from '../../types/uapi.ts';
 import { configImage, configIsLittleEndian, configRead } from './deviceConfig.ts';
 import {
-  type DeviceTransport, acceptsDriverFeatures, deviceTransport, featureWordMask, featuresOkHandshakeApplies,
-  offeredFeatures,
+  type DeviceTransport, acceptsDriverFeatures, deviceFeatureMask, deviceTransport, driverFeatureMask,
+  featuresOkHandshakeApplies, offeredFeatures,
 } from './deviceFeatures.ts';
 import { isResetWrite, statusAfterWrite, statusWithNeedsReset } from './deviceStatus.ts';
 
@@ -43,25 +43,27 @@ export function writeStatus(dev: VirtioDevice, value: number): void {
   dev.status = statusAfterWrite(dev.status, value, refuses);
 }
 
-/** device_feature: what the device offers (read-only). */
+/** device_feature, read through the driver's select words: what the device offers that the driver can see. */
 export function readDeviceFeatures(dev: VirtioDevice): bigint {
-  return dev.offered;
+  return dev.offered & driverFeatureMask(dev.guest);
 }
 
 /**
- * A driver write of driver_feature: stored (truncated to the register width), unless
+ * A driver write of driver_feature through its select words: stored (the words the device
+ * implements; the rest is dropped), unless
  * FEATURES_OK is already set: QEMU virtio_set_features "The driver must not attempt to set
  * features after feature negotiation has finished" → -EINVAL, nothing stored
  * (spec 1.3 §3.1.1 step 5 "MUST NOT accept new feature bits after this step").
  */
 export function writeDriverFeatures(dev: VirtioDevice, features: bigint): number {
   if (dev.status & VIRTIO_CONFIG_S_FEATURES_OK) return -EINVAL;
-  dev.driverFeatures = features & featureWordMask(dev.transport);
+  dev.driverFeatures = features & driverFeatureMask(dev.guest) & deviceFeatureMask(dev.guest);
   return 0;
 }
 
+/** driver_feature, read back through the driver's select words. */
 export function readDriverFeatures(dev: VirtioDevice): bigint {
-  return dev.driverFeatures;
+  return dev.driverFeatures & driverFeatureMask(dev.guest);
 }
 
 /** The device sets DEVICE_NEEDS_RESET on an internal error. */
@@ -99,5 +101,6 @@ export function deviceRestore(dev: VirtioDevice, snap: VirtioDeviceSnapshot): vo
  */
 export function deviceFingerprint(dev: VirtioDevice, sink: FingerprintSink): void {
   sink.u32(dev.status);
-  sink.u64(dev.driverFeatures);
+  sink.u64(dev.driverFeatures & ((1n << 64n) - 1n));
+  sink.u64(dev.driverFeatures >> 64n);
 }

@@ -3,7 +3,7 @@
 
 import type { GuestProfile } from '../../types/profile.ts';
 import { VIRTIO_F_VERSION_1 } from '../../types/uapi.ts';
-import { U32_MASK, U64_MASK, bit, hasBit, isSubset } from './featureBits.ts';
+import { U128_MASK, U32_MASK, U64_MASK, bit, hasBit, isSubset } from './featureBits.ts';
 
 export type DeviceTransport = GuestProfile['transport'];
 
@@ -16,9 +16,26 @@ export function deviceTransport(guest: GuestProfile): DeviceTransport {
   return guest.deviceType === 'vsock' ? 'modern' : guest.transport;
 }
 
-/** Width of the feature registers: legacy virtio-pci has one 32-bit word ("Legacy Interfaces: A Note on PCI Device Layout"). */
-export function featureWordMask(transport: DeviceTransport): bigint {
-  return transport === 'legacy' ? U32_MASK : U64_MASK;
+/**
+ * Width of the feature registers for `words` select words: legacy virtio-pci has one 32-bit word
+ * ("Legacy Interfaces: A Note on PCI Device Layout"); a modern interface carries word
+ * device_feature_select / driver_feature_select = i for bits 32i..32i+31 (spec 1.3 §4.1.4.3).
+ */
+export function featureWordMask(transport: DeviceTransport, words: GuestProfile['deviceFeatureWords']): bigint {
+  return transport === 'legacy' ? U32_MASK : words === 4 ? U128_MASK : U64_MASK;
+}
+
+/** The bits the device presents and stores: its select words. */
+export function deviceFeatureMask(guest: GuestProfile): bigint {
+  return featureWordMask(deviceTransport(guest), guest.deviceFeatureWords);
+}
+
+/**
+ * The bits the guest's transport reads and writes: its select words (a select word the device
+ * does not implement reads 0, and a write there is dropped, so the narrower side decides).
+ */
+export function driverFeatureMask(guest: GuestProfile): bigint {
+  return featureWordMask(deviceTransport(guest), guest.driverFeatureWords);
 }
 
 /**
@@ -28,7 +45,7 @@ export function featureWordMask(transport: DeviceTransport): bigint {
  */
 export function offeredFeatures(guest: GuestProfile): bigint {
   const transport = deviceTransport(guest);
-  const word = guest.offered & featureWordMask(transport);
+  const word = guest.offered & deviceFeatureMask(guest);
   return transport === 'legacy' ? word & ~bit(VIRTIO_F_VERSION_1) : word | bit(VIRTIO_F_VERSION_1);
 }
 

@@ -37,10 +37,24 @@ export const guestFeatureWordArb: fc.Arbitrary<bigint> = fc
   )
   .map(([ns, extra]) => ns.reduce((acc, n) => acc | bit(n), extra));
 
+/**
+ * Bits above 63 (e7d4c1c5a546): the UDP tunnel GSO pair virtio-net offers (65, 67), their _CSUM
+ * bits (66, 68), the ends of the second word (64, 127), any.
+ */
+export const guestHighWordArb: fc.Arbitrary<bigint> = fc.oneof(
+  { weight: 4, arbitrary: fc.constant(0n) },
+  { weight: 3, arbitrary: fc.subarray([65, 66, 67, 68], { minLength: 1 }).map(ns => ns.reduce((acc, n) => acc | bit(n), 0n)) },
+  { weight: 1, arbitrary: fc.constantFrom(bit(64), bit(127)) },
+  { weight: 1, arbitrary: fc.bigInt({ min: 0n, max: U64_MAX }).map(w => w << 64n) },
+);
+
+/** A feature set of up to 128 bits: a word as above and a second word. */
+export const guestFeaturesArb: fc.Arbitrary<bigint> = fc.tuple(guestFeatureWordArb, guestHighWordArb).map(([w0, w1]) => w0 | w1);
+
 /** What the device requires: usually nothing, sometimes pool bits it may not get. */
 export const deviceRequiresArb: fc.Arbitrary<bigint> = fc.oneof(
   { weight: 3, arbitrary: fc.constant(0n) },
-  { weight: 2, arbitrary: guestFeatureWordArb },
+  { weight: 2, arbitrary: guestFeaturesArb },
 );
 
 /**
@@ -69,12 +83,14 @@ export function guestProfileWith(overrides: GuestProfileOverrides = {}): fc.Arbi
     transitionalConfig: overrides.transitionalConfig ?? fc.constantFrom('native-until-version1-written', 'le-if-offered'),
     probeFlow: overrides.probeFlow ?? fc.constantFrom('ack-before-access', 'write-version1-first', 'validate-before-write', 'finalize-before-validate'),
     blkValidate: overrides.blkValidate ?? fc.constantFrom('blk-size', 'blk-size-not-on-be', 'none'),
-    offered: overrides.offered ?? guestFeatureWordArb,
-    driverFeatures: overrides.driverFeatures ?? guestFeatureWordArb,
+    offered: overrides.offered ?? guestFeaturesArb,
+    driverFeatures: overrides.driverFeatures ?? guestFeaturesArb,
     deviceRequires: overrides.deviceRequires ?? deviceRequiresArb,
     restrictedMemory: overrides.restrictedMemory ?? fc.boolean(),
     config: overrides.config ?? guestConfigArb,
     checksFeaturesOk: overrides.checksFeaturesOk ?? fc.constant(true),
+    driverFeatureWords: overrides.driverFeatureWords ?? fc.constantFrom(2, 4),
+    deviceFeatureWords: overrides.deviceFeatureWords ?? fc.constantFrom(2, 4),
   });
 }
 
