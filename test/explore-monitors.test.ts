@@ -346,7 +346,7 @@ describe('explore scopes', () => {
       return [e.id, `${own.profiles.length}x${own.alphabet.length}, ${wider.profiles.length}x${wider.alphabet.length}`];
     }));
     expect(sizes).toEqual({
-      I1: '6912x11, 6912x11', I2: '24x12, 36x12', I3: '864x11, 3456x11', I4: '3x12, 24x12', I5: '24x2, 48x2', I6: '108x18, 108x18',
+      I1: '6912x11, 6912x11', I2: '24x12, 36x12', I3: '1728x11, 6912x11', I4: '3x12, 24x12', I5: '24x2, 48x2', I6: '108x18, 108x18',
       I7: '18x13, 18x13',
     });
   });
