@@ -36,6 +36,7 @@ import { proposal as iotlbMsgV1Compat } from './catalogue/iotlb-msg-v1-compat.ts
 import { proposal as iotlbMsgV2Compat } from './catalogue/iotlb-msg-v2-compat.ts';
 import { proposal as iotlbMsgV1Native } from './catalogue/iotlb-msg-v1-native.ts';
 import { proposal as netFeaturesArray32bitCount } from './catalogue/net-features-array-32bit-count.ts';
+import { proposal as netFeaturesArrayAbsent } from './catalogue/net-features-array-absent.ts';
 import { proposal as netFeaturesArrayFixed } from './catalogue/net-features-array-fixed.ts';
 import { proposal as netFeaturesArrayMerged } from './catalogue/net-features-array-merged.ts';
 import { proposal as qemuFeaturesArrayEnottyOnly } from './catalogue/qemu-features-array-enotty-only.ts';
@@ -82,6 +83,7 @@ export const CATALOGUE: readonly Proposal[] = [
   probeNoValidateOnS390,
   probeRevertBlkSizeValidate,
   probeAckBeforeAccess,
+  netFeaturesArrayAbsent,
   netFeaturesArrayMerged,
   netFeaturesArrayFixed,
   netFeaturesArray32bitCount,
