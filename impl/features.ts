@@ -72,16 +72,20 @@ export interface ParentCaps {
   readonly lastHi: number;
   readonly lastLo: number;
   readonly needsAccessPlatform: boolean;
+  /** starts (and resets to) the 1:1 passthrough */
+  readonly initialIdentity: boolean;
 }
 
 export function parentCaps(kind: ParentKind): ParentCaps {
   switch (kind) {
     case 'platform-iommu':
-      return { setMap: false, resetMap: false, compatReset: false, suspendResume: false, lastHi: 0xffff, lastLo: 0xffffffff, needsAccessPlatform: false };
+      return { setMap: false, resetMap: false, compatReset: false, suspendResume: false, lastHi: 0xffff, lastLo: 0xffffffff, needsAccessPlatform: false, initialIdentity: false };
     case 'onchip-reset-map':
-      return { setMap: true, resetMap: true, compatReset: false, suspendResume: true, lastHi: 0xffffffff, lastLo: 0xffffffff, needsAccessPlatform: false };
+      return { setMap: true, resetMap: true, compatReset: false, suspendResume: true, lastHi: 0xffffffff, lastLo: 0xffffffff, needsAccessPlatform: false, initialIdentity: true };
     case 'vendor-clears':
-      return { setMap: true, resetMap: true, compatReset: true, suspendResume: true, lastHi: 0xffffffff, lastLo: 0xffffffff, needsAccessPlatform: true };
+      return { setMap: true, resetMap: true, compatReset: true, suspendResume: true, lastHi: 0xffffffff, lastLo: 0xffffffff, needsAccessPlatform: true, initialIdentity: true };
+    case 'vduse':
+      return { setMap: true, resetMap: false, compatReset: false, suspendResume: false, lastHi: 0xffffffff, lastLo: 0xffffffff, needsAccessPlatform: false, initialIdentity: false };
   }
 }
 

@@ -51,7 +51,7 @@ export class VdpaDev {
   }
 
   private initialView(): IotlbIndex {
-    return this.p.setMap ? identity() : new IotlbIndex(0, false);
+    return this.p.initialIdentity ? identity() : new IotlbIndex(0, false);
   }
 
   private persist(): boolean {

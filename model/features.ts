@@ -127,6 +127,8 @@ export interface ParentOps {
   readonly iovaLast: bigint;
   /** vdpasim_set_driver_features: "DMA mapping must be done by driver" */
   readonly requiresAccessPlatform: boolean;
+  /** an on-chip IOMMU that starts (and resets to) a 1:1 passthrough (mlx5_vdpa, vdpa_sim); else no map at all */
+  readonly initialIdentity: boolean;
 }
 
 export function parentOps(kind: ParentKind): ParentOps {
@@ -134,15 +136,19 @@ export function parentOps(kind: ParentKind): ParentOps {
     // ifcvf/vp_vdpa: vhost-vdpa owns an iommu_domain; the aperture is the IOMMU's (48-bit here)
     case 'platform-iommu':
       return { setMap: false, resetMap: false, compatReset: false, suspend: false, resume: false,
-        iovaFirst: 0n, iovaLast: (1n << 48n) - 1n, requiresAccessPlatform: false };
+        iovaFirst: 0n, iovaLast: (1n << 48n) - 1n, requiresAccessPlatform: false, initialIdentity: false };
     // a compliant on-chip IOMMU parent: .reset keeps maps, .reset_map restores 1:1
     case 'onchip-reset-map':
       return { setMap: true, resetMap: true, compatReset: false, suspend: true, resume: true,
-        iovaFirst: 0n, iovaLast: (1n << 64n) - 1n, requiresAccessPlatform: false };
+        iovaFirst: 0n, iovaLast: (1n << 64n) - 1n, requiresAccessPlatform: false, initialIdentity: true };
     // mlx5_vdpa / vdpa_sim: set_map, reset_map and compat_reset
     case 'vendor-clears':
       return { setMap: true, resetMap: true, compatReset: true, suspend: true, resume: true,
-        iovaFirst: 0n, iovaLast: (1n << 64n) - 1n, requiresAccessPlatform: true };
+        iovaFirst: 0n, iovaLast: (1n << 64n) - 1n, requiresAccessPlatform: true, initialIdentity: true };
+    // VDUSE: set_map only; vduse_vdpa_get_iova_range is [0, ULLONG_MAX]; no suspend/resume ops
+    case 'vduse':
+      return { setMap: true, resetMap: false, compatReset: false, suspend: false, resume: false,
+        iovaFirst: 0n, iovaLast: (1n << 64n) - 1n, requiresAccessPlatform: false, initialIdentity: false };
   }
 }
 

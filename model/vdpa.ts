@@ -56,7 +56,7 @@ export function identityView(): Iotlb {
 
 /** A parent's DMA translation before any map: empty IOMMU domain, or on-chip 1:1 passthrough. */
 export function parentInitialView(p: ParentOps): Iotlb {
-  return p.setMap ? identityView() : iotlbCreate(0, false);
+  return p.initialIdentity ? identityView() : iotlbCreate(0, false);
 }
 
 export function vdpaCreate(kernel: KernelPolicy, rules: Rules): VdpaState {

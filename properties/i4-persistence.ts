@@ -109,7 +109,7 @@ export const i4Profile = (r: { parent: ParentKind; reset: Profile['kernel']['vdp
   ({ ...upstreamProfile, kernel: { ...upstreamProfile.kernel, device: 'vhost-vdpa', parent: r.parent, vdpaReset: r.reset } });
 
 export const i4ProfileArb = (reset: fc.Arbitrary<Profile['kernel']['vdpaReset']>): fc.Arbitrary<Profile> =>
-  fc.record({ parent: fc.constantFrom<ParentKind>('platform-iommu', 'onchip-reset-map', 'vendor-clears'), reset }).map(i4Profile);
+  fc.record({ parent: fc.constantFrom<ParentKind>('platform-iommu', 'onchip-reset-map', 'vendor-clears', 'vduse'), reset }).map(i4Profile);
 
 const i4Setup = fc.constantFrom<Op[]>(
   [],

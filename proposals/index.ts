@@ -24,6 +24,7 @@ import { proposal as vdpaModuleParameter } from './catalogue/vdpa-module-paramet
 import { proposal as vdpaParentFeatureNegotiation } from './catalogue/vdpa-parent-feature-negotiation.ts';
 import { proposal as vdpaPersistWithoutCompatReset } from './catalogue/vdpa-persist-without-compat-reset.ts';
 import { proposal as vdpaResetCleanMapFlag } from './catalogue/vdpa-reset-clean-map-flag.ts';
+import { proposal as vdpaVduseNoResetMap } from './catalogue/vdpa-vduse-no-reset-map.ts';
 import { proposal as vdpaUnconditionalPersist } from './catalogue/vdpa-unconditional-persist.ts';
 import { proposal as vsockBeforeE13a6915a03f } from './catalogue/vsock-before-e13a6915a03f.ts';
 import { proposal as vsockCrosvmMasksAccessPlatform } from './catalogue/vsock-crosvm-masks-access-platform.ts';
@@ -66,6 +67,7 @@ export const CATALOGUE: readonly Proposal[] = [
   vdpaBuggyResetMapOp,
   vdpaParentFeatureNegotiation,
   vdpaResetCleanMapFlag,
+  vdpaVduseNoResetMap,
   size0Unchecked,
   size0RejectAll,
   size0ExemptBatch,

@@ -32,7 +32,8 @@ const REWRITES: readonly { id: string; policy: (p: PolicyPatch) => PolicyPatch; 
   },
   {
     id: 'vdpa-jason-pseudocode', policy: p => ({ ...p, kernel: { ...p.kernel, vdpaReset: 'unconditional-persist' } }),
-    rules: { vdpaResetMaps: (parent, persist) => (parent !== 'platform-iommu' && !persist ? 'clear' : 'keep') },
+    // the parents with a reset_map op (VDUSE and the platform IOMMU have none)
+    rules: { vdpaResetMaps: (parent, persist) => ((parent === 'onchip-reset-map' || parent === 'vendor-clears') && !persist ? 'clear' : 'keep') },
   },
   { id: 'vdpa-unconditional-persist', policy: p => ({ ...p, kernel: { ...p.kernel, vdpaReset: 'compat-reset' } }), rules: { vdpaResetMaps: () => 'keep' } },
   {

@@ -17,8 +17,11 @@ export type VhostDevice = 'vhost-net' | 'vhost-vsock' | 'vhost-vdpa';
  *   1:1 passthrough; .reset keeps the maps.
  * - `vendor-clears`: set_map + reset_map + compat_reset; the historical .reset dropped the maps
  *   back to the 1:1 passthrough (mlx5_vdpa, vdpa_sim).
+ * - `vduse`: set_map and no reset_map (drivers/vdpa/vdpa_user/vduse_dev.c vduse_vdpa_config_ops):
+ *   no 1:1 passthrough to start from, .reset (vduse_dev_reset) resets only the bounce map and keeps
+ *   the set_map maps, and vhost_vdpa_has_persistent_map is false, so IOTLB_PERSIST is not offered.
  */
-export type ParentKind = 'platform-iommu' | 'onchip-reset-map' | 'vendor-clears';
+export type ParentKind = 'platform-iommu' | 'onchip-reset-map' | 'vendor-clears' | 'vduse';
 
 /** What turns the device IOTLB on in vhost-net/vsock `*_set_features`. */
 export type IotlbEnableRule =
