@@ -65,9 +65,10 @@ function check(ops: readonly IndexOp[], limit: number): void {
       impl.delRange(0, op.start, 0, op.start + op.len - 1);
       iotlbDelRange(model, BigInt(op.start), BigInt(op.start + op.len - 1));
     } else {
+      // the same first map (vhost_iotlb_itree_first), not only whether there is one
       const m = iotlbFirst(model, BigInt(op.at), BigInt(op.at + op.len - 1));
       const s = impl.firstOverlap(0, op.at, 0, op.at + op.len - 1);
-      expect(s >= 0, where).toBe(m !== undefined);
+      expect(s >= 0 ? impl.mapAt(s) : null, where).toEqual(m ? [m.start, m.last, m.addr, m.perm] : null);
       const t = translateDesc(model, BigInt(op.at), op.len, op.access);
       const code = impl.translate(0, op.at, op.len, op.access);
       const want = { ok: XLATE_OK, hole: XLATE_HOLE, perm: XLATE_PERM, nobufs: XLATE_NOBUFS }[t.outcome];
@@ -76,6 +77,13 @@ function check(ops: readonly IndexOp[], limit: number): void {
         const segs = Array.from({ length: impl.segCount }, (_, k) => [BigInt(impl.segUaddrLo[k]!), impl.segLen[k]!]);
         expect(segs, where).toEqual(t.segments.map(([u, l]) => [u, l]));
       }
+    }
+    if (op.kind !== 'probe') {
+      // right after an add or delete (a split, an emptied block, a repaired running max): the first
+      // map reaching the op's own start, before another op can repair what this one left stale
+      const m = iotlbFirst(model, BigInt(op.start), BigInt(DOMAIN));
+      const s = impl.firstOverlap(0, op.start, 0, DOMAIN);
+      expect(s >= 0 ? impl.mapAt(s) : null, `${where}, then the first map over [start, end]`).toEqual(m ? [m.start, m.last, m.addr, m.perm] : null);
     }
     expect(impl.size, where).toBe(model.maps.length);
     largest = Math.max(largest, impl.size);
