@@ -17,7 +17,8 @@ export default {
   incremental: true,
   incrementalFile: 'reports/mutation/impl.incremental.json',
   concurrency: 2,
-  timeoutMS: 60_000,
+  // a mutant that loops (a bound check turned around) times out after the test time plus this
+  timeoutMS: 10_000,
   thresholds: { high: 95, low: 90, break: null },
   tempDirName: '.stryker-tmp',
 };
