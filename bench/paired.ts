@@ -53,15 +53,15 @@ function block(loop: () => void, batch: number, timeMs: number): number {
 
 /**
  * `blocks` blocks of each side, `timeMs` each, in the order ABBA ABBA … (A = base, or head when
- * `headFirst`), after a warm-up of each side (same length, not counted).
+ * `headFirst`), after a warm-up of each side (`warmupMs`, not counted).
  */
-export function measurePaired(base: () => void, head: () => void, blocks: number, timeMs: number, headFirst: boolean): PairedBlocks {
+export function measurePaired(base: () => void, head: () => void, blocks: number, timeMs: number, headFirst: boolean, warmupMs = timeMs): PairedBlocks {
   // the same batch on both sides, so a timed loop is the same number of calls on either
   const batch = batchSize(base);
   const loops = { base: freshLoop(base, batch), head: freshLoop(head, batch) };
   const [a, b] = headFirst ? ['head', 'base'] as const : ['base', 'head'] as const;
-  block(loops[a], batch, timeMs);
-  block(loops[b], batch, timeMs);
+  block(loops[a], batch, warmupMs);
+  block(loops[b], batch, warmupMs);
   const out: PairedBlocks = { base: [], head: [] };
   for (let i = 0; i < blocks; i++) {
     for (const side of i % 2 === 0 ? [a, b] : [b, a]) out[side].push(block(loops[side], batch, timeMs));

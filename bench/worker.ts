@@ -15,6 +15,8 @@ export interface WorkerArgs {
   readonly index: number;
   readonly blocks: number;
   readonly blockTimeMs: number;
+  /** each side's warm-up per case, not counted */
+  readonly warmupMs: number;
   /** restrict to these case ids (all gated cases when absent) */
   readonly cases?: readonly string[];
 }
@@ -50,7 +52,7 @@ async function main(args: WorkerArgs): Promise<WorkerResult> {
   cases = [...cases.slice(k), ...cases.slice(0, k)];
   const out: WorkerResult = {};
   for (const c of cases) {
-    const r = measurePaired(baseById.get(c.id)!.fn, c.fn, args.blocks, args.blockTimeMs, headFirst);
+    const r = measurePaired(baseById.get(c.id)!.fn, c.fn, args.blocks, args.blockTimeMs, headFirst, args.warmupMs);
     out[c.id] = { base: geoMean(r.base), head: geoMean(r.head), logRatio: pairedLogRatio(r) };
   }
   return out;

@@ -150,7 +150,7 @@ function thresholdArg(v: string): number {
 interface BenchOptions {
   time: number; rounds: number; roundTime: number; processes?: number; save?: string; compare?: string; threshold: number;
   history?: string; chart?: string; json?: string | true; emitRounds?: boolean;
-  against?: string | true; blocks: number; blockTime: number; singleThreaded: boolean; cases?: string[]; summary?: string;
+  against?: string | true; blocks: number; blockTime: number; warmup: number; singleThreaded: boolean; cases?: string[]; summary?: string;
 }
 
 function casesArg(v: string): string[] {
@@ -188,6 +188,7 @@ export function registerBench(program: Command): void {
     .option('--processes <n>', 'fresh processes, one paired sample each (default: 16 for --against, 12 for --save/--compare)', intArg('--processes', 1))
     .option('--blocks <n>', '--against: ABBA block pairs per case per process', intArg('--blocks', 1), 6)
     .option('--block-time <ms>', '--against: measuring time per block', intArg('--block-time', 1), 25)
+    .option('--warmup <ms>', '--against: each side\'s warm-up per case per process (lets the JIT settle; not counted)', intArg('--warmup', 0), 150)
     .option('--cases <ids>', '--against: only these gated cases (comma-separated ids)', casesArg)
     .option('--no-single-threaded', '--against: let the measuring processes use V8\'s concurrent JIT and GC threads (noisier on 2 cores)')
     .option('--summary <file>', '--against: append the table as markdown to FILE (e.g. $GITHUB_STEP_SUMMARY)')
@@ -230,7 +231,7 @@ async function benchAction(o: BenchOptions): Promise<number> {
   if (o.against !== undefined) {
     if (o.save || o.compare || o.history) throw new UsageError('--against is the gate on its own: not with --save, --compare or --history');
     return againstAction({
-      against: o.against, threshold: o.threshold, processes: o.processes ?? 16, blocks: o.blocks, blockTime: o.blockTime,
+      against: o.against, threshold: o.threshold, processes: o.processes ?? 16, blocks: o.blocks, blockTime: o.blockTime, warmup: o.warmup,
       singleThreaded: o.singleThreaded, ...(o.cases ? { cases: o.cases } : {}), ...(o.json !== undefined ? { json: o.json } : {}),
       ...(o.summary ? { summary: o.summary } : {}), ...(o.chart ? { chart: o.chart } : {}),
     }, log);

@@ -13,6 +13,7 @@ export interface GateOptions {
   readonly processes: number;
   readonly blocks: number;
   readonly blockTimeMs: number;
+  readonly warmupMs: number;
   /** node --single-threaded: no concurrent JIT or GC threads competing for the 2 cores */
   readonly singleThreaded: boolean;
   readonly cases?: readonly string[];
@@ -62,7 +63,7 @@ function runWorker(args: WorkerArgs, singleThreaded: boolean): Promise<WorkerRes
 export async function collectSamples(o: GateOptions, log: (l: string) => void): Promise<WorkerResult[]> {
   const results: WorkerResult[] = [];
   for (let i = 0; i < o.processes; i++) {
-    const args: WorkerArgs = { base: o.base, head: o.head, index: i, blocks: o.blocks, blockTimeMs: o.blockTimeMs, ...(o.cases ? { cases: o.cases } : {}) };
+    const args: WorkerArgs = { base: o.base, head: o.head, index: i, blocks: o.blocks, blockTimeMs: o.blockTimeMs, warmupMs: o.warmupMs, ...(o.cases ? { cases: o.cases } : {}) };
     results.push(await runWorker(args, o.singleThreaded));
     log(`  process ${i + 1}/${o.processes} done`);
   }

@@ -15,6 +15,7 @@ export interface AgainstResult {
   readonly processes: number;
   readonly blocks: number;
   readonly blockTimeMs: number;
+  readonly warmupMs: number;
   readonly node: string;
   readonly startedAt: string;
   readonly seconds: number;

@@ -17,6 +17,7 @@ export interface AgainstOptions {
   readonly processes: number;
   readonly blocks: number;
   readonly blockTime: number;
+  readonly warmup: number;
   readonly singleThreaded: boolean;
   readonly cases?: readonly string[];
   /** write the results here (or print them on stdout when true) */
@@ -43,11 +44,11 @@ export async function againstAction(o: AgainstOptions, log: (l: string) => void)
   try {
     log(`base node_modules: ${base.install}; measuring ${o.processes} fresh processes, each both trees side by side...`);
     const samples = await collectSamples({
-      base: base.dir, head: repo, processes: o.processes, blocks: o.blocks, blockTimeMs: o.blockTime, singleThreaded: o.singleThreaded, ...(o.cases ? { cases: o.cases } : {}),
+      base: base.dir, head: repo, processes: o.processes, blocks: o.blocks, blockTimeMs: o.blockTime, warmupMs: o.warmup, singleThreaded: o.singleThreaded, ...(o.cases ? { cases: o.cases } : {}),
     }, log);
     result = {
       schema: AGAINST_SCHEMA, base: { ref, commit }, head: { commit: headCommit, dirty }, threshold: o.threshold, alpha: ALPHA,
-      processes: o.processes, blocks: o.blocks, blockTimeMs: o.blockTime, node: process.version,
+      processes: o.processes, blocks: o.blocks, blockTimeMs: o.blockTime, warmupMs: o.warmup, node: process.version,
       startedAt: new Date(started).toISOString(), seconds: (Date.now() - started) / 1000, cases: judge(samples, o.threshold),
     };
   } finally {
