@@ -14,7 +14,7 @@ export type PlantKind = 'translate' | 'vdpa-reset';
 export const PLANT_KINDS: readonly PlantKind[] = ['translate', 'vdpa-reset'];
 
 export const TRANSLATE_PERIOD = Number(process.env['NEGCHECK_PLANT_PERIOD'] ?? 10);
-export const VDPA_SPIN = Number(process.env['NEGCHECK_PLANT_SPIN'] ?? 4000);
+export const VDPA_SPIN = Number(process.env['NEGCHECK_PLANT_SPIN'] ?? 4500);
 
 function replaceOnce(text: string, from: string, to: string, file: string): string {
   const i = text.indexOf(from);
