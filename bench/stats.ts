@@ -127,8 +127,13 @@ export interface Verdict {
   readonly regression: boolean;
 }
 
-/** The gate's significance level for the signed-rank test. */
-export const ALPHA = 0.001;
+/**
+ * The gate's significance level for the signed-rank test. 0.005 rather than 0.001: with 16
+ * processes, one outlying process (a JIT state of its own) of the largest magnitude keeps p above
+ * 0.001 (W+ = 16 gives p = 169/65536 = 0.0026), which made vDPA reset's resolution 15-45%; the
+ * CI condition keeps unchanged code quiet (bench/README.md: 0 false alarms in 10 A/A runs).
+ */
+export const ALPHA = 0.005;
 
 /**
  * The rule: a regression iff the test says the head is slower (p < ALPHA) AND the slow end of

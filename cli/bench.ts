@@ -205,7 +205,7 @@ export function registerBench(program: Command): void {
       'The gate (npm run bench:gate = bench --against --threshold 10%): REF is checked out into a temporary git worktree',
       '(node_modules linked when the lockfile is the same, else npm ci), and each of --processes fresh processes loads the',
       'gated cases of both trees and measures them in alternating ABBA blocks. A case is a regression when the one-sided',
-      'Wilcoxon signed-rank test over the processes gives p < 0.001 and the 95% CI of the change (Hodges-Lehmann) reaches',
+      'Wilcoxon signed-rank test over the processes gives p < 0.005 and the 95% CI of the change (Hodges-Lehmann) reaches',
       'below -threshold.',
       '',
       'Exit status: 0 ok (the gate passed), 1 the gate found a regression, 2 bad input.',
