@@ -1,8 +1,11 @@
-// Measuring cases with tinybench, and the gate's statistics. Every gated figure is a ratio to
-// CALIBRATION measured in the same round, so a slower or busier machine moves both alike.
+// Measuring cases with tinybench for the table, and the history's figures (--save/--compare):
+// each a ratio to CALIBRATION measured in the same round. (The gate is bench/paired.ts + stats.ts.)
 
 import { Bench } from 'tinybench';
+import { normalCdf } from './stats.ts';
 import { type BenchCase, CALIBRATION } from './suites.ts';
+
+export { normalCdf };
 
 export interface Measurement {
   readonly id: string;
@@ -82,12 +85,4 @@ export function mannWhitneyLess(current: readonly number[], baseline: readonly n
   if (sigma === 0) return 1;
   const z = (u1 - mu + 0.5) / sigma; // continuity correction toward the null
   return normalCdf(z);
-}
-
-/** Φ(z) via the Abramowitz–Stegun erf approximation (|error| < 1.5e-7). */
-export function normalCdf(z: number): number {
-  const x = Math.abs(z) / Math.SQRT2;
-  const t = 1 / (1 + 0.3275911 * x);
-  const erf = 1 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
-  return z >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
 }

@@ -1,6 +1,6 @@
 // The hot-path benchmarks: what each measures, on which structure, at which size. Each case is
 // a function doing one operation; `gated` cases are the ones the performance gate compares
-// (normalised by CALIBRATION, measured in the same round).
+// (`--against`: this tree's case and the base tree's, side by side in one process).
 
 import fc from 'fast-check';
 import { createImplStack } from '../impl/stack.ts';
@@ -28,7 +28,7 @@ export interface BenchCase {
   readonly gated: boolean;
 }
 
-/** The reference every gated figure is divided by: a bare binary search over 1k ranges. */
+/** The reference the history's figures (--save/--compare) are divided by: a bare binary search over 1k ranges. */
 export const CALIBRATION = 'translate-hit/floor/1000';
 
 /** Largest size the model is measured at (its lookup is a linear scan over bigint maps). */
@@ -36,31 +36,24 @@ const MODEL_MAX = 10_000;
 const Q = 4096;
 const TWO32 = 4294967296;
 
-/** NEGCHECK_BENCH_PLANT=translate slows the implementation's translate by 20% (scripts/bench-gate-check.sh). */
-const PLANTED_SLOWDOWN = process.env['NEGCHECK_BENCH_PLANT'] === 'translate';
-
 /** Keeps results observable so the JIT cannot drop the work. */
 export let sink = 0;
 
-function translateCases(size: number, kind: 'hit' | 'miss' | 'mix', gatedSizes: readonly number[]): BenchCase[] {
+/** `implOnly`: just the implementation's case (the gate builds no floor, tree or model). */
+function translateCases(size: number, kind: 'hit' | 'miss' | 'mix', gatedSizes: readonly number[], implOnly = false): BenchCase[] {
   const qs = queries(size, Q, kind);
   const idx = buildIndex(size);
-  const floor = buildFloor(size);
-  const tree = buildTree(size);
   const group = `translate-${kind}`;
   let k = 0;
+  const impl: BenchCase = {
+    id: `${group}/impl/${size}`, group, subject: 'impl', size, gated: gatedSizes.includes(size),
+    fn: () => { const x = qs[k++ & (Q - 1)]!; sink += idx.translate((x / TWO32) >>> 0, x >>> 0, 1, 1); },
+  };
+  if (implOnly) return [impl];
+  const floor = buildFloor(size);
+  const tree = buildTree(size);
   const out: BenchCase[] = [
-    {
-      id: `${group}/impl/${size}`, group, subject: 'impl', size, gated: gatedSizes.includes(size),
-      fn: PLANTED_SLOWDOWN
-        // the gate's self-test: every 4th call also looks up another address: 25% more work, 20% fewer ops/s
-        ? () => {
-          const x = qs[k++ & (Q - 1)]!;
-          sink += idx.translate((x / TWO32) >>> 0, x >>> 0, 1, 1);
-          if ((k & 3) === 0) { const y = qs[(k + 2048) & (Q - 1)]!; sink += idx.translate((y / TWO32) >>> 0, y >>> 0, 1, 1); }
-        }
-        : () => { const x = qs[k++ & (Q - 1)]!; sink += idx.translate((x / TWO32) >>> 0, x >>> 0, 1, 1); },
-    },
+    impl,
     {
       id: `${group}/floor/${size}`, group, subject: 'floor', size, gated: false,
       fn: () => { sink += floorLookup(floor, qs[k++ & (Q - 1)]!); },
@@ -82,21 +75,23 @@ function translateCases(size: number, kind: 'hit' | 'miss' | 'mix', gatedSizes: 
 }
 
 /** Remove one map and add it back: update/invalidate churn at a steady size. */
-function churnCases(size: number, gatedSizes: readonly number[]): BenchCase[] {
+function churnCases(size: number, gatedSizes: readonly number[], implOnly = false): BenchCase[] {
   const idx = buildIndex(size);
-  const tree = buildTree(size);
   const picks = queries(size, Q, 'hit').map(x => Math.floor(x / STRIDE));
   let k = 0;
-  const out: BenchCase[] = [
-    {
-      id: `churn/impl/${size}`, group: 'churn', subject: 'impl', size, gated: gatedSizes.includes(size),
-      fn: () => {
-        const s = picks[k++ & (Q - 1)]! * STRIDE;
-        const l = s + MAP_LEN - 1;
-        idx.delRange(0, s, 0, l);
-        idx.add(0, s, 0, l, (UADDR + s) / TWO32 >>> 0, (UADDR + s) >>> 0, 3);
-      },
+  const impl: BenchCase = {
+    id: `churn/impl/${size}`, group: 'churn', subject: 'impl', size, gated: gatedSizes.includes(size),
+    fn: () => {
+      const s = picks[k++ & (Q - 1)]! * STRIDE;
+      const l = s + MAP_LEN - 1;
+      idx.delRange(0, s, 0, l);
+      idx.add(0, s, 0, l, (UADDR + s) / TWO32 >>> 0, (UADDR + s) >>> 0, 3);
     },
+  };
+  if (implOnly) return [impl];
+  const tree = buildTree(size);
+  const out: BenchCase[] = [
+    impl,
     {
       id: `churn/interval-tree/${size}`, group: 'churn', subject: 'interval-tree', size, gated: false,
       fn: () => {
@@ -170,15 +165,31 @@ function fuzzStepCases(): BenchCase[] {
   }];
 }
 
+const GATED_SIZES = [1_000, 100_000];
+
 /** Every case, built once (building the 100k structures takes a moment). */
 export function allCases(sizes: readonly number[] = SIZES): BenchCase[] {
-  const gatedSizes = [1_000, 100_000];
+  const gatedSizes = GATED_SIZES;
   return [
     ...sizes.flatMap(n => translateCases(n, 'hit', gatedSizes)),
     ...sizes.flatMap(n => translateCases(n, 'miss', gatedSizes)),
     ...sizes.flatMap(n => translateCases(n, 'mix', gatedSizes)),
     ...sizes.flatMap(n => churnCases(n, [1_000])),
     ...negotiationCases(),
+    ...vdpaResetCases(),
+    ...fuzzStepCases(),
+  ];
+}
+
+/**
+ * Just the gated cases, building only what they use: `negcheck bench --against` loads this from
+ * both trees in every measuring process (a base without it falls back to filtering allCases).
+ */
+export function gatedCases(): BenchCase[] {
+  return [
+    ...(['hit', 'miss', 'mix'] as const).flatMap(kind => GATED_SIZES.flatMap(n => translateCases(n, kind, GATED_SIZES, true))),
+    ...churnCases(1_000, [1_000], true),
+    ...negotiationCases().filter(c => c.gated),
     ...vdpaResetCases(),
     ...fuzzStepCases(),
   ];

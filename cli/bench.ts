@@ -1,5 +1,6 @@
-// `negcheck bench`: the hot-path table with the ratios the targets are stated in, a saved
-// baseline, the gate against it, a history file and a chart of it.
+// `negcheck bench`: the hot-path table with the ratios the targets are stated in; the gate
+// (`--against REF`: base and head side by side on this machine, cli/bench/run.ts); a saved
+// baseline, the comparison with it, a history file and a chart of it (history, not the gate).
 
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { allCases, CALIBRATION, type BenchCase } from '../bench/suites.ts';
 import { intArg } from './args.ts';
 import { writeAtomic } from './files.ts';
 import { textTable } from './table.ts';
+import { againstAction } from './bench/run.ts';
 import { UsageError } from './usage.ts';
 
 export const BASELINE_SCHEMA = 'negcheck-bench-baseline/1';
@@ -146,8 +148,15 @@ function thresholdArg(v: string): number {
 }
 
 interface BenchOptions {
-  time: number; rounds: number; roundTime: number; processes: number; save?: string; compare?: string; threshold: number;
-  history?: string; chart?: string; json?: boolean; emitRounds?: boolean;
+  time: number; rounds: number; roundTime: number; processes?: number; save?: string; compare?: string; threshold: number;
+  history?: string; chart?: string; json?: string | true; emitRounds?: boolean;
+  against?: string | true; blocks: number; blockTime: number; warmup: number; singleThreaded: boolean; cases?: string[]; summary?: string;
+}
+
+function casesArg(v: string): string[] {
+  const ids = v.split(',').map(s => s.trim()).filter(Boolean);
+  if (!ids.length) throw new InvalidArgumentError('--cases needs at least one case id');
+  return ids;
 }
 
 const BIN = fileURLToPath(new URL('../bin/negcheck.js', import.meta.url));
@@ -157,7 +166,7 @@ const BIN = fileURLToPath(new URL('../bin/negcheck.js', import.meta.url));
  * are shared by all its rounds (translate-mix settles at levels up to 30% apart from one process
  * to the next, and identical within one), so rounds are not independent samples; processes are.
  */
-function collectRounds(o: BenchOptions, log: (l: string) => void): Record<string, number[]> {
+function collectRounds(o: BenchOptions & { processes: number }, log: (l: string) => void): Record<string, number[]> {
   const ratios: Record<string, number[]> = {};
   for (let p = 0; p < o.processes; p++) {
     const r = spawnSync(process.execPath, [BIN, 'bench', '--emit-rounds', '--rounds', String(o.rounds), '--round-time', String(o.roundTime)],
@@ -172,22 +181,38 @@ function collectRounds(o: BenchOptions, log: (l: string) => void): Record<string
 
 export function registerBench(program: Command): void {
   program.command('bench')
-    .description('benchmark the hot paths (table with ratios), save a baseline, or gate against one')
+    .description('benchmark the hot paths (table with ratios); the gate: --against REF (base and head side by side on this machine)')
     .option('--time <ms>', 'measuring time per benchmark for the table', intArg('--time', 1), 300)
-    .option('--save <file>', 'measure the gated benchmarks in rounds and save them as a baseline')
-    .option('--compare <file>', 'gate: re-measure in rounds and compare with this baseline')
-    .option('--threshold <pct>', 'a slowdown beyond this (and supported by the test) fails the gate', thresholdArg, 0.1)
-    .option('--processes <n>', 'fresh processes for --save/--compare, one sample each', intArg('--processes', 1), 12)
+    .option('--against [ref]', 'the gate: measure REF (commit, branch or tag; default: the merge base with main, or HEAD~1 on main) and this working tree side by side; exit 1 on a regression')
+    .option('--threshold <pct>', 'a slowdown that may exceed this (95% CI) and that the test supports fails the gate', thresholdArg, 0.1)
+    .option('--processes <n>', 'fresh processes, one paired sample each (default: 16 for --against, 12 for --save/--compare)', intArg('--processes', 1))
+    .option('--blocks <n>', '--against: ABBA block pairs per case per process', intArg('--blocks', 1), 6)
+    .option('--block-time <ms>', '--against: measuring time per block', intArg('--block-time', 1), 25)
+    .option('--warmup <ms>', '--against: each side\'s warm-up per case per process (lets the JIT settle; not counted)', intArg('--warmup', 0), 150)
+    .option('--cases <ids>', '--against: only these gated cases (comma-separated ids)', casesArg)
+    .option('--no-single-threaded', '--against: let the measuring processes use V8\'s concurrent JIT and GC threads (noisier on 2 cores)')
+    .option('--summary <file>', '--against: append the table as markdown to FILE (e.g. $GITHUB_STEP_SUMMARY)')
+    .option('--json [file]', 'results as JSON: to FILE (written atomically), or on stdout')
+    .option('--chart <file.svg>', '--against: draw each case\'s change and CI; with --history: draw the history (no measuring)')
+    .option('--save <file>', 'history: measure the gated benchmarks as ratios to a calibration and save them')
+    .option('--compare <file>', 'history: re-measure and compare with a saved file (not the gate: figures from another machine do not compare)')
     .option('--rounds <n>', 'interleaved rounds per process (their median is the sample)', intArg('--rounds', 1), 3)
     .addOption(new Option('--emit-rounds', 'measure rounds in this process and print their ratios as JSON (used by --save/--compare)').hideHelp())
     .option('--round-time <ms>', 'measuring time per benchmark per round', intArg('--round-time', 1), 60)
-    .option('--history <file>', 'append this run\'s gated medians to a JSON-lines history file')
-    .option('--chart <file.svg>', 'draw the --history file as an SVG line chart (no measuring)')
-    .option('--json', 'print results as JSON')
-    .addHelpText('after', '\nExit status: 0 ok (the gate passed), 1 the gate found a regression, 2 bad input.')
-    .action((o: BenchOptions) => {
+    .option('--history <file>', 'append this run\'s gated medians (--save/--compare) to a JSON-lines history file')
+    .addHelpText('after', [
+      '',
+      'The gate (npm run bench:gate = bench --against --threshold 10%): REF is checked out into a temporary git worktree',
+      '(node_modules linked when the lockfile is the same, else npm ci), and each of --processes fresh processes loads the',
+      'gated cases of both trees and measures them in alternating ABBA blocks. A case is a regression when the one-sided',
+      'Wilcoxon signed-rank test over the processes gives p < 0.005 and the 95% CI of the change (Hodges-Lehmann) reaches',
+      'below -threshold.',
+      '',
+      'Exit status: 0 ok (the gate passed), 1 the gate found a regression, 2 bad input.',
+    ].join('\n'))
+    .action(async (o: BenchOptions) => {
       try {
-        process.exitCode = benchAction(o);
+        process.exitCode = await benchAction(o);
       } catch (e) {
         if (e instanceof UsageError) { console.error(`negcheck bench: ${e.message}`); process.exitCode = 2; return; }
         throw e;
@@ -195,8 +220,23 @@ export function registerBench(program: Command): void {
     });
 }
 
-function benchAction(o: BenchOptions): number {
-  const log = (l: string): void => { (o.json ? process.stderr : process.stdout).write(`${l}\n`); };
+/** --json: on stdout, or to a file written atomically. */
+function emitJson(to: string | true, value: unknown): void {
+  const text = JSON.stringify(value, null, 2) + '\n';
+  if (to === true) process.stdout.write(text); else writeAtomic(to, text);
+}
+
+async function benchAction(o: BenchOptions): Promise<number> {
+  const log = (l: string): void => { (o.json === true ? process.stderr : process.stdout).write(`${l}\n`); };
+  if (o.against !== undefined) {
+    if (o.save || o.compare || o.history) throw new UsageError('--against is the gate on its own: not with --save, --compare or --history');
+    return againstAction({
+      against: o.against, threshold: o.threshold, processes: o.processes ?? 16, blocks: o.blocks, blockTime: o.blockTime, warmup: o.warmup,
+      singleThreaded: o.singleThreaded, ...(o.cases ? { cases: o.cases } : {}), ...(o.json !== undefined ? { json: o.json } : {}),
+      ...(o.summary ? { summary: o.summary } : {}), ...(o.chart ? { chart: o.chart } : {}),
+    }, log);
+  }
+  if (o.summary || o.cases) throw new UsageError('--summary and --cases go with --against');
   if (o.chart) {
     if (!o.history || !existsSync(o.history)) throw new UsageError('--chart needs an existing --history file');
     const history = readFileSync(o.history, 'utf8').split('\n').filter(l => l.trim()).map((l, i) => {
@@ -213,19 +253,19 @@ function benchAction(o: BenchOptions): number {
   }
   const baseline = o.compare ? readBaseline(o.compare) : null;
   if (o.save || o.compare) {
-    log(`${o.processes} processes × ${o.rounds} interleaved rounds of the gated benchmarks, ${o.roundTime} ms each`);
-    const ratios = collectRounds(o, log);
+    log(`${o.processes ?? 12} processes × ${o.rounds} interleaved rounds of the gated benchmarks, ${o.roundTime} ms each`);
+    const ratios = collectRounds({ ...o, processes: o.processes ?? 12 }, log);
     const medians = Object.fromEntries(Object.entries(ratios).map(([id, xs]) => [id, median(xs)]));
     if (o.history) appendFileSync(o.history, JSON.stringify({ date: new Date().toISOString(), medians }) + '\n');
     if (o.save) {
-      const b: Baseline = { schema: BASELINE_SCHEMA, createdAt: new Date().toISOString(), node: process.version, rounds: o.rounds, processes: o.processes, timeMs: o.roundTime, calibration: CALIBRATION, ratios };
+      const b: Baseline = { schema: BASELINE_SCHEMA, createdAt: new Date().toISOString(), node: process.version, rounds: o.rounds, processes: o.processes ?? 12, timeMs: o.roundTime, calibration: CALIBRATION, ratios };
       writeAtomic(o.save, JSON.stringify(b, null, 2) + '\n');
       log(`saved ${o.save}`);
       return 0;
     }
     const rows = compare(baseline!, ratios, o.threshold);
-    if (o.json) process.stdout.write(JSON.stringify({ threshold: o.threshold, rows }, null, 2) + '\n');
-    else {
+    if (o.json !== undefined) emitJson(o.json, { threshold: o.threshold, rows });
+    if (o.json !== true) {
       log(textTable(['gated benchmark (ratio to calibration)', 'baseline', 'now', 'change', 'p', ''], rows.map(r => [
         r.id, Number.isNaN(r.baseline) ? 'new' : r.baseline.toFixed(4), r.current.toFixed(4), `${(r.change * 100).toFixed(1)}%`, r.p.toFixed(4),
         r.regression ? 'REGRESSION' : 'ok',
@@ -233,12 +273,13 @@ function benchAction(o: BenchOptions): number {
     }
     const bad = rows.filter(r => r.regression);
     for (const r of bad) log(`regression: ${r.id} is ${(-r.change * 100).toFixed(1)}% slower than the baseline (p = ${r.p.toFixed(4)})`);
-    log(bad.length ? `gate: FAILED (${bad.length} regression(s) beyond ${(o.threshold * 100).toFixed(0)}%)` : `gate: passed (threshold ${(o.threshold * 100).toFixed(0)}%)`);
+    log(bad.length ? `compare (history, not the gate): ${bad.length} slower beyond ${(o.threshold * 100).toFixed(0)}%` : `compare (history, not the gate): none slower beyond ${(o.threshold * 100).toFixed(0)}%`);
     return bad.length ? 1 : 0;
   }
   log('building fixtures (up to 100k mappings)...');
   const ms = measure(allCases(), o.time);
-  if (o.json) { process.stdout.write(JSON.stringify(ms, null, 2) + '\n'); return 0; }
+  if (o.json !== undefined) emitJson(o.json, ms);
+  if (o.json === true) return 0;
   for (const l of [...measurementTable(ms), '', ...ratioLines(ms)]) log(l);
   return 0;
 }
