@@ -9,6 +9,10 @@ import { BLOCK_MAX } from '../impl/iotlbOrder.ts';
 import { iotlbAddRange, iotlbCreate, iotlbDelRange, iotlbFirst } from '../model/iotlb.ts';
 import { translateDesc } from '../model/translate.ts';
 import { scaledRuns, testSeed } from '../properties/property.ts';
+import { bigTableScriptArb } from '../properties/arbitraries/vhost.ts';
+import { upstreamProfile } from '../properties/profiles.ts';
+import { VHOST_IOTLB_BATCH_END } from '../types/uapi.ts';
+import { createVhostImpl } from '../impl/stack.ts';
 
 type IndexOp =
   | { kind: 'add'; start: number; len: number; addr: number; perm: number }
@@ -112,6 +116,19 @@ describe('IotlbIndex ≡ model iotlb with thousands of maps', () => {
   it('agrees with a retiring limit above one block', () => {
     fc.assert(fc.property(fc.array(opArb, { minLength: 1500, maxLength: 3000 }), ops => check(ops, BLOCK_MAX + 37)),
       { seed: testSeed(), numRuns: scaledRuns(6), endOnFailure: true });
+  });
+
+  it('P0\'s big-table scripts load tables of more than one block on vhost-net and vhost-vdpa', () => {
+    for (const device of ['vhost-net', 'vhost-vdpa'] as const) {
+      const sizes = fc.sample(bigTableScriptArb(), { seed: testSeed(), numRuns: 4 }).map(ops => {
+        // the loading prefix: feature acks, BATCH_BEGIN, the maps, BATCH_END (vhost ops only)
+        const end = ops.findIndex(op => op.kind === 'IOTLB_WRITE' && op.msg.type === VHOST_IOTLB_BATCH_END);
+        const vhost = createVhostImpl({ ...upstreamProfile, kernel: { ...upstreamProfile.kernel, device } });
+        for (const op of ops.slice(0, end + 1)) vhost.apply(op);
+        return vhost.iotlbTable()?.length ?? 0;
+      });
+      expect(Math.max(...sizes), device).toBeGreaterThan(BLOCK_MAX);
+    }
   });
 
   it('clones a multi-block table', () => {

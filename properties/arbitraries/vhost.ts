@@ -18,7 +18,8 @@ export const KERNEL_VALUES = {
   sizeZero: ['accept-all', 'reject-all', 'reject-update-invalidate', 'reject-update'],
   vdpaReset: ['compat-reset', 'plain-reset', 'persist-bit-without-compat-reset', 'reset-then-reset-map',
     'unconditional-persist', 'buggy-reset-map-op', 'parent-negotiation', 'reset-clean-map-flag'],
-  maxIotlbEntries: [1, 2, 3, 4, 8, 2048],
+  // 640: retirement at the limit with a table of more than one block (impl/iotlbOrder.ts BLOCK_MAX 512)
+  maxIotlbEntries: [1, 2, 3, 4, 8, 640, 2048],
   abi: ['lp64', 'i386'],
   accessOk: ['x86-64', 'alternate-address-space'],
   featuresArray: ['absent', 'clear-at-start', 'clear-after-copied'],
@@ -262,4 +263,49 @@ export function vhostOpWith(v: AddressVocabulary): fc.Arbitrary<Op> {
 export function vhostScriptArb(maxLength = 40, mix: (vhostOp: fc.Arbitrary<Op>) => fc.Arbitrary<Op> = o => o): fc.Arbitrary<Op[]> {
   return fc.tuple(iotlbSetupArb, vocabularyArb().chain(v => fc.array(mix(vhostOpWith(v)), { maxLength, size: 'max' })))
     .map(([a, b]) => [...a, ...b]);
+}
+
+/**
+ * The big-table regime (issue 15): userspace loads hundreds to a few thousand maps in one batch
+ * (a vIOMMU VMM replaying a guest's mappings; vhost-vdpa's parent gets them in one set_map at
+ * BATCH_END) before the usual ops, so the implementation's blocked index splits, empties and
+ * repairs blocks (impl/iotlbOrder.ts, BLOCK_MAX 512) the way P0's short scripts never make it.
+ * Maps on a 4 KiB grid of a 16 MiB window, some sharing a start, some spanning many later starts;
+ * the ops after them are drawn over the same window.
+ */
+const BIG_WINDOW = 0x4000_0000n;
+const BIG_PAGES = 4096;
+const bigMapArb: fc.Arbitrary<Op> = fc.record({
+  page: fc.oneof({ weight: 4, arbitrary: fc.nat(BIG_PAGES - 1) }, { weight: 1, arbitrary: fc.nat(63).map(k => k * 64) }),
+  pages: fc.oneof({ weight: 12, arbitrary: fc.constant(1) }, { weight: 3, arbitrary: fc.integer({ min: 2, max: 64 }) }, { weight: 1, arbitrary: fc.integer({ min: 64, max: BIG_PAGES }) }),
+  perm: fc.constantFrom(U.VHOST_ACCESS_RW, U.VHOST_ACCESS_RW, U.VHOST_ACCESS_RO, U.VHOST_ACCESS_WO),
+}).map(({ page, pages, perm }): Op => ({
+  kind: 'IOTLB_WRITE',
+  msg: {
+    header: U.VHOST_IOTLB_MSG_V2, layout: 'lp64', asid: 0, iova: BIG_WINDOW + BigInt(page) * 0x1000n,
+    size: BigInt(pages) * 0x1000n, uaddr: 0x7f00_0000_0000n + BigInt(page) * 0x1000n, perm, type: U.VHOST_IOTLB_UPDATE,
+  },
+}));
+
+const batch = (type: number): Op => ({
+  kind: 'IOTLB_WRITE',
+  msg: { header: U.VHOST_IOTLB_MSG_V2, layout: 'lp64', asid: 0, iova: 0n, size: 0n, uaddr: 0n, perm: 0, type },
+});
+
+/** Addresses in and at the edges of the loaded window. */
+const bigVocabulary: AddressVocabulary = {
+  iova: fc.oneof(
+    { weight: 4, arbitrary: fc.nat(BIG_PAGES - 1).chain(p => fc.constantFrom(0n, 1n, 0xfffn, 0x1000n).map(o => BIG_WINDOW + BigInt(p) * 0x1000n + o)) },
+    { weight: 1, arbitrary: fc.constantFrom(BIG_WINDOW - 1n, BIG_WINDOW + BigInt(BIG_PAGES) * 0x1000n) },
+  ),
+  size: fc.oneof({ weight: 3, arbitrary: fc.constantFrom(1n, 0x1000n, 0x2000n, 0x10000n) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: BIG_PAGES }).map(n => BigInt(n) * 0x1000n) }),
+};
+
+export function bigTableScriptArb(mix: (vhostOp: fc.Arbitrary<Op>) => fc.Arbitrary<Op> = o => o, loaded = { min: 600, max: 1500 }): fc.Arbitrary<Op[]> {
+  return fc.tuple(fc.array(bigMapArb, { minLength: loaded.min, maxLength: loaded.max }), fc.array(mix(vhostOpWith(bigVocabulary)), { maxLength: 30 }))
+    .map(([maps, ops]): Op[] => [
+      { kind: 'SET_BACKEND_FEATURES', features: wordOf([U.VHOST_BACKEND_F_IOTLB_MSG_V2, U.VHOST_BACKEND_F_IOTLB_BATCH]) },
+      { kind: 'SET_FEATURES', features: wordOf([U.VIRTIO_F_ACCESS_PLATFORM, U.VIRTIO_F_VERSION_1]) },
+      batch(U.VHOST_IOTLB_BATCH_BEGIN), ...maps, batch(U.VHOST_IOTLB_BATCH_END), ...ops,
+    ]);
 }
