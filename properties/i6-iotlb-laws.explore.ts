@@ -26,7 +26,8 @@ const INVALIDATE = U.VHOST_IOTLB_INVALIDATE;
 
 /** The kernel variants of one device: the fields its model code reads (model/vhost.ts, model/vdpa.ts), each over its value set. */
 function deviceAxes(level: ValueLevel): readonly (readonly [KernelPolicy['device'], Record<string, Axis<unknown>>])[] {
-  const limits = axis(...byLevel<number>(level, [2048], [1, 2], [3, 4, 8]));
+  // 640 (retirement above one index block, P0's big-table regime) cannot be reached at these depths; wide lists it as every drawn value
+  const limits = axis(...byLevel<number>(level, [2048], [1, 2], [3, 4, 8, 640]));
   const accessOk = byLevel<KernelPolicy['accessOk']>(level, ['x86-64'], [], ['alternate-address-space']);
   const resets = byLevel<KernelPolicy['vdpaReset']>(level, ['compat-reset'], [], KERNEL_VALUES.vdpaReset.filter(r => r !== 'compat-reset'));
   return [
