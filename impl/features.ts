@@ -18,6 +18,7 @@ export function word(...bits: number[]): Word {
 }
 
 export const or = (a: Word, b: Word): Word => ({ hi: (a.hi | b.hi) >>> 0, lo: (a.lo | b.lo) >>> 0 });
+export const and = (a: Word, b: Word): Word => ({ hi: (a.hi & b.hi) >>> 0, lo: (a.lo & b.lo) >>> 0 });
 
 export function testBit(hi: number, lo: number, b: number): boolean {
   return b < 32 ? ((lo >>> b) & 1) === 1 : ((hi >>> (b - 32)) & 1) === 1;

@@ -5,7 +5,7 @@ import type { Observation } from '../types/observation.ts';
 import type { VmmProfile } from '../types/profile.ts';
 import type { VhostPart } from '../types/stack.ts';
 import { EINVAL, ENOTTY, VIRTIO_F_ACCESS_PLATFORM } from '../types/uapi.ts';
-import type { Word } from './features.ts';
+import { and, type Word } from './features.ts';
 import { hiOf, loOf, toBig } from './u64.ts';
 
 /** Two u64 feature words: [word 0, word 1]. */
@@ -18,7 +18,6 @@ const wordAt = (v: bigint, i: number): Word => {
 const split = (v: bigint): Features => [wordAt(v, 0), wordAt(v, 1)];
 const big = (w: Word): bigint => toBig(w.hi, w.lo);
 const join = (f: Features): bigint => big(f[0]) | (big(f[1]) << 64n);
-const and = (a: Word, b: Word): Word => ({ hi: (a.hi & b.hi) >>> 0, lo: (a.lo & b.lo) >>> 0 });
 const ZERO: Word = { hi: 0, lo: 0 };
 
 /** The features to set: guest ∩ host, then the VMM's own mask (ACCESS_PLATFORM, or its known list). */

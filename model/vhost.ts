@@ -85,8 +85,8 @@ export function vhostAckFeatures(s: VhostState, features: bigint): number {
 }
 
 /** Whether this device has VHOST_GET/SET_FEATURES_ARRAY: vhost-net since 333c515d1896; vsock never. */
-export function vhostHasFeaturesArray(s: VhostState): boolean {
-  return s.kernel.device === 'vhost-net' && s.kernel.featuresArray !== 'absent';
+export function vhostHasFeaturesArray(k: Pick<KernelPolicy, 'device' | 'featuresArray'>): boolean {
+  return k.device === 'vhost-net' && k.featuresArray !== 'absent';
 }
 
 /**
@@ -95,7 +95,7 @@ export function vhostHasFeaturesArray(s: VhostState): boolean {
  */
 export function vhostFeaturesArray(s: VhostState, op: Extract<Op, { kind: 'GET_FEATURES_ARRAY' | 'SET_FEATURES_ARRAY' }>): Observation {
   const buffer = op.kind === 'GET_FEATURES_ARRAY' ? userBuffer([], op.fill) : userBuffer(op.words);
-  if (!vhostHasFeaturesArray(s)) {
+  if (!vhostHasFeaturesArray(s.kernel)) {
     return { kind: 'features-array', ret: vringIoctlUnknown(vhostNvqs(s.kernel.device), Number(op.count & 0xffff_ffffn)), words: buffer };
   }
   if (op.kind === 'GET_FEATURES_ARRAY') return { kind: 'features-array', ...vhostNetGetFeaturesArray(s.kernel, vhostOfferedFeatures(s), op.count, op.fill) };

@@ -13,8 +13,6 @@ import { rulesOf } from './rules.ts';
 /** The words QEMU's vhost backend passes to the array ioctls (VIRTIO_FEATURES_NU64S). */
 export const VMM_ARRAY_WORDS = 2n;
 
-const U64_MAX = (1n << 64n) - 1n;
-
 type Outcome = { ok: true; features: bigint } | { ok: false; err: number };
 
 function features64(vhost: Part): Outcome {
@@ -43,7 +41,7 @@ function setFeatures64(vhost: Part, features: bigint): number {
  * vmmArrayFallback, else -EINVAL when bits above 63 would be lost, the array ioctl's errno otherwise.
  */
 export function vmmSetFeaturesIoctl(profile: Profile, vhost: Part, features: bigint): number {
-  if (profile.vmm.featuresIoctls === '64-bit') return setFeatures64(vhost, features & U64_MAX);
+  if (profile.vmm.featuresIoctls === '64-bit') return setFeatures64(vhost, featureWord(features, 0n));
   const words = [featureWord(features, 0n), featureWord(features, 1n)];
   const o = vhost.apply({ kind: 'SET_FEATURES_ARRAY', count: VMM_ARRAY_WORDS, words });
   if (o.kind !== 'features-array') throw new Error('SET_FEATURES_ARRAY returned no status');

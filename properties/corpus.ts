@@ -111,18 +111,22 @@ export function validateOp(x: unknown, path: string): Op {
   return x as Op;
 }
 
+/** Profile fields added after entries were first written, and what an entry without them describes. */
+const FIELDS_ADDED_LATER: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
+  // kernels without the array ioctls (before 333c515d1896)
+  kernel: { featuresArray: 'absent' },
+  // VMMs that knew only the 64-bit feature ioctls
+  vmm: { featuresIoctls: '64-bit' },
+  // guests and devices with two feature select words (before 69b946151224)
+  guest: { driverFeatureWords: 2, deviceFeatureWords: 2 },
+};
+
 function checkProfile(x: unknown, path: string): void {
-  // entries written before the field existed describe kernels without the array ioctls
-  const kernel = (x as { kernel?: Record<string, unknown> } | null)?.kernel;
-  if (typeof kernel === 'object' && kernel !== null && kernel['featuresArray'] === undefined) kernel['featuresArray'] = 'absent';
-  // ... and VMMs that knew only the 64-bit feature ioctls
-  const vmm = (x as { vmm?: Record<string, unknown> } | null)?.vmm;
-  if (typeof vmm === 'object' && vmm !== null && vmm['featuresIoctls'] === undefined) vmm['featuresIoctls'] = '64-bit';
-  // ... and guests and devices with two feature select words (before 69b946151224)
-  const guest = (x as { guest?: Record<string, unknown> } | null)?.guest;
-  if (typeof guest === 'object' && guest !== null) {
-    guest['driverFeatureWords'] ??= 2;
-    guest['deviceFeatureWords'] ??= 2;
+  for (const [part, added] of Object.entries(FIELDS_ADDED_LATER)) {
+    const o = (x as Record<string, unknown> | null)?.[part];
+    if (typeof o !== 'object' || o === null) continue;
+    const fields = o as Record<string, unknown>;
+    for (const [k, v] of Object.entries(added)) if (fields[k] === undefined) fields[k] = v;
   }
   for (const [part, fields] of Object.entries(PROFILE_FIELDS)) checkFields((x as Record<string, unknown> | undefined)?.[part], fields, `${path}.${part}`);
   const cfg = ((x as { guest: { config?: unknown } }).guest).config;

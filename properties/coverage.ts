@@ -8,6 +8,7 @@ import type { Op } from '../types/ops.ts';
 import type { Profile } from '../types/profile.ts';
 import type { Stack, StackFactory } from '../types/stack.ts';
 import * as U from '../types/uapi.ts';
+import { vhostHasFeaturesArray } from '../model/vhost.ts';
 import type { Subject } from './property.ts';
 
 export type CoverageCounts = Map<string, number>;
@@ -51,7 +52,7 @@ function vringOutcome(o: Observation): string {
 function vmmTransition(profile: Profile, o: Observation, ret: number): string {
   const base = `vmm ${profile.vmm.features} SET_FEATURES ${outcomeName(ret)}`;
   if (profile.vmm.featuresIoctls === '64-bit') return base;
-  const arrays = profile.kernel.device === 'vhost-net' && profile.kernel.featuresArray !== 'absent';
+  const arrays = vhostHasFeaturesArray(profile.kernel);
   const high = o.kind === 'vmm' && o.set >> 64n !== 0n ? ', bits above 63' : '';
   return `${base} (${profile.vmm.featuresIoctls}, kernel ${arrays ? 'with' : 'without'} the array ioctls${high})`;
 }

@@ -4,6 +4,7 @@
 import { guestAlphabet, guestProfiles, PROBE_FLOWS } from './explore-values.ts';
 import { lawEntry, makeScope, withDefaults, type ExploreScope, type LawFingerprint, type ScopeOptions } from './explore-law.ts';
 import { featuresLaw, type FeaturesLawState } from './i1-features-shrink.ts';
+import { featureWord } from '../model/featuresArray.ts';
 
 export function i1Scope(opts?: ScopeOptions): ExploreScope {
   const options = withDefaults(opts);
@@ -18,8 +19,8 @@ export const fingerprintFeaturesLaw: LawFingerprint<FeaturesLawState> = (s, sink
   sink.bool(s.locked !== undefined);
   // two u64 words: feature sets are 128 bits wide (e7d4c1c5a546)
   if (s.locked !== undefined) {
-    sink.u64(s.locked & ((1n << 64n) - 1n));
-    sink.u64(s.locked >> 64n);
+    sink.u64(featureWord(s.locked, 0n));
+    sink.u64(featureWord(s.locked, 1n));
   }
 };
 

@@ -10,8 +10,9 @@ import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
 import type { Profile, VmmProfile } from '../types/profile.ts';
 import { hex } from '../types/trace.ts';
+import { featureWord } from '../model/featuresArray.ts';
 import { FEATURES_ARRAY_WORDS } from '../types/harness.ts';
-import { featuresArrayOpArb, guestFeaturesArb, kernelPolicyArb, qemuEnottyFallbackVmm } from './arbitraries/vhost.ts';
+import { ackedFeaturesArb, featuresArrayOpArb, kernelPolicyArb, qemuEnottyFallbackVmm } from './arbitraries/vhost.ts';
 import { qemuExtendedVmm, qemuVmm, upstreamProfile } from './profiles.ts';
 import { lawCheck, onBothSides, type PropertyDef, type StepLaw } from './property.ts';
 
@@ -61,7 +62,7 @@ function vmmSetProblem(s: FeatureViews, o: Observation): string | null {
   if (o.kind !== 'vmm') return `VMM_SET_FEATURES observed '${o.kind}'`;
   if (o.ret !== 0) return null;
   for (const [i, known] of [[0, s.word0], [1, s.word1]] as const) {
-    const w = (o.set >> BigInt(64 * i)) & ((1n << 64n) - 1n);
+    const w = featureWord(o.set, BigInt(i));
     if (known !== null && (w & ~known) !== 0n) return `the VMM set word ${i} bits ${hex(w & ~known)} the kernel never offered, and it took them`;
   }
   return null;
@@ -103,7 +104,7 @@ function featureViewsProfileArb(rules: readonly Profile['kernel']['featuresArray
 const featureViewsScriptArb: fc.Arbitrary<Op[]> = fc.array(fc.oneof(
   { weight: 2, arbitrary: fc.constant<Op>({ kind: 'GET_FEATURES' }) },
   { weight: 6, arbitrary: featuresArrayOpArb },
-  { weight: 2, arbitrary: guestFeaturesArb.map((guestFeatures): Op => ({ kind: 'VMM_SET_FEATURES', guestFeatures })) },
+  { weight: 2, arbitrary: ackedFeaturesArb.map((guestFeatures): Op => ({ kind: 'VMM_SET_FEATURES', guestFeatures })) },
 ), { maxLength: 8 });
 
 export const I7: PropertyDef = {

@@ -81,7 +81,7 @@ export function rScopeForProposal(p: RProposal, entries: readonly ExploreEntry[]
         if (seen.has(key)) continue;
         seen.add(key);
         // asOldUserspace op by op: a dropped op becomes null, so alphabet indices stay put
-        const issued = (op: Op): Op | null => asOldUserspace(createModelStack(baseline), [op], newBits, baseline.vmm.speaksIotlb, baseline.vmm.featuresIoctls !== '64-bit')[0] ?? null;
+        const issued = (op: Op): Op | null => asOldUserspace(createModelStack(baseline), [op], newBits, baseline.vmm)[0] ?? null;
         pairs.push({ profile, baseline, proposal, script: alphabet.map(issued) });
       }
     }

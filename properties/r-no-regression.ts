@@ -61,12 +61,13 @@ const IOTLB_PROTOCOL: ReadonlySet<Op['kind']> = new Set(['SET_BACKEND_FEATURES',
  * offer and new bits masked; no IOTLB protocol from a VMM that does not speak it, and no array
  * feature ioctls from a VMM that knows only the 64-bit ones (they did not exist for it).
  */
-export function asOldUserspace(baseline: Stack, ops: readonly Op[], newBits: NewBits, speaksIotlb = true, arrayIoctls = true): Op[] {
+export function asOldUserspace(baseline: Stack, ops: readonly Op[], newBits: NewBits, vmm: Pick<VmmProfile, 'speaksIotlb' | 'featuresIoctls'>): Op[] {
   const offered = baseline.apply({ kind: 'GET_FEATURES' });
   const offeredBackend = baseline.apply({ kind: 'GET_BACKEND_FEATURES' });
   const features = (offered.kind === 'value' ? offered.value : 0n) & ~(newBits.features ?? 0n);
   const backend = (offeredBackend.kind === 'value' ? offeredBackend.value : 0n) & ~(newBits.backendFeatures ?? 0n);
-  return ops.filter(op => (speaksIotlb || !IOTLB_PROTOCOL.has(op.kind)) && (arrayIoctls || !FEATURES_ARRAY.has(op.kind))).map(op =>
+  const arrayIoctls = vmm.featuresIoctls !== '64-bit';
+  return ops.filter(op => (vmm.speaksIotlb || !IOTLB_PROTOCOL.has(op.kind)) && (arrayIoctls || !FEATURES_ARRAY.has(op.kind))).map(op =>
     op.kind === 'SET_FEATURES' ? { ...op, features: op.features & features }
       : op.kind === 'SET_BACKEND_FEATURES' ? { ...op, features: op.features & backend }
         : op.kind === 'VMM_SET_FEATURES' ? { ...op, guestFeatures: op.guestFeatures & ~(newBits.features ?? 0n) }
@@ -77,7 +78,7 @@ export function asOldUserspace(baseline: Stack, ops: readonly Op[], newBits: New
 export function compareRuns(
   factory: StackFactory, base: Profile, prop: Profile, ops: readonly Op[], newBits: NewBits,
 ): { steps: RegressionStep[]; broken: number | null } {
-  const script = asOldUserspace(factory(base), ops, newBits, base.vmm.speaksIotlb, base.vmm.featuresIoctls !== '64-bit');
+  const script = asOldUserspace(factory(base), ops, newBits, base.vmm);
   const b = factory(base);
   const p = factory(prop);
   const steps: RegressionStep[] = [];

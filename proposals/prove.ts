@@ -69,7 +69,7 @@ export function propertyFor(p: Proposal, id: PropertyId): { def: PropertyDef; pr
 function regressionTrace(p: Proposal, profile: Profile, ops: readonly Op[]): { ops: Op[]; lines: string[]; base: Profile; prop: Profile } {
   const base = applyPolicy(profile, p.baseline!);
   const prop = applyPolicy(profile, p.policy);
-  const script = asOldUserspace(stackSubject.model(base), ops, p.newBits ?? {}, base.vmm.speaksIotlb);
+  const script = asOldUserspace(stackSubject.model(base), ops, p.newBits ?? {}, base.vmm);
   const { steps, broken } = compareRuns(stackSubject.model, base, prop, script, {});
   const width = Math.max(...steps.map(s => formatOp(s.op).length));
   const lines = [`${'old userspace'.padEnd(width)}   baseline | proposal`];

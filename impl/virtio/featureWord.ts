@@ -1,4 +1,4 @@
-// u64 feature words as two u32 halves (lo = bits 0-31, hi = bits 32-63), no bigint.
+// u64 feature words as two u32 halves (lo = bits 0-31, hi = bits 32-63; bits 64-127 as a second pair), no bigint.
 
 /** A mask as [lo, hi] with the given bit numbers set. */
 export function maskOf(...bitNumbers: readonly number[]): readonly [lo: number, hi: number] {
@@ -24,4 +24,9 @@ export function toHalves(word: bigint): readonly [lo: number, hi: number] {
 
 export function fromHalves(lo: number, hi: number): bigint {
   return (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+}
+
+/** Four u32 select words (bits 0-31, 32-63, 64-95, 96-127) as one feature set. */
+export function featuresOf(lo: number, hi: number, extLo: number, extHi: number): bigint {
+  return fromHalves(lo, hi) | (fromHalves(extLo, extHi) << 64n);
 }

@@ -5,7 +5,7 @@ import type { Op } from '../../types/ops.ts';
 import type { Profile } from '../../types/profile.ts';
 import type { Part } from '../../types/stack.ts';
 import { FastVirtioDevice } from './device.ts';
-import { fromHalves, toHalves } from './featureWord.ts';
+import { featuresOf, toHalves } from './featureWord.ts';
 import { type FastGuest, fastGuest, fastProbe } from './probe.ts';
 
 const HEX_BYTE: readonly string[] = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
@@ -29,10 +29,8 @@ function applyFast(dev: FastVirtioDevice, g: FastGuest, op: Op): Observation {
       return { kind: 'ret', ret: dev.writeFeatures(lo, hi, extLo, extHi) };
     }
     // read back through the driver's select words
-    case 'FEATURES_READ': {
-      const low = fromHalves(dev.drvLo, dev.drvHi);
-      return { kind: 'value', ret: 0, value: dev.driverExt ? low | (fromHalves(dev.drvExtLo, dev.drvExtHi) << 64n) : low };
-    }
+    case 'FEATURES_READ':
+      return { kind: 'value', ret: 0, value: featuresOf(dev.drvLo, dev.drvHi, dev.driverExt ? dev.drvExtLo : 0, dev.driverExt ? dev.drvExtHi : 0) };
     case 'CONFIG_READ': return { kind: 'config', bytes: hexOf(dev.readConfig(op.offset, op.width)) };
     case 'DEVICE_NEEDS_RESET': dev.raiseNeedsReset(); return RET_OK;
     case 'DRIVER_PROBE': return { kind: 'probe', transcript: fastProbe(dev, g) };

@@ -10,7 +10,7 @@ import {
   VIRTIO_F_VERSION_1, VIRTIO_RING_F_EVENT_IDX, VIRTIO_RING_F_INDIRECT_DESC,
 } from '../../types/uapi.ts';
 import { BLK_BLK_SIZE_OFFSET, BLK_CAPACITY_OFFSET, type FastVirtioDevice, VSOCK_GUEST_CID_OFFSET } from './device.ts';
-import { fromHalves, maskOf, rangeMask, toHalves } from './featureWord.ts';
+import { featuresOf, fromHalves, maskOf, rangeMask, toHalves } from './featureWord.ts';
 
 const [, V1_HI] = maskOf(VIRTIO_F_VERSION_1);
 const [, ACCESS_PLATFORM_HI] = maskOf(VIRTIO_F_ACCESS_PLATFORM);
@@ -27,10 +27,6 @@ const DROP_LO = (RANGE_LO & ~KEPT_LO) >>> 0;
 const DROP_HI = (RANGE_HI & ~KEPT_HI) >>> 0;
 const MIN_BLK_SIZE = 512;
 const MAX_BLK_SIZE = 4096;
-
-/** Four u32 words as one feature set (the transcript's bigint). */
-const featuresOf = (lo: number, hi: number, extLo: number, extHi: number): bigint =>
-  fromHalves(lo, hi) | (fromHalves(extLo, extHi) << 64n);
 
 /** The guest's fixed inputs to every probe, converted once. */
 export interface FastGuest {

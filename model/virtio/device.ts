@@ -9,6 +9,7 @@ import {
   type DeviceTransport, acceptsDriverFeatures, deviceFeatureMask, deviceTransport, driverFeatureMask,
   featuresOkHandshakeApplies, offeredFeatures,
 } from './deviceFeatures.ts';
+import { featureWord } from '../featuresArray.ts';
 import { isResetWrite, statusAfterWrite, statusWithNeedsReset } from './deviceStatus.ts';
 
 export interface VirtioDevice {
@@ -101,6 +102,6 @@ export function deviceRestore(dev: VirtioDevice, snap: VirtioDeviceSnapshot): vo
  */
 export function deviceFingerprint(dev: VirtioDevice, sink: FingerprintSink): void {
   sink.u32(dev.status);
-  sink.u64(dev.driverFeatures & ((1n << 64n) - 1n));
-  sink.u64(dev.driverFeatures >> 64n);
+  sink.u64(featureWord(dev.driverFeatures, 0n));
+  sink.u64(featureWord(dev.driverFeatures, 1n));
 }

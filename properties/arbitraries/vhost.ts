@@ -9,6 +9,7 @@ import { encodeIotlbWrite, toHex } from '../../types/iotlbWire.ts';
 import * as U from '../../types/uapi.ts';
 import { bit, crosvmFixed, crosvmOld, qemuExtendedVmm, qemuVmm, upstreamKernel } from '../profiles.ts';
 import { iovaArb, lenArb, sizeArb, u64Arb, U64_MAX } from './u64.ts';
+import { iotlbMsg } from '../explore-values.ts';
 
 /** Every value of the kernel's policy fields (fast-check draws from these; explore scopes enumerate them). */
 export const KERNEL_VALUES = {
@@ -88,7 +89,7 @@ export const featuresArrayOpArb: fc.Arbitrary<Op> = fc.oneof(
 );
 
 /** A guest's acked features for VMM_SET_FEATURES: a word as above, sometimes with bits above 63 (the UDP tunnel GSO ones). */
-export const guestFeaturesArb: fc.Arbitrary<bigint> = fc.tuple(featureWordArb, fc.oneof({ weight: 3, arbitrary: fc.constant(0n) }, { weight: 2, arbitrary: highWordArb }))
+export const ackedFeaturesArb: fc.Arbitrary<bigint> = fc.tuple(featureWordArb, fc.oneof({ weight: 3, arbitrary: fc.constant(0n) }, { weight: 2, arbitrary: highWordArb }))
   .map(([w0, w1]) => w0 | (w1 << 64n));
 
 /** An UPDATE at vq 0's used ring: the page holding both used rings, or only vq 0's flags, or its flags and idx. */
@@ -251,7 +252,7 @@ export function vhostOpWith(v: AddressVocabulary): fc.Arbitrary<Op> {
   { weight: 1, arbitrary: fc.constant<Op>({ kind: 'VDPA_GET_STATUS' }) },
   { weight: 10, arbitrary: fc.record({ iova: v.iova, len: lenArb, access: fc.constantFrom(1, 2, 3) }).map((a): Op => ({ kind: 'VQ_ACCESS', ...a })) },
   { weight: 4, arbitrary: vringOpArb },
-  { weight: 2, arbitrary: guestFeaturesArb.map((guestFeatures): Op => ({ kind: 'VMM_SET_FEATURES', guestFeatures })) },
+  { weight: 2, arbitrary: ackedFeaturesArb.map((guestFeatures): Op => ({ kind: 'VMM_SET_FEATURES', guestFeatures })) },
   { weight: 2, arbitrary: featuresArrayOpArb },
   );
 }
@@ -273,30 +274,23 @@ export function vhostScriptArb(maxLength = 40, mix: (vhostOp: fc.Arbitrary<Op>) 
  * Maps on a 4 KiB grid of a 16 MiB window, some sharing a start, some spanning many later starts;
  * the ops after them are drawn over the same window.
  */
-const BIG_WINDOW = 0x4000_0000n;
+/** where the window starts */
+const BIG_BASE = 0x4000_0000n;
 const BIG_PAGES = 4096;
 const bigMapArb: fc.Arbitrary<Op> = fc.record({
   page: fc.oneof({ weight: 4, arbitrary: fc.nat(BIG_PAGES - 1) }, { weight: 1, arbitrary: fc.nat(63).map(k => k * 64) }),
   pages: fc.oneof({ weight: 12, arbitrary: fc.constant(1) }, { weight: 3, arbitrary: fc.integer({ min: 2, max: 64 }) }, { weight: 1, arbitrary: fc.integer({ min: 64, max: BIG_PAGES }) }),
   perm: fc.constantFrom(U.VHOST_ACCESS_RW, U.VHOST_ACCESS_RW, U.VHOST_ACCESS_RO, U.VHOST_ACCESS_WO),
-}).map(({ page, pages, perm }): Op => ({
-  kind: 'IOTLB_WRITE',
-  msg: {
-    header: U.VHOST_IOTLB_MSG_V2, layout: 'lp64', asid: 0, iova: BIG_WINDOW + BigInt(page) * 0x1000n,
-    size: BigInt(pages) * 0x1000n, uaddr: 0x7f00_0000_0000n + BigInt(page) * 0x1000n, perm, type: U.VHOST_IOTLB_UPDATE,
-  },
-}));
+}).map(({ page, pages, perm }) =>
+  iotlbMsg(U.VHOST_IOTLB_UPDATE, BIG_BASE + BigInt(page) * 0x1000n, BigInt(pages) * 0x1000n, 0x7f00_0000_0000n + BigInt(page) * 0x1000n, perm));
 
-const batch = (type: number): Op => ({
-  kind: 'IOTLB_WRITE',
-  msg: { header: U.VHOST_IOTLB_MSG_V2, layout: 'lp64', asid: 0, iova: 0n, size: 0n, uaddr: 0n, perm: 0, type },
-});
+const batch = (type: number): Op => iotlbMsg(type, 0n, 0n, 0n, 0);
 
 /** Addresses in and at the edges of the loaded window. */
 const bigVocabulary: AddressVocabulary = {
   iova: fc.oneof(
-    { weight: 4, arbitrary: fc.nat(BIG_PAGES - 1).chain(p => fc.constantFrom(0n, 1n, 0xfffn, 0x1000n).map(o => BIG_WINDOW + BigInt(p) * 0x1000n + o)) },
-    { weight: 1, arbitrary: fc.constantFrom(BIG_WINDOW - 1n, BIG_WINDOW + BigInt(BIG_PAGES) * 0x1000n) },
+    { weight: 4, arbitrary: fc.nat(BIG_PAGES - 1).chain(p => fc.constantFrom(0n, 1n, 0xfffn, 0x1000n).map(o => BIG_BASE + BigInt(p) * 0x1000n + o)) },
+    { weight: 1, arbitrary: fc.constantFrom(BIG_BASE - 1n, BIG_BASE + BigInt(BIG_PAGES) * 0x1000n) },
   ),
   size: fc.oneof({ weight: 3, arbitrary: fc.constantFrom(1n, 0x1000n, 0x2000n, 0x10000n) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: BIG_PAGES }).map(n => BigInt(n) * 0x1000n) }),
 };
