@@ -111,7 +111,8 @@ function fingerprintAccessObservation(sink: FingerprintSink, o: Observation): vo
 }
 
 /**
- * What the laws can still read: once a message was misread the hit, miss, whole and accept laws
+ * What the laws can still read: the backend features, the known table and the MISS queue always
+ * (the table and miss-bytes laws read them after a misread too); once a message was misread the hit, miss, whole and accept laws
  * are off for good (misread never clears), so batch, IOTLB and window no longer count; the
  * reject law's access and the one before a rejected write always do.
  */
@@ -121,6 +122,16 @@ export const fingerprintIotlbLaw: LawFingerprint<IotlbLawState> = (s, sink, opIn
     if (a !== null) fingerprintAccessObservation(sink, a.o);
   };
   sink.bool(s.misread);
+  sink.u64(s.backend);
+  sink.u32(s.table === null ? 0 : s.table.length + 1);
+  for (const m of s.table ?? []) { sink.u64(m.start); sink.u64(m.last); sink.u64(m.addr); sink.u32(m.perm); }
+  sink.u32(s.missQueue.length);
+  for (const q of s.missQueue) {
+    sink.u32(q.iova === null ? 0 : 1);
+    if (q.iova !== null) sink.u64(q.iova);
+    sink.u32(q.perm === null ? 0x100 : q.perm);
+    sink.bool(q.v2);
+  }
   if (!s.misread) {
     sink.bool(s.inBatch);
     sink.bool(s.iotlbOn);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { I6 } from './i6-iotlb-laws.ts';
-import { lastOffByOne } from './mutants.ts';
+import { iotlbNotFresh, iotlbOffWhenCleared, lastOffByOne, missPermDropped } from './mutants.ts';
 import { runProperty, scaledRuns, testSeed } from './property.ts';
 import { describeRun } from './report.ts';
 import { stackSubject } from './subject.ts';
@@ -18,7 +18,20 @@ describe(`I6 ${I6.title}: ${I6.statement}`, () => {
     expect(r.outcome).toBe('violated');
     // either law sees the short map: an access at its real last byte, or an UPDATE whose range
     // wraps past 2^64 that the short map no longer notices (and so accepts)
-    expect(r.counterexample!.violation.message).toMatch(/the map just written says|UPDATE iova=0xffff_ffff_ffff_ffff.*a malformed write must return -14/);
+    expect(r.counterexample!.violation.message).toMatch(/the map just written says|the maps written since|UPDATE iova=0xffff_ffff_ffff_ffff.*a malformed write must return -14/);
+    expect(r.counterexample!.ops.length).toBeLessThanOrEqual(8);
+  });
+
+  // the table and miss-bytes laws: bugs that only the differential test caught before them
+  it.each([
+    ['keeps the old IOTLB on a second ACCESS_PLATFORM ack (no fresh vhost_init_device_iotlb)', iotlbNotFresh, /the maps written since/],
+    ['tears the IOTLB down when ACCESS_PLATFORM is acked away', iotlbOffWhenCleared, /the maps written since|a well-formed INVALIDATE must be accepted/],
+    ['reads a MISS back with perm 0', missPermDropped(stackSubject.model), /of the MISS read is 0/],
+  ] as const)('is violated by a model that %s', (_name, model, message) => {
+    const broken = { model, impl: stackSubject.impl };
+    const r = runProperty(I6, broken, { numRuns: scaledRuns(3000), seed: testSeed() });
+    expect(r.outcome, describeRun(r, broken)).toBe('violated');
+    expect(r.counterexample!.violation.message).toMatch(message);
     expect(r.counterexample!.ops.length).toBeLessThanOrEqual(8);
   });
 });

@@ -6,7 +6,18 @@
 //        is not translated (vhost_iotlb_del_range frees whole maps, never splits);
 //  accept this userspace's INVALIDATE of a non-empty range succeeds while the IOTLB is in force;
 //  reject a malformed write returns the kernel's error (framing -EINVAL, handler -EFAULT) and
-//        the accesses around it observe the same.
+//        the accesses around it observe the same;
+//  table on net/vsock, from the fresh IOTLB an accepted SET_FEATURES with ACCESS_PLATFORM makes
+//        (vhost_init_device_iotlb), while the maps written since do not overlap: every access
+//        observes what translate_desc over exactly those maps gives (segments, -EPERM, -ENOBUFS,
+//        a miss at the first unmapped byte), where the table keeps the newest max_iotlb_entries
+//        maps (FIFO retirement), INVALIDATE frees what del_range(iova, iova + size - 1) meets
+//        (size 0 included), and a SET_FEATURES without the bit leaves the IOTLB in force;
+//  miss-bytes  a read returns the queued MISS messages in order, each as vhost_chr_read_iter copies
+//        it (v1/v2 as acked when queued; iova the first unmapped byte, perm the access), and
+//        -EAGAIN once none is queued;
+//  asid  without VHOST_BACKEND_F_IOTLB_ASID acked the v2 asid word is not read: a write is judged
+//        as if it were 0.
 // Each law is checked wherever its pattern appears in a script; the generator plants patterns.
 
 import fc from 'fast-check';
@@ -15,9 +26,10 @@ import { iotlbWriteFullSize } from '../types/iotlbWire.ts';
 import type { Observation } from '../types/observation.ts';
 import type { IotlbWriteSpec, Op } from '../types/ops.ts';
 import type { KernelPolicy, Profile } from '../types/profile.ts';
-import { formatObservation, formatOp } from '../types/trace.ts';
+import { formatObservation, formatOp, hex } from '../types/trace.ts';
 import * as U from '../types/uapi.ts';
 import { kernelPolicyArb, vhostOpWith, vocabularyArb } from './arbitraries/vhost.ts';
+import { expectedAccess, missBytesProblem, tableAfterInvalidate, tableAfterUpdate, type QueuedMiss, type TableMap } from './iotlb-table.ts';
 import { iovaArb, U64_MAX } from './arbitraries/u64.ts';
 import { bit, upstreamProfile } from './profiles.ts';
 import { lawCheck, onBothSides, type PropertyDef, type StepLaw } from './property.ts';
@@ -33,16 +45,25 @@ const ok = (o: Observation | undefined): boolean => o?.kind === 'ret' && o.ret >
 const translated = (o: Observation): boolean => o.kind === 'access' && o.outcome === 'ok';
 
 /**
- * A well-formed write of this userspace: full length, asid 0, and either a v2 message (one layout
- * on every ABI) or, from a VMM that writes v1, a v1 message in the layout of its own ABI. The
- * kernel must understand it as written; a v1 message from a 32-bit VMM on a 64-bit kernel is
- * where it does not (seed 002: v1 "suffers from in-stable ABI in 32bit archs").
+ * A well-formed write of this userspace: full length, asid 0 (or not read: a v1 message, or
+ * VHOST_BACKEND_F_IOTLB_ASID not acked, where vhost_chr_write_iter skips the word), and either a
+ * v2 message (one layout on every ABI) or, from a VMM that writes v1, a v1 message in the layout
+ * of its own ABI. The kernel must understand it as written; a v1 message from a 32-bit VMM on a
+ * 64-bit kernel is where it does not (seed 002: v1 "suffers from in-stable ABI in 32bit archs").
  */
-function wellFormed(m: IotlbWriteSpec, p: Profile): boolean {
+function wellFormed(m: IotlbWriteSpec, p: Profile, backend: bigint): boolean {
   const format = m.header === U.VHOST_IOTLB_MSG_V2 ||
     (m.header === U.VHOST_IOTLB_MSG && !p.vmm.iotlbMsgV2 && m.layout === p.vmm.userAbi);
-  return format && m.asid === 0 && (m.length === undefined || m.length >= iotlbWriteFullSize(m));
+  const asidRead = m.header === U.VHOST_IOTLB_MSG_V2 && (backend & bit(U.VHOST_BACKEND_F_IOTLB_ASID)) !== 0n;
+  return format && (m.asid === 0 || !asidRead) && (m.length === undefined || m.length >= iotlbWriteFullSize(m));
 }
+
+/**
+ * Whether the law knows when the IOTLB is made: on net/vsock under the upstream rule (an
+ * ACCESS_PLATFORM ack), not under another kernel.iotlbEnable value or a proposal's own rule.
+ */
+const iotlbMadeByAccessPlatform = (p: Profile): boolean =>
+  p.kernel.device !== 'vhost-vdpa' && p.kernel.iotlbEnable === 'access-platform' && p.rules?.iotlbEnable === undefined;
 
 /** Bytes vhost_chr_write_iter must copy: up to the end of struct vhost_iotlb_msg in the kernel's ABI. */
 function bytesNeeded(m: IotlbWriteSpec, p: Profile): number {
@@ -59,10 +80,12 @@ const inRange = (x: bigint, [s, l]: [bigint, bigint]): boolean => s <= l && s <=
 const meets = (a: [bigint, bigint], b: [bigint, bigint]): boolean => a[0] <= a[1] && b[0] <= b[1] && a[0] <= b[1] && b[0] <= a[1];
 
 /** The malformations the kernel must refuse, with the error userspace sees. */
-export function expectedRejection(m: IotlbWriteSpec, p: Profile): number | null {
+export function expectedRejection(m: IotlbWriteSpec, p: Profile, backend = 0n): number | null {
   if (m.header !== U.VHOST_IOTLB_MSG && m.header !== U.VHOST_IOTLB_MSG_V2) return -U.EINVAL;
   if (m.length !== undefined && m.length < bytesNeeded(m, p)) return -U.EINVAL;
-  if (!wellFormed(m, p)) return null;
+  if (!wellFormed(m, p, backend)) return null;
+  // a size-0 UPDATE is refused on every kernel this law judges (accept-all is the bug e2ae38cf3d91
+  // fixed); what other size-0 messages get is each version's own choice (-EINVAL or the handler's)
   if (m.type === U.VHOST_IOTLB_UPDATE && m.size === 0n) return -U.EINVAL;
   if (m.size === 0n) return null;
   if ([0, U.VHOST_IOTLB_MISS, U.VHOST_IOTLB_ACCESS_FAIL, 7, 255].includes(m.type)) return -U.EFAULT;
@@ -89,12 +112,19 @@ export type IotlbWindow =
 
 /**
  * What I6's laws read of the trace so far: three flags and a look-back of at most three ops,
- * kept as the patterns they can still complete, not as raw history.
+ * kept as the patterns they can still complete, not as raw history; the table of maps while it
+ * is known, the MISS messages queued, and the backend features acked.
  */
 export interface IotlbLawState {
   inBatch: boolean;
   misread: boolean;
   iotlbOn: boolean;
+  /** net/vsock: the maps in force since the IOTLB was made, while the law knows them (table); else null */
+  table: readonly TableMap[] | null;
+  /** dev->read_list: the MISS messages queued and not read yet, oldest first (miss-bytes) */
+  missQueue: readonly QueuedMiss[];
+  /** the backend features of the last accepted SET_BACKEND_FEATURES */
+  backend: bigint;
   /** the window of the last op that was not an access (during a run of accesses: of the op before the run) */
   window: IotlbWindow;
   /** the last op, when it was an access */
@@ -113,7 +143,7 @@ function windowAfter(op: Op, o: Observation, prev: IotlbWindow): IotlbWindow {
 }
 
 export const iotlbLaw: StepLaw<IotlbLawState> = {
-  start: () => ({ inBatch: false, misread: false, iotlbOn: false, window: null, access: null, beforeRejected: null }),
+  start: () => ({ inBatch: false, misread: false, iotlbOn: false, table: null, missQueue: [], backend: 0n, window: null, access: null, beforeRejected: null }),
   step(s, op, o, profile) {
     const vdpa = profile.kernel.device === 'vhost-vdpa';
     const fail = (message: string): string => `${formatOp(op)} -> ${formatObservation(o)}: ${message}`;
@@ -122,22 +152,37 @@ export const iotlbLaw: StepLaw<IotlbLawState> = {
     // a foreign v1 message the kernel read in its own layout and accepted: it did something
     // other than what was written (even begin a batch), so the laws below no longer apply
     if (isWrite(op) && ok(o) && op.msg.header === U.VHOST_IOTLB_MSG && op.msg.layout !== profile.kernel.abi &&
-      !wellFormed(op.msg, profile)) s.misread = true;
+      !wellFormed(op.msg, profile, s.backend)) s.misread = true;
     // likewise raw bytes the kernel accepted: the laws do not know what they meant
     if (op.kind === 'IOTLB_WRITE_RAW' && o.kind === 'ret' && o.ret > 0) s.misread = true;
+    if (op.kind === 'SET_BACKEND_FEATURES' && o.kind === 'ret' && o.ret === 0) s.backend = op.features;
     // an IOTLB to invalidate: for vhost-vdpa the AS, once an UPDATE or BATCH_BEGIN allocated it
-    // (vhost_vdpa_find_alloc_as); for net/vsock dev->iotlb while ACCESS_PLATFORM is acked (I6's rule)
+    // (vhost_vdpa_find_alloc_as); for net/vsock dev->iotlb once ACCESS_PLATFORM was acked (I6's
+    // rule): each such ack makes a fresh, empty one (vhost_init_device_iotlb), and acking features
+    // without the bit later leaves it in force (vhost_net_set_features tears nothing down)
     if (vdpa && (isWrite(op, U.VHOST_IOTLB_UPDATE) || isWrite(op, U.VHOST_IOTLB_BATCH_BEGIN)) && ok(o)) s.iotlbOn = true;
-    if (!vdpa && op.kind === 'SET_FEATURES' && o.kind === 'ret' && o.ret === 0) s.iotlbOn = (op.features & AP) !== 0n;
-    if (!vdpa && op.kind === 'VMM_SET_FEATURES' && o.kind === 'vmm' && o.ret === 0) s.iotlbOn = (o.set & AP) !== 0n;
+    const apAcked = (op.kind === 'SET_FEATURES' && o.kind === 'ret' && o.ret === 0 && (op.features & AP) !== 0n) ||
+      (op.kind === 'VMM_SET_FEATURES' && o.kind === 'vmm' && o.ret === 0 && (o.set & AP) !== 0n);
+    if (!vdpa && apAcked) { s.iotlbOn = true; s.table = iotlbMadeByAccessPlatform(profile) ? [] : null; }
+    // the array ioctl's acked set is the kernel's reading of a buffer: the table law stops there
+    if (op.kind === 'SET_FEATURES_ARRAY' && o.kind === 'features-array' && o.ret === 0) s.table = null;
+    if (op.kind === 'IOTLB_WRITE_RAW' && o.kind === 'ret' && o.ret > 0) s.table = null;
+    if (isWrite(op) && ok(o) && s.table !== null) s.table = tableAfterWrite(s.table, op.msg, profile, s.backend);
+    if (op.kind === 'IOTLB_READ' && o.kind === 'read') {
+      const problem = readProblem(s, op.len, o, profile);
+      if (problem !== null) return fail(problem);
+    }
+    if (o.kind === 'vring' && o.miss !== null) s.missQueue = [...s.missQueue, { iova: o.miss, perm: null, v2: v2Acked(s) }];
+    // vhost_net_set_backend with fd -1 drops every queued message (vhost_clear_msg, 9526f9a2b762)
+    if (profile.kernel.device === 'vhost-net' && op.kind === 'NET_SET_BACKEND' && op.fd === -1 && op.index >>> 0 < 2) s.missQueue = [];
     if (op.kind !== 'VQ_ACCESS') {
       let want: number | null = null;
       if (isWrite(op)) {
-        want = expectedRejection(op.msg, profile);
+        want = expectedRejection(op.msg, profile, s.backend);
         if (want !== null && !(o.kind === 'ret' && o.ret === want)) return fail(`a malformed write must return ${want}`);
         // accept: this userspace's INVALIDATE of a non-empty range is applied while the IOTLB is in force
         if (want === null && s.iotlbOn && !s.misread && isWrite(op, U.VHOST_IOTLB_INVALIDATE) && op.msg.size !== 0n &&
-          wellFormed(op.msg, profile) && !ok(o)) return fail('a well-formed INVALIDATE must be accepted');
+          wellFormed(op.msg, profile, s.backend) && !ok(o)) return fail('a well-formed INVALIDATE must be accepted');
       }
       s.window = windowAfter(op, o, s.access ? null : s.window);
       s.beforeRejected = want !== null ? s.access : null;
@@ -151,11 +196,21 @@ export const iotlbLaw: StepLaw<IotlbLawState> = {
     if (a0 && isDeepStrictEqual(a0.op, op) && !isDeepStrictEqual(a0.o, o)) {
       return fail(`a rejected write changed what ${formatOp(op)} observes (was ${formatObservation(a0.o)})`);
     }
+    // table
+    const known = s.table !== null && !vdpa ? expectedAccess(s.table, op.iova, op.len, op.access) : null;
+    if (known !== null && !isDeepStrictEqual(o, known.o)) {
+      return fail(`the maps written since the IOTLB was made (${formatTable(s.table ?? [])}) say ${formatObservation(known.o)}`);
+    }
+    // miss-bytes: vhost_iotlb_miss queues the first unmapped byte (a one-byte access: its own)
+    if (o.kind === 'access' && o.outcome === 'miss') {
+      const iova = known?.missAt ?? (op.len === 1 ? op.iova : null);
+      s.missQueue = [...s.missQueue, { iova, perm: op.access, v2: v2Acked(s) }];
+    }
     if (op.len !== 1 || s.inBatch || s.misread) return null;
     const x = op.iova;
     const w = s.window;
     // hit
-    if (w?.kind === 'update' && wellFormed(w.update.msg, profile)) {
+    if (w?.kind === 'update' && wellFormed(w.update.msg, profile, s.backend)) {
       const r = range(w.update.msg);
       if (r && inRange(x, r)) {
         const permitted = (w.update.msg.perm & op.access) !== 0;
@@ -178,6 +233,35 @@ export const iotlbLaw: StepLaw<IotlbLawState> = {
 };
 
 export const checkIotlbLaws = lawCheck(iotlbLaw);
+
+const v2Acked = (s: IotlbLawState): boolean => (s.backend & bit(U.VHOST_BACKEND_F_IOTLB_MSG_V2)) !== 0n;
+
+const formatTable = (t: readonly TableMap[]): string =>
+  t.length === 0 ? 'none' : t.map(m => `[${hex(m.start)}, ${hex(m.last)}] -> ${hex(m.addr)} perm ${m.perm}`).join(', ');
+
+/**
+ * A known table after an accepted write: an UPDATE of this userspace adds its map, an INVALIDATE
+ * frees what it meets; anything else accepted (a size-0 UPDATE before e2ae38cf3d91, a write the
+ * law cannot read as written) makes it unknown.
+ */
+function tableAfterWrite(table: readonly TableMap[], m: IotlbWriteSpec, p: Profile, backend: bigint): readonly TableMap[] | null {
+  if (!wellFormed(m, p, backend)) return null;
+  if (m.type === U.VHOST_IOTLB_INVALIDATE) return tableAfterInvalidate(table, m.iova, m.size);
+  if (m.type !== U.VHOST_IOTLB_UPDATE || m.size === 0n || m.iova + m.size - 1n > U64_MAX) return null;
+  return tableAfterUpdate(table, { start: m.iova, last: m.iova + m.size - 1n, addr: m.uaddr, perm: m.perm & 0xff }, p.kernel.maxIotlbEntries);
+}
+
+/**
+ * miss-bytes on a read: a buffer smaller than struct vhost_msg reads 0 and takes nothing; else
+ * the oldest queued MISS, or -EAGAIN (O_NONBLOCK) when none is queued.
+ */
+function readProblem(s: IotlbLawState, len: number, o: Extract<Observation, { kind: 'read' }>, p: Profile): string | null {
+  if (len < U.MSG_LAYOUT[p.kernel.abi].v1Size) return o.ret === 0 ? null : 'a buffer smaller than struct vhost_msg must read 0';
+  const head = s.missQueue[0];
+  if (head === undefined) return o.ret === -U.EAGAIN ? null : 'no MISS is queued: a non-blocking read must be -EAGAIN';
+  s.missQueue = s.missQueue.slice(1);
+  return missBytesProblem(head, p.kernel.abi, len, o.ret, o.bytes);
+}
 
 // --- generators that plant the patterns -------------------------------------------------
 
@@ -232,6 +316,61 @@ const malformed = fc.oneof(
 const rejectLaw = fc.record({ x: iovaArb, bad: malformed, access: fc.constantFrom(1, 2, 3) })
   .map(({ x, bad, access }): Op[] => [probe(x, access), bad, probe(x, access)]);
 
+/**
+ * table and miss-bytes: a fresh IOTLB, disjoint maps in slots of two pages (one page leaves a hole
+ * before the next slot, two pages touch it) in any order, more of them than the small
+ * max_iotlb_entries values keep; then perhaps the bit cleared or acked again, or an INVALIDATE
+ * (one map, a byte, across two slots, size 0 at 0, at a page inside a map or at a map's start); accesses at the
+ * slots' edges and across them; reads of the MISS messages the misses queued.
+ */
+const SLOT = 0x2000n;
+const PAGE = 0x1000n;
+const slotMapArb = fc.record({ slot: fc.integer({ min: 0, max: 11 }), pages: fc.constantFrom(1n, 2n), perm: fc.constantFrom(...LAW_PERMS) });
+const tableMidArb = fc.oneof(
+  fc.constant<Op[]>([]),
+  fc.constantFrom<Op[]>([{ kind: 'SET_FEATURES', features: 0n }], [{ kind: 'SET_FEATURES', features: bit(U.VIRTIO_F_VERSION_1) }],
+    [{ kind: 'SET_FEATURES', features: AP }], [w(U.VHOST_IOTLB_INVALIDATE, 0n, 0n)]),
+  fc.record({ slot: fc.integer({ min: 0, max: 11 }), kind: fc.constantFrom('map', 'byte', 'across', 'size0', 'size0start') }).map(({ slot, kind }): Op[] => {
+    const at = BigInt(slot) * SLOT;
+    // and accesses where it cut: the slot's first byte, the byte before, its second page
+    const around = [at, at - 1n, at + PAGE].map(iova => probe(BigInt.asUintN(64, iova), 1));
+    switch (kind) {
+      case 'map': return [w(U.VHOST_IOTLB_INVALIDATE, at, PAGE), ...around];
+      case 'byte': return [w(U.VHOST_IOTLB_INVALIDATE, at + 0x800n, 1n), ...around];
+      case 'across': return [w(U.VHOST_IOTLB_INVALIDATE, at + PAGE + 0x800n, SLOT), ...around];
+      // last = iova - 1: frees a map holding both iova - 1 and iova, not one that starts at iova
+      case 'size0': return [w(U.VHOST_IOTLB_INVALIDATE, at + PAGE, 0n), ...around];
+      case 'size0start': return [w(U.VHOST_IOTLB_INVALIDATE, at, 0n), ...around];
+    }
+  }),
+);
+const tableProbeArb = fc.record({ slot: fc.integer({ min: 0, max: 11 }), at: fc.constantFrom(0n, PAGE - 1n, PAGE, SLOT - 1n), len: fc.constantFrom(1, 1, 2, 0x1000, 0x3000), access: fc.constantFrom(1, 2, 3) })
+  .map(({ slot, at, len, access }): Op => ({ kind: 'VQ_ACCESS', iova: BigInt(slot) * SLOT + at, len, access }));
+const tableLaw = fc.record({
+  v2: fc.option(fc.boolean()),
+  maps: fc.uniqueArray(slotMapArb, { maxLength: 10, selector: m => m.slot }),
+  mid: tableMidArb,
+  probes: fc.array(tableProbeArb, { maxLength: 6 }),
+  reads: fc.array(fc.constantFrom(72, 68, 64, 100), { maxLength: 3 }),
+}).map(({ v2, maps, mid, probes, reads }): Op[] => [
+  ...(v2 === null ? [] : [{ kind: 'SET_BACKEND_FEATURES', features: v2 ? bit(U.VHOST_BACKEND_F_IOTLB_MSG_V2) : 0n } as const]),
+  { kind: 'SET_FEATURES', features: AP },
+  ...maps.map(m => w(U.VHOST_IOTLB_UPDATE, BigInt(m.slot) * SLOT, m.pages * PAGE, 0x1000_0000n + BigInt(m.slot) * 0x10_0000n, m.perm)),
+  ...mid, ...probes,
+  ...reads.map((len): Op => ({ kind: 'IOTLB_READ', len })),
+]);
+
+/**
+ * -ENOBUFS: VQ_IOV_MAX + 1 one-byte maps side by side, and an access across all of them (and one
+ * short of it). No SET_FEATURES of its own (the script's or a table chunk's comes first), so
+ * that shrinking can drop the whole chunk.
+ */
+const iovLaw = fc.record({ n: fc.integer({ min: 14, max: 18 }), len: fc.integer({ min: 14, max: 18 }), base: fc.constantFrom(0n, 0x7fffn, 1n << 32n) })
+  .map(({ n, len, base }): Op[] => [
+    ...Array.from({ length: n }, (_, i) => w(U.VHOST_IOTLB_UPDATE, base + BigInt(i), 1n, 0x2000_0000n + BigInt(3 * i), 3)),
+    { kind: 'VQ_ACCESS', iova: base, len, access: 1 },
+  ]);
+
 export const i6ScriptArb: fc.Arbitrary<Op[]> = fc.tuple(
   fc.constantFrom<Op[]>([], [{ kind: 'SET_FEATURES', features: bit(U.VIRTIO_F_ACCESS_PLATFORM) }]),
   vocabularyArb().chain(v => fc.array(fc.oneof(
@@ -240,6 +379,8 @@ export const i6ScriptArb: fc.Arbitrary<Op[]> = fc.tuple(
     { weight: 1, arbitrary: wholeLaw },
     { weight: 1, arbitrary: fc.constant([sweep]) },
     { weight: 1, arbitrary: rejectLaw },
+    { weight: 1, arbitrary: tableLaw },
+    { weight: 1, arbitrary: iovLaw },
   ), { maxLength: 10 })),
 ).map(([setup, chunks]) => [...setup, ...chunks.flat()]);
 

@@ -91,7 +91,7 @@ export const featureViewsLaw: StepLaw<FeatureViews> = {
  * count - copied as its 32-bit size_t, so a count of 2^32 + 2 clears nothing and succeeds (the
  * catalogue's net-features-array-32bit-count, which pins the ABI).
  */
-function featureViewsProfileArb(rules: readonly Profile['kernel']['featuresArray'][], abis: readonly Profile['kernel']['abi'][], vmms: readonly VmmProfile[]): fc.Arbitrary<Profile> {
+export function featureViewsProfileArb(rules: readonly Profile['kernel']['featuresArray'][], abis: readonly Profile['kernel']['abi'][], vmms: readonly VmmProfile[]): fc.Arbitrary<Profile> {
   return fc.tuple(kernelPolicyArb, fc.constantFrom(...rules), fc.constantFrom('vhost-net', 'vhost-net', 'vhost-vsock', 'vhost-vdpa') as fc.Arbitrary<Profile['kernel']['device']>,
     fc.constantFrom(...abis), fc.constantFrom(...vmms))
     .map(([k, featuresArray, device, abi, vmm]) => ({

@@ -5,7 +5,9 @@ import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
 import type { Profile } from '../types/profile.ts';
 import type { Stack, StackFactory } from '../types/stack.ts';
-import { VHOST_IOTLB_UPDATE } from '../types/uapi.ts';
+import { MSG_LAYOUT, V2_IOTLB_OFFSET, VHOST_IOTLB_UPDATE, VIRTIO_F_ACCESS_PLATFORM } from '../types/uapi.ts';
+import { createModelStack, type ModelStackSnapshot } from '../model/stack.ts';
+import type { VhostSnapshot } from '../model/vhost.ts';
 
 function rewriting(factory: StackFactory, rewrite: (op: Op) => Op): StackFactory {
   return (profile: Profile): Stack => {
@@ -27,3 +29,51 @@ export const carryDropped = (f: StackFactory): StackFactory => rewriting(f, op =
   // last' = last - 2^32: the same as writing size - 2^32
   return lo >= 1n << 32n ? { ...op, msg: { ...op.msg, size: BigInt.asUintN(64, op.msg.size - (1n << 32n)) } } : op;
 });
+
+/**
+ * A vhost-net/vsock model whose IOTLB the planted bug edits after an op: `edit` gets the op, what it
+ * returned and the IOTLB's maps before and after (null: none), and returns the maps to keep.
+ */
+function editingIotlb(edit: (op: Op, o: Observation, before: VhostSnapshot['iotlb'], after: VhostSnapshot['iotlb']) => VhostSnapshot['iotlb']): StackFactory {
+  return (profile: Profile): Stack => {
+    const s = createModelStack(profile);
+    if (profile.kernel.device === 'vhost-vdpa') return s;
+    const vhostOf = (): VhostSnapshot => (s.snapshot() as ModelStackSnapshot).vhost as VhostSnapshot;
+    return {
+      apply(op: Op): Observation {
+        const before = vhostOf().iotlb;
+        const o = s.apply(op);
+        const snap = s.snapshot() as ModelStackSnapshot;
+        const v = snap.vhost as VhostSnapshot;
+        const iotlb = edit(op, o, before, v.iotlb);
+        if (iotlb !== v.iotlb) s.restore({ ...snap, vhost: { ...v, iotlb } });
+        return o;
+      },
+    };
+  };
+}
+
+const accepted = (op: Op, o: Observation): op is Extract<Op, { kind: 'SET_FEATURES' }> => op.kind === 'SET_FEATURES' && o.kind === 'ret' && o.ret === 0;
+const AP_BIT = 1n << BigInt(VIRTIO_F_ACCESS_PLATFORM);
+
+/** SET_FEATURES with ACCESS_PLATFORM keeps an IOTLB that is already there (no vhost_init_device_iotlb on a re-ack). */
+export const iotlbNotFresh: StackFactory = editingIotlb((op, o, before, after) =>
+  accepted(op, o) && (op.features & AP_BIT) !== 0n && before !== null ? before : after);
+
+/** SET_FEATURES without ACCESS_PLATFORM tears the IOTLB down (accesses go back to the memory table). */
+export const iotlbOffWhenCleared: StackFactory = editingIotlb((op, o, _before, after) =>
+  accepted(op, o) && (op.features & AP_BIT) === 0n ? null : after);
+
+/** A MISS read back with perm 0 (the node's perm left unset). */
+export const missPermDropped = (f: StackFactory): StackFactory => (profile: Profile): Stack => {
+  const s = f(profile);
+  return {
+    apply(op: Op): Observation {
+      const o = s.apply(op);
+      if (op.kind !== 'IOTLB_READ' || o.kind !== 'read' || o.ret <= 0) return o;
+      const body = o.bytes.slice(0, 8) === '02000000' ? V2_IOTLB_OFFSET : MSG_LAYOUT[profile.kernel.abi].v1IotlbOffset;
+      const at = 2 * (body + 24);
+      return o.bytes.length > at + 1 ? { ...o, bytes: `${o.bytes.slice(0, at)}00${o.bytes.slice(at + 2)}` } : o;
+    },
+  };
+};

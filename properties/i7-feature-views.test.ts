@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { qemuExtendedVmm } from './profiles.ts';
+import { featureViewsProfileArb, I7 } from './i7-feature-views.ts';
+import { runProperty, scaledRuns, testSeed } from './property.ts';
+import { describeRun } from './report.ts';
+import { stackSubject } from './subject.ts';
+
+describe(`I7 ${I7.title}: ${I7.statement}`, () => {
+  it('holds on kernels without the array ioctls and with the clear_user fix, for every VMM', () => {
+    const r = runProperty(I7, stackSubject, { numRuns: scaledRuns(1000), seed: testSeed() });
+    expect(r.outcome, describeRun(r, stackSubject)).toBe('holds');
+  });
+
+  // the merged 333c515d1896 cleared the words past count from the buffer's start, over what it had just copied
+  it('is violated by the kernel as first merged (clear_user from the start of the buffer)', () => {
+    const profiles = featureViewsProfileArb(['clear-at-start'], ['lp64'], [qemuExtendedVmm]);
+    const r = runProperty(I7, stackSubject, { numRuns: scaledRuns(1000), seed: testSeed(), profiles });
+    expect(r.outcome, describeRun(r, stackSubject)).toBe('violated');
+    expect(r.counterexample!.ops.length).toBeLessThanOrEqual(2);
+  });
+});
