@@ -1,5 +1,5 @@
 // Invariant strength (issue 15, part 3): `npm run mutation:invariants`. Mutants of model/ judged by
-// the I1–I7 tests and the catalogue (R included), not by P0; same checker and reports as
+// the I1–I7 tests (mutation/vitest.invariants.config.ts), never by P0; same checker and reports as
 // stryker.config.mjs, under reports/mutation/model.*.
 // @ts-check
 import base from './stryker.config.mjs';

@@ -5,7 +5,9 @@ import { defineConfig } from 'vitest/config';
 // change no invariant forbids: equivalent, allowed by the spec, or a missing law.
 export default defineConfig({
   test: {
-    // I1–I6 have their own test files; I7's laws and R are judged only through prove (test/prove-engines.test.ts), not here yet
+    // each invariant's own test file. R is not here: it runs the same model under two policies, so a
+    // mutant of a shared rule changes both sides alike; it judges policies (the catalogue,
+    // test/proposals.test.ts, 50 s a mutant: too slow to run per mutant)
     include: ['properties/i[1-7]-*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 60_000,
