@@ -30,6 +30,8 @@ function snippet(source: string, { start, end }: Mutant['location']): string {
 }
 
 function main(): void {
+  // piped into head: stop quietly when the reader goes
+  process.stdout.on('error', e => { if ((e as NodeJS.ErrnoException).code === 'EPIPE') process.exit(0); throw e; });
   const { values, positionals } = parseArgs({
     allowPositionals: true,
     options: { ranges: { type: 'boolean', default: false }, status: { type: 'string', default: 'Survived,NoCoverage' }, help: { type: 'boolean', short: 'h' } },
