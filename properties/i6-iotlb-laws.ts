@@ -154,7 +154,7 @@ export const iotlbLaw: StepLaw<IotlbLawState> = {
     if (isWrite(op) && ok(o) && op.msg.header === U.VHOST_IOTLB_MSG && op.msg.layout !== profile.kernel.abi &&
       !wellFormed(op.msg, profile, s.backend)) s.misread = true;
     // likewise raw bytes the kernel accepted: the laws do not know what they meant
-    if (op.kind === 'IOTLB_WRITE_RAW' && o.kind === 'ret' && o.ret > 0) s.misread = true;
+    if (op.kind === 'IOTLB_WRITE_RAW' && o.kind === 'ret' && o.ret > 0) { s.misread = true; s.table = null; }
     if (op.kind === 'SET_BACKEND_FEATURES' && o.kind === 'ret' && o.ret === 0) s.backend = op.features;
     // an IOTLB to invalidate: for vhost-vdpa the AS, once an UPDATE or BATCH_BEGIN allocated it
     // (vhost_vdpa_find_alloc_as); for net/vsock dev->iotlb once ACCESS_PLATFORM was acked (I6's
@@ -166,7 +166,6 @@ export const iotlbLaw: StepLaw<IotlbLawState> = {
     if (!vdpa && apAcked) { s.iotlbOn = true; s.table = iotlbMadeByAccessPlatform(profile) ? [] : null; }
     // the array ioctl's acked set is the kernel's reading of a buffer: the table law stops there
     if (op.kind === 'SET_FEATURES_ARRAY' && o.kind === 'features-array' && o.ret === 0) s.table = null;
-    if (op.kind === 'IOTLB_WRITE_RAW' && o.kind === 'ret' && o.ret > 0) s.table = null;
     if (isWrite(op) && ok(o) && s.table !== null) s.table = tableAfterWrite(s.table, op.msg, profile, s.backend);
     if (op.kind === 'IOTLB_READ' && o.kind === 'read') {
       const problem = readProblem(s, op.len, o, profile);
@@ -334,14 +333,10 @@ const tableMidArb = fc.oneof(
     const at = BigInt(slot) * SLOT;
     // and accesses where it cut: the slot's first byte, the byte before, its second page
     const around = [at, at - 1n, at + PAGE].map(iova => probe(BigInt.asUintN(64, iova), 1));
-    switch (kind) {
-      case 'map': return [w(U.VHOST_IOTLB_INVALIDATE, at, PAGE), ...around];
-      case 'byte': return [w(U.VHOST_IOTLB_INVALIDATE, at + 0x800n, 1n), ...around];
-      case 'across': return [w(U.VHOST_IOTLB_INVALIDATE, at + PAGE + 0x800n, SLOT), ...around];
-      // last = iova - 1: frees a map holding both iova - 1 and iova, not one that starts at iova
-      case 'size0': return [w(U.VHOST_IOTLB_INVALIDATE, at + PAGE, 0n), ...around];
-      case 'size0start': return [w(U.VHOST_IOTLB_INVALIDATE, at, 0n), ...around];
-    }
+    // [iova, size]; size 0 has last = iova - 1: it frees a map holding both iova - 1 and iova, not one starting at iova
+    const cut: Record<typeof kind, readonly [bigint, bigint]> = { map: [at, PAGE], byte: [at + 0x800n, 1n], across: [at + PAGE + 0x800n, SLOT], size0: [at + PAGE, 0n], size0start: [at, 0n] };
+    const [iova, size] = cut[kind];
+    return [w(U.VHOST_IOTLB_INVALIDATE, iova, size), ...around];
   }),
 );
 const tableProbeArb = fc.record({ slot: fc.integer({ min: 0, max: 11 }), at: fc.constantFrom(0n, PAGE - 1n, PAGE, SLOT - 1n), len: fc.constantFrom(1, 1, 2, 0x1000, 0x3000), access: fc.constantFrom(1, 2, 3) })

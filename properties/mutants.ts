@@ -8,6 +8,7 @@ import type { Stack, StackFactory } from '../types/stack.ts';
 import { MSG_LAYOUT, V2_IOTLB_OFFSET, VHOST_IOTLB_UPDATE, VIRTIO_F_ACCESS_PLATFORM } from '../types/uapi.ts';
 import { createModelStack, type ModelStackSnapshot } from '../model/stack.ts';
 import type { VhostSnapshot } from '../model/vhost.ts';
+import { bit } from './profiles.ts';
 
 function rewriting(factory: StackFactory, rewrite: (op: Op) => Op): StackFactory {
   return (profile: Profile): Stack => {
@@ -54,7 +55,7 @@ function editingIotlb(edit: (op: Op, o: Observation, before: VhostSnapshot['iotl
 }
 
 const accepted = (op: Op, o: Observation): op is Extract<Op, { kind: 'SET_FEATURES' }> => op.kind === 'SET_FEATURES' && o.kind === 'ret' && o.ret === 0;
-const AP_BIT = 1n << BigInt(VIRTIO_F_ACCESS_PLATFORM);
+const AP_BIT = bit(VIRTIO_F_ACCESS_PLATFORM);
 
 /** SET_FEATURES with ACCESS_PLATFORM keeps an IOTLB that is already there (no vhost_init_device_iotlb on a re-ack). */
 export const iotlbNotFresh: StackFactory = editingIotlb((op, o, before, after) =>
