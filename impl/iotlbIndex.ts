@@ -234,9 +234,9 @@ export class IotlbIndex {
   private lookup(qsH: number, qsL: number, qlH: number, qlL: number): number {
     const o = this.sorted;
     const h = this.lastSlot;
-    // covers qs, is the first whose running max reaches qs, and starts by ql (a wrapped
-    // query has ql < qs)
-    if (h !== NONE && le(this.startHi[h]!, this.startLo[h]!, qsH, qsL) && le(qsH, qsL, this.lastHi[h]!, this.lastLo[h]!) &&
+    // its last reaches qs and the running max before it does not, so it is the first position
+    // whose running max reaches qs; and it starts by ql (a wrapped query has ql < qs)
+    if (h !== NONE && le(qsH, qsL, this.lastHi[h]!, this.lastLo[h]!) &&
       le(this.startHi[h]!, this.startLo[h]!, qlH, qlL) && (!this.lastHasPrev || lt(this.lastPrevHi, this.lastPrevLo, qsH, qsL))) {
       return h;
     }
@@ -309,6 +309,7 @@ export class IotlbIndex {
   private initFreeList(from: number): void {
     for (let i = from; i < this.cap - 1; i++) this.next[i] = i + 1;
     this.next[this.cap - 1] = NONE;
-    this.freeHead = from < this.cap ? from : NONE;
+    // from < cap: the constructor starts at 0 with cap >= 1, grow at the old cap after doubling
+    this.freeHead = from;
   }
 }

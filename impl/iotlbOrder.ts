@@ -138,20 +138,21 @@ export class BlockedOrder {
     pL.copyWithin(a + 1, a, n);
     arr[a] = s;
     this.len[b] = n + 1;
-    // local running max: unchanged before a; from a, raise to this last until already higher
-    const nh = this.lH[s]!;
-    const nl = this.lL[s]!;
-    if (a > 0 && le(nh, nl, pH[a - 1]!, pL[a - 1]!)) {
-      pH[a] = pH[a - 1]!; pL[a] = pL[a - 1]!;
-    } else {
-      pH[a] = nh; pL[a] = nl;
-      for (let i = a + 1; i <= n && lt(pH[i]!, pL[i]!, nh, nl); i++) { pH[i] = nh; pL[i] = nl; }
-    }
+    // local running max: unchanged before a; at a, the max of the one before (0, the least u64,
+    // at the block's start) and this last; after a, raised to it until already higher
+    let mH = 0;
+    let mL = 0;
+    if (a > 0) { mH = pH[a - 1]!; mL = pL[a - 1]!; }
+    if (lt(mH, mL, this.lH[s]!, this.lL[s]!)) { mH = this.lH[s]!; mL = this.lL[s]!; }
+    pH[a] = mH; pL[a] = mL;
+    for (let i = a + 1; i <= n && lt(pH[i]!, pL[i]!, mH, mL); i++) { pH[i] = mH; pL[i] = mL; }
     if (n + 1 === BLOCK_MAX) {
+      // block b + 1 is new (its stored running max is a placeholder): repair at least through it
       this.split(b);
       this.repairGlobal(b, b + 2);
     } else {
-      this.repairGlobal(b, b + 1);
+      // one block changed: if its running max through it comes out equal, none after it moves
+      this.repairGlobal(b, b);
     }
   }
 
@@ -189,8 +190,11 @@ export class BlockedOrder {
       if (k < n) break;
     }
     if (!removed) return;
-    const kept = this.dropEmpty(first, last);
-    this.repairGlobal(first, first + kept);
+    this.dropEmpty(first, last);
+    // every block the walk passed through lost each map with last >= qs, so its running max
+    // through it falls below qs, under its old value; only the last one touched may come out
+    // equal, and the blocks after it are unchanged: the first equal value may end the repair
+    this.repairGlobal(first, first);
   }
 
   /** Remove one slot (retirement). */
@@ -216,8 +220,9 @@ export class BlockedOrder {
         this.len[b] = n - 1;
         this.count--;
         this.recomputeLocal(b, i, i);
-        const kept = this.dropEmpty(b, b);
-        this.repairGlobal(b, b + kept);
+        this.dropEmpty(b, b);
+        // one block changed: if its running max through it comes out equal, none after it moves
+        this.repairGlobal(b, b);
         return;
       }
     }
@@ -243,18 +248,14 @@ export class BlockedOrder {
     this.recomputeLocal(b + 1, 0, BLOCK_MAX);
   }
 
-  /** Blocks first..last that emptied are removed; returns how many of them remain. */
-  private dropEmpty(first: number, last: number): number {
-    let kept = 0;
+  /** Blocks first..last that emptied are removed. */
+  private dropEmpty(first: number, last: number): void {
     for (let b = last; b >= first; b--) {
       if (this.len[b] === 0) {
         this.slots.splice(b, 1); this.pmH.splice(b, 1); this.pmL.splice(b, 1);
         this.len.splice(b, 1); this.gH.splice(b, 1); this.gL.splice(b, 1);
-      } else {
-        kept++;
       }
     }
-    return kept;
   }
 
   /**
@@ -266,12 +267,14 @@ export class BlockedOrder {
     const arr = this.slots[b]!;
     const pH = this.pmH[b]!;
     const pL = this.pmL[b]!;
-    let mH = from > 0 ? pH[from - 1]! : 0;
-    let mL = from > 0 ? pL[from - 1]! : 0;
+    // the max before `from`: 0, the least u64, at the block's start
+    let mH = 0;
+    let mL = 0;
+    if (from > 0) { mH = pH[from - 1]!; mL = pL[from - 1]!; }
     const n = this.len[b]!;
     for (let i = from; i < n; i++) {
       const s = arr[i]!;
-      if (i === 0 || lt(mH, mL, this.lH[s]!, this.lL[s]!)) { mH = this.lH[s]!; mL = this.lL[s]!; }
+      if (lt(mH, mL, this.lH[s]!, this.lL[s]!)) { mH = this.lH[s]!; mL = this.lL[s]!; }
       if (i >= stable && pH[i] === mH && pL[i] === mL) return;
       pH[i] = mH; pL[i] = mL;
     }
@@ -284,13 +287,15 @@ export class BlockedOrder {
   private repairGlobal(from: number, stable: number): void {
     const gH = this.gH;
     const gL = this.gL;
-    let mH = from > 0 ? gH[from - 1]! : 0;
-    let mL = from > 0 ? gL[from - 1]! : 0;
+    // the max before block `from`: 0, the least u64, before block 0
+    let mH = 0;
+    let mL = 0;
+    if (from > 0) { mH = gH[from - 1]!; mL = gL[from - 1]!; }
     for (let b = from; b < this.len.length; b++) {
       const n = this.len[b]!;
       const bh = this.pmH[b]![n - 1]!;
       const bl = this.pmL[b]![n - 1]!;
-      if ((b === 0 && from === 0) || lt(mH, mL, bh, bl)) { mH = bh; mL = bl; }
+      if (lt(mH, mL, bh, bl)) { mH = bh; mL = bl; }
       if (b >= stable && gH[b] === mH && gL[b] === mL) return;
       gH[b] = mH; gL[b] = mL;
     }
