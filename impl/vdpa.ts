@@ -36,6 +36,8 @@ export class VdpaDev {
   private inBatch = false;
   private batchAsid = 0;
   private view: IotlbIndex;
+  /** vdpasim->iommu_pt: `view` is the initial 1:1 passthrough, dropped by the first dma_map/dma_unmap */
+  private passthrough: boolean;
   private readonly msg = new Msg();
 
   constructor(private readonly k: KernelPolicy) {
@@ -43,6 +45,7 @@ export class VdpaDev {
     this.acceptedBackend = vdpaAcceptedBackendWord(k);
     this.offeredBackend = vdpaBackendWord(k, this.p);
     this.view = this.initialView();
+    this.passthrough = this.p.initialIdentity;
   }
 
   /** the asid 0 shadow table in tree order (conformance; not an observable) */
@@ -54,6 +57,11 @@ export class VdpaDev {
     return this.p.initialIdentity ? identity() : new IotlbIndex(0, false);
   }
 
+  private toInitialView(): void {
+    this.view = this.initialView();
+    this.passthrough = this.p.initialIdentity;
+  }
+
   private persist(): boolean {
     return testBit(0, this.backendLo, U.VHOST_BACKEND_F_IOTLB_PERSIST);
   }
@@ -63,7 +71,7 @@ export class VdpaDev {
     const has = (b: number): boolean => testBit(0, lo, b);
     if ((has(U.VHOST_BACKEND_F_SUSPEND) || has(U.VHOST_BACKEND_F_RESUME)) && !this.p.suspendResume) return -U.EOPNOTSUPP;
     if (has(U.VHOST_BACKEND_F_DESC_ASID)) return has(U.VHOST_BACKEND_F_IOTLB_ASID) ? -U.EOPNOTSUPP : -U.EINVAL;
-    if (has(U.VHOST_BACKEND_F_IOTLB_PERSIST) && this.p.setMap && !this.p.resetMap) return -U.EOPNOTSUPP;
+    if (has(U.VHOST_BACKEND_F_IOTLB_PERSIST) && (this.p.setMap || this.p.dmaMap) && !this.p.resetMap) return -U.EOPNOTSUPP;
     this.backendLo = lo;
     return 0;
   }
@@ -86,9 +94,11 @@ export class VdpaDev {
       case U.VHOST_IOTLB_UPDATE: return this.update(iotlb, m);
       case U.VHOST_IOTLB_INVALIDATE: {
         const last = r.add(m.iovaHi, m.iovaLo, m.sizeHi, m.sizeLo).sub(r.hi, r.lo, 0, 1);
+        // dma_unmap runs once per shadow map removed: none removed, the passthrough stays
+        const removes = iotlb.firstOverlap(m.iovaHi, m.iovaLo, last.hi, last.lo) >= 0;
         iotlb.delRange(m.iovaHi, m.iovaLo, last.hi, last.lo);
-        if (!this.p.setMap) this.view.delRange(m.iovaHi, m.iovaLo, last.hi, last.lo);
-        else if (!this.inBatch) this.view = iotlb.clone();
+        if (this.p.setMap) { if (!this.inBatch) this.view = iotlb.clone(); }
+        else if (removes) this.parentView().delRange(m.iovaHi, m.iovaLo, last.hi, last.lo);
         return 0;
       }
       case U.VHOST_IOTLB_BATCH_BEGIN: this.batchAsid = m.asid; this.inBatch = true; return 0;
@@ -110,9 +120,18 @@ export class VdpaDev {
     const lL = last.lo;
     if (iotlb.firstOverlap(m.iovaHi, m.iovaLo, lH, lL) >= 0) return -U.EEXIST;
     iotlb.add(m.iovaHi, m.iovaLo, lH, lL, m.uaddrHi, m.uaddrLo, m.perm);
-    if (!this.p.setMap) this.view.add(m.iovaHi, m.iovaLo, lH, lL, m.uaddrHi, m.uaddrLo, m.perm);
-    else if (!this.inBatch) this.view = iotlb.clone();
+    if (this.p.setMap) { if (!this.inBatch) this.view = iotlb.clone(); }
+    else this.parentView().add(m.iovaHi, m.iovaLo, lH, lL, m.uaddrHi, m.uaddrLo, m.perm);
     return 0;
+  }
+
+  /** The table dma_map/dma_unmap or iommu_map/unmap change: a dma_map parent leaves its passthrough first. */
+  private parentView(): IotlbIndex {
+    if (this.passthrough && this.p.dmaMap) {
+      this.view = new IotlbIndex(0, false);
+      this.passthrough = false;
+    }
+    return this.view;
   }
 
   /** _compat_vdpa_reset and the parent's reset, per kernel version. */
@@ -122,9 +141,9 @@ export class VdpaDev {
       const rule = this.k.vdpaReset;
       const clears = rule === 'plain-reset' || rule === 'persist-bit-without-compat-reset' ||
         (!persist && rule !== 'reset-then-reset-map' && rule !== 'unconditional-persist');
-      if (clears) this.view = identity();
+      if (clears) this.toInitialView();
     }
-    if (this.k.vdpaReset === 'reset-then-reset-map' && !persist && this.p.resetMap) this.view = this.initialView();
+    if (this.k.vdpaReset === 'reset-then-reset-map' && !persist && this.p.resetMap) this.toInitialView();
     this.status = 0;
   }
 

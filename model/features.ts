@@ -118,6 +118,8 @@ export function vdpaAcceptedBackendFeatures(k: KernelPolicy): bigint {
 /** The parent ops each parent kind has (include/linux/vdpa.h struct vdpa_config_ops). */
 export interface ParentOps {
   readonly setMap: boolean;
+  /** dma_map/dma_unmap: each map and unmap reaches the parent at once (vhost_vdpa_map, vhost_vdpa_general_unmap) */
+  readonly dmaMap: boolean;
   readonly resetMap: boolean;
   readonly compatReset: boolean;
   readonly suspend: boolean;
@@ -135,26 +137,30 @@ export function parentOps(kind: ParentKind): ParentOps {
   switch (kind) {
     // ifcvf/vp_vdpa: vhost-vdpa owns an iommu_domain; the aperture is the IOMMU's (48-bit here)
     case 'platform-iommu':
-      return { setMap: false, resetMap: false, compatReset: false, suspend: false, resume: false,
+      return { setMap: false, dmaMap: false, resetMap: false, compatReset: false, suspend: false, resume: false,
         iovaFirst: 0n, iovaLast: (1n << 48n) - 1n, requiresAccessPlatform: false, initialIdentity: false };
     // a compliant on-chip IOMMU parent: .reset keeps maps, .reset_map restores 1:1
     case 'onchip-reset-map':
-      return { setMap: true, resetMap: true, compatReset: false, suspend: true, resume: true,
+      return { setMap: true, dmaMap: false, resetMap: true, compatReset: false, suspend: true, resume: true,
         iovaFirst: 0n, iovaLast: (1n << 64n) - 1n, requiresAccessPlatform: false, initialIdentity: true };
     // mlx5_vdpa / vdpa_sim: set_map, reset_map and compat_reset
     case 'vendor-clears':
-      return { setMap: true, resetMap: true, compatReset: true, suspend: true, resume: true,
+      return { setMap: true, dmaMap: false, resetMap: true, compatReset: true, suspend: true, resume: true,
         iovaFirst: 0n, iovaLast: (1n << 64n) - 1n, requiresAccessPlatform: true, initialIdentity: true };
     // VDUSE: set_map only; vduse_vdpa_get_iova_range is [0, ULLONG_MAX]; no suspend/resume ops
     case 'vduse':
-      return { setMap: true, resetMap: false, compatReset: false, suspend: false, resume: false,
+      return { setMap: true, dmaMap: false, resetMap: false, compatReset: false, suspend: false, resume: false,
         iovaFirst: 0n, iovaLast: (1n << 64n) - 1n, requiresAccessPlatform: false, initialIdentity: false };
+    // vdpa_sim with batch_mapping=0 (vdpasim_config_ops): dma_map/dma_unmap, no set_map
+    case 'vendor-dma-map':
+      return { setMap: false, dmaMap: true, resetMap: true, compatReset: true, suspend: true, resume: true,
+        iovaFirst: 0n, iovaLast: (1n << 64n) - 1n, requiresAccessPlatform: true, initialIdentity: true };
   }
 }
 
 /** vhost_vdpa_has_persistent_map: (!set_map && !dma_map) || reset_map. */
 export function parentHasPersistentMap(p: ParentOps): boolean {
-  return !p.setMap || p.resetMap;
+  return (!p.setMap && !p.dmaMap) || p.resetMap;
 }
 
 /**

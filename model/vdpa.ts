@@ -1,4 +1,4 @@
-// vhost-vdpa (drivers/vhost/vdpa.c) over the three kinds of parent (seed 002): the vhost-side
+// vhost-vdpa (drivers/vhost/vdpa.c) over the kinds of parent (seed 002): the vhost-side
 // shadow IOTLB, the parent's own view of the mappings, batching, reset and IOTLB_PERSIST.
 
 import { VDPA_NAS, VDPA_NVQS } from '../types/harness.ts';
@@ -19,6 +19,7 @@ import {
 } from './features.ts';
 import {
   type Iotlb, iotlbAddRange, iotlbCopy, iotlbCreate, iotlbDelRange, iotlbFingerprint, iotlbFirst, type IotlbMap,
+  iotlbOverlaps,
   U64_MAX,
 } from './iotlb.ts';
 import type { IotlbMsg } from './iotlbMsg.ts';
@@ -45,6 +46,8 @@ export interface VdpaState {
    * store without a limit: iotlbCreate(0, false), identityView, or a copy of `as`.
    */
   parentView: Iotlb;
+  /** vdpasim->iommu_pt: the parent is in its initial 1:1 passthrough, which a dma_map or dma_unmap drops first */
+  parentPassthrough: boolean;
 }
 
 /** The 1:1 passthrough an on-chip parent starts in (vdpa_sim: identity [0, ULONG_MAX] RW). */
@@ -63,7 +66,7 @@ export function vdpaCreate(kernel: KernelPolicy, rules: Rules): VdpaState {
   const parent = parentOps(kernel.parent);
   return {
     kernel, rules, parent, ackedBackend: 0n, driverFeatures: 0n, status: 0, as: null, inBatch: false, batchAsid: 0,
-    parentView: parentInitialView(parent),
+    parentView: parentInitialView(parent), parentPassthrough: parent.initialIdentity,
   };
 }
 
@@ -132,36 +135,65 @@ export function vdpaIotlbUpdate(s: VdpaState, iotlb: Iotlb, msg: IotlbMsg): numb
   return vdpaMap(s, iotlb, iova, last, msg.uaddr, msg.perm);
 }
 
-/** vhost_vdpa_map: shadow first, then iommu_map, or set_map unless batching. */
+/** vhost_vdpa_map: shadow first, then dma_map, or set_map unless batching, or iommu_map. */
 export function vdpaMap(s: VdpaState, iotlb: Iotlb, start: bigint, last: bigint, addr: bigint, perm: number): number {
   const r = iotlbAddRange(iotlb, start, last, addr, perm);
   if (r) return r;
-  if (!s.parent.setMap) iotlbAddRange(s.parentView, start, last, addr, perm);
-  else if (!s.inBatch) parentSetMap(s, iotlb);
+  if (s.parent.dmaMap) parentDmaMap(s, start, last, addr, perm);
+  else if (s.parent.setMap) { if (!s.inBatch) parentSetMap(s, iotlb); }
+  else iotlbAddRange(s.parentView, start, last, addr, perm);
   return 0;
 }
 
 /**
- * vhost_vdpa_unmap: remove every whole overlapping map (iommu_unmap of each for a platform
- * IOMMU), then set_map unless batching. Size 0 means last = iova - 1: iova 0 is everything.
+ * vhost_vdpa_unmap: vhost_vdpa_iotlb_unmap removes every whole overlapping map and hands each to
+ * vhost_vdpa_general_unmap (dma_unmap, or iommu_unmap for a platform IOMMU); then set_map unless
+ * batching. Size 0 means last = iova - 1: iova 0 is everything.
  */
 export function vdpaUnmap(s: VdpaState, iotlb: Iotlb, iova: bigint, size: bigint): void {
   const range = s.rules.invalidateRange(iova, size);
   if (range !== null) {
+    const removed = iotlbOverlaps(iotlb, range[0], range[1]);
     iotlbDelRange(iotlb, range[0], range[1]);
-    if (!s.parent.setMap) iotlbDelRange(s.parentView, range[0], range[1]);
+    for (const m of removed) vdpaGeneralUnmap(s, m);
   }
   if (s.parent.setMap && !s.inBatch) parentSetMap(s, iotlb);
+}
+
+/** vhost_vdpa_general_unmap: one removed shadow map reaches a dma_map parent or the platform IOMMU. */
+export function vdpaGeneralUnmap(s: VdpaState, m: IotlbMap): void {
+  if (s.parent.dmaMap) parentDmaUnmap(s, m.start, m.last);
+  else if (!s.parent.setMap) iotlbDelRange(s.parentView, m.start, m.last);
 }
 
 /** ops->set_map: the parent takes the whole shadow table as its new translation. */
 export function parentSetMap(s: VdpaState, iotlb: Iotlb): void {
   s.parentView = iotlbCopy(iotlb);
+  s.parentPassthrough = false;
 }
 
-/** ops->reset_map: back to the parent's initial mapping. */
-export function parentResetMap(s: VdpaState): void {
-  if (s.parent.resetMap) s.parentView = parentInitialView(s.parent);
+/** vdpasim_dma_map: leave the 1:1 passthrough first (iommu_pt), then add the one map. */
+export function parentDmaMap(s: VdpaState, start: bigint, last: bigint, addr: bigint, perm: number): void {
+  parentLeavePassthrough(s);
+  iotlbAddRange(s.parentView, start, last, addr, perm);
+}
+
+/** vdpasim_dma_unmap: leave the 1:1 passthrough first (iommu_pt), then vhost_iotlb_del_range. */
+export function parentDmaUnmap(s: VdpaState, start: bigint, last: bigint): void {
+  parentLeavePassthrough(s);
+  iotlbDelRange(s.parentView, start, last);
+}
+
+function parentLeavePassthrough(s: VdpaState): void {
+  if (!s.parentPassthrough) return;
+  s.parentView = iotlbCreate(0, false);
+  s.parentPassthrough = false;
+}
+
+/** A parent back in its initial view (reset with CLEAN_MAP, reset_map): vdpasim_do_reset sets iommu_pt again. */
+export function parentToInitialView(s: VdpaState): void {
+  s.parentView = parentInitialView(s.parent);
+  s.parentPassthrough = s.parent.initialIdentity;
 }
 
 /**
@@ -172,7 +204,7 @@ export function parentResetMap(s: VdpaState): void {
  */
 export function vdpaReset(s: VdpaState): void {
   const persist = hasBit(s.ackedBackend, VHOST_BACKEND_F_IOTLB_PERSIST);
-  if (s.rules.vdpaResetMaps(s.kernel.parent, persist) === 'clear') s.parentView = parentInitialView(s.parent);
+  if (s.rules.vdpaResetMaps(s.kernel.parent, persist) === 'clear') parentToInitialView(s);
   s.status = 0;
   s.driverFeatures = 0n;
 }
@@ -232,12 +264,14 @@ export interface VdpaSnapshot {
   readonly inBatch: boolean;
   readonly batchAsid: number;
   readonly parentView: readonly IotlbMap[];
+  readonly parentPassthrough: boolean;
 }
 
 export function vdpaSnapshot(s: VdpaState): VdpaSnapshot {
   return {
     ackedBackend: s.ackedBackend, driverFeatures: s.driverFeatures, status: s.status, as: s.as && s.as.maps,
     inBatch: s.inBatch, batchAsid: s.batchAsid, parentView: s.parentView.maps,
+    parentPassthrough: s.parentPassthrough,
   };
 }
 
@@ -254,13 +288,14 @@ export function vdpaRestore(s: VdpaState, snap: VdpaSnapshot): void {
   s.inBatch = snap.inBatch;
   s.batchAsid = snap.batchAsid;
   s.parentView.maps = snap.parentView;
+  s.parentPassthrough = snap.parentPassthrough;
 }
 
 /**
  * Written: ackedBackend (IOTLB_ASID changes the framing, IOTLB_PERSIST the reset); status
  * (VDPA_GET_STATUS; FEATURES_OK refuses SET_FEATURES); whether the AS exists (no AS: INVALIDATE
  * and BATCH_END are -EINVAL) and its maps; inBatch, and batchAsid while in a batch; the parent's
- * view. Both stores have no limit, so iotlbFingerprint writes them in tree order: an UPDATE
+ * view, and whether it is the passthrough a dma_map parent drops at its first map or unmap. Both stores have no limit, so iotlbFingerprint writes them in tree order: an UPDATE
  * refuses any overlap, so the same maps mapped in another order are one state. Left out:
  *  - driverFeatures: no rule reads it (VHOST_GET_FEATURES returns the parent's word; the
  *    parent's data path is not modelled), and a reset zeroes it;
@@ -276,4 +311,5 @@ export function vdpaFingerprint(s: VdpaState, sink: FingerprintSink): void {
   sink.bool(s.inBatch);
   sink.u32(s.inBatch ? s.batchAsid : 0);
   iotlbFingerprint(s.parentView, sink);
+  sink.bool(s.parentPassthrough);
 }

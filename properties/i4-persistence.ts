@@ -10,7 +10,7 @@ import type { Op } from '../types/ops.ts';
 import type { ParentKind, Profile } from '../types/profile.ts';
 import { formatObservation, formatOp } from '../types/trace.ts';
 import * as U from '../types/uapi.ts';
-import { kernelPolicyArb, vhostOpWith, vocabularyArb } from './arbitraries/vhost.ts';
+import { KERNEL_VALUES, kernelPolicyArb, vhostOpWith, vocabularyArb } from './arbitraries/vhost.ts';
 import { bit, upstreamProfile } from './profiles.ts';
 import { driveLaw, onBothSides, type PropertyDef, type StepLaw, type Violation } from './property.ts';
 import type { Stack } from '../types/stack.ts';
@@ -42,9 +42,9 @@ function identitySegments(iova: bigint, len: number): Segment[] {
   return out;
 }
 
-/** What an old userspace saw after a reset, before v6.7 (the pre-compat_reset parents). */
+/** What an old userspace saw after a reset, before v6.7: mlx5_vdpa and vdpa_sim (either map op) dropped the maps. */
 export function legacyResetClears(parent: ParentKind): boolean {
-  return parent === 'vendor-clears';
+  return parent === 'vendor-clears' || parent === 'vendor-dma-map';
 }
 
 const PERSIST = bit(U.VHOST_BACKEND_F_IOTLB_PERSIST);
@@ -109,7 +109,7 @@ export const i4Profile = (r: { parent: ParentKind; reset: Profile['kernel']['vdp
   ({ ...upstreamProfile, kernel: { ...upstreamProfile.kernel, device: 'vhost-vdpa', parent: r.parent, vdpaReset: r.reset } });
 
 export const i4ProfileArb = (reset: fc.Arbitrary<Profile['kernel']['vdpaReset']>): fc.Arbitrary<Profile> =>
-  fc.record({ parent: fc.constantFrom<ParentKind>('platform-iommu', 'onchip-reset-map', 'vendor-clears', 'vduse'), reset }).map(i4Profile);
+  fc.record({ parent: fc.constantFrom<ParentKind>(...KERNEL_VALUES.parent), reset }).map(i4Profile);
 
 const i4Setup = fc.constantFrom<Op[]>(
   [],

@@ -21,6 +21,8 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const has = (w: bigint, b: number): boolean => (w & (1n << BigInt(b))) !== 0n;
 const SPLIT = 1n << BigInt(U.VHOST_F_IOTLB_SPLIT);
+/** mlx5_vdpa and vdpa_sim (set_map or dma_map): the parents with compat_reset */
+const vendorParent = (parent: string): boolean => parent === 'vendor-clears' || parent === 'vendor-dma-map';
 
 /** Each entry's behaviour as hand-written rules, and its policy field set to a value that behaves otherwise. */
 const REWRITES: readonly { id: string; policy: (p: PolicyPatch) => PolicyPatch; rules: RuleOverrides }[] = [
@@ -33,16 +35,17 @@ const REWRITES: readonly { id: string; policy: (p: PolicyPatch) => PolicyPatch; 
   {
     id: 'vdpa-jason-pseudocode', policy: p => ({ ...p, kernel: { ...p.kernel, vdpaReset: 'unconditional-persist' } }),
     // the parents with a reset_map op (VDUSE and the platform IOMMU have none)
-    rules: { vdpaResetMaps: (parent, persist) => ((parent === 'onchip-reset-map' || parent === 'vendor-clears') && !persist ? 'clear' : 'keep') },
+    rules: { vdpaResetMaps: (parent, persist) => (parent !== 'platform-iommu' && parent !== 'vduse' && !persist ? 'clear' : 'keep') },
   },
   { id: 'vdpa-unconditional-persist', policy: p => ({ ...p, kernel: { ...p.kernel, vdpaReset: 'compat-reset' } }), rules: { vdpaResetMaps: () => 'keep' } },
   {
     id: 'vdpa-compat-reset', policy: p => ({ ...p, kernel: { ...p.kernel, vdpaReset: 'unconditional-persist' } }),
-    rules: { vdpaResetMaps: (parent, persist) => (parent === 'vendor-clears' && !persist ? 'clear' : 'keep') },
+    // mlx5_vdpa and vdpa_sim (either map op) have compat_reset
+    rules: { vdpaResetMaps: (parent, persist) => (vendorParent(parent) && !persist ? 'clear' : 'keep') },
   },
   {
     id: 'vdpa-persist-without-compat-reset', policy: p => ({ ...p, kernel: { ...p.kernel, vdpaReset: 'compat-reset' } }),
-    rules: { vdpaResetMaps: parent => (parent === 'vendor-clears' ? 'clear' : 'keep') },
+    rules: { vdpaResetMaps: parent => (vendorParent(parent) ? 'clear' : 'keep') },
   },
   {
     id: 'net-iotlb-after-msg-v2-ack', policy: p => ({ ...p, kernel: { ...p.kernel, iotlbEnable: 'access-platform' } }),

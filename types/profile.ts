@@ -20,8 +20,12 @@ export type VhostDevice = 'vhost-net' | 'vhost-vsock' | 'vhost-vdpa';
  * - `vduse`: set_map and no reset_map (drivers/vdpa/vdpa_user/vduse_dev.c vduse_vdpa_config_ops):
  *   no 1:1 passthrough to start from, .reset (vduse_dev_reset) resets only the bounce map and keeps
  *   the set_map maps, and vhost_vdpa_has_persistent_map is false, so IOTLB_PERSIST is not offered.
+ * - `vendor-dma-map`: vdpa_sim loaded with batch_mapping=0 (vdpasim_config_ops): dma_map/dma_unmap
+ *   instead of set_map, so each UPDATE reaches the parent at once, batch or not, and each shadow map
+ *   an INVALIDATE removes is one dma_unmap; the first dma_map/dma_unmap drops the 1:1 passthrough
+ *   (iommu_pt); reset_map and compat_reset as `vendor-clears`.
  */
-export type ParentKind = 'platform-iommu' | 'onchip-reset-map' | 'vendor-clears' | 'vduse';
+export type ParentKind = 'platform-iommu' | 'onchip-reset-map' | 'vendor-clears' | 'vduse' | 'vendor-dma-map';
 
 /** What turns the device IOTLB on in vhost-net/vsock `*_set_features`. */
 export type IotlbEnableRule =

@@ -76,7 +76,7 @@ const bool = (v: unknown): string | null => (typeof v === 'boolean' ? null : 'a 
 const features128 = (v: unknown): string | null => (typeof v === 'bigint' && v >= 0n && v < 1n << 128n ? null : 'a bigint of at most 128 bits (two u64 words)');
 const idrWords = (v: unknown): string | null =>
   Array.isArray(v) && v.length === 6 && v.every(w => typeof w === 'bigint' && w >= 0n && w <= 0xffff_ffffn) ? null : 'six u32 bigints (IDR0..IDR5)';
-const PARENTS: readonly ParentKind[] = ['platform-iommu', 'onchip-reset-map', 'vendor-clears', 'vduse'];
+const PARENT_KINDS: readonly ParentKind[] = ['platform-iommu', 'onchip-reset-map', 'vendor-clears', 'vduse', 'vendor-dma-map'];
 const SAMPLE_IDR: readonly bigint[] = [0x0fffffffn, 0n, 0x7fn, 0xffffn, 0x75n, 0n];
 
 export const RULE_SPECS: readonly RuleSpec[] = [
@@ -104,15 +104,15 @@ export const RULE_SPECS: readonly RuleSpec[] = [
     returns: v => (v === null || (Array.isArray(v) && v.length === 2 && isU64(v[0]) && isU64(v[1])) ? null : 'null or a [start, last] pair of u64 bigints'),
   },
   {
-    name: 'vdpaResetMaps', signature: "(parent: 'platform-iommu' | 'onchip-reset-map' | 'vendor-clears' | 'vduse', persistAcked: boolean) => 'keep' | 'clear'",
+    name: 'vdpaResetMaps', signature: `(parent: ${PARENT_KINDS.map(p => `'${p}'`).join(' | ')}, persistAcked: boolean) => 'keep' | 'clear'`,
     source: 'drivers/vhost/vdpa.c vhost_vdpa_reset / _compat_vdpa_reset, include/linux/vdpa.h vdpa_reset, the parent\'s reset/compat_reset/reset_map',
-    fields: ['kernel.vdpaReset'], arity: 2, samples: PARENTS.flatMap(p => [[p, false], [p, true]]),
+    fields: ['kernel.vdpaReset'], arity: 2, samples: PARENT_KINDS.flatMap(p => [[p, false], [p, true]]),
     returns: v => (v === 'keep' || v === 'clear' ? null : "'keep' or 'clear'"),
   },
   {
-    name: 'iotlbPersistOffered', signature: "(parent: 'platform-iommu' | 'onchip-reset-map' | 'vendor-clears' | 'vduse') => boolean",
+    name: 'iotlbPersistOffered', signature: `(parent: ${PARENT_KINDS.map(p => `'${p}'`).join(' | ')}) => boolean`,
     source: 'drivers/vhost/vdpa.c vhost_vdpa_get_backend_features, vhost_vdpa_has_persistent_map (4398776f7a6d)',
-    fields: ['kernel.vdpaReset'], arity: 1, samples: PARENTS.map(p => [p]), returns: bool,
+    fields: ['kernel.vdpaReset'], arity: 1, samples: PARENT_KINDS.map(p => [p]), returns: bool,
   },
   {
     name: 'probeSteps', signature: `(offered: bigint, bigEndian: boolean, driverHasValidate: boolean) => (${PROBE_STEPS.map(s => `'${s}'`).join(' | ')})[]`,

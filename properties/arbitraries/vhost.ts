@@ -14,7 +14,7 @@ import { iotlbMsg } from '../explore-values.ts';
 /** Every value of the kernel's policy fields (fast-check draws from these; explore scopes enumerate them). */
 export const KERNEL_VALUES = {
   device: ['vhost-net', 'vhost-vsock', 'vhost-vdpa'],
-  parent: ['platform-iommu', 'onchip-reset-map', 'vendor-clears', 'vduse'],
+  parent: ['platform-iommu', 'onchip-reset-map', 'vendor-clears', 'vduse', 'vendor-dma-map'],
   iotlbEnable: ['access-platform', 'access-platform-after-msg-v2-ack', 'separate-bit'],
   sizeZero: ['accept-all', 'reject-all', 'reject-update-invalidate', 'reject-update'],
   vdpaReset: ['compat-reset', 'plain-reset', 'persist-bit-without-compat-reset', 'reset-then-reset-map',
