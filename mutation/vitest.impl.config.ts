@@ -30,6 +30,7 @@ export default defineConfig({
       'test/vmm-features.test.ts',
       'test/extended-features-guest.test.ts',
       'test/vdpa-backend-features.test.ts',
+      'test/vdpa-dma-map-parent.test.ts',
       'test/vring.test.ts',
       'test/uaccess.test.ts',
     ],
