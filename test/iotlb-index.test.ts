@@ -142,3 +142,18 @@ describe('IotlbIndex ≡ model iotlb with thousands of maps', () => {
     expect(c.segUaddrLo[0]).toBe(103);
   });
 });
+
+describe('IotlbIndex translate: the kernel\'s u64 byte counter', () => {
+  // translate_desc's s += size wraps to exactly 0 when the second map ends at U64_MAX and its size
+  // is 2^64 - s: the loop (len > s) starts over at byte 0 and only the iov limit ends it (-ENOBUFS).
+  it('starts over when s wraps to exactly 0, until VQ_IOV_MAX segments: [0, 0] then [1, U64_MAX]', () => {
+    const model = iotlbCreate(0, false);
+    const impl = new IotlbIndex(0, false);
+    iotlbAddRange(model, 0n, 0n, 0x1000n, 3);
+    iotlbAddRange(model, 1n, (1n << 64n) - 1n, 0x2000n, 3);
+    impl.add(0, 0, 0, 0, 0, 0x1000, 3);
+    impl.add(0, 1, 0xffffffff, 0xffffffff, 0, 0x2000, 3);
+    expect(translateDesc(model, 0n, 2, 1).outcome).toBe('nobufs');
+    expect(impl.translate(0, 0, 2, 1)).toBe(XLATE_NOBUFS);
+  });
+});
