@@ -1,0 +1,43 @@
+// The mutation listing: score = (killed + timeout) / (those + survived + no coverage), per file and
+// merged over reports of disjoint groups; only the wanted statuses listed, with their source text.
+
+import { describe, expect, it } from 'vitest';
+import { mergeReports, reportFiles, survivorListing, type Mutant, type ReportFiles } from '../scripts/mutation-report.ts';
+
+const at = (line: number, c0: number, c1: number): Mutant['location'] => ({ start: { line, column: c0 }, end: { line, column: c1 } });
+const m = (status: string, line: number, c0: number, c1: number, replacement = 'X'): Mutant =>
+  ({ mutatorName: 'EqualityOperator', status, replacement, location: at(line, c0, c1) });
+
+const a: ReportFiles = {
+  'impl/a.ts': { source: 'if (x < y) f();\nreturn x;\n', mutants: [m('Killed', 1, 5, 10), m('Survived', 1, 5, 10, 'x <= y'), m('Timeout', 2, 1, 10), m('CompileError', 2, 8, 9)] },
+};
+const b: ReportFiles = {
+  'impl/b.ts': { source: 'g();\n', mutants: [m('NoCoverage', 1, 1, 4, '{}'), m('Killed', 1, 1, 4), m('Ignored', 1, 1, 4)] },
+};
+
+describe('mutation listing', () => {
+  it('scores each file and the merge: compile errors and ignored mutants are not valid', () => {
+    expect(survivorListing(mergeReports([a, b]), new Set(['Survived', 'NoCoverage']), false)).toEqual([
+      'impl/a.ts: 66.7% (2/3)',
+      '  1 Survived EqualityOperator: x < y -> x <= y',
+      'impl/b.ts: 50.0% (1/2)',
+      '  1 NoCoverage EqualityOperator: g() -> {}',
+      'all: 60.00% (3/5 detected)',
+    ]);
+  });
+
+  it('prints the wanted mutants as mutate ranges', () => {
+    expect(survivorListing(mergeReports([a, b]), new Set(['Survived', 'Timeout']), true)).toEqual(['impl/a.ts:1:5-1:10', 'impl/a.ts:2:1-2:10']);
+  });
+
+  it('a file in two reports counts from the last one', () => {
+    const again: ReportFiles = { 'impl/a.ts': { source: a['impl/a.ts']!.source, mutants: [m('Killed', 1, 5, 10)] } };
+    expect(survivorListing(mergeReports([a, again]), new Set(), false)).toEqual(['impl/a.ts: 100.0% (1/1)', 'all: 100.00% (1/1 detected)']);
+  });
+
+  it('refuses a JSON value with no files object', () => {
+    expect(() => reportFiles({})).toThrow(/no "files" object/);
+    expect(() => reportFiles(null)).toThrow(/no "files" object/);
+    expect(reportFiles({ files: b })).toBe(b);
+  });
+});
