@@ -14,7 +14,7 @@ import { hiOf, loOf, toBig, U64Reg } from './u64.ts';
 import { umemAccessOk } from './uaccess.ts';
 import { nvqsOf, type RingHost, unknownIoctlWord, Vrings } from './vring.ts';
 
-/** A MISS waiting on the read list or the pending list. */
+/** A MISS waiting on the read list. */
 interface Queued { readonly v2: boolean; readonly iovaHi: number; readonly iovaLo: number; readonly perm: number }
 
 /** The device access result as an observation (the only allocation of a translate). */
@@ -47,8 +47,10 @@ export class VhostDev implements RingHost {
   private backendLo = 0;
   private iotlb: IotlbIndex | null = null;
   private readonly umem: IotlbIndex;
+  // The kernel moves a fully read MISS to dev->pending_list, and vhost_iotlb_notify_vq frees the
+  // ones an UPDATE covers and kicks their vq: nothing a caller can observe (the model keeps the list
+  // as the kernel does; explore leaves it out of the fingerprint), so the implementation has none.
   private readList: Queued[] = [];
-  private pending: Queued[] = [];
   private readonly msg = new WireMsg();
   private readonly rings: Vrings;
 
@@ -109,7 +111,6 @@ export class VhostDev implements RingHost {
       if (!umemAccessOk(this.k, m.uaddrHi, m.uaddrLo, m.sizeHi, m.sizeLo, m.perm)) return -U.EFAULT;
       const last = r.add(m.iovaHi, m.iovaLo, m.sizeHi, m.sizeLo).sub(r.hi, r.lo, 0, 1);
       if (t.add(m.iovaHi, m.iovaLo, last.hi, last.lo, m.uaddrHi, m.uaddrLo, m.perm)) return -U.ENOMEM;
-      this.notifyVq(m.iovaHi, m.iovaLo, last.hi, last.lo);
       return 0;
     }
     if (m.type === U.VHOST_IOTLB_INVALIDATE) {
@@ -121,16 +122,6 @@ export class VhostDev implements RingHost {
     return -U.EINVAL;
   }
 
-  /** vhost_iotlb_notify_vq: drop pending MISSes whose iova the update covers. */
-  private notifyVq(sH: number, sL: number, lH: number, lL: number): void {
-    if (this.pending.length === 0) return;
-    this.pending = this.pending.filter(p => {
-      const geStart = p.iovaHi > sH || (p.iovaHi === sH && p.iovaLo >= sL);
-      const leLast = p.iovaHi < lH || (p.iovaHi === lH && p.iovaLo <= lL);
-      return !(geStart && leLast);
-    });
-  }
-
   read(len: number): Observation {
     const abi = this.k.abi;
     if (len < U.MSG_LAYOUT[abi].v1Size) return { kind: 'read', ret: 0, bytes: '' };
@@ -138,7 +129,6 @@ export class VhostDev implements RingHost {
     if (q === undefined) return { kind: 'read', ret: -U.EAGAIN, bytes: '' };
     const full = encodeQueued(q.v2, q.iovaHi, q.iovaLo, q.perm, U.VHOST_IOTLB_MISS, abi);
     const n = Math.min(len, full.length);
-    if (n === full.length) this.pending.push(q);
     return { kind: 'read', ret: n, bytes: toHex(full.subarray(0, n)) };
   }
 
@@ -170,7 +160,6 @@ export class VhostDev implements RingHost {
 
   clearMessages(): void {
     this.readList = [];
-    this.pending = [];
   }
 
   apply(op: Op): Observation {

@@ -16,7 +16,7 @@ export interface RingHost {
   readonly deviceIotlb: IotlbIndex | null;
   /** vhost_iotlb_miss: queue a MISS for read(), in the format the acked backend features ask for */
   queueMiss(iovaHi: number, iovaLo: number, perm: number): void;
-  /** vhost_clear_msg: drop the read and pending lists */
+  /** vhost_clear_msg: drop the read list (and the pending list, which the implementation does not keep) */
   clearMessages(): void;
 }
 
