@@ -33,17 +33,23 @@ export interface FileReport extends ReplayReport {
   readonly side: Side;
 }
 
-/** Replay both files on one side; a missing or corrupt file is a VectorFileError naming it. */
+export type VectorFile = typeof IOTLB_VECTORS | typeof MSG_VECTORS;
+export const VECTOR_FILES: readonly VectorFile[] = [IOTLB_VECTORS, MSG_VECTORS];
+
+/** Replay one file on one side; a missing or corrupt file is a VectorFileError naming it. */
+export function replayVectorFile(dir: string, file: VectorFile, side: Side): FileReport {
+  const p = join(dir, file);
+  if (!existsSync(p)) throw new VectorFileError(`${p}: no such vector file (shared/conformance beside the repository, or NEGCHECK_CONFORMANCE)`);
+  return file === IOTLB_VECTORS
+    ? { file: p, side, ...replayIotlbVectors(readVectorFile<IotlbVectorOp>(p), TABLES[side]) }
+    : { file: p, side, ...replayMsgVectors(readVectorFile<MsgVectorOp>(p), DEVICES[side]) };
+}
+
+/** Replay both files on one side (both checked to exist first). */
 export function replayConformance(dir: string, side: Side): FileReport[] {
-  const path = (f: string): string => {
+  for (const f of VECTOR_FILES) {
     const p = join(dir, f);
     if (!existsSync(p)) throw new VectorFileError(`${p}: no such vector file (shared/conformance beside the repository, or NEGCHECK_CONFORMANCE)`);
-    return p;
-  };
-  const iotlb = path(IOTLB_VECTORS);
-  const msg = path(MSG_VECTORS);
-  return [
-    { file: iotlb, side, ...replayIotlbVectors(readVectorFile<IotlbVectorOp>(iotlb), TABLES[side]) },
-    { file: msg, side, ...replayMsgVectors(readVectorFile<MsgVectorOp>(msg), DEVICES[side]) },
-  ];
+  }
+  return VECTOR_FILES.map(f => replayVectorFile(dir, f, side));
 }
