@@ -33,11 +33,13 @@ function combine(vmm: VmmProfile, guest: Features, host: Features): Features {
   return [w0, w1];
 }
 
-const fallsBack = (vmm: VmmProfile, call: 'get' | 'set', ret: number, high: Word): boolean => {
-  const keepsAll = call === 'get' || (high.hi | high.lo) === 0;
-  if (vmm.featuresIoctls === 'array-then-64-bit') return keepsAll;
-  return vmm.featuresIoctls === 'array-then-64-bit-on-enotty' && ret === -ENOTTY && keepsAll;
-};
+/**
+ * Whether an array ioctl's error sends the VMM to the 64-bit one: not when bits above 63 would be
+ * lost (`high`: what SET would drop; GET passes none), and with the ENOTTY-only check, only on
+ * -ENOTTY. A 64-bit VMM never gets here.
+ */
+const fallsBack = (vmm: VmmProfile, ret: number, high: Word): boolean =>
+  (high.hi | high.lo) === 0 && (vmm.featuresIoctls === 'array-then-64-bit' || ret === -ENOTTY);
 
 function get64(vhost: VhostPart): { ret: number; f: Features } {
   const o = vhost.apply({ kind: 'GET_FEATURES' });
@@ -50,12 +52,13 @@ function getFeatures(vmm: VmmProfile, vhost: VhostPart): { ret: number; f: Featu
   const o = vhost.apply({ kind: 'GET_FEATURES_ARRAY', count: 2n, fill: 0n });
   if (o.kind !== 'features-array') throw new Error('GET_FEATURES_ARRAY returned no words');
   if (o.ret === 0) return { ret: 0, f: [wordAt(o.words[0]!, 0), wordAt(o.words[1]!, 0)] };
-  return fallsBack(vmm, 'get', o.ret, ZERO) ? get64(vhost) : { ret: o.ret, f: [ZERO, ZERO] };
+  return fallsBack(vmm, o.ret, ZERO) ? get64(vhost) : { ret: o.ret, f: [ZERO, ZERO] };
 }
 
 function set64(vhost: VhostPart, w0: Word): number {
   const r = vhost.apply({ kind: 'SET_FEATURES', features: big(w0) });
-  return r.kind === 'ret' ? r.ret : -1;
+  if (r.kind !== 'ret') throw new Error('SET_FEATURES returned no status');
+  return r.ret;
 }
 
 function setFeatures(vmm: VmmProfile, vhost: VhostPart, f: Features): number {
@@ -63,7 +66,7 @@ function setFeatures(vmm: VmmProfile, vhost: VhostPart, f: Features): number {
   const o = vhost.apply({ kind: 'SET_FEATURES_ARRAY', count: 2n, words: [big(f[0]), big(f[1])] });
   if (o.kind !== 'features-array') throw new Error('SET_FEATURES_ARRAY returned no status');
   if (o.ret === 0) return 0;
-  if (fallsBack(vmm, 'set', o.ret, f[1])) return set64(vhost, f[0]);
+  if (fallsBack(vmm, o.ret, f[1])) return set64(vhost, f[0]);
   return (f[1].hi | f[1].lo) !== 0 ? -EINVAL : o.ret;
 }
 
