@@ -20,10 +20,11 @@ export function umemAccessOk(k: Pick<KernelPolicy, 'abi' | 'accessOk'>, uH: numb
   const carry = hi >= TWO32;
   const endHi = hi >>> 0;
   if (k.abi === 'i386') {
-    // 32-bit unsigned long: both below 2^32, and the end at most 2^32
+    // 32-bit unsigned long: both below 2^32, and the end at most 2^32 (vhost_overflow's `!size`
+    // case needs no test here: with size 0 the end is uaddr itself)
     if (uH !== 0 || sH !== 0) return false;
-    if (sL !== 0 && endHi === 1 && endLo !== 0) return false;
-  } else if ((sH !== 0 || sL !== 0) && carry && (endHi !== 0 || endLo !== 0)) {
+    if (endHi === 1 && endLo !== 0) return false;
+  } else if (carry && (endHi !== 0 || endLo !== 0)) {
     return false;
   }
   if ((perm & (VHOST_ACCESS_RO | VHOST_ACCESS_WO)) === 0) return true;
@@ -37,8 +38,8 @@ export function accessOkWords(rule: KernelPolicy['accessOk'], aH: number, aL: nu
   const [lH, lL] = LIMIT[rule];
   if (lH < 0) return true;
   const lo = aL + sL;
+  // the end's high word, 2^32 or more when the end passes 2^64: above every limit's
   const hi = aH + sH + (lo >= TWO32 ? 1 : 0);
-  if (hi >= TWO32) return false;
   const endLo = lo >>> 0;
   return hi < lH || (hi === lH && endLo <= lL);
 }

@@ -2,9 +2,10 @@
 // the model's rule and the implementation's words side by side.
 
 import { describe, expect, it } from 'vitest';
-import { umemAccessOk as implOk } from '../impl/uaccess.ts';
+import fc from 'fast-check';
+import { accessOkWords, umemAccessOk as implOk } from '../impl/uaccess.ts';
 import { hiOf, loOf } from '../impl/u64.ts';
-import { umemAccessOk as modelOk } from '../model/uaccess.ts';
+import { accessOk, umemAccessOk as modelOk, userAddressLimit } from '../model/uaccess.ts';
 import type { KernelPolicy } from '../types/profile.ts';
 
 type K = Pick<KernelPolicy, 'abi' | 'accessOk'>;
@@ -42,5 +43,46 @@ describe('umem_access_ok', () => {
   it.each(cases)('%s', (_name, k, uaddr, size, perm, ok) => {
     expect(modelOk(k, uaddr, size, perm)).toBe(ok);
     expect(implOk(k, hiOf(uaddr), loOf(uaddr), hiOf(size), loOf(size), perm)).toBe(ok);
+  });
+});
+
+describe('access_ok alone (the features array\'s clear_user)', () => {
+  const RULES = ['x86-64', 'x86-32', 'alternate-address-space'] as const;
+  const implAccessOk = (rule: K['accessOk'], a: bigint, n: bigint): boolean => accessOkWords(rule, hiOf(a), loOf(a), hiOf(n), loOf(n));
+
+  it('ends exactly at the limit: ok; one byte past, or a low-word sum of exactly 2^32 carried past it: refused', () => {
+    for (const rule of ['x86-64', 'x86-32'] as const) {
+      const limit = userAddressLimit(rule)!;
+      for (const a of [0n, 0x0800_0008n, limit - 8n]) {
+        expect(implAccessOk(rule, a, limit - a), `${rule} end = limit`).toBe(true);
+        expect(implAccessOk(rule, a, limit - a + 1n), `${rule} end = limit + 1`).toBe(false);
+      }
+      // the low words sum to exactly 2^32: without the carry the end would be limit's high word, low 0
+      const a = 0x0800_0008n;
+      const n = ((limit >> 32n) << 32n) + (1n << 32n) - a;
+      expect(a + n).toBe(((limit >> 32n) + 1n) << 32n);
+      expect(implAccessOk(rule, a, n), `${rule} carry`).toBe(false);
+    }
+    // the same high word as the limit, the low word just past it
+    expect(implAccessOk('x86-64', 0n, TASK_SIZE_MAX_64 + 1n)).toBe(false);
+    expect(implAccessOk('alternate-address-space', 0xffff_ffff_ffff_fff8n, 0xffff_ffff_ffff_ffffn)).toBe(true);
+  });
+
+  it('agrees with the model\'s access_ok for any u64 address and size', () => {
+    const near = (v: bigint) => fc.bigInt({ min: -64n, max: 64n }).map(d => (v + d + TOP) % TOP);
+    const u64 = fc.oneof(fc.bigInt({ min: 0n, max: TOP - 1n }), near(0n), near(1n << 32n), near(0x0800_0000n),
+      near(0xc000_0000n), near(TASK_SIZE_MAX_64), near(TOP - 1n));
+    fc.assert(fc.property(fc.constantFrom(...RULES), u64, u64, (rule, a, n) => {
+      expect(implAccessOk(rule, a, n)).toBe(accessOk(rule, a, n));
+    }), { numRuns: 5000, seed: 15 });
+  });
+
+  it('umem_access_ok agrees with the model for any u64 uaddr, size and perm, on each ABI', () => {
+    const near = (v: bigint) => fc.bigInt({ min: -64n, max: 64n }).map(d => (v + d + TOP) % TOP);
+    const u64 = fc.oneof(fc.bigInt({ min: 0n, max: TOP - 1n }), near(0n), near(1n << 32n), near(0xc000_0000n),
+      near(TASK_SIZE_MAX_64), near(TOP - 1n));
+    fc.assert(fc.property(fc.constantFrom(S390, X86_64, X86_32, { abi: 'i386', accessOk: 'alternate-address-space' } as K), u64, u64, fc.nat(3), (k, a, n, perm) => {
+      expect(implOk(k, hiOf(a), loOf(a), hiOf(n), loOf(n), perm)).toBe(modelOk(k, a, n, perm));
+    }), { numRuns: 5000, seed: 15 });
   });
 });
