@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createImplStack } from '../impl/stack.ts';
 import { createModelStack } from '../model/stack.ts';
 import { upstreamProfile } from '../properties/profiles.ts';
+import { FEATURES_ARRAY_ADDR } from '../types/harness.ts';
 import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
 import type { FeaturesArrayRule, KernelPolicy, Profile } from '../types/profile.ts';
@@ -64,6 +65,27 @@ describe('VHOST_GET_FEATURES_ARRAY on vhost-net', () => {
   it('on s390 (access_ok always true) an overflowing count clears up to the end of the buffer, then faults', () => {
     const o = last(profile({ featuresArray: 'clear-after-copied', accessOk: 'alternate-address-space' }), [get((1n << 64n) - 1n)]);
     expect(o).toEqual({ kind: 'features-array', ret: -U.EFAULT, words: [W0, W1, 0n, 0n] });
+  });
+
+  // access_ok(&features[start], 8 * (count - 2)) at its edge: the range ends exactly at the user
+  // limit (passes: the VMM's words from `start` are cleared, then the unmapped rest faults) or one
+  // word past it (refused: nothing cleared); start is 0 as merged, 2 once fixed
+  const LIMITS = [['lp64', 'x86-64', (1n << 47n) - 4096n], ['i386', 'x86-32', 0xc000_0000n]] as const;
+  for (const [abi, accessOk, limit] of LIMITS) {
+    for (const [rule, start] of [['clear-at-start', 0n], ['clear-after-copied', 2n]] as const) {
+      const words = (limit - FEATURES_ARRAY_ADDR - 8n - 8n * start) / 8n;
+      it(`${abi}, ${rule}: a clear ending at the user limit clears, one word longer is refused`, () => {
+        const p = profile({ featuresArray: rule, abi, accessOk });
+        const cleared = start === 0n ? [0n, 0n, 0n, 0n] : [W0, W1, 0n, 0n];
+        expect(last(p, [get(words + 2n)])).toEqual({ kind: 'features-array', ret: -U.EFAULT, words: cleared });
+        expect(last(p, [get(words + 3n)])).toEqual({ kind: 'features-array', ret: -U.EFAULT, words: [W0, W1, FILL, FILL] });
+      });
+    }
+  }
+
+  it('a 32-bit kernel\'s size_mul saturates: 2^29 words past the copied ones are SIZE_MAX bytes, refused', () => {
+    const o = last(profile({ featuresArray: 'clear-after-copied', abi: 'i386', accessOk: 'x86-32' }), [get((1n << 29n) + 2n)]);
+    expect(o).toEqual({ kind: 'features-array', ret: -U.EFAULT, words: [W0, W1, FILL, FILL] });
   });
 
   it('a 32-bit kernel converts count - copied to its size_t: 2^32 + 2 clears nothing and succeeds', () => {
