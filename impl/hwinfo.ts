@@ -25,9 +25,9 @@ function lookup(name: string): IdrField {
   return f;
 }
 
+/** `width` ones (1..32) moved up by `shift`. */
 function maskOf(f: IdrField): number {
-  const ones = f.width >= 32 ? ALL_BITS : (1 << f.width) - 1;
-  return (ones << f.shift) >>> 0;
+  return ((ALL_BITS >>> (32 - f.width)) << f.shift) >>> 0;
 }
 
 function wordsOf(fill: number): Uint32Array {
@@ -55,7 +55,7 @@ export function createHwInfoImpl(profile: Profile): Part {
     guestKeep.set(kernelKeep);
   } else {
     const known = keepMask(profile.vmm.knownIdrFields);
-    for (let w = 0; w < SMMU_IDR_WORDS; w++) guestKeep[w] = kernelKeep[w]! & known[w]!;
+    guestKeep.set(kernelKeep.map((k, w) => k & known[w]!));
     for (const [name, value] of ASSUMED) {
       const f = lookup(name);
       guestKeep[f.word] = guestKeep[f.word]! & ~maskOf(f);
@@ -64,8 +64,7 @@ export function createHwInfoImpl(profile: Profile): Part {
   }
 
   function observe(keep: Uint32Array, set: Uint32Array): Observation {
-    const idr = new Array<number>(SMMU_IDR_WORDS);
-    for (let w = 0; w < SMMU_IDR_WORDS; w++) idr[w] = (((hw[w] ?? 0) & keep[w]!) | set[w]!) >>> 0;
+    const idr = Array.from(keep, (k, w) => (((hw[w] ?? 0) & k) | set[w]!) >>> 0);
     return { kind: 'idr', ret: 0, idr };
   }
 
