@@ -64,10 +64,14 @@ export function vdpaAcceptedBackendWord(k: KernelPolicy): Word {
 }
 
 /** Parent capabilities as flags: which vdpa_config_ops it has and its iova range's last page. */
+/**
+ * How a map reaches the parent, in vhost_vdpa_map's order: its dma_map op (one by one, batch or
+ * not), else its set_map op (the whole table, at the batch's end), else the platform IOMMU.
+ */
+export type ParentMapOps = 'dma_map' | 'set_map' | 'iommu';
+
 export interface ParentCaps {
-  readonly setMap: boolean;
-  /** dma_map/dma_unmap: maps and unmaps reach the parent one by one, batch or not */
-  readonly dmaMap: boolean;
+  readonly map: ParentMapOps;
   readonly resetMap: boolean;
   readonly compatReset: boolean;
   readonly suspendResume: boolean;
@@ -82,21 +86,21 @@ export interface ParentCaps {
 export function parentCaps(kind: ParentKind): ParentCaps {
   switch (kind) {
     case 'platform-iommu':
-      return { setMap: false, dmaMap: false, resetMap: false, compatReset: false, suspendResume: false, lastHi: 0xffff, lastLo: 0xffffffff, needsAccessPlatform: false, initialIdentity: false };
+      return { map: 'iommu', resetMap: false, compatReset: false, suspendResume: false, lastHi: 0xffff, lastLo: 0xffffffff, needsAccessPlatform: false, initialIdentity: false };
     case 'onchip-reset-map':
-      return { setMap: true, dmaMap: false, resetMap: true, compatReset: false, suspendResume: true, lastHi: 0xffffffff, lastLo: 0xffffffff, needsAccessPlatform: false, initialIdentity: true };
+      return { map: 'set_map', resetMap: true, compatReset: false, suspendResume: true, lastHi: 0xffffffff, lastLo: 0xffffffff, needsAccessPlatform: false, initialIdentity: true };
     case 'vendor-clears':
-      return { setMap: true, dmaMap: false, resetMap: true, compatReset: true, suspendResume: true, lastHi: 0xffffffff, lastLo: 0xffffffff, needsAccessPlatform: true, initialIdentity: true };
+      return { map: 'set_map', resetMap: true, compatReset: true, suspendResume: true, lastHi: 0xffffffff, lastLo: 0xffffffff, needsAccessPlatform: true, initialIdentity: true };
     case 'vduse':
-      return { setMap: true, dmaMap: false, resetMap: false, compatReset: false, suspendResume: false, lastHi: 0xffffffff, lastLo: 0xffffffff, needsAccessPlatform: false, initialIdentity: false };
+      return { map: 'set_map', resetMap: false, compatReset: false, suspendResume: false, lastHi: 0xffffffff, lastLo: 0xffffffff, needsAccessPlatform: false, initialIdentity: false };
     case 'vendor-dma-map':
-      return { setMap: false, dmaMap: true, resetMap: true, compatReset: true, suspendResume: true, lastHi: 0xffffffff, lastLo: 0xffffffff, needsAccessPlatform: true, initialIdentity: true };
+      return { map: 'dma_map', resetMap: true, compatReset: true, suspendResume: true, lastHi: 0xffffffff, lastLo: 0xffffffff, needsAccessPlatform: true, initialIdentity: true };
   }
 }
 
 export function vdpaBackendWord(k: KernelPolicy, p: ParentCaps): Word {
   const bits = [U.VHOST_BACKEND_F_IOTLB_MSG_V2, U.VHOST_BACKEND_F_IOTLB_BATCH, U.VHOST_BACKEND_F_IOTLB_ASID];
   if (p.suspendResume) bits.push(U.VHOST_BACKEND_F_SUSPEND, U.VHOST_BACKEND_F_RESUME);
-  if (!beforeV6_7(k) && (!(p.setMap || p.dmaMap) || p.resetMap)) bits.push(U.VHOST_BACKEND_F_IOTLB_PERSIST);
+  if (!beforeV6_7(k) && (p.map === 'iommu' || p.resetMap)) bits.push(U.VHOST_BACKEND_F_IOTLB_PERSIST);
   return word(...bits);
 }

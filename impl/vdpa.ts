@@ -71,7 +71,7 @@ export class VdpaDev {
     const has = (b: number): boolean => testBit(0, lo, b);
     if ((has(U.VHOST_BACKEND_F_SUSPEND) || has(U.VHOST_BACKEND_F_RESUME)) && !this.p.suspendResume) return -U.EOPNOTSUPP;
     if (has(U.VHOST_BACKEND_F_DESC_ASID)) return has(U.VHOST_BACKEND_F_IOTLB_ASID) ? -U.EOPNOTSUPP : -U.EINVAL;
-    if (has(U.VHOST_BACKEND_F_IOTLB_PERSIST) && (this.p.setMap || this.p.dmaMap) && !this.p.resetMap) return -U.EOPNOTSUPP;
+    if (has(U.VHOST_BACKEND_F_IOTLB_PERSIST) && this.p.map !== 'iommu' && !this.p.resetMap) return -U.EOPNOTSUPP;
     this.backendLo = lo;
     return 0;
   }
@@ -97,13 +97,13 @@ export class VdpaDev {
         // dma_unmap runs once per shadow map removed: none removed, the passthrough stays
         const removes = iotlb.firstOverlap(m.iovaHi, m.iovaLo, last.hi, last.lo) >= 0;
         iotlb.delRange(m.iovaHi, m.iovaLo, last.hi, last.lo);
-        if (this.p.setMap) { if (!this.inBatch) this.view = iotlb.clone(); }
+        if (this.p.map === 'set_map') { if (!this.inBatch) this.view = iotlb.clone(); }
         else if (removes) this.parentView().delRange(m.iovaHi, m.iovaLo, last.hi, last.lo);
         return 0;
       }
       case U.VHOST_IOTLB_BATCH_BEGIN: this.batchAsid = m.asid; this.inBatch = true; return 0;
       case U.VHOST_IOTLB_BATCH_END:
-        if (this.inBatch && this.p.setMap) this.view = iotlb.clone();
+        if (this.inBatch && this.p.map === 'set_map') this.view = iotlb.clone();
         this.inBatch = false;
         return 0;
       default: return -U.EINVAL;
@@ -120,14 +120,14 @@ export class VdpaDev {
     const lL = last.lo;
     if (iotlb.firstOverlap(m.iovaHi, m.iovaLo, lH, lL) >= 0) return -U.EEXIST;
     iotlb.add(m.iovaHi, m.iovaLo, lH, lL, m.uaddrHi, m.uaddrLo, m.perm);
-    if (this.p.setMap) { if (!this.inBatch) this.view = iotlb.clone(); }
+    if (this.p.map === 'set_map') { if (!this.inBatch) this.view = iotlb.clone(); }
     else this.parentView().add(m.iovaHi, m.iovaLo, lH, lL, m.uaddrHi, m.uaddrLo, m.perm);
     return 0;
   }
 
   /** The table dma_map/dma_unmap or iommu_map/unmap change: a dma_map parent leaves its passthrough first. */
   private parentView(): IotlbIndex {
-    if (this.passthrough && this.p.dmaMap) {
+    if (this.passthrough && this.p.map === 'dma_map') {
       this.view = new IotlbIndex(0, false);
       this.passthrough = false;
     }

@@ -33,6 +33,7 @@ export default defineConfig({
       'test/vdpa-dma-map-parent.test.ts',
       'test/vring.test.ts',
       'test/uaccess.test.ts',
+      'test/feature-words.test.ts',
     ],
     env: { NEGCHECK_CONFORMANCE: process.env['NEGCHECK_CONFORMANCE'] ?? conformanceDir() },
     testTimeout: 120_000,
