@@ -134,16 +134,21 @@ export class VdpaDev {
     return this.view;
   }
 
-  /** _compat_vdpa_reset and the parent's reset, per kernel version. */
-  private reset(): void {
-    const persist = this.persist();
-    if (this.p.compatReset) {
-      const rule = this.k.vdpaReset;
-      const clears = rule === 'plain-reset' || rule === 'persist-bit-without-compat-reset' ||
-        (!persist && rule !== 'reset-then-reset-map' && rule !== 'unconditional-persist');
-      if (clears) this.toInitialView();
+  /** Whether SET_STATUS 0 drops the parent's maps: _compat_vdpa_reset and the parent's reset, per kernel version. */
+  private resetClears(persist: boolean): boolean {
+    switch (this.k.vdpaReset) {
+      // v6.7: CLEAN_MAP unless IOTLB_PERSIST is acked, honoured only by a parent with compat_reset
+      case 'compat-reset': case 'buggy-reset-map-op': case 'parent-negotiation': case 'reset-clean-map-flag':
+        return this.p.compatReset && !persist;
+      // v6.6's plain reset: a compat_reset parent (mlx5_vdpa, vdpa_sim) drops its maps
+      case 'plain-reset': case 'persist-bit-without-compat-reset': return this.p.compatReset;
+      case 'reset-then-reset-map': return this.p.resetMap && !persist;
+      case 'unconditional-persist': return false;
     }
-    if (this.k.vdpaReset === 'reset-then-reset-map' && !persist && this.p.resetMap) this.toInitialView();
+  }
+
+  private reset(): void {
+    if (this.resetClears(this.persist())) this.toInitialView();
     this.status = 0;
   }
 
