@@ -82,14 +82,15 @@ export class VdpaDev {
     return 0;
   }
 
-  private processMsg(m: WireMsg): number {
+  /** vhost_vdpa_process_iotlb_msg: accepted, or refused (with the kernel's errno in a comment; the write says -EFAULT) */
+  private processMsg(m: WireMsg): boolean {
     const t = m.type;
     if (t === U.VHOST_IOTLB_UPDATE || t === U.VHOST_IOTLB_BATCH_BEGIN) {
-      if (m.asid >= VDPA_NAS) return -U.EINVAL;
+      if (m.asid >= VDPA_NAS) return false; // -EINVAL
       if (this.as === null) this.as = new IotlbIndex(0, false);
     }
     const iotlb = m.asid === 0 ? this.as : null;
-    if ((this.inBatch && this.batchAsid !== m.asid) || iotlb === null) return -U.EINVAL;
+    if ((this.inBatch && this.batchAsid !== m.asid) || iotlb === null) return false; // -EINVAL
     switch (t) {
       case U.VHOST_IOTLB_UPDATE: return this.update(iotlb, m);
       case U.VHOST_IOTLB_INVALIDATE: {
@@ -99,30 +100,30 @@ export class VdpaDev {
         iotlb.delRange(m.iovaHi, m.iovaLo, last.hi, last.lo);
         if (this.p.map === 'set_map') { if (!this.inBatch) this.view = iotlb.clone(); }
         else if (removes) this.parentView().delRange(m.iovaHi, m.iovaLo, last.hi, last.lo);
-        return 0;
+        return true;
       }
-      case U.VHOST_IOTLB_BATCH_BEGIN: this.batchAsid = m.asid; this.inBatch = true; return 0;
+      case U.VHOST_IOTLB_BATCH_BEGIN: this.batchAsid = m.asid; this.inBatch = true; return true;
       case U.VHOST_IOTLB_BATCH_END:
         if (this.inBatch && this.p.map === 'set_map') this.view = iotlb.clone();
         this.inBatch = false;
-        return 0;
-      default: return -U.EINVAL;
+        return true;
+      default: return false; // -EINVAL
     }
   }
 
   /** vhost_vdpa_process_iotlb_update + vhost_vdpa_map */
-  private update(iotlb: IotlbIndex, m: WireMsg): number {
-    if (m.sizeHi === 0 && m.sizeLo === 0) return -U.EINVAL;
+  private update(iotlb: IotlbIndex, m: WireMsg): boolean {
+    if (m.sizeHi === 0 && m.sizeLo === 0) return false; // -EINVAL
     const last = r.add(m.iovaHi, m.iovaLo, m.sizeHi, m.sizeLo).sub(r.hi, r.lo, 0, 1);
     // wrapped: last < iova; beyond the parent's range: last > range.last
-    if (lt(last.hi, last.lo, m.iovaHi, m.iovaLo) || lt(this.p.lastHi, this.p.lastLo, last.hi, last.lo)) return -U.EINVAL;
+    if (lt(last.hi, last.lo, m.iovaHi, m.iovaLo) || lt(this.p.lastHi, this.p.lastLo, last.hi, last.lo)) return false; // -EINVAL
     const lH = last.hi;
     const lL = last.lo;
-    if (iotlb.firstOverlap(m.iovaHi, m.iovaLo, lH, lL) >= 0) return -U.EEXIST;
+    if (iotlb.firstOverlap(m.iovaHi, m.iovaLo, lH, lL) >= 0) return false; // -EEXIST
     iotlb.add(m.iovaHi, m.iovaLo, lH, lL, m.uaddrHi, m.uaddrLo, m.perm);
     if (this.p.map === 'set_map') { if (!this.inBatch) this.view = iotlb.clone(); }
     else this.parentView().add(m.iovaHi, m.iovaLo, lH, lL, m.uaddrHi, m.uaddrLo, m.perm);
-    return 0;
+    return true;
   }
 
   /** The table dma_map/dma_unmap or iommu_map/unmap change: a dma_map parent leaves its passthrough first. */

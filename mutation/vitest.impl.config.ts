@@ -34,6 +34,7 @@ export default defineConfig({
       'test/vring.test.ts',
       'test/uaccess.test.ts',
       'test/feature-words.test.ts',
+      'test/device-parts.test.ts',
     ],
     env: { NEGCHECK_CONFORMANCE: process.env['NEGCHECK_CONFORMANCE'] ?? conformanceDir() },
     testTimeout: 120_000,
