@@ -29,6 +29,14 @@ const RAM_END_LO = loOf(GUEST_RAM_HVA + GUEST_RAM_SIZE);
 /** sizeof(__virtio16), and offsetof(struct vring_used, idx) */
 const U16 = 2;
 
+const ram = new U64Reg();
+
+/** [hi:lo, + len) lies in the guest RAM the VMM has mapped (model: vmmMapsAddr). */
+export function vmmMapsWords(hi: number, lo: number, len: number): boolean {
+  const end = ram.add(hi, lo, 0, len);
+  return le(RAM_HI, RAM_LO, hi, lo) && !lt(end.hi, end.lo, hi, lo) && le(end.hi, end.lo, RAM_END_HI, RAM_END_LO);
+}
+
 /** dev->nvqs of vhost-net and vhost-vsock. */
 export function nvqsOf(device: VhostDevice): number {
   return device === 'vhost-net' ? U.VHOST_NET_VQ_MAX : U.VHOST_VSOCK_NVQS;
@@ -116,11 +124,8 @@ export class Vrings {
   /** vhost_put_user/vhost_get_user of a __virtio16: the VMM's mapping, or translate_desc(RO) once the IOTLB is on. */
   private userAccess(host: RingHost, hi: number, lo: number): number {
     const t = host.deviceIotlb;
-    if (t === null) {
-      const end = this.r.add(hi, lo, 0, U16);
-      const mapped = le(RAM_HI, RAM_LO, hi, lo) && !lt(end.hi, end.lo, hi, lo) && le(end.hi, end.lo, RAM_END_HI, RAM_END_LO);
-      return mapped ? 0 : -U.EFAULT;
-    }
+    // the harness puts every used ring in guest RAM, so this -EFAULT is for other layouts
+    if (t === null) return vmmMapsWords(hi, lo, U16) ? 0 : -U.EFAULT;
     const code = t.translate(hi, lo, U16, U.VHOST_ACCESS_RO);
     if (code === XLATE_HOLE) {
       host.queueMiss(t.holeHi, t.holeLo, U.VHOST_ACCESS_RO);

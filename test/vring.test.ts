@@ -4,11 +4,15 @@
 // case runs on the model and the implementation, which must say the same at every step.
 
 import { isDeepStrictEqual } from 'node:util';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createImplStack } from '../impl/stack.ts';
+import { hiOf, loOf } from '../impl/u64.ts';
+import { vmmMapsWords } from '../impl/vring.ts';
 import { createModelStack } from '../model/stack.ts';
+import { vmmMapsAddr } from '../model/vring.ts';
 import { bit, upstreamProfile } from '../properties/profiles.ts';
-import { NET_TAP_FD, VRING_USED_ADDR } from '../types/harness.ts';
+import { GUEST_RAM_HVA, GUEST_RAM_SIZE, NET_TAP_FD, VRING_USED_ADDR } from '../types/harness.ts';
 import type { Op } from '../types/ops.ts';
 import type { Profile, VhostDevice } from '../types/profile.ts';
 import { formatObservation, formatOp, hex } from '../types/trace.ts';
@@ -64,6 +68,13 @@ describe('VHOST_VSOCK_SET_RUNNING (vhost_vsock_start → vhost_vq_init_access)',
   it('starts once a map covers both used rings, read-write or read-only (the put of used->flags asks for RO)', () => {
     expectSteps('vhost-vsock', [[IOTLB_ON, '0'], [update(USED0, 0x1000n, U.VHOST_ACCESS_RW), '72'], [start(), '0'], [READ, '-EAGAIN']]);
     expectSteps('vhost-vsock', [[IOTLB_ON, '0'], [update(USED0, 0x1000n, U.VHOST_ACCESS_RO), '72'], [start(), '0']]);
+  });
+
+  it('fails on -EPERM after one good segment: used->flags over an RO byte then a WO byte', () => {
+    expectSteps('vhost-vsock', [
+      [IOTLB_ON, '0'], [update(USED0, 1n, U.VHOST_ACCESS_RO), '72'], [update(USED0 + 1n, 1n, U.VHOST_ACCESS_WO), '72'],
+      [update(USED0 + 2n, 0xffen, U.VHOST_ACCESS_RO), '72'], [start(), '-EFAULT'], [READ, '-EAGAIN'],
+    ]);
   });
 
   it('fails without a MISS on a write-only map (translate_desc -EPERM) and on used->flags split over two maps', () => {
@@ -138,5 +149,19 @@ describe('VHOST_VDPA_* ioctls on vhost-net and vhost-vsock', () => {
       [{ kind: 'VDPA_SET_STATUS', status: 0 }, '-ENOTTY'], [{ kind: 'VDPA_SET_STATUS', status: 1 }, '-ENOTTY'],
       [{ kind: 'VDPA_SET_STATUS', status: 0xf }, '-ENOBUFS'], [{ kind: 'VDPA_GET_STATUS' }, '-ENOTTY'],
     ]);
+  });
+});
+
+describe('the VMM\'s own mapping (no device IOTLB)', () => {
+  it('impl = model for any u64 address and length: inside guest RAM, no wrap past 2^64', () => {
+    const TOP = 1n << 64n;
+    const near = (v: bigint) => fc.bigInt({ min: -16n, max: 16n }).map(d => (v + d + TOP) % TOP);
+    const addr = fc.oneof(fc.bigInt({ min: 0n, max: TOP - 1n }), near(GUEST_RAM_HVA), near(GUEST_RAM_HVA + GUEST_RAM_SIZE), near(TOP - 1n), near(0n));
+    fc.assert(fc.property(addr, fc.integer({ min: 0, max: 16 }), (a, len) => {
+      // the model's bigint sum cannot wrap: an end past 2^64 is past the RAM's end as well
+      expect(vmmMapsWords(hiOf(a), loOf(a), len)).toBe(vmmMapsAddr(a, len));
+    }), { numRuns: 3000, seed: 15 });
+    expect(vmmMapsWords(hiOf(GUEST_RAM_HVA + GUEST_RAM_SIZE - 2n), loOf(GUEST_RAM_HVA + GUEST_RAM_SIZE - 2n), 2)).toBe(true);
+    expect(vmmMapsWords(hiOf(GUEST_RAM_HVA + GUEST_RAM_SIZE - 1n), loOf(GUEST_RAM_HVA + GUEST_RAM_SIZE - 1n), 2)).toBe(false);
   });
 });
