@@ -35,6 +35,7 @@ export default defineConfig({
       'test/uaccess.test.ts',
       'test/feature-words.test.ts',
       'test/device-parts.test.ts',
+      'test/virtio-device.test.ts',
     ],
     env: { NEGCHECK_CONFORMANCE: process.env['NEGCHECK_CONFORMANCE'] ?? conformanceDir() },
     testTimeout: 120_000,

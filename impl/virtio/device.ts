@@ -137,8 +137,8 @@ export class FastVirtioDevice {
     } else if (width === 8) {
       copyAccess(image, offset, 4, out, 0);
       copyAccess(image, offset + 4, 4, out, 4);
-    } else if (out.length > 0) {
-      copyAccess(image, offset, width, out, 0);
+    } else {
+      copyAccess(image, offset, out.length, out, 0);
     }
     return out;
   }
