@@ -63,13 +63,13 @@ export function vdpaAcceptedBackendWord(k: KernelPolicy): Word {
   return beforeV6_7(k) ? VDPA_V6_6_BACKEND_WORD : VDPA_V6_7_BACKEND_WORD;
 }
 
-/** Parent capabilities as flags: which vdpa_config_ops it has and its iova range's last page. */
 /**
  * How a map reaches the parent, in vhost_vdpa_map's order: its dma_map op (one by one, batch or
  * not), else its set_map op (the whole table, at the batch's end), else the platform IOMMU.
  */
 export type ParentMapOps = 'dma_map' | 'set_map' | 'iommu';
 
+/** Parent capabilities as flags: which vdpa_config_ops it has and its iova range's last page. */
 export interface ParentCaps {
   readonly map: ParentMapOps;
   readonly resetMap: boolean;

@@ -4,8 +4,6 @@
 // I1's law catching a device that presents word 2 but drops the driver's write there.
 
 import { describe, expect, it } from 'vitest';
-import { createImplStack } from '../impl/stack.ts';
-import { createModelStack } from '../model/stack.ts';
 import { featuresLaw } from '../properties/i1-features-shrink.ts';
 import { upstreamGuest, upstreamProfile } from '../properties/profiles.ts';
 import { judgeSteps } from '../properties/property.ts';
@@ -13,6 +11,7 @@ import type { Observation, ProbeTranscript } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
 import type { FeatureWords, Profile } from '../types/profile.ts';
 import * as U from '../types/uapi.ts';
+import { onBothSides } from './both-sides.ts';
 
 const bit = (b: number): bigint => 1n << BigInt(b);
 const TUNNEL = bit(U.VIRTIO_NET_F_GUEST_UDP_TUNNEL_GSO) | bit(U.VIRTIO_NET_F_HOST_UDP_TUNNEL_GSO);
@@ -23,12 +22,7 @@ const profile = (driverFeatureWords: FeatureWords, deviceFeatureWords: FeatureWo
   guest: { ...upstreamGuest, transport, offered: upstreamGuest.offered | TUNNEL, driverFeatures: upstreamGuest.driverFeatures | TUNNEL, driverFeatureWords, deviceFeatureWords },
 });
 
-/** Every op on both sides; they must agree. */
-function run(p: Profile, ops: readonly Op[]): Observation[] {
-  const [m, i] = [createModelStack(p), createImplStack(p)].map(s => ops.map(op => s.apply(op)));
-  expect(i, 'impl = model').toEqual(m);
-  return m!;
-}
+const run = onBothSides;
 
 const probe = (p: Profile): ProbeTranscript => {
   const [o] = run(p, [{ kind: 'DRIVER_PROBE' }]);

@@ -3,28 +3,22 @@
 // fix, the 64-bit ioctls beside them, and the unknown-ioctl path on other devices and old kernels.
 
 import { describe, expect, it } from 'vitest';
-import { createImplStack } from '../impl/stack.ts';
 import { createModelStack } from '../model/stack.ts';
 import { upstreamProfile } from '../properties/profiles.ts';
 import { FEATURES_ARRAY_ADDR } from '../types/harness.ts';
 import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
 import type { FeaturesArrayRule, KernelPolicy, Profile } from '../types/profile.ts';
-import type { Stack } from '../types/stack.ts';
 import * as U from '../types/uapi.ts';
+import { onBothSides } from './both-sides.ts';
 
 const profile = (kernel: Partial<KernelPolicy>): Profile => ({ ...upstreamProfile, kernel: { ...upstreamProfile.kernel, device: 'vhost-net', ...kernel } });
-const SIDES: readonly [string, (p: Profile) => Stack][] = [['model', createModelStack], ['impl', createImplStack]];
 const FILL = 0x5a5a_5a5a_5a5a_5a5an;
 const bit = (b: number): bigint => 1n << BigInt(b);
 const AP = bit(U.VIRTIO_F_ACCESS_PLATFORM);
 
-/** Both sides, the same answer: the observation of the last op. */
-function last(p: Profile, ops: readonly Op[]): Observation {
-  const answers = SIDES.map(([, make]) => { const s = make(p); return ops.map(op => s.apply(op)).at(-1)!; });
-  expect(answers[1], 'impl = model').toEqual(answers[0]);
-  return answers[0]!;
-}
+/** Both sides, the same answers: the observation of the last op. */
+const last = (p: Profile, ops: readonly Op[]): Observation => onBothSides(p, ops).at(-1)!;
 
 const get = (count: bigint, fill = FILL): Op => ({ kind: 'GET_FEATURES_ARRAY', count, fill });
 const set = (count: bigint, words: bigint[]): Op => ({ kind: 'SET_FEATURES_ARRAY', count, words });

@@ -3,25 +3,18 @@
 // space.
 
 import { describe, expect, it } from 'vitest';
-import { createImplStack } from '../impl/stack.ts';
-import { createModelStack } from '../model/stack.ts';
 import { upstreamGuest, upstreamProfile } from '../properties/profiles.ts';
-import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
 import type { GuestProfile, Profile } from '../types/profile.ts';
 import * as U from '../types/uapi.ts';
+import { onBothSides } from './both-sides.ts';
 
 const bit = (b: number): bigint => 1n << BigInt(b);
 const V1 = bit(U.VIRTIO_F_VERSION_1);
 const S_DRIVER = U.VIRTIO_CONFIG_S_ACKNOWLEDGE | U.VIRTIO_CONFIG_S_DRIVER;
 const guest = (g: Partial<GuestProfile>): Profile => ({ ...upstreamProfile, guest: { ...upstreamGuest, ...g } });
 
-/** Every op on both sides; they must agree. */
-function run(p: Profile, ops: readonly Op[]): Observation[] {
-  const [m, i] = [createModelStack(p), createImplStack(p)].map(s => ops.map(op => s.apply(op)));
-  expect(i, 'impl = model').toEqual(m);
-  return m!;
-}
+const run = onBothSides;
 
 describe('FEATURES_OK and the driver\'s words 2 and 3', () => {
   // upstreamGuest offers nothing above 63; driver and device both carry words 2 and 3

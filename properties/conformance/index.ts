@@ -36,20 +36,23 @@ export interface FileReport extends ReplayReport {
 export type VectorFile = typeof IOTLB_VECTORS | typeof MSG_VECTORS;
 export const VECTOR_FILES: readonly VectorFile[] = [IOTLB_VECTORS, MSG_VECTORS];
 
-/** Replay one file on one side; a missing or corrupt file is a VectorFileError naming it. */
-export function replayVectorFile(dir: string, file: VectorFile, side: Side): FileReport {
+/** The path of one vector file under `dir`; a missing file is a VectorFileError naming it. */
+function vectorPath(dir: string, file: VectorFile): string {
   const p = join(dir, file);
   if (!existsSync(p)) throw new VectorFileError(`${p}: no such vector file (shared/conformance beside the repository, or NEGCHECK_CONFORMANCE)`);
+  return p;
+}
+
+/** Replay one file on one side; a missing or corrupt file is a VectorFileError naming it. */
+export function replayVectorFile(dir: string, file: VectorFile, side: Side): FileReport {
+  const p = vectorPath(dir, file);
   return file === IOTLB_VECTORS
     ? { file: p, side, ...replayIotlbVectors(readVectorFile<IotlbVectorOp>(p), TABLES[side]) }
     : { file: p, side, ...replayMsgVectors(readVectorFile<MsgVectorOp>(p), DEVICES[side]) };
 }
 
-/** Replay both files on one side (both checked to exist first). */
+/** Replay both files on one side (both checked to exist before either is read). */
 export function replayConformance(dir: string, side: Side): FileReport[] {
-  for (const f of VECTOR_FILES) {
-    const p = join(dir, f);
-    if (!existsSync(p)) throw new VectorFileError(`${p}: no such vector file (shared/conformance beside the repository, or NEGCHECK_CONFORMANCE)`);
-  }
+  for (const f of VECTOR_FILES) vectorPath(dir, f);
   return VECTOR_FILES.map(f => replayVectorFile(dir, f, side));
 }
