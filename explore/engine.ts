@@ -2,7 +2,7 @@
 // Expander as the worker-thread driver (parallel.ts), so both give the same result.
 
 import { Expander } from './expand.ts';
-import { initialFingerprints, Search, sortedTransitions } from './search.ts';
+import { initialStates, Search, sortedTransitions } from './search.ts';
 import type { Explorable, ExploreOptions, ExploreResult } from './types.ts';
 
 /**
@@ -11,7 +11,7 @@ import type { Explorable, ExploreOptions, ExploreResult } from './types.ts';
  * one), or at a bound. Deterministic: states in id order, ops in alphabet order.
  */
 export function explore(x: Explorable, opts: ExploreOptions): ExploreResult {
-  const search = new Search(opts, initialFingerprints(x), 0);
+  const search = new Search(opts, initialStates(x), 0);
   const expander = new Expander(x);
   for (;;) {
     search.checkBounds();

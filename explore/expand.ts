@@ -10,6 +10,7 @@
 // (first occurrence kept), up to the first violating transition. Merged in chunk order, that is
 // exactly the order one thread would have inserted them in, whatever the chunking.
 
+import { fingerprintSnapshot } from './canonical.ts';
 import { Fingerprinter } from './fingerprint.ts';
 import { StateStore } from './store.ts';
 import type { Explorable } from './types.ts';
@@ -87,13 +88,13 @@ export class Expander {
         snaps[j] = x.snapshot();
       }
       valid = w;
+      const here = snaps[w - 1];
       if (req.verifyReplay) {
-        fp.reset(); x.fingerprint(fp); fp.finish();
+        fingerprintSnapshot(fp, here);
         if (fp.hi !== req.fps[2 * k] || fp.lo !== req.fps[2 * k + 1]) {
           throw new NondeterminismError(`state #${id}: replaying its trace gives another fingerprint; step, snapshot/restore or fingerprint is not deterministic`);
         }
       }
-      const here = snaps[w - 1];
       for (let op = 0; op < A; op++) {
         if (op > 0) x.restore(here);
         generated++;
@@ -101,7 +102,7 @@ export class Expander {
         if (v !== null) {
           return { seq: req.seq, successors: seen.records(), generated, violation: { parent: id, op, message: v } };
         }
-        fp.reset(); x.fingerprint(fp); fp.finish();
+        fingerprintSnapshot(fp, x.snapshot());
         seen.insert(fp.hi, fp.lo, id, op, 0); // PRESENT: generated earlier in this chunk
       }
     }

@@ -8,10 +8,26 @@
 // input word the step (a, b) -> (a', b') is a bijection of the 64-bit state, and so is the
 // finaliser, so inputs of equal length that differ only in their last word never collide.
 
-// The sink interface lives in types/ (model parts implement it without depending on explore/).
-import type { FingerprintSink } from '../types/fingerprint.ts';
-
-export type { FingerprintSink };
+/**
+ * The typed words a fingerprint is made of. The sink does not tag types: whoever writes must fix
+ * the layout (canonical.ts tags every value of a snapshot), and anything of variable length goes
+ * after its length, so that no two different values serialise alike.
+ */
+export interface FingerprintSink {
+  /** the low 32 bits of an integer (booleans, enums, small counters, u32 fields) */
+  u32(x: number): void;
+  /** a u64 held as a bigint: its low 64 bits, as two words */
+  u64(x: bigint): void;
+  /** a u64 held as two u32 halves (the implementation's representation) */
+  u64hl(hi: number, lo: number): void;
+  bool(b: boolean): void;
+  /** any JS number, bit-exact (as its IEEE-754 double): for values that may exceed 32 bits */
+  f64(x: number): void;
+  /** length, then the UTF-16 code units two to a word */
+  str(s: string): void;
+  /** length, then the bytes four to a word */
+  bytes(b: ArrayLike<number>): void;
+}
 
 const C1 = 0xcc9e2d51;
 const C2 = 0x1b873593;
@@ -70,6 +86,23 @@ export class Fingerprinter implements FingerprintSink {
     this.a = a;
     this.b = b;
     this.n++;
+  }
+
+  /** Mix words[0 .. n-1], exactly as n calls of word() (one loop over locals: the bulk path). */
+  words(words: Int32Array, n: number): void {
+    let a = this.a;
+    let b = this.b;
+    for (let i = 0; i < n; i++) {
+      let k = Math.imul(words[i]!, C1);
+      k = Math.imul(rotl(k, 15), C2);
+      a ^= k;
+      a = (Math.imul(rotl(a, 13), 5) + 0xe6546b64) | 0;
+      b ^= Math.imul(k ^ (k >>> 16), C5);
+      b = (Math.imul(rotl(b, 17), C3) + a) | 0;
+    }
+    this.a = a;
+    this.b = b;
+    this.n += n;
   }
 
   u32(x: number): void { this.word(x | 0); }

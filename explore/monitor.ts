@@ -1,6 +1,5 @@
 // A machine and a property's monitor explored as one state: (machine state, monitor state).
 
-import type { FingerprintSink } from './fingerprint.ts';
 import type { Explorable, Machine, Monitor } from './types.ts';
 
 export interface Paired<S, M> {
@@ -8,11 +7,7 @@ export interface Paired<S, M> {
   readonly monitor: M;
 }
 
-/**
- * The product of a machine and a monitor. Both serialise into one fingerprint, machine first:
- * each part's serialisation is self-delimiting (fixed layout, lengths first), so the
- * concatenation is too.
- */
+/** The product of a machine and a monitor: one snapshot of both, fingerprinted whole by the engine. */
 export function withMonitor<S, M, O>(machine: Machine<S, O>, monitor: Monitor<M, O>): Explorable<Paired<S, M>> {
   return {
     initCount: machine.initCount,
@@ -29,10 +24,7 @@ export function withMonitor<S, M, O>(machine: Machine<S, O>, monitor: Monitor<M,
       machine.restore(s.machine);
       monitor.restore(s.monitor);
     },
-    fingerprint(sink: FingerprintSink): void {
-      machine.fingerprint(sink);
-      monitor.fingerprint(sink);
-    },
+    reductions: [...(machine.reductions ?? []), ...(monitor.reductions ?? [])],
     ...(machine.transitions ? { transitions: () => machine.transitions!() } : {}),
   };
 }

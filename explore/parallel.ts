@@ -8,7 +8,7 @@
 
 import { Worker } from 'node:worker_threads';
 import type { ChunkResult } from './expand.ts';
-import { Search, sortedTransitions } from './search.ts';
+import { type InitialStates, Search, sortedTransitions } from './search.ts';
 import type { ExplorableSpec } from './spec.ts';
 import type { ExploreOptions, ExploreResult } from './types.ts';
 import type { WorkerReply, WorkerRequest } from './worker.ts';
@@ -72,8 +72,8 @@ export async function exploreParallel(spec: ExplorableSpec, opts: ParallelOption
   const workers = await startWorkers(spec, opts.workers);
   try {
     const first = workers[0]!;
-    const inits = await new Promise<Uint32Array>((resolve, reject) => {
-      first.thread.once('message', (r: WorkerReply) => (r.kind === 'inits' ? resolve(r.fps) : reject(r.kind === 'error' ? workerFailure(r) : new Error(`unexpected ${r.kind}`))));
+    const inits = await new Promise<InitialStates>((resolve, reject) => {
+      first.thread.once('message', (r: WorkerReply) => (r.kind === 'inits' ? resolve(r) : reject(r.kind === 'error' ? workerFailure(r) : new Error(`unexpected ${r.kind}`))));
       first.send({ kind: 'inits' });
     });
     // the time limit counts from here: worker start-up (loading and compiling the model) is not exploration

@@ -4,6 +4,7 @@
 // successors in generation order, ids, counts, verdict and trace are those of a single thread
 // expanding states in id order and ops in alphabet order, whatever the workers and chunk size.
 
+import { fingerprintSnapshot } from './canonical.ts';
 import { collisionEstimates, Fingerprinter, FINGERPRINT_BITS } from './fingerprint.ts';
 import type { ChunkRequest, ChunkResult } from './expand.ts';
 import { NO_PARENT, StateStore } from './store.ts';
@@ -16,17 +17,24 @@ type Ending =
   | { readonly outcome: 'violated'; readonly counterexample: IndexTrace }
   | { readonly outcome: 'bound reached'; readonly reason: 'deadline' | 'aborted' | 'max states' };
 
-/** Fingerprints [hi, lo] of the initial states, computed on the calling thread. */
-export function initialFingerprints(x: Explorable): Uint32Array {
+/** What a search starts from: the initial states' fingerprints, and what the Explorable's fingerprints leave out. */
+export interface InitialStates {
+  /** [hi, lo] per initial state */
+  readonly fps: Uint32Array;
+  readonly reductions: readonly string[];
+}
+
+/** The initial states of `x`, computed on the calling thread. */
+export function initialStates(x: Explorable): InitialStates {
   const fp = new Fingerprinter();
-  const out = new Uint32Array(2 * x.initCount);
+  const fps = new Uint32Array(2 * x.initCount);
   for (let i = 0; i < x.initCount; i++) {
     x.init(i);
-    fp.reset(); x.fingerprint(fp); fp.finish();
-    out[2 * i] = fp.hi;
-    out[2 * i + 1] = fp.lo;
+    fingerprintSnapshot(fp, x.snapshot());
+    fps[2 * i] = fp.hi;
+    fps[2 * i + 1] = fp.lo;
   }
-  return out;
+  return { fps, reductions: [...(x.reductions ?? [])] };
 }
 
 /** The union of the transition names several Explorables took, sorted (independent of who took which). */
@@ -51,11 +59,14 @@ export class Search {
   private depthCompleted = 0;
   private ending: Ending | null = null;
   private readonly initCount: number;
+  private readonly reductions: readonly string[];
 
-  constructor(private readonly opts: ExploreOptions, inits: Uint32Array, private readonly workers: number) {
+  constructor(private readonly opts: ExploreOptions, initial: InitialStates, private readonly workers: number) {
     this.chunkSize = Math.max(1, opts.chunkSize ?? DEFAULT_CHUNK_SIZE);
     this.maxStates = opts.maxStates ?? Infinity;
+    const inits = initial.fps;
     this.initCount = inits.length / 2;
+    this.reductions = initial.reductions;
     for (let i = 0; 2 * i < inits.length && !this.ending; i++) this.admit(inits[2 * i]!, inits[2 * i + 1]!, NO_PARENT, i, 0);
     this.levelEnd = this.store.size;
     if (!this.ending && opts.maxDepth <= 0) this.ending = { outcome: 'holds', complete: this.levelEnd === 0 };
@@ -167,6 +178,7 @@ export class Search {
       storeBytes: st.bytes,
       bytesPerState: st.bytesPerState,
       workers: this.workers,
+      reductions: this.reductions,
     };
   }
 }

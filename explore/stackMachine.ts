@@ -7,7 +7,6 @@ import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
 import type { Profile } from '../types/profile.ts';
 import type { SnapshottingStack } from '../types/stack.ts';
-import type { FingerprintSink } from './fingerprint.ts';
 import { withMonitor } from './monitor.ts';
 import type { Explorable, Machine, Monitor } from './types.ts';
 
@@ -18,9 +17,10 @@ export interface StackMachineSnapshot {
 }
 
 /**
- * The model stack over `profiles` x `alphabet`. The fingerprint starts with the profile's index:
- * the parts leave out what the profile fixes, and the same part state under two policies is two
- * states. `make` builds a stack for a profile (the reference model; tests plant faulty ones).
+ * The model stack over `profiles` x `alphabet`. The snapshot holds the profile's index: the parts
+ * leave out what the profile fixes (its policies and rules), and the same part state under two
+ * policies is two states. `make` builds a stack for a profile (the reference model; tests plant
+ * faulty ones).
  */
 export function stackMachine(
   profiles: readonly Profile[], alphabet: readonly Op[],
@@ -57,11 +57,6 @@ export function stackMachine(
       }
       stack.restore(s.stack);
     },
-    fingerprint(sink: FingerprintSink): void {
-      if (stack === undefined) throw new Error('stackMachine: fingerprint before init');
-      sink.u32(current);
-      stack.fingerprint(sink);
-    },
   };
 }
 
@@ -71,7 +66,6 @@ export const trivialMonitor: Monitor<null, Observation> = {
   step: () => null,
   snapshot: () => null,
   restore: () => {},
-  fingerprint: () => {},
 };
 
 export interface StackScopeArgs {

@@ -2,7 +2,7 @@
 // small examples of the Explorable / Machine / Monitor interfaces. Each export is a factory
 // taking plain data, so a worker thread can build the same machine (see parallel.ts).
 
-import type { FingerprintSink } from './fingerprint.ts';
+import { type NotState, notState } from './canonical.ts';
 import { withMonitor } from './monitor.ts';
 import type { Explorable, Machine, Monitor } from './types.ts';
 
@@ -19,14 +19,13 @@ export function counterMod5(): Explorable<number> {
     },
     snapshot: () => x,
     restore: s => { x = s; },
-    fingerprint: sink => sink.u32(x),
   };
 }
 
 export const ARMED_OPS = ['incA', 'incB', 'reset'] as const;
 
 export interface ArmedCountersArgs {
-  /** a planted bug: the monitor's fingerprint leaves out its `armed` flag */
+  /** a planted bug: the monitor keeps its `armed` flag out of the fingerprint (a false reduction) */
   readonly forgetArmed?: boolean;
 }
 
@@ -50,18 +49,17 @@ export function armedCounters(args: ArmedCountersArgs = {}): Explorable {
     },
     snapshot: () => ab.a * 3 + ab.b,
     restore: s => { ab.a = Math.floor(s / 3); ab.b = s % 3; },
-    fingerprint: sink => { sink.u32(ab.a); sink.u32(ab.b); },
   };
   let armed = false;
-  const monitor: Monitor<boolean, number> = {
+  const monitor: Monitor<boolean | NotState<boolean>, number> = {
     init: () => { armed = false; },
     step(op, seen) {
       if (op === 2) armed = true;
       return armed && seen === 4 * 3 + 2 ? 'an armed trace reached a = 4, b = 2' : null;
     },
-    snapshot: () => armed,
-    restore: s => { armed = s; },
-    fingerprint: (sink: FingerprintSink) => { if (!args.forgetArmed) sink.bool(armed); },
+    snapshot: () => (args.forgetArmed ? notState(armed) : armed),
+    restore: s => { armed = typeof s === 'boolean' ? s : s.value; },
+    ...(args.forgetArmed ? { reductions: ['armed is left out (wrongly: the property reads it)'] } : {}),
   };
   return withMonitor(machine, monitor);
 }
@@ -99,6 +97,5 @@ export function registers(args: RegistersArgs): Explorable<Uint8Array> {
     },
     snapshot: () => r.slice(),
     restore: s => { r.set(s); },
-    fingerprint: sink => { for (let j = 0; j < n; j++) sink.u32(r[j]!); },
   };
 }

@@ -2,17 +2,17 @@
 // The engine knows ops and initial states only by index (the scope's op alphabet and its list
 // of profiles); mapping indices to Op values and profiles is the scope's job.
 
-import type { FingerprintSink } from './fingerprint.ts';
-
 /**
  * A deterministic transition system with a property judged on its transitions: the explored
  * state is everything `snapshot` captures (for a model with a monitor: both, see withMonitor).
+ * The engine fingerprints the whole snapshot (canonical.ts): there is no hand-written
+ * fingerprint to leave a field out of.
  *
- * Contract (the engine checks the first two on every replay, see verifyReplay):
+ * Contract (the engine checks the first on every replay, see verifyReplay):
  *  - deterministic: from equal states, `step(op)` gives equal states and the same verdict;
- *  - canonical: equal states write equal serialisations to `fingerprint`, and states that can
- *    behave differently write different ones (a field left out merges states; the search then
- *    misses what only the dropped ones reach);
+ *  - complete: `snapshot()` holds everything later steps can depend on, as plain data (what
+ *    `restore` needs to rebuild the state); a part wrapped in notState() is carried but not
+ *    fingerprinted, and `reductions` must say why;
  *  - `restore(s)` leaves `s` usable again: the engine restores one snapshot once per op.
  */
 export interface Explorable<S = unknown> {
@@ -26,8 +26,11 @@ export interface Explorable<S = unknown> {
   step(op: number): string | null;
   snapshot(): S;
   restore(s: S): void;
-  /** write the canonical serialisation of the current state */
-  fingerprint(sink: FingerprintSink): void;
+  /**
+   * What the snapshot leaves out of the fingerprint (notState parts) and why that cannot change
+   * a verdict, one sentence each; every verdict states them.
+   */
+  readonly reductions?: readonly string[];
   /**
    * Optional coverage hook: the names of the transitions this instance has taken so far (every
    * step since it was built, replays included). Asked for with ExploreOptions.collectTransitions.
@@ -44,7 +47,8 @@ export interface Machine<S, O> {
   apply(op: number): O;
   snapshot(): S;
   restore(s: S): void;
-  fingerprint(sink: FingerprintSink): void;
+  /** as Explorable.reductions */
+  readonly reductions?: readonly string[];
   /** as Explorable.transitions */
   transitions?(): Iterable<string>;
 }
@@ -62,7 +66,8 @@ export interface Monitor<M, O> {
   step(op: number, observation: O): string | null;
   snapshot(): M;
   restore(m: M): void;
-  fingerprint(sink: FingerprintSink): void;
+  /** as Explorable.reductions */
+  readonly reductions?: readonly string[];
 }
 
 /** An AbortSignal, or anything with the flag (checked between chunks of states). */
@@ -126,6 +131,8 @@ export interface ExploreStats {
   readonly bytesPerState: number;
   /** worker threads that expanded states (0: the calling thread) */
   readonly workers: number;
+  /** what the fingerprints left out and why (Explorable.reductions); empty: the whole state */
+  readonly reductions: readonly string[];
   /** with collectTransitions, on a search that holds: every transition name taken, sorted */
   readonly transitions?: readonly string[];
 }

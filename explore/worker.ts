@@ -2,7 +2,7 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { Expander, NondeterminismError, type ChunkRequest } from './expand.ts';
-import { initialFingerprints } from './search.ts';
+import { initialStates } from './search.ts';
 import { loadExplorable, type ExplorableSpec } from './spec.ts';
 
 /** main -> worker */
@@ -11,7 +11,7 @@ export type WorkerRequest = ({ readonly kind: 'chunk' } & ChunkRequest) | { read
 /** worker -> main */
 export type WorkerReply =
   | { readonly kind: 'ready' }
-  | { readonly kind: 'inits'; readonly fps: Uint32Array }
+  | { readonly kind: 'inits'; readonly fps: Uint32Array; readonly reductions: readonly string[] }
   | { readonly kind: 'transitions'; readonly names: readonly string[] }
   | ({ readonly kind: 'chunk' } & import('./expand.ts').ChunkResult)
   | { readonly kind: 'error'; readonly message: string; readonly nondeterminism: boolean };
@@ -25,8 +25,8 @@ try {
   port.on('message', (m: WorkerRequest) => {
     try {
       if (m.kind === 'inits') {
-        const fps = initialFingerprints(x);
-        reply({ kind: 'inits', fps }, [fps.buffer as ArrayBuffer]);
+        const { fps, reductions } = initialStates(x);
+        reply({ kind: 'inits', fps, reductions }, [fps.buffer as ArrayBuffer]);
       } else if (m.kind === 'transitions') {
         reply({ kind: 'transitions', names: [...(x.transitions?.() ?? [])] });
       } else {

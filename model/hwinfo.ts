@@ -68,7 +68,7 @@ function idrObservation(idr: IdrWords): Observation {
 /**
  * The iommufd hw_info part of the stack: owns GET_HW_INFO and VMM_VSMMU_IDR. Stateless: both ops
  * are functions of the profile (the registers, the kernel's and the VMM's policies), so its
- * snapshot is null and it writes nothing to a fingerprint.
+ * snapshot is null.
  */
 export function createHwInfoModel(profile: Profile): SnapshottingPart {
   // A profile naming an unknown field is rejected up front, not on the first op.
@@ -88,6 +88,5 @@ export function createHwInfoModel(profile: Profile): SnapshottingPart {
     },
     snapshot: () => null,
     restore: () => {},
-    fingerprint: () => {},
   };
 }

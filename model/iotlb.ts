@@ -2,7 +2,6 @@
 // [start, last], overlaps allowed, lookup returns the overlapping map with the lowest start
 // (earliest inserted among equal starts), delete removes whole maps, FIFO retirement.
 
-import type { FingerprintSink } from '../types/fingerprint.ts';
 import { EFAULT } from '../types/uapi.ts';
 
 export const U64_MAX = (1n << 64n) - 1n;
@@ -111,34 +110,4 @@ export function iotlbReset(t: Iotlb): void {
 /** A copy: the maps array is shared, which is safe because no one changes it in place. */
 export function iotlbCopy(t: Iotlb): Iotlb {
   return { maps: t.maps, limit: t.limit, retire: t.retire };
-}
-
-/** Whether FIFO retirement can ever drop a map: a limit and VHOST_IOTLB_FLAG_RETIRE. */
-export function iotlbRetires(t: Iotlb): boolean {
-  return t.limit !== 0 && t.retire;
-}
-
-/**
- * A store's maps, canonically, for the exhaustive engine (explore/). Lookups see the tree order
- * (iotlbFirst: lowest start, equal starts in insertion order) and del_range removes whole maps
- * whatever their order, so without retirement two stores holding the same maps in the same tree
- * order behave alike whatever order the maps came in: written in tree order. With retirement the
- * oldest map goes first, so the insertion order is observable: written in insertion order. Not
- * written: `limit` and `retire`, vhost_iotlb_alloc's arguments, which the caller's profile fixes.
- */
-export function iotlbFingerprint(t: Iotlb, sink: FingerprintSink): void {
-  const maps = iotlbRetires(t) || inTreeOrder(t.maps) ? t.maps : iotlbTreeOrder(t);
-  sink.u32(maps.length);
-  for (const m of maps) {
-    sink.u64(m.start);
-    sink.u64(m.last);
-    sink.u64(m.addr);
-    sink.u32(m.perm);
-  }
-}
-
-/** Starts non-decreasing: the insertion order is already the tree order (no sort, no copy). */
-function inTreeOrder(maps: readonly IotlbMap[]): boolean {
-  for (let i = 1; i < maps.length; i++) if (maps[i - 1]!.start > maps[i]!.start) return false;
-  return true;
 }

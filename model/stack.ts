@@ -1,6 +1,5 @@
 // The reference model of the whole stack: routes each op to the party that owns it.
 
-import type { FingerprintSink } from '../types/fingerprint.ts';
 import type { Observation } from '../types/observation.ts';
 import { type Op, OP_PARTY } from '../types/ops.ts';
 import type { Profile } from '../types/profile.ts';
@@ -9,8 +8,8 @@ import type { Snapshotting, SnapshottingPart, SnapshottingStack, VhostPart } fro
 import type { Iotlb } from './iotlb.ts';
 import { iotlbTable } from './iotlbTable.ts';
 import { createHwInfoModel } from './hwinfo.ts';
-import { vdpaApply, vdpaCreate, vdpaFingerprint, vdpaRestore, type VdpaSnapshot, vdpaSnapshot } from './vdpa.ts';
-import { vhostApply, vhostCreate, vhostFingerprint, vhostRestore, type VhostSnapshot, vhostSnapshot } from './vhost.ts';
+import { vdpaApply, vdpaCreate, vdpaRestore, type VdpaSnapshot, vdpaSnapshot } from './vdpa.ts';
+import { vhostApply, vhostCreate, vhostRestore, type VhostSnapshot, vhostSnapshot } from './vhost.ts';
 import { createVirtioModel } from './virtio/index.ts';
 import { rulesOf } from './rules.ts';
 import { vmmSetFeatures } from './vmmFeatures.ts';
@@ -26,7 +25,6 @@ export function createVhostModel(profile: Profile): VhostPart & Snapshotting {
       iotlbTable: () => tableOf(s.as),
       snapshot: () => vdpaSnapshot(s),
       restore: snap => vdpaRestore(s, snap as VdpaSnapshot),
-      fingerprint: sink => vdpaFingerprint(s, sink),
     };
   }
   const s = vhostCreate(profile.kernel, rulesOf(profile));
@@ -35,7 +33,6 @@ export function createVhostModel(profile: Profile): VhostPart & Snapshotting {
     iotlbTable: () => tableOf(s.iotlb),
     snapshot: () => vhostSnapshot(s),
     restore: snap => vhostRestore(s, snap as VhostSnapshot),
-    fingerprint: sink => vhostFingerprint(s, sink),
   };
 }
 
@@ -68,12 +65,6 @@ export function createModelStack(profile: Profile): SnapshottingStack {
       vhost.restore(snap.vhost);
       virtio.restore(snap.virtio);
       hwinfo.restore(snap.hwinfo);
-    },
-    /** the parts in a fixed order; each part's layout is self-delimiting, so the concatenation is too */
-    fingerprint(sink: FingerprintSink): void {
-      vhost.fingerprint(sink);
-      virtio.fingerprint(sink);
-      hwinfo.fingerprint(sink);
     },
   };
 }

@@ -2,7 +2,6 @@
 // shadow IOTLB, the parent's own view of the mappings, batching, reset and IOTLB_PERSIST.
 
 import { VDPA_NAS, VDPA_NVQS } from '../types/harness.ts';
-import type { FingerprintSink } from '../types/fingerprint.ts';
 import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
 import type { KernelPolicy } from '../types/profile.ts';
@@ -18,7 +17,7 @@ import {
   vdpaBackendFeatures,
 } from './features.ts';
 import {
-  type Iotlb, iotlbAddRange, iotlbCopy, iotlbCreate, iotlbDelRange, iotlbFingerprint, iotlbFirst, type IotlbMap,
+  type Iotlb, iotlbAddRange, iotlbCopy, iotlbCreate, iotlbDelRange, iotlbFirst, type IotlbMap,
   iotlbOverlaps,
   U64_MAX,
 } from './iotlb.ts';
@@ -252,64 +251,29 @@ export function vdpaApply(s: VdpaState, op: Op): Observation {
   }
 }
 
-// --- snapshot, restore and fingerprint for the exhaustive engine (explore/) ------------------
+// --- snapshot and restore for the exhaustive engine (explore/) ------------------------------
 
-/** A vhost-vdpa state: the maps arrays are shared with the live state (no rule changes one in place). */
-export interface VdpaSnapshot {
-  readonly ackedBackend: bigint;
-  readonly driverFeatures: bigint;
-  readonly status: number;
-  /** asid 0's maps, or null before the AS exists */
-  readonly as: readonly IotlbMap[] | null;
-  readonly inBatch: boolean;
-  readonly batchAsid: number;
-  readonly parentView: readonly IotlbMap[];
-  readonly parentPassthrough: boolean;
-}
+/** What the profile fixes (vdpaCreate): never snapshot. */
+type VdpaFixed = 'kernel' | 'rules' | 'parent';
+
+/**
+ * Every other field: the type is derived from VdpaState, so a field added there is a compile
+ * error here until the snapshot holds it (and so explore's fingerprint does). The map stores are
+ * copies sharing their maps arrays, which no rule changes in place.
+ */
+export type VdpaSnapshot = Readonly<Omit<VdpaState, VdpaFixed>>;
 
 export function vdpaSnapshot(s: VdpaState): VdpaSnapshot {
   return {
-    ackedBackend: s.ackedBackend, driverFeatures: s.driverFeatures, status: s.status, as: s.as && s.as.maps,
-    inBatch: s.inBatch, batchAsid: s.batchAsid, parentView: s.parentView.maps,
-    parentPassthrough: s.parentPassthrough,
+    ackedBackend: s.ackedBackend, driverFeatures: s.driverFeatures, status: s.status, as: s.as && iotlbCopy(s.as),
+    inBatch: s.inBatch, batchAsid: s.batchAsid, parentView: iotlbCopy(s.parentView), parentPassthrough: s.parentPassthrough,
   };
 }
 
 /**
- * Every field but `kernel` and `parent`, which the profile fixes. Both map stores are (0, false)
- * stores (vhost_vdpa_alloc_as; the parent views above), so only their maps need restoring.
+ * Every field of the snapshot (Object.assign: none can be forgotten), then the map stores as
+ * fresh copies: the live state must not share an object it changes with the snapshot.
  */
 export function vdpaRestore(s: VdpaState, snap: VdpaSnapshot): void {
-  s.ackedBackend = snap.ackedBackend;
-  s.driverFeatures = snap.driverFeatures;
-  s.status = snap.status;
-  if (snap.as === null) s.as = null;
-  else (s.as ??= iotlbCreate(0, false)).maps = snap.as;
-  s.inBatch = snap.inBatch;
-  s.batchAsid = snap.batchAsid;
-  s.parentView.maps = snap.parentView;
-  s.parentPassthrough = snap.parentPassthrough;
-}
-
-/**
- * Written: ackedBackend (IOTLB_ASID changes the framing, IOTLB_PERSIST the reset); status
- * (VDPA_GET_STATUS; FEATURES_OK refuses SET_FEATURES); whether the AS exists (no AS: INVALIDATE
- * and BATCH_END are -EINVAL) and its maps; inBatch, and batchAsid while in a batch; the parent's
- * view, and whether it is the passthrough a dma_map parent drops at its first map or unmap. Both stores have no limit, so iotlbFingerprint writes them in tree order: an UPDATE
- * refuses any overlap, so the same maps mapped in another order are one state. Left out:
- *  - driverFeatures: no rule reads it (VHOST_GET_FEATURES returns the parent's word; the
- *    parent's data path is not modelled), and a reset zeroes it;
- *  - batchAsid outside a batch: read only while inBatch, and BATCH_BEGIN sets it first;
- *  - kernel and parent: fixed by the profile.
- * test/explore-model.test.ts checks that changing a left-out field changes no observation.
- */
-export function vdpaFingerprint(s: VdpaState, sink: FingerprintSink): void {
-  sink.u64(s.ackedBackend);
-  sink.u32(s.status);
-  sink.bool(s.as !== null);
-  if (s.as !== null) iotlbFingerprint(s.as, sink);
-  sink.bool(s.inBatch);
-  sink.u32(s.inBatch ? s.batchAsid : 0);
-  iotlbFingerprint(s.parentView, sink);
-  sink.bool(s.parentPassthrough);
+  Object.assign(s, snap, { as: snap.as && iotlbCopy(snap.as), parentView: iotlbCopy(snap.parentView) });
 }

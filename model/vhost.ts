@@ -2,7 +2,6 @@
 // drivers/vhost/vhost.c (IOTLB messages, translate, read queue), net.c / vsock.c (features).
 
 import { GUEST_RAM_GPA, GUEST_RAM_HVA, GUEST_RAM_SIZE } from '../types/harness.ts';
-import type { FingerprintSink } from '../types/fingerprint.ts';
 import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
 import type { KernelPolicy } from '../types/profile.ts';
@@ -15,7 +14,7 @@ import {
 } from '../types/uapi.ts';
 import { hasBit, VHOST_GENERIC_BACKEND_FEATURES, vhostDeviceFeatures } from './features.ts';
 import {
-  type Iotlb, iotlbAddRange, iotlbCreate, iotlbDelRange, iotlbFingerprint, type IotlbMap, u64, U64_MAX,
+  type Iotlb, iotlbAddRange, iotlbCopy, iotlbCreate, iotlbDelRange, u64, U64_MAX,
 } from './iotlb.ts';
 import { userBuffer, vhostNetFeaturesArrayToAck, vhostNetGetFeaturesArray } from './featuresArray.ts';
 import {
@@ -24,7 +23,7 @@ import {
 import { type Translation, translateDesc } from './translate.ts';
 import { umemAccessOk } from './uaccess.ts';
 import {
-  vhostNvqs, vringApply, vringCreate, vringFingerprint, vringIoctlUnknown, type VringState,
+  vhostNvqs, vringApply, vringCreate, vringIoctlUnknown, type VringState,
 } from './vring.ts';
 
 /**
@@ -39,8 +38,8 @@ export interface VhostState {
   ackedBackend: bigint;
   /** dev->iotlb: null until a SET_FEATURES turns the device IOTLB on */
   iotlb: Iotlb | null;
-  /** dev->umem: the VMM's memory table (the harness's one region; no op changes it) */
-  readonly umem: Iotlb;
+  /** dev->umem: the VMM's memory table (the harness's one region), frozen: no op can change it */
+  readonly umem: Readonly<Iotlb>;
   /** dev->read_list */
   readList: readonly QueuedMsg[];
   /** dev->pending_list: MISSes userspace has read */
@@ -52,6 +51,8 @@ export interface VhostState {
 export function vhostCreate(kernel: KernelPolicy, rules: Rules): VhostState {
   const umem = iotlbCreate(kernel.maxIotlbEntries, true);
   iotlbAddRange(umem, GUEST_RAM_GPA, GUEST_RAM_GPA + GUEST_RAM_SIZE - 1n, GUEST_RAM_HVA, 3);
+  // fixed by the profile, so not snapshot: frozen, so that an op changing it throws instead
+  Object.freeze(umem);
   return {
     kernel, rules, ackedFeatures: 0n, ackedBackend: 0n, iotlb: null, umem, readList: [], pendingList: [],
     vring: vringCreate(kernel.device),
@@ -236,60 +237,29 @@ export function vhostApply(s: VhostState, op: Op): Observation {
   }
 }
 
-// --- snapshot, restore and fingerprint for the exhaustive engine (explore/) ------------------
+// --- snapshot and restore for the exhaustive engine (explore/) ------------------------------
 
-/** A vhost-net/vsock state: shares the live state's arrays, which no rule changes in place. */
-export interface VhostSnapshot {
-  readonly ackedFeatures: bigint;
-  readonly ackedBackend: bigint;
-  /** dev->iotlb's maps in insertion order, or null when there is no device IOTLB */
-  readonly iotlb: readonly IotlbMap[] | null;
-  readonly readList: readonly QueuedMsg[];
-  readonly pendingList: readonly QueuedMsg[];
-  readonly backend: readonly boolean[];
-}
+/** What the profile fixes (vhostCreate; umem is frozen there): never snapshot. */
+type VhostFixed = 'kernel' | 'rules' | 'umem';
+
+/**
+ * Every other field: the type is derived from VhostState, so a field added there is a compile
+ * error here until the snapshot holds it (and so explore's fingerprint does). The map store and
+ * the vrings are copies sharing their arrays, which no rule changes in place.
+ */
+export type VhostSnapshot = Readonly<Omit<VhostState, VhostFixed>>;
 
 export function vhostSnapshot(s: VhostState): VhostSnapshot {
   return {
-    ackedFeatures: s.ackedFeatures, ackedBackend: s.ackedBackend, iotlb: s.iotlb && s.iotlb.maps,
-    readList: s.readList, pendingList: s.pendingList, backend: s.vring.backend,
+    ackedFeatures: s.ackedFeatures, ackedBackend: s.ackedBackend, iotlb: s.iotlb && iotlbCopy(s.iotlb),
+    readList: s.readList, pendingList: s.pendingList, vring: { ...s.vring },
   };
 }
 
-/** Every field but `kernel`, `rules` and `umem`, which the profile fixes (vhostCreate). */
-export function vhostRestore(s: VhostState, snap: VhostSnapshot): void {
-  s.ackedFeatures = snap.ackedFeatures;
-  s.ackedBackend = snap.ackedBackend;
-  if (snap.iotlb === null) s.iotlb = null;
-  else (s.iotlb ??= iotlbCreate(s.kernel.maxIotlbEntries, true)).maps = snap.iotlb;
-  s.readList = snap.readList;
-  s.pendingList = snap.pendingList;
-  s.vring.backend = snap.backend;
-}
-
 /**
- * Written: ackedBackend (the MISS format, and the IOTLB rule 'access-platform-after-msg-v2-ack');
- * whether there is a device IOTLB and its maps (iotlbFingerprint: insertion order, since
- * vhostInitDeviceIotlb gives it a limit with RETIRE); the read list in order (each MISS is read
- * back byte for byte); each vq's backend. Left out:
- *  - ackedFeatures: no rule reads it (VHOST_GET_FEATURES returns the device's word; only the
- *    data path, not modelled, tests acked bits), so states differing there behave alike;
- *  - pendingList: no rule reads it either (an UPDATE retires entries and NET_SET_BACKEND fd -1
- *    drops them, but nothing observes what is pending: the kick vhost_iotlb_notify_vq gives a
- *    retired MISS's vq is not modelled);
- *  - kernel and umem: fixed by the profile (umem is the harness's one region, no op changes it).
- * test/explore-model.test.ts checks that changing a left-out field changes no observation.
+ * Every field of the snapshot (Object.assign: none can be forgotten), then the nested stores as
+ * fresh copies: the live state must not share an object it changes with the snapshot.
  */
-export function vhostFingerprint(s: VhostState, sink: FingerprintSink): void {
-  sink.u64(s.ackedBackend);
-  sink.bool(s.iotlb !== null);
-  if (s.iotlb !== null) iotlbFingerprint(s.iotlb, sink);
-  sink.u32(s.readList.length);
-  for (const m of s.readList) {
-    sink.bool(m.v2);
-    sink.u64(m.iova);
-    sink.u32(m.perm);
-    sink.u32(m.type);
-  }
-  vringFingerprint(s.vring, sink);
+export function vhostRestore(s: VhostState, snap: VhostSnapshot): void {
+  Object.assign(s, snap, { iotlb: snap.iotlb && iotlbCopy(snap.iotlb), vring: { ...snap.vring } });
 }

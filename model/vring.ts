@@ -17,7 +17,6 @@
 // it, so vhost_vq_init_access always takes the translate_desc path here.
 
 import { GUEST_RAM_HVA, GUEST_RAM_SIZE, NET_TAP_FD, VRING_USED_ADDR } from '../types/harness.ts';
-import type { FingerprintSink } from '../types/fingerprint.ts';
 import type { Observation } from '../types/observation.ts';
 import type { VringOp } from '../types/ops.ts';
 import type { VhostDevice } from '../types/profile.ts';
@@ -64,13 +63,6 @@ function setBackend(v: VringState, vq: number, on: boolean): void {
 
 function clearBackends(v: VringState): void {
   v.backend = v.backend.map(() => false);
-}
-
-/** For the exhaustive engine: each vq's backend, one bit per vq (vq count fixed by the device). */
-export function vringFingerprint(v: VringState, sink: FingerprintSink): void {
-  let bits = 0;
-  for (let vq = 0; vq < v.backend.length; vq++) if (v.backend[vq]) bits |= 1 << vq;
-  sink.u32(bits);
 }
 
 /**

@@ -2,7 +2,6 @@
 // takes as the fuzzer's coverage does (properties/coverage.ts transitionOf), so `explore
 // --compare-fuzz` can say which must-reach transitions only one engine reached.
 
-import type { FingerprintSink } from '../explore/fingerprint.ts';
 import { withMonitor } from '../explore/monitor.ts';
 import { stackMachine, type StackScopeArgs, trivialMonitor } from '../explore/stackMachine.ts';
 import type { Explorable, Machine } from '../explore/types.ts';
@@ -20,8 +19,8 @@ export interface NamedSnapshot<S> {
 
 /**
  * `machine` (over `profiles` × `alphabet`) that records the name of every transition it takes.
- * `persist` is a function of the trace, so it is part of the snapshot but not of the fingerprint:
- * it only names transitions, it never changes what the model does.
+ * `persist` names transitions only, but it is explored state like any other: two states that
+ * name their next transitions differently are explored apart, so the names taken are exact.
  */
 export function transitionNamingMachine<S>(
   machine: Machine<S, Observation>, profiles: readonly Profile[], alphabet: readonly Op[],
@@ -53,7 +52,7 @@ export function transitionNamingMachine<S>(
       profile = s.profile;
       persist = s.persist;
     },
-    fingerprint: (sink: FingerprintSink): void => machine.fingerprint(sink),
+    ...(machine.reductions ? { reductions: machine.reductions } : {}),
     transitions: () => names,
   };
 }

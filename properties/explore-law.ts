@@ -3,7 +3,6 @@
 // themselves live in the property files (StepLaw); this file only drives them.
 
 import { isDeepStrictEqual } from 'node:util';
-import type { FingerprintSink } from '../explore/fingerprint.ts';
 import { withMonitor } from '../explore/monitor.ts';
 import type { Explorable, Machine, Monitor } from '../explore/types.ts';
 import type { Observation } from '../types/observation.ts';
@@ -161,37 +160,39 @@ function pinnedValue(patch: PolicyPatch, field: string): string {
   return typeof v === 'bigint' ? hex(v) : Array.isArray(v) ? `[${v.join(', ')}]` : String(v);
 }
 
-/**
- * Writes the law state's canonical form. `opIndex` names an op the state holds by its alphabet
- * index (the state holds the alphabet's own Op objects).
- */
-export type LawFingerprint<S> = (s: S, sink: FingerprintSink, opIndex: (op: Op) => number) => void;
+/** A law monitor's state: the profile it judges (by index) and the law's own state. */
+export interface LawSnapshot<S> {
+  readonly profile: number;
+  readonly law: S;
+}
 
 /**
  * A law as explore's Monitor over a scope: init picks the profile, step judges alphabet op i with
  * the machine's observation. The snapshot is a shallow copy of the law state (its fields are
  * immutable values the law reassigns), and restore copies again so a snapshot stays reusable.
+ * The engine fingerprints all of it: whatever the law keeps is explored state.
  */
-export function lawMonitor<S extends object, O>(scope: ExploreScope, law: StepLaw<S, O>, fingerprint: LawFingerprint<S>): Monitor<S, O> {
-  const index = new Map<Op, number>(scope.alphabet.map((op, i) => [op, i]));
-  const opIndex = (op: Op): number => {
-    const i = index.get(op);
-    if (i === undefined) throw new Error(`${scope.property} monitor: the law state holds an op not of the alphabet: ${formatOp(op)}`);
-    return i;
-  };
+export function lawMonitor<S extends object, O>(scope: ExploreScope, law: StepLaw<S, O>): Monitor<LawSnapshot<S>, O> {
+  let index = 0;
   let profile = scope.profiles[0]!;
   let vacuous = false;
   let s = law.start(profile);
+  const judge = (i: number): void => {
+    index = i;
+    profile = scope.profiles[i]!;
+    vacuous = law.vacuous?.(profile) ?? false;
+  };
   return {
     init(i) {
-      profile = scope.profiles[i]!;
-      vacuous = law.vacuous?.(profile) ?? false;
+      judge(i);
       s = law.start(profile);
     },
     step: (op, o) => (vacuous ? null : law.step(s, scope.alphabet[op]!, o, profile)),
-    snapshot: () => ({ ...s }),
-    restore(m) { s = { ...m }; },
-    fingerprint: sink => fingerprint(s, sink, opIndex),
+    snapshot: () => ({ profile: index, law: { ...s } }),
+    restore(m) {
+      if (m.profile !== index) judge(m.profile);
+      s = { ...m.law };
+    },
   };
 }
 
@@ -224,16 +225,11 @@ export interface ExploreEntry {
 export const traceOps = (scope: ExploreScope, trace: readonly number[]): Op[] => trace.map(i => scope.alphabet[i]!);
 
 /** The entry of a law judged on plain observations (all but I4): machine × lawMonitor, the trace as the script. */
-export function lawEntry<S extends object>(
-  id: string, scope: (opts?: ScopeOptions) => ExploreScope, law: StepLaw<S>, fingerprint: LawFingerprint<S>,
-): ExploreEntry {
+export function lawEntry<S extends object>(id: string, scope: (opts?: ScopeOptions) => ExploreScope, law: StepLaw<S>): ExploreEntry {
   return {
     id, scope,
     ...(law.vacuous ? { vacuous: law.vacuous } : {}),
-    explorable: (sc, machine) => withMonitor(machine, lawMonitor(sc, law, fingerprint)),
+    explorable: (sc, machine) => withMonitor(machine, lawMonitor(sc, law)),
     script: traceOps,
   };
 }
-
-/** For laws with no state: nothing to write. */
-export const noState: LawFingerprint<object> = () => {};

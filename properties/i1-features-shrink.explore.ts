@@ -2,9 +2,8 @@
 // keeps whether FEATURES_OK was seen and the feature word locked since.
 
 import { guestAlphabet, guestProfiles, PROBE_FLOWS } from './explore-values.ts';
-import { lawEntry, makeScope, withDefaults, type ExploreScope, type LawFingerprint, type ScopeOptions } from './explore-law.ts';
-import { featuresLaw, type FeaturesLawState } from './i1-features-shrink.ts';
-import { featureWord } from '../model/featuresArray.ts';
+import { lawEntry, makeScope, withDefaults, type ExploreScope, type ScopeOptions } from './explore-law.ts';
+import { featuresLaw } from './i1-features-shrink.ts';
 
 export function i1Scope(opts?: ScopeOptions): ExploreScope {
   const options = withDefaults(opts);
@@ -13,15 +12,4 @@ export function i1Scope(opts?: ScopeOptions): ExploreScope {
   return makeScope({ property: 'I1', options, profileLines: [guests.line], profiles: guests.profiles, alphabet: guestAlphabet(options.values) });
 }
 
-/** `locked` is undefined whenever FEATURES_OK is not seen, so the flag and the word are the whole state. */
-export const fingerprintFeaturesLaw: LawFingerprint<FeaturesLawState> = (s, sink) => {
-  sink.bool(s.featuresOkSeen);
-  sink.bool(s.locked !== undefined);
-  // two u64 words: feature sets are 128 bits wide (e7d4c1c5a546)
-  if (s.locked !== undefined) {
-    sink.u64(featureWord(s.locked, 0n));
-    sink.u64(featureWord(s.locked, 1n));
-  }
-};
-
-export const I1_EXPLORE = lawEntry('I1', i1Scope, featuresLaw, fingerprintFeaturesLaw);
+export const I1_EXPLORE = lawEntry('I1', i1Scope, featuresLaw);

@@ -9,7 +9,7 @@ import type { Profile, VmmProfile } from '../types/profile.ts';
 import * as U from '../types/uapi.ts';
 import { access1, AP, byLevel, PAGE } from './explore-values.ts';
 import {
-  axis, describeAxes, labelled, lawEntry, makeScope, noState, product, withDefaults, type Axis, type ExploreScope, type ScopeOptions,
+  axis, describeAxes, labelled, lawEntry, makeScope, product, withDefaults, type Axis, type ExploreScope, type ScopeOptions,
 } from './explore-law.ts';
 import { GUEST_BITS, i2Profile, noSilentIotlbLaw, qemuNoIommu, VRING_STARTS, VRING_STOPS } from './i2-no-silent-iotlb.ts';
 import { bit, crosvmFixed, crosvmOld, qemuVmm } from './profiles.ts';
@@ -47,4 +47,4 @@ export function i2Scope(opts?: ScopeOptions): ExploreScope {
   });
 }
 
-export const I2_EXPLORE = lawEntry('I2', i2Scope, noSilentIotlbLaw, noState);
+export const I2_EXPLORE = lawEntry('I2', i2Scope, noSilentIotlbLaw);

@@ -3,7 +3,7 @@
 // so the monitor keeps nothing.
 
 import { guestAlphabet, guestProfiles, PROBE_FLOWS } from './explore-values.ts';
-import { lawEntry, makeScope, noState, withDefaults, type ExploreScope, type ScopeOptions } from './explore-law.ts';
+import { lawEntry, makeScope, withDefaults, type ExploreScope, type ScopeOptions } from './explore-law.ts';
 import { endiannessLaw } from './i3-endianness.ts';
 
 export function i3Scope(opts?: ScopeOptions): ExploreScope {
@@ -12,4 +12,4 @@ export function i3Scope(opts?: ScopeOptions): ExploreScope {
   return makeScope({ property: 'I3', options, profileLines: [guests.line], profiles: guests.profiles, alphabet: guestAlphabet(options.values) });
 }
 
-export const I3_EXPLORE = lawEntry('I3', i3Scope, endiannessLaw, noState);
+export const I3_EXPLORE = lawEntry('I3', i3Scope, endiannessLaw);

@@ -20,7 +20,7 @@ import { KERNEL_VALUES } from './arbitraries/vhost.ts';
 import { U64_MAX } from './arbitraries/u64.ts';
 import { access1, byLevel, HVA, iotlbMsg, PAGE } from './explore-values.ts';
 import {
-  axis, describeAxes, lawMonitor, makeScope, product, traceOps, withDefaults, type ExploreEntry, type ExploreScope, type LawFingerprint, type ScopeOptions,
+  axis, describeAxes, lawMonitor, makeScope, product, traceOps, withDefaults, type ExploreEntry, type ExploreScope, type ScopeOptions,
 } from './explore-law.ts';
 import { i4Profile, isReset, persistenceLaw, probeAroundReset, type ResetProbed } from './i4-persistence.ts';
 import { bits } from './profiles.ts';
@@ -85,17 +85,15 @@ export function withResetProbes<S>(machine: Machine<S, Observation>, scope: Expl
     apply: op => ({ ...probeAroundReset(apply, op, resets[op]!, probeIndices), probes }),
     snapshot: () => machine.snapshot(),
     restore: s => machine.restore(s),
-    fingerprint: sink => machine.fingerprint(sink),
+    ...(machine.reductions ? { reductions: machine.reductions } : {}),
     ...(machine.transitions ? { transitions: () => machine.transitions!() } : {}),
   };
 }
 
-export const fingerprintPersistenceLaw: LawFingerprint<{ persist: boolean }> = (s, sink) => sink.bool(s.persist);
-
 export const I4_EXPLORE: ExploreEntry = {
   id: 'I4',
   scope: i4Scope,
-  explorable: (scope, machine) => withMonitor(withResetProbes(machine, scope), lawMonitor(scope, persistenceLaw, fingerprintPersistenceLaw)),
+  explorable: (scope, machine) => withMonitor(withResetProbes(machine, scope), lawMonitor(scope, persistenceLaw)),
   // the checker probes with the script's accesses: append the alphabet's, after the reset that broke
   script: (scope, trace) => [...traceOps(scope, trace), ...scope.alphabet.filter(isAccess)],
 };

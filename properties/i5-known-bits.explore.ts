@@ -9,7 +9,7 @@ import { SMMU_IDR_FIELDS, SMMU_IDR_WORDS } from '../types/uapi.ts';
 import { BASELINE_PLUS_BTM, hwInfoProfile, INTERESTING_IDR_FIELDS, type HwInfoPolicy, type VmmIdrPolicy } from './arbitraries/smmu.ts';
 import { byLevel } from './explore-values.ts';
 import {
-  axis, describeAxes, lawEntry, makeScope, noState, product, withDefaults, type Axis, type ExploreScope, type ScopeOptions,
+  axis, describeAxes, lawEntry, makeScope, product, withDefaults, type Axis, type ExploreScope, type ScopeOptions,
 } from './explore-law.ts';
 import { knownBitsLaw } from './i5-known-bits.ts';
 import { exampleSmmu, SMMU_BASELINE_FIELDS } from './profiles.ts';
@@ -42,4 +42,4 @@ export function i5Scope(opts?: ScopeOptions): ExploreScope {
   });
 }
 
-export const I5_EXPLORE = lawEntry('I5', i5Scope, knownBitsLaw, noState);
+export const I5_EXPLORE = lawEntry('I5', i5Scope, knownBitsLaw);

@@ -5,10 +5,7 @@
 // batches, v1 in both layouts, one-byte accesses at the page's edges and at 2^64-1. The monitor
 // keeps the flags and the look-back window.
 
-import type { FingerprintSink } from '../explore/fingerprint.ts';
 import { encodeIotlbWrite, toHex } from '../types/iotlbWire.ts';
-import { toJsonValue } from '../types/json.ts';
-import type { Observation } from '../types/observation.ts';
 import type { IotlbWriteSpec, Op } from '../types/ops.ts';
 import type { KernelPolicy } from '../types/profile.ts';
 import * as U from '../types/uapi.ts';
@@ -16,9 +13,9 @@ import { KERNEL_VALUES } from './arbitraries/vhost.ts';
 import { U64_MAX } from './arbitraries/u64.ts';
 import { access1, AP, byLevel, iotlbMsg, msgSpec, PAGE, UADDR32 } from './explore-values.ts';
 import {
-  axis, describeAxes, lawEntry, makeScope, product, withDefaults, type Axis, type ExploreScope, type LawFingerprint, type ScopeOptions, type ValueLevel,
+  axis, describeAxes, lawEntry, makeScope, product, withDefaults, type Axis, type ExploreScope, type ScopeOptions, type ValueLevel,
 } from './explore-law.ts';
-import { i6Profile, iotlbLaw, type IotlbLawState, type SeenAccess } from './i6-iotlb-laws.ts';
+import { i6Profile, iotlbLaw } from './i6-iotlb-laws.ts';
 import { bits, upstreamKernel } from './profiles.ts';
 
 const UPDATE = U.VHOST_IOTLB_UPDATE;
@@ -99,49 +96,4 @@ export function i6Scope(opts?: ScopeOptions): ExploreScope {
   return makeScope({ property: 'I6', options, profiles, alphabet, profileLines: lines });
 }
 
-/** An access observation, canonically: outcome, then its segments or errno. */
-function fingerprintAccessObservation(sink: FingerprintSink, o: Observation): void {
-  sink.u32(o.kind !== 'access' ? 3 : o.outcome === 'ok' ? 0 : o.outcome === 'miss' ? 1 : 2);
-  // an access observes only these; anything else (a model bug) still fingerprints exactly
-  if (o.kind !== 'access') return sink.str(JSON.stringify(toJsonValue(o)));
-  if (o.outcome === 'fault') sink.u32(o.errno);
-  if (o.outcome !== 'ok') return;
-  sink.u32(o.segments.length);
-  for (const [uaddr, len] of o.segments) { sink.u64(uaddr); sink.u32(len); }
-}
-
-/**
- * What the laws can still read: the backend features, the known table and the MISS queue always
- * (the table and miss-bytes laws read them after a misread too); once a message was misread the hit, miss, whole and accept laws
- * are off for good (misread never clears), so batch, IOTLB and window no longer count; the
- * reject law's access and the one before a rejected write always do.
- */
-export const fingerprintIotlbLaw: LawFingerprint<IotlbLawState> = (s, sink, opIndex) => {
-  const seen = (a: SeenAccess | null): void => {
-    sink.u32(a === null ? 0 : opIndex(a.op) + 1);
-    if (a !== null) fingerprintAccessObservation(sink, a.o);
-  };
-  sink.bool(s.misread);
-  sink.u64(s.backend);
-  sink.u32(s.table === null ? 0 : s.table.length + 1);
-  for (const m of s.table ?? []) { sink.u64(m.start); sink.u64(m.last); sink.u64(m.addr); sink.u32(m.perm); }
-  sink.u32(s.missQueue.length);
-  for (const q of s.missQueue) {
-    sink.u32(q.iova === null ? 0 : 1);
-    if (q.iova !== null) sink.u64(q.iova);
-    sink.u32(q.perm === null ? 0x100 : q.perm);
-    sink.bool(q.v2);
-  }
-  if (!s.misread) {
-    sink.bool(s.inBatch);
-    sink.bool(s.iotlbOn);
-    const w = s.window;
-    sink.u32(w === null ? 0 : w.kind === 'update' ? 1 : 2);
-    if (w?.kind === 'update') sink.u32(opIndex(w.update));
-    if (w?.kind === 'invalidate') { sink.u32(opIndex(w.inval)); sink.u32(w.whole === null ? 0 : opIndex(w.whole) + 1); }
-  }
-  seen(s.access);
-  seen(s.beforeRejected);
-};
-
-export const I6_EXPLORE = lawEntry('I6', i6Scope, iotlbLaw, fingerprintIotlbLaw);
+export const I6_EXPLORE = lawEntry('I6', i6Scope, iotlbLaw);

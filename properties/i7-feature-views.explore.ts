@@ -11,8 +11,8 @@ import type { KernelPolicy, Profile, VmmProfile } from '../types/profile.ts';
 import { VIRTIO_NET_F_GUEST_UDP_TUNNEL_GSO, VIRTIO_NET_F_HOST_UDP_TUNNEL_GSO, VIRTIO_F_VERSION_1 } from '../types/uapi.ts';
 import { qemuEnottyFallbackVmm } from './arbitraries/vhost.ts';
 import { AP, byLevel } from './explore-values.ts';
-import { axis, describeAxes, labelled, lawEntry, makeScope, product, withDefaults, type ExploreScope, type LawFingerprint, type ScopeOptions } from './explore-law.ts';
-import { featureViewsLaw, type FeatureViews } from './i7-feature-views.ts';
+import { axis, describeAxes, labelled, lawEntry, makeScope, product, withDefaults, type ExploreScope, type ScopeOptions } from './explore-law.ts';
+import { featureViewsLaw } from './i7-feature-views.ts';
 import { bit, qemuExtendedVmm, qemuVmm, upstreamProfile } from './profiles.ts';
 
 const FILL = 0x5a5a_5a5a_5a5a_5a5an;
@@ -42,11 +42,4 @@ export function i7Scope(opts?: ScopeOptions): ExploreScope {
   return makeScope({ property: 'I7', options, profiles, alphabet, profileLines: [`${describeAxes(axes)} (upstreamProfile otherwise)`] });
 }
 
-export const fingerprintFeatureViews: LawFingerprint<FeatureViews> = (s, sink) => {
-  sink.bool(s.word0 !== null);
-  if (s.word0 !== null) sink.u64(s.word0);
-  sink.bool(s.word1 !== null);
-  if (s.word1 !== null) sink.u64(s.word1);
-};
-
-export const I7_EXPLORE = lawEntry('I7', i7Scope, featureViewsLaw, fingerprintFeatureViews);
+export const I7_EXPLORE = lawEntry('I7', i7Scope, featureViewsLaw);

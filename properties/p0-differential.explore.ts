@@ -5,17 +5,19 @@
 //
 // The implementation does not snapshot (its index is typed arrays, and a copy per explored state
 // would cost more than it saves): its state is the trace that built it, and restore rebuilds it
-// and replays the trace (ImplByTrace). Explored states are the model's: two traces that reach the
-// same model state are expanded once, from the first, so an implementation state that differs only
-// in what the model cannot see (its index layout, its last-hit slot) is judged on the suffixes of
-// the first trace that reached it. Random search (`negcheck fuzz`) covers the rest.
+// and replays the trace (ImplByTrace). That trace is carried as notState: explored states are the
+// model's, so two traces that reach the same model state are expanded once, from the first, and an
+// implementation state that differs only in what the model cannot see (its index layout, its
+// last-hit slot) is judged on the suffixes of the first trace that reached it. This is P0's one
+// stated reduction (IMPL_BY_TRACE, printed with every P0 verdict); random search (`negcheck fuzz`)
+// covers the rest.
 //
 // P0@wire is P0's own scope for what no invariant's scope holds (its must-reach lines that
 // `explore --compare-fuzz` found outside every scope): v1 messages, an unknown message type,
 // reading the queued MISS back, and vring starts that fault through the IOTLB.
 
 import { isDeepStrictEqual } from 'node:util';
-import type { FingerprintSink } from '../explore/fingerprint.ts';
+import { type NotState, notState } from '../explore/canonical.ts';
 import { withMonitor } from '../explore/monitor.ts';
 import type { Machine, Monitor } from '../explore/types.ts';
 import { createImplStack } from '../impl/stack.ts';
@@ -37,10 +39,13 @@ export interface ImplByTrace {
   readonly trace: readonly number[];
 }
 
+/** The reduction replayedImplMachine makes, as every P0 verdict states it. */
+export const IMPL_BY_TRACE = 'the implementation is judged on the first trace that reaches each model state (its own state is not fingerprinted)';
+
 /** The implementation over `profiles` × `alphabet`, restored by replay. `make` builds a stack (tests plant faulty ones). */
 export function replayedImplMachine(
   profiles: readonly Profile[], alphabet: readonly Op[], make: (p: Profile) => Stack = createImplStack,
-): Machine<ImplByTrace, Observation> {
+): Machine<NotState<ImplByTrace>, Observation> {
   let state: ImplByTrace = { profile: 0, trace: [] };
   let stack: Stack | undefined;
   return {
@@ -55,14 +60,13 @@ export function replayedImplMachine(
       state = { profile: state.profile, trace: [...state.trace, op] };
       return stack.apply(alphabet[op]!);
     },
-    snapshot: () => state,
-    restore(s: ImplByTrace): void {
-      stack = make(profiles[s.profile]!);
-      for (const op of s.trace) stack.apply(alphabet[op]!);
-      state = s;
+    snapshot: () => notState(state),
+    restore({ value }: NotState<ImplByTrace>): void {
+      stack = make(profiles[value.profile]!);
+      for (const op of value.trace) stack.apply(alphabet[op]!);
+      state = value;
     },
-    // the model's fingerprint stands for both (see the file comment)
-    fingerprint: () => {},
+    reductions: [IMPL_BY_TRACE],
   };
 }
 
@@ -81,7 +85,7 @@ export function sideBySide<S, T>(model: Machine<S, Observation>, impl: Machine<T
     apply: (op: number): BothObserved => ({ model: model.apply(op), impl: impl.apply(op) }),
     snapshot: () => ({ model: model.snapshot(), impl: impl.snapshot() }),
     restore(s: { model: S; impl: T }): void { model.restore(s.model); impl.restore(s.impl); },
-    fingerprint: (sink: FingerprintSink): void => model.fingerprint(sink),
+    reductions: [...(model.reductions ?? []), ...(impl.reductions ?? [])],
     ...(model.transitions ? { transitions: () => model.transitions!() } : {}),
   };
 }
@@ -94,7 +98,6 @@ export function differenceMonitor(alphabet: readonly Op[]): Monitor<null, BothOb
       : `${formatOp(alphabet[op]!)}: model ${formatObservation(o.model)}, impl ${formatObservation(o.impl)}`),
     snapshot: () => null,
     restore: () => {},
-    fingerprint: () => {},
   };
 }
 

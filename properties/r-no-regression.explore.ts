@@ -13,7 +13,6 @@
 
 import { isDeepStrictEqual } from 'node:util';
 import { createModelStack } from '../model/stack.ts';
-import type { FingerprintSink } from '../explore/fingerprint.ts';
 import { withMonitor } from '../explore/monitor.ts';
 import type { Explorable, Monitor } from '../explore/types.ts';
 import type { Proposal } from '../proposals/proposal.ts';
@@ -147,12 +146,6 @@ export function rMachine(scope: RScope, make: (p: Profile) => SnapshottingStack 
       b.restore(s.baseline);
       p.restore(s.proposal);
     },
-    fingerprint(sink: FingerprintSink): void {
-      if (b === undefined || p === undefined) throw new Error('rMachine: fingerprint before init');
-      sink.u32(current);
-      b.fingerprint(sink);
-      p.fingerprint(sink);
-    },
   };
 }
 
@@ -172,7 +165,6 @@ export function rMonitor(): Monitor<boolean, RObservation> {
     },
     snapshot: () => relaxed,
     restore(m) { relaxed = m; },
-    fingerprint: sink => sink.bool(relaxed),
   };
 }
 

@@ -4,9 +4,7 @@
 //    explore runs (explore/stackMachine.ts × monitor), stepped op by op, gives the verdict, step
 //    and message `check` gives on the model side; with snapshot/step/restore detours on the way
 //    (they restore the model parts and the monitor); a planted faulty model is replayed instead;
-//  - planted divergences (a law removed, a restore that forgets, a fingerprint that forgets) make
-//    these comparisons fail;
-//  - monitor fingerprints merge only states no future tells apart;
+//  - planted divergences (a law removed, a restore that forgets) make these comparisons fail;
 //  - scopes cover every value of the policy fields a property judges and pin proposals; explore
 //    finds each of the catalogue's I-violations with a trace no longer than fast-check's shrunk
 //    one, which `check` replays, and none, to depth 3, where the catalogue expects the property
@@ -16,7 +14,6 @@ import fc from 'fast-check';
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { explore } from '../explore/engine.ts';
-import { Fingerprinter } from '../explore/fingerprint.ts';
 import { withMonitor } from '../explore/monitor.ts';
 import type { Explorable, Machine, Monitor } from '../explore/types.ts';
 import { createModelStack } from '../model/stack.ts';
@@ -28,18 +25,15 @@ import type { Op } from '../types/ops.ts';
 import { applyPolicy, type Profile } from '../types/profile.ts';
 import type { StackFactory } from '../types/stack.ts';
 import { guestStackProfileArb } from '../properties/arbitraries/guest.ts';
-import { KERNEL_VALUES, rawWriteArb } from '../properties/arbitraries/vhost.ts';
+import { KERNEL_VALUES } from '../properties/arbitraries/vhost.ts';
 import {
-  distinct, distinctProfiles, lawMonitor, type ExploreEntry, type ExploreScope, type LawFingerprint,
+  distinct, distinctProfiles, lawMonitor, type ExploreEntry, type ExploreScope, type LawSnapshot,
 } from '../properties/explore-law.ts';
 import { EXPLORE_ENTRIES, exploreEntry, scopeFor, scopeForProposal } from '../properties/explore-scopes.ts';
-import { featuresLaw } from '../properties/i1-features-shrink.ts';
-import { fingerprintFeaturesLaw } from '../properties/i1-features-shrink.explore.ts';
 import { i2ProfileArb } from '../properties/i2-no-silent-iotlb.ts';
 import { i4ProfileArb, persistenceLaw } from '../properties/i4-persistence.ts';
-import { fingerprintPersistenceLaw, withResetProbes } from '../properties/i4-persistence.explore.ts';
+import { withResetProbes } from '../properties/i4-persistence.explore.ts';
 import { i6ScopeArb, iotlbLaw, type IotlbLawState } from '../properties/i6-iotlb-laws.ts';
-import { fingerprintIotlbLaw } from '../properties/i6-iotlb-laws.explore.ts';
 import { propertyById } from '../properties/index.ts';
 import { crosvmOld } from '../properties/profiles.ts';
 import { lastOffByOne } from '../properties/mutants.ts';
@@ -165,120 +159,29 @@ const withoutLaw = <S extends object, O>(law: StepLaw<S, O>, drop: RegExp): Step
   },
 });
 
-const i6With = (monitor: (scope: ExploreScope) => Monitor<IotlbLawState, Observation>): Build =>
+const i6With = (monitor: (scope: ExploreScope) => Monitor<LawSnapshot<IotlbLawState>, Observation>): Build =>
   (scope, machine) => withMonitor(machine, monitor(scope));
 
 describe('planted divergences make the equivalence fail', () => {
   const fails = (c: EquivalenceCase): boolean => fc.check(equivalence(c), { seed: testSeed(), numRuns: scaledRuns(1500) }).failed;
 
   it('a monitor without I6\'s rejection law (a malformed write must return the kernel\'s error)', () => {
-    const build = i6With(scope => lawMonitor(scope, withoutLaw(iotlbLaw, /a malformed write must return/), fingerprintIotlbLaw));
+    const build = i6With(scope => lawMonitor(scope, withoutLaw(iotlbLaw, /a malformed write must return/)));
     expect(fails({ def: def('I6'), profiles: i6ScopeArb, build })).toBe(true);
   });
 
   it('a monitor without I4\'s contract for old userspace', () => {
     const build: Build = (scope, machine) =>
-      withMonitor(withResetProbes(machine, scope), lawMonitor(scope, withoutLaw(persistenceLaw, /old userspace/), fingerprintPersistenceLaw));
+      withMonitor(withResetProbes(machine, scope), lawMonitor(scope, withoutLaw(persistenceLaw, /old userspace/)));
     expect(fails({ def: def('I4'), profiles: def('I4').scope!, build })).toBe(true);
   });
 
   it('an I6 monitor whose restore forgets the look-back window (seen through the detours)', () => {
     const build = i6With(scope => {
-      const m = lawMonitor(scope, iotlbLaw, fingerprintIotlbLaw);
-      return { ...m, restore: s => m.restore({ ...s, window: null }) };
+      const m = lawMonitor(scope, iotlbLaw);
+      return { ...m, restore: s => m.restore({ ...s, law: { ...s.law, window: null } }) };
     });
     expect(fails({ def: def('I6'), profiles: i6ScopeArb, factory: lastOffByOne(createModelStack), build })).toBe(true);
-  });
-});
-
-/**
- * Equal fingerprints must mean equal futures: a monitor's fingerprint may merge law states only
- * where no (op, observation) sequence tells them apart. For one profile and several scripts, every
- * monitor state met is recorded with its fingerprint; states that share one, but differ as data,
- * are stepped through the same continuations (every recorded run, observations included, even
- * one recorded after another state) and must give the same verdicts.
- */
-function fingerprintSoundness<S extends object, O>(
-  law: StepLaw<S, O>, fingerprint: LawFingerprint<S>, machineFor: (scope: ExploreScope) => Machine<unknown, O>,
-  profiles: fc.Arbitrary<Profile>, scripts: fc.Arbitrary<Op[]>, stats = { merged: 0 },
-): fc.IPropertyWithHooks<[Profile, Op[][]]> {
-  return fc.property(profiles, fc.array(scripts, { minLength: 2, maxLength: 5 }), (profile, scripts) => {
-    const scope = scriptScope('soundness', profile, scripts.flat());
-    const monitor = lawMonitor(scope, law, fingerprint);
-    const index = (op: Op): number => scope.alphabet.findIndex(a => isDeepStrictEqual(a, op));
-    const fp = new Fingerprinter();
-    const byPrint = new Map<string, S[]>();
-    const runs: (readonly [number, O])[][] = [];
-    const record = (): void => {
-      fp.reset(); monitor.fingerprint(fp); fp.finish();
-      const key = `${fp.hi}:${fp.lo}`;
-      const snap = monitor.snapshot();
-      const group = byPrint.get(key) ?? [];
-      if (!group.some(g => isDeepStrictEqual(g, snap))) group.push(snap);
-      byPrint.set(key, group);
-    };
-    for (const ops of scripts) {
-      const machine = machineFor(scope);
-      machine.init(0);
-      monitor.init(0);
-      const run: (readonly [number, O])[] = [];
-      record();
-      for (const op of ops) {
-        const i = index(op);
-        const o = machine.apply(i);
-        run.push([i, o]);
-        if (monitor.step(i, o) !== null) break;
-        record();
-      }
-      runs.push(run);
-    }
-    const future = (s: S, run: readonly (readonly [number, O])[]): (string | null)[] => {
-      monitor.restore(s);
-      const out: (string | null)[] = [];
-      for (const [i, o] of run) {
-        const v = monitor.step(i, o);
-        out.push(v);
-        if (v !== null) break;
-      }
-      return out;
-    };
-    for (const group of byPrint.values()) {
-      if (group.length < 2) continue;
-      stats.merged++;
-      for (const run of runs) {
-        const first = future(group[0]!, run);
-        for (const other of group.slice(1)) expect(future(other, run)).toEqual(first);
-      }
-    }
-  });
-}
-
-describe('monitor fingerprints: only what the laws read, and all of it', () => {
-  const i6Machine = (scope: ExploreScope): Machine<unknown, Observation> => machineOver(scope, lastOffByOne(createModelStack));
-  const plain = (scope: ExploreScope): Machine<unknown, Observation> => machineOver(scope);
-
-  // raw bytes the kernel accepts make the laws stop reading the window (misread): the one merge
-  const withRawWrite = fc.tuple(def('I6').scripts, rawWriteArb, fc.nat())
-    .map(([ops, raw, k]) => [...ops.slice(0, k % (ops.length + 1)), raw, ...ops.slice(k % (ops.length + 1))]);
-
-  it('I6: states merged by the fingerprint (after a misread) have the same future', () => {
-    const stats = { merged: 0 };
-    fc.assert(fingerprintSoundness(iotlbLaw, fingerprintIotlbLaw, i6Machine, fc.oneof(i6ScopeArb, v1From32BitVmm), withRawWrite, stats),
-      { seed: testSeed(), numRuns: scaledRuns(150) });
-    expect(stats.merged).toBeGreaterThan(0);
-  });
-
-  it('I1 and I4: the fingerprint is the whole state', () => {
-    fc.assert(fingerprintSoundness(featuresLaw, fingerprintFeaturesLaw, plain, fc.oneof(def('I1').profiles, brokenDriver), def('I1').scripts),
-      { seed: testSeed(), numRuns: scaledRuns(100) });
-    fc.assert(fingerprintSoundness(persistenceLaw, fingerprintPersistenceLaw, s => withResetProbes(machineOver(s), s), def('I4').scope!, def('I4').scripts),
-      { seed: testSeed(), numRuns: scaledRuns(100) });
-  });
-
-  it('a planted bug, an I6 fingerprint that forgets whether the IOTLB is in force, merges states with different futures', () => {
-    const forgetful: LawFingerprint<IotlbLawState> = (s, sink, opIndex) => fingerprintIotlbLaw({ ...s, iotlbOn: false }, sink, opIndex);
-    const r = fc.check(fingerprintSoundness(iotlbLaw, forgetful, i6Machine, i6ScopeArb, def('I6').scripts), { seed: testSeed(), numRuns: scaledRuns(150) });
-    expect(r.failed).toBe(true);
   });
 });
 

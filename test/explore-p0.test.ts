@@ -35,7 +35,7 @@ describe('P0 in explore', () => {
     expect(m.apply(9)).not.toEqual(before);
     m.restore(s);
     expect(m.apply(9)).toEqual(before);
-    expect(m.snapshot()).toEqual({ profile: vdpa, trace: [2, 9] });
+    expect(m.snapshot().value).toEqual({ profile: vdpa, trace: [2, 9] });
   });
 
   it('finds a planted implementation bug with a shortest trace that P0\'s own check confirms', () => {

@@ -1,7 +1,7 @@
 // A stack over a scope as explore's Machine, by plain replay, for stacks that cannot snapshot
 // themselves (the planted faulty ones of properties/mutants.ts; the model is explored with
 // explore/stackMachine.ts): a snapshot is the trace applied since init, restore rebuilds the
-// stack and applies it again, and the fingerprint is that trace. So no two traces merge: explore
+// stack and applies it again, and so the fingerprint is that trace's. So no two traces merge: explore
 // over it is a tree search, exact but exponential.
 
 import type { Machine } from '../explore/types.ts';
@@ -37,11 +37,6 @@ export function replayMachine(scope: Pick<ExploreScope, 'profiles' | 'alphabet'>
     restore(s) {
       start(s.init);
       for (const op of s.trace) apply(op);
-    },
-    fingerprint(sink) {
-      sink.u32(init);
-      sink.u32(trace.length);
-      for (const op of trace) sink.u32(op);
     },
   };
 }

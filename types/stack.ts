@@ -1,6 +1,5 @@
 // The interface both the reference model and the optimised implementation provide.
 
-import type { FingerprintSink } from './fingerprint.ts';
 import type { IotlbMapTuple } from './iotlbTable.ts';
 import type { Op } from './ops.ts';
 import type { Observation } from './observation.ts';
@@ -38,23 +37,20 @@ export interface Part {
 }
 
 /**
- * What a part or a whole stack offers the exhaustive engine (explore/): its state as a value,
- * and a canonical serialisation of it.
+ * What a part or a whole stack offers the exhaustive engine (explore/): its state as a value.
+ * The engine fingerprints the snapshot whole (explore/canonical.ts), so a snapshot is plain data
+ * and holds every field a later op can read, except what the profile fixes (policies, rules),
+ * which the caller identifies by the profile's index.
  *
  * - `snapshot()` returns a value the part never changes afterwards (the reference model shares
  *   immutable arrays with its live state rather than copying them), so the engine can keep it
  *   and `restore` it any number of times.
  * - `restore(s)` takes a snapshot of a part built for the same profile, not necessarily this
  *   instance, and makes this part behave exactly as the snapshotted one did.
- * - `fingerprint(sink)`: equal states write equal words, and states that some op sequence can
- *   tell apart write different ones. What the profile fixes (policies, the VMM's memory table) is
- *   left to the caller, who writes which profile it is. A field no op's observation depends on may
- *   be left out (fewer explored states, same verdicts); each part documents what it writes.
  */
 export interface Snapshotting {
   snapshot(): unknown;
   restore(s: unknown): void;
-  fingerprint(sink: FingerprintSink): void;
 }
 
 export interface SnapshottingPart extends Part, Snapshotting {}

@@ -3,6 +3,7 @@
 // which transitions (of the must-reach list, and of all) each engine took.
 
 import fc from 'fast-check';
+import { fingerprintSnapshot } from '../../explore/canonical.ts';
 import { Fingerprinter } from '../../explore/fingerprint.ts';
 import type { Explorable } from '../../explore/types.ts';
 
@@ -26,7 +27,7 @@ export interface FuzzCoverage {
 export function sampleScope(x: Explorable, depth: number, timeMs: number, explored: number, seed: number): FuzzCoverage {
   const fp = new Fingerprinter();
   const seen = new Set<string>();
-  const visit = (): void => { fp.reset(); x.fingerprint(fp); fp.finish(); seen.add(`${fp.hi}:${fp.lo}`); };
+  const visit = (): void => { fingerprintSnapshot(fp, x.snapshot()); seen.add(`${fp.hi}:${fp.lo}`); };
   const scripts = fc.tuple(fc.nat({ max: x.initCount - 1 }), fc.array(fc.nat({ max: x.alphabetSize - 1 }), { maxLength: depth }));
   const deadline = performance.now() + timeMs;
   let runs = 0;

@@ -1,7 +1,6 @@
 // The virtio device as the guest's transport sees it: status register, device and driver
 // feature words, config space. Each operation is one register access by the driver.
 
-import type { FingerprintSink } from '../../types/fingerprint.ts';
 import type { GuestProfile } from '../../types/profile.ts';
 import { EINVAL, VIRTIO_CONFIG_S_FEATURES_OK } from '../../types/uapi.ts';
 import { configImage, configIsLittleEndian, configRead } from './deviceConfig.ts';
@@ -9,7 +8,6 @@ import {
   type DeviceTransport, acceptsDriverFeatures, deviceFeatureMask, deviceTransport, driverFeatureMask,
   featuresOkHandshakeApplies, offeredFeatures,
 } from './deviceFeatures.ts';
-import { featureWord } from '../featuresArray.ts';
 import { isResetWrite, statusAfterWrite, statusWithNeedsReset } from './deviceStatus.ts';
 
 export interface VirtioDevice {
@@ -78,30 +76,23 @@ export function readConfig(dev: VirtioDevice, offset: number, width: number): nu
   return configRead(dev.transport, configImage(dev.guest, littleEndian), offset, width);
 }
 
-// --- snapshot, restore and fingerprint for the exhaustive engine (explore/) ------------------
+// --- snapshot and restore for the exhaustive engine (explore/) ------------------------------
 
-export interface VirtioDeviceSnapshot {
-  readonly status: number;
-  readonly driverFeatures: bigint;
-}
+/** What the profile fixes (createDevice): never snapshot. */
+type DeviceFixed = 'guest' | 'transport' | 'offered';
+
+/**
+ * Every other field: the type is derived from VirtioDevice, so a field added there is a compile
+ * error here until the snapshot holds it (and so explore's fingerprint does). A probe keeps no
+ * state past its op (ProbeRun is local).
+ */
+export type VirtioDeviceSnapshot = Readonly<Omit<VirtioDevice, DeviceFixed>>;
 
 export function deviceSnapshot(dev: VirtioDevice): VirtioDeviceSnapshot {
   return { status: dev.status, driverFeatures: dev.driverFeatures };
 }
 
-/** `guest`, `transport` and `offered` are the profile's. */
+/** Every field of the snapshot (Object.assign: none can be forgotten). */
 export function deviceRestore(dev: VirtioDevice, snap: VirtioDeviceSnapshot): void {
-  dev.status = snap.status;
-  dev.driverFeatures = snap.driverFeatures;
-}
-
-/**
- * Written: the status register and driver_feature, both read back (STATUS_READ, FEATURES_READ)
- * and both steering later ops (FEATURES_OK, the config byte order). A probe keeps no state of its
- * own past the op (its ProbeRun is local). Left out: guest, transport and offered, the profile's.
- */
-export function deviceFingerprint(dev: VirtioDevice, sink: FingerprintSink): void {
-  sink.u32(dev.status);
-  sink.u64(featureWord(dev.driverFeatures, 0n));
-  sink.u64(featureWord(dev.driverFeatures, 1n));
+  Object.assign(dev, snap);
 }

@@ -6,7 +6,7 @@ import type { Profile } from '../../types/profile.ts';
 import type { SnapshottingPart } from '../../types/stack.ts';
 import { toHex } from '../../types/iotlbWire.ts';
 import {
-  type VirtioDevice, type VirtioDeviceSnapshot, createDevice, deviceFingerprint, deviceRestore, deviceSnapshot,
+  type VirtioDevice, type VirtioDeviceSnapshot, createDevice, deviceRestore, deviceSnapshot,
   raiseNeedsReset, readConfig, readDriverFeatures, readStatus, resetDevice, writeDriverFeatures, writeStatus,
 } from './device.ts';
 import { virtioDevProbe } from './probe.ts';
@@ -37,6 +37,5 @@ export function createVirtioModel(profile: Profile): SnapshottingPart {
     apply: op => applyVirtioOp(dev, op, probeSteps),
     snapshot: () => deviceSnapshot(dev),
     restore: s => deviceRestore(dev, s as VirtioDeviceSnapshot),
-    fingerprint: sink => deviceFingerprint(dev, sink),
   };
 }
