@@ -8,10 +8,11 @@ import { tsImport } from 'tsx/esm/api';
 import { serialiseEntry } from '../properties/corpus.ts';
 import { propertyById } from '../properties/index.ts';
 import { CATALOGUE, proposalById } from '../proposals/index.ts';
-import { PROPERTY_IDS, proposalProblems, proposalRuleNames, type Proposal, withRulesInPolicy } from '../proposals/proposal.ts';
+import { PROPERTY_IDS, proposalProblems, proposalRuleNames, type Proposal, type PropertyId, withRulesInPolicy } from '../proposals/proposal.ts';
 import { RULE_SPECS } from '../types/rules.ts';
 import { enginesDisagree, formatExhaustive } from '../proposals/exhaustive.ts';
-import { applicableProperties, proveProperty, surprises, type ProveOptions, type ProveRow } from '../proposals/prove.ts';
+import { applicableProperties, faultLines, proveProperty, surprises, type ProveOptions, type ProveRow } from '../proposals/prove.ts';
+import { ProposalFault } from '../properties/property.ts';
 import { formatDuration } from './duration.ts';
 import { writeAtomic } from './files.ts';
 import { UsageError } from './usage.ts';
@@ -94,7 +95,17 @@ function perPropertyOptions(p: Proposal, o: ProveCliOptions): ProveOptions {
   };
 }
 
-/** One proposal's verdict table. Exit status: 0 all hold, 1 any violated. */
+/** A property's row, or, when the proposal's own rule failed, a usage error (exit 2) that says so with the trace. */
+function proveOrFault(p: Proposal, id: PropertyId, opts: ProveOptions): ProveRow {
+  try {
+    return proveProperty(p, id, opts);
+  } catch (e) {
+    if (e instanceof ProposalFault) throw new UsageError(faultLines(p, e.property, e.error, e.profile, e.ops).join('\n'));
+    throw e;
+  }
+}
+
+/** One proposal's verdict table. Exit status: 0 all hold, 1 any violated; a proposal's rule failing: exit 2. */
 export function proveOne(p: Proposal, o: ProveCliOptions, log: (l: string) => void): { rows: ProveRow[]; status: number } {
   const opts = perPropertyOptions(p, o);
   log(colour(`${p.id}: ${p.title}`, 'bold'));
@@ -106,7 +117,7 @@ export function proveOne(p: Proposal, o: ProveCliOptions, log: (l: string) => vo
   }
   const rows: ProveRow[] = [];
   for (const id of applicableProperties(p)) {
-    const r = proveProperty(p, id, opts);
+    const r = proveOrFault(p, id, opts);
     rows.push(r);
     log(rowLine(r));
     if (r.found === 'violated') {

@@ -8,43 +8,68 @@ import { compareRuns } from '../properties/r-no-regression.ts';
 import { replayEntry } from '../properties/replay.ts';
 import { stackSubject } from '../properties/subject.ts';
 import { hasRules } from '../types/profile.ts';
+import type { Observation } from '../types/observation.ts';
+import type { Op } from '../types/ops.ts';
+import type { Stack } from '../types/stack.ts';
 import { formatObservation, formatOp } from '../types/trace.ts';
 import { entryWithRules } from './entryRules.ts';
 import { UsageError } from './usage.ts';
 
+/** An op's observation, or what it threw (a proposal's rule, or a model bug): replay prints either, never crashes. */
+type Seen = { readonly ok: Observation } | { readonly threw: string };
+
+function applied(stack: Stack, op: Op): Seen {
+  try {
+    return { ok: stack.apply(op) };
+  } catch (e) {
+    return { threw: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+const shown = (s: Seen): string => ('ok' in s ? formatObservation(s.ok) : `threw: ${s.threw}`);
+
 function stepLines(entry: CorpusEntry, breakStep: number | undefined): string[] {
   const out: string[] = [];
+  const breaks = (i: number, who: string): string => (i === breakStep ? `   <-- ${who} breaks here` : '');
   if (entry.property === 'R' && entry.proposalProfile) {
-    const { steps } = compareRuns(stackSubject.model, entry.profile, entry.proposalProfile, entry.ops, {});
+    let steps;
+    try {
+      steps = compareRuns(stackSubject.model, entry.profile, entry.proposalProfile, entry.ops, {}).steps;
+    } catch (e) {
+      return [`  the trace does not run to the end: ${e instanceof Error ? e.message : String(e)}`];
+    }
     steps.forEach((s, i) => {
       out.push(`  ${String(i).padStart(2)} ${formatOp(s.op)}`);
       out.push(`     baseline: ${formatObservation(s.baseline)}`);
-      out.push(`     proposal: ${formatObservation(s.proposal)}${i === breakStep ? '   <-- R breaks here' : ''}`);
+      out.push(`     proposal: ${formatObservation(s.proposal)}${breaks(i, 'R')}`);
     });
     return out;
   }
   const model = stackSubject.model(entry.profile);
   if (hasRules(entry.profile)) {
     // a proposal's own rules: the model alone (no implementation has them)
-    entry.ops.forEach((op, i) => {
+    for (const [i, op] of entry.ops.entries()) {
+      const m = applied(model, op);
       out.push(`  ${String(i).padStart(2)} ${formatOp(op)}`);
-      out.push(`     model (the proposal's rules): ${formatObservation(model.apply(op))}${i === breakStep ? `   <-- ${entry.property} breaks here` : ''}`);
-    });
+      out.push(`     model (the proposal's rules): ${shown(m)}${breaks(i, entry.property)}`);
+      if ('threw' in m) break;
+    }
     return out;
   }
   const impl = stackSubject.impl(entry.profile);
   let differed = false;
-  entry.ops.forEach((op, i) => {
-    const m = model.apply(op);
-    const o = impl.apply(op);
+  for (const [i, op] of entry.ops.entries()) {
+    const m = applied(model, op);
+    const o = applied(impl, op);
     out.push(`  ${String(i).padStart(2)} ${formatOp(op)}`);
     if (isDeepStrictEqual(m, o)) {
-      out.push(`     model = impl: ${formatObservation(m)}${i === breakStep ? `   <-- ${entry.property} breaks here` : ''}`);
+      out.push(`     model = impl: ${shown(m)}${breaks(i, entry.property)}`);
     } else {
-      out.push(`     model: ${formatObservation(m)}`, `     impl:  ${formatObservation(o)}${differed ? '' : '   <-- model and impl first differ here'}`);
+      out.push(`     model: ${shown(m)}`, `     impl:  ${shown(o)}${differed ? '' : '   <-- model and impl first differ here'}`);
       differed = true;
     }
-  });
+    if ('threw' in m || 'threw' in o) break;
+  }
   return out;
 }
 
@@ -64,9 +89,12 @@ export async function replay(path: string): Promise<number> {
     console.log(`${file}: ${entry.property} ${entry.title}`);
     console.log(`  expect: ${entry.expect === 'holds' ? 'holds (a bug: this must pass once fixed)' : 'violated (a known-bad behaviour kept as evidence)'}`);
     for (const l of stepLines(entry, r.violation?.step)) console.log(l);
-    const verdict = r.difference ? `model and impl differ at step ${r.difference.step}: ${r.difference.message}`
-      : r.violation ? `${entry.property} violated: ${r.violation.message}` : `${entry.property} holds`;
-    const state = r.asExpected ? (entry.expect === 'holds' ? 'fixed' : 'as expected') : (r.verdict === 'violated' || r.difference ? 'STILL FAILS' : 'NO LONGER FAILS (update the entry)');
+    const verdict = r.ruleError ? `no verdict: the proposal's ${r.ruleError.message} (an error of the proposal ${entry.rulesFrom ?? entry.proposal ?? ''}, not of ${entry.property})`
+      : r.difference ? `model and impl differ at step ${r.difference.step}: ${r.difference.message}`
+        : r.violation ? `${entry.property} violated: ${r.violation.message}` : `${entry.property} holds`;
+    const state = r.asExpected ? (entry.expect === 'holds' ? 'fixed' : 'as expected')
+      : r.ruleError ? 'PROPOSAL ERROR (fix the rule, then replay)'
+        : (r.verdict === 'violated' || r.difference ? 'STILL FAILS' : 'NO LONGER FAILS (update the entry)');
     console.log(`  ${verdict}\n  => ${state}\n`);
     if (!r.asExpected) status = 1;
   }

@@ -10,6 +10,7 @@
 // (first occurrence kept), up to the first violating transition. Merged in chunk order, that is
 // exactly the order one thread would have inserted them in, whatever the chunking.
 
+import { ProposalRuleError, type ProposalRuleErrorData } from '../types/rules.ts';
 import { fingerprintSnapshot } from './canonical.ts';
 import { Fingerprinter } from './fingerprint.ts';
 import { StateStore } from './store.ts';
@@ -42,13 +43,25 @@ export interface ChunkResult {
 /** A replay that does not give back the stored state: the Explorable breaks its contract. */
 export class NondeterminismError extends Error {}
 
+/**
+ * A proposal's rule failed on a transition (ProposalRuleError): not a violation but an error of the
+ * proposal, reported with the trace that led there (init, then the ops, the failing one last).
+ */
+export class RuleFaultInSearch extends Error {
+  override readonly name = 'RuleFaultInSearch';
+  constructor(readonly error: ProposalRuleErrorData, readonly init: number, readonly ops: readonly number[]) {
+    super(`${ProposalRuleError.fromData(error).message} (after ${ops.length} ops from initial state ${init})`);
+  }
+}
+
 const thrown = (e: unknown): string => `threw: ${e instanceof Error ? e.message : String(e)}`;
 
-/** One transition, a throw counted as a violation (as the fuzzer does). */
+/** One transition, a throw counted as a violation (as the fuzzer does); a proposal's rule failing propagates. */
 function safeStep(x: Explorable, op: number): string | null {
   try {
     return x.step(op);
   } catch (e) {
+    if (e instanceof ProposalRuleError) throw e;
     return thrown(e);
   }
 }
@@ -57,10 +70,26 @@ function safeStep(x: Explorable, op: number): string | null {
 export class Expander {
   private readonly fp = new Fingerprinter();
   private readonly seen = new StateStore({ initialSlots: 1 << 12, pageBits: 12 });
+  // the transition being taken, for a RuleFaultInSearch: the trace at `at` in the request's paths,
+  // its first `len` ops, then `extra` (-1: none); plain numbers, so the hot loop allocates nothing
+  private at = 0;
+  private len = 0;
+  private extra = -1;
 
   constructor(private readonly x: Explorable) {}
 
   expand(req: ChunkRequest): ChunkResult {
+    try {
+      return this.expandChunk(req);
+    } catch (e) {
+      if (!(e instanceof ProposalRuleError)) throw e;
+      const { at, len, extra } = this;
+      const ops = [...req.paths.subarray(at + 1, at + 1 + len), ...(extra >= 0 ? [extra] : [])];
+      throw new RuleFaultInSearch(e.toData(), req.paths[at]!, ops);
+    }
+  }
+
+  private expandChunk(req: ChunkRequest): ChunkResult {
     const { x, fp, seen } = this;
     const w = req.depth + 1;
     const A = x.alphabetSize;
@@ -73,9 +102,12 @@ export class Expander {
     for (let k = 0; k < req.count; k++) {
       const base = k * w;
       const id = req.firstId + k;
+      this.at = base;
       let c = 0;
       if (k > 0) while (c < valid && paths[base + c] === paths[base - w + c]) c++;
       if (c === 0) {
+        this.len = 0;
+        this.extra = -1;
         x.init(paths[base]!);
         snaps[0] = x.snapshot();
         c = 1;
@@ -83,6 +115,8 @@ export class Expander {
         x.restore(snaps[c - 1]);
       }
       for (let j = c; j < w; j++) {
+        this.len = j;
+        this.extra = -1;
         const v = safeStep(x, paths[base + j]!);
         if (v !== null) throw new NondeterminismError(`state #${id}: replaying op ${j} of its trace violated (${v}); it did not when the state was found`);
         snaps[j] = x.snapshot();
@@ -95,9 +129,11 @@ export class Expander {
           throw new NondeterminismError(`state #${id}: replaying its trace gives another fingerprint; step, snapshot/restore or fingerprint is not deterministic`);
         }
       }
+      this.len = w - 1;
       for (let op = 0; op < A; op++) {
         if (op > 0) x.restore(here);
         generated++;
+        this.extra = op;
         const v = safeStep(x, op);
         if (v !== null) {
           return { seq: req.seq, successors: seen.records(), generated, violation: { parent: id, op, message: v } };

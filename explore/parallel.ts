@@ -7,7 +7,7 @@
 // previous one is merged in full (the BFS barrier that keeps traces shortest).
 
 import { Worker } from 'node:worker_threads';
-import type { ChunkResult } from './expand.ts';
+import { type ChunkResult, RuleFaultInSearch } from './expand.ts';
 import { type InitialStates, Search, sortedTransitions } from './search.ts';
 import type { ExplorableSpec } from './spec.ts';
 import type { ExploreOptions, ExploreResult } from './types.ts';
@@ -35,6 +35,7 @@ class ExploreWorker {
 }
 
 function workerFailure(r: Extract<WorkerReply, { kind: 'error' }>): Error {
+  if (r.fault) return new RuleFaultInSearch(r.fault.error, r.fault.init, r.fault.ops);
   return new Error(r.nondeterminism ? r.message : `explore worker: ${r.message}`);
 }
 

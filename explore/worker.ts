@@ -1,7 +1,8 @@
 // An explore worker: builds the Explorable from its spec, then expands chunks as they come.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { Expander, NondeterminismError, type ChunkRequest } from './expand.ts';
+import { Expander, NondeterminismError, RuleFaultInSearch, type ChunkRequest } from './expand.ts';
+import type { ProposalRuleErrorData } from '../types/rules.ts';
 import { initialStates } from './search.ts';
 import { loadExplorable, type ExplorableSpec } from './spec.ts';
 
@@ -14,7 +15,11 @@ export type WorkerReply =
   | { readonly kind: 'inits'; readonly fps: Uint32Array; readonly reductions: readonly string[] }
   | { readonly kind: 'transitions'; readonly names: readonly string[] }
   | ({ readonly kind: 'chunk' } & import('./expand.ts').ChunkResult)
-  | { readonly kind: 'error'; readonly message: string; readonly nondeterminism: boolean };
+  | {
+    readonly kind: 'error'; readonly message: string; readonly nondeterminism: boolean;
+    /** a proposal's rule failed (RuleFaultInSearch, as plain data) */
+    readonly fault?: { readonly error: ProposalRuleErrorData; readonly init: number; readonly ops: readonly number[] };
+  };
 
 const port = parentPort!;
 const reply = (r: WorkerReply, transfer: ArrayBuffer[] = []): void => port.postMessage(r, transfer);
@@ -34,7 +39,10 @@ try {
         reply({ kind: 'chunk', ...r }, [r.successors.buffer as ArrayBuffer]);
       }
     } catch (e) {
-      reply({ kind: 'error', message: e instanceof Error ? e.message : String(e), nondeterminism: e instanceof NondeterminismError });
+      reply({
+        kind: 'error', message: e instanceof Error ? e.message : String(e), nondeterminism: e instanceof NondeterminismError,
+        ...(e instanceof RuleFaultInSearch ? { fault: { error: e.error, init: e.init, ops: [...e.ops] } } : {}),
+      });
     }
   });
   reply({ kind: 'ready' });

@@ -2,7 +2,7 @@
 // rules a profile puts in force — its policy's, with a proposal's own functions over them.
 
 import type { Profile, VdpaResetRule } from '../types/profile.ts';
-import { type ProbeStep, type ResetMaps, type RuleName, type Rules, ruleSpec } from '../types/rules.ts';
+import { type ProbeStep, ProposalRuleError, type ResetMaps, type RuleName, type Rules, ruleSpec, showValue } from '../types/rules.ts';
 import {
   VHOST_BACKEND_F_IOTLB_MSG_V2, VHOST_F_IOTLB_SPLIT, VHOST_IOTLB_INVALIDATE, VHOST_IOTLB_UPDATE, ENOTTY, VIRTIO_F_ACCESS_PLATFORM,
   VIRTIO_F_VERSION_1,
@@ -145,7 +145,10 @@ export function policyRules(profile: Profile): Rules {
   };
 }
 
-/** A proposal's function, made to name itself when it throws or returns a value of the wrong type. */
+/**
+ * A proposal's function, made to name itself when it throws or returns a value outside the rule's
+ * domain: a ProposalRuleError, which the engines report as an error of the proposal, not a verdict.
+ */
 function guarded<N extends RuleName>(name: N, fn: Rules[N]): Rules[N] {
   const spec = ruleSpec(name)!;
   return ((...args: unknown[]) => {
@@ -153,10 +156,10 @@ function guarded<N extends RuleName>(name: N, fn: Rules[N]): Rules[N] {
     try {
       v = (fn as (...a: unknown[]) => unknown)(...args);
     } catch (e) {
-      throw new Error(`rule ${name} threw: ${e instanceof Error ? e.message : String(e)}`);
+      throw ProposalRuleError.of(name, args, `threw: ${e instanceof Error ? e.message : String(e)}`);
     }
     const bad = spec.returns(v);
-    if (bad !== null) throw new Error(`rule ${name} returned ${String(v)}; expected ${bad}`);
+    if (bad !== null) throw ProposalRuleError.of(name, args, `returned ${showValue(v)}; expected ${bad}`);
     return v;
   }) as unknown as Rules[N];
 }

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
 import { hasRules, type PolicyField, type Profile } from '../types/profile.ts';
+import { ProposalRuleError } from '../types/rules.ts';
 import type { Stack, StackFactory } from '../types/stack.ts';
 
 /** The implementations under test: the reference model and the optimised implementation. */
@@ -75,6 +76,22 @@ export function scaledRuns(base: number): number {
   return Math.max(1, Math.round(base * (Number.isFinite(f) && f > 0 ? f : 1)));
 }
 
+/**
+ * A proposal's rule failed while a property ran (ProposalRuleError): the error, and the profile and
+ * script that led there, shrunk as a counterexample would be. Not a verdict: runProperty throws it.
+ */
+export class ProposalFault extends Error {
+  override readonly name = 'ProposalFault';
+  constructor(readonly error: ProposalRuleError, readonly property: string, readonly profile: Profile, readonly ops: readonly Op[]) {
+    super(`${error.message} (while ${property} ran a ${ops.length}-op script)`);
+  }
+}
+
+/**
+ * Runs the property with fast-check. A ProposalRuleError is not a counterexample: once one is met,
+ * only rule errors count as failures, so fast-check shrinks to a shortest script that makes the rule
+ * fail, and runProperty throws it as a ProposalFault.
+ */
 export function runProperty(def: PropertyDef, subject: Subject, opts: RunOptions = {}): RunResult {
   const seed = opts.seed ?? (Date.now() ^ (Math.random() * 0x7fffffff)) | 0;
   // a budget already spent: no run, nothing to judge (fast-check would call it a failure)
@@ -83,8 +100,18 @@ export function runProperty(def: PropertyDef, subject: Subject, opts: RunOptions
   }
   const profiles = opts.profiles ?? def.profiles;
   let firstFailure: number | undefined;
+  let ruleFailed = false;
   const prop = fc.property(profiles, def.scripts, (profile, ops) => {
-    const ok = checkSafely(def, subject, profile, ops) === null;
+    let ok: boolean;
+    try {
+      ok = checkSafely(def, subject, profile, ops) === null;
+    } catch (e) {
+      if (!(e instanceof ProposalRuleError)) throw e;
+      ruleFailed = true;
+      return false;
+    }
+    // shrinking a rule error: a script that only violates the property does not count
+    if (ruleFailed) return true;
     if (!ok && firstFailure === undefined) firstFailure = performance.now();
     return ok;
   });
@@ -97,6 +124,15 @@ export function runProperty(def: PropertyDef, subject: Subject, opts: RunOptions
       : {}),
   });
   const timeMs = performance.now() - t0;
+  if (details.failed && details.counterexample && ruleFailed) {
+    const [profile, ops] = details.counterexample;
+    try {
+      checkSafely(def, subject, profile, ops);
+    } catch (e) {
+      if (e instanceof ProposalRuleError) throw new ProposalFault(e, def.id, profile, ops);
+      throw e;
+    }
+  }
   if (details.failed && details.counterexample) {
     const [profile, ops] = details.counterexample;
     const violation = checkSafely(def, subject, profile, ops) ?? { step: -1, message: 'not reproducible' };
@@ -122,12 +158,28 @@ export function budgetCutBeforeFirstRun(d: Pick<fc.RunDetails<unknown>, 'failed'
   return d.failed && d.interrupted && d.counterexample === null && d.numRuns === 0 && d.numSkips === 0;
 }
 
-/** A crash inside model or implementation is a violation too, reported with its message. */
+/**
+ * A crash inside model or implementation is a violation too, reported with its message at the
+ * script step that was running (the furthest script op applied). A proposal's rule failing is not:
+ * its ProposalRuleError propagates (runProperty turns it into a ProposalFault).
+ */
 export function checkSafely(def: PropertyDef, subject: Subject, profile: Profile, ops: readonly Op[]): Violation | null {
+  let step = 0;
+  const track = (factory: StackFactory): StackFactory => p => {
+    const stack = factory(p);
+    return {
+      apply(op: Op): Observation {
+        const i = ops.indexOf(op);
+        if (i > step) step = i;
+        return stack.apply(op);
+      },
+    };
+  };
   try {
-    return def.check(subject, profile, ops);
+    return def.check({ model: track(subject.model), impl: track(subject.impl) }, profile, ops);
   } catch (e) {
-    return { step: -1, message: `threw: ${e instanceof Error ? e.message : String(e)}` };
+    if (e instanceof ProposalRuleError) throw e;
+    return { step, message: `threw: ${e instanceof Error ? e.message : String(e)}` };
   }
 }
 

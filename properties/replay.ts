@@ -2,9 +2,10 @@
 // entry's property must reach the verdict the entry expects.
 
 import { hasRules, type Profile } from '../types/profile.ts';
+import { ProposalRuleError } from '../types/rules.ts';
 import type { CorpusEntry } from './corpus.ts';
 import { propertyById } from './index.ts';
-import { firstDifference } from './p0-differential.ts';
+import { P0 } from './p0-differential.ts';
 import type { Subject, Violation } from './property.ts';
 import { checkSafely } from './property.ts';
 import { regressionCheck } from './r-no-regression.ts';
@@ -15,7 +16,8 @@ function entryViolation(e: CorpusEntry, subject: Subject): Violation | null {
     try {
       return regressionCheck(subject, e.profile, e.proposalProfile!, e.ops);
     } catch (err) {
-      return { step: -1, message: `threw: ${err instanceof Error ? err.message : String(err)}` };
+      if (err instanceof ProposalRuleError) throw err;
+      return { step: 0, message: `threw: ${err instanceof Error ? err.message : String(err)}` };
     }
   }
   const def = propertyById(e.property);
@@ -28,7 +30,9 @@ export interface ReplayResult {
   readonly difference: Violation | null;
   /** the entry's property on this trace */
   readonly violation: Violation | null;
-  readonly verdict: 'holds' | 'violated';
+  readonly verdict: 'holds' | 'violated' | 'proposal error';
+  /** the proposal's own rule failed on the way (no verdict then) */
+  readonly ruleError: ProposalRuleError | null;
   /** true when nothing differs and the verdict is the one the entry expects */
   readonly asExpected: boolean;
 }
@@ -38,9 +42,15 @@ export function replayEntry(e: CorpusEntry, subject: Subject): ReplayResult {
     throw new Error(`the entry needs the rules of ${e.rulesFrom}: load them first (cli/entryRules.ts)`);
   }
   // a profile with a proposal's own rules has no implementation to compare (P0 does not apply)
-  const differs = (p: Profile): Violation | null => (hasRules(p) ? null : firstDifference(subject, p, e.ops));
+  const differs = (p: Profile): Violation | null => (hasRules(p) ? null : checkSafely(P0, subject, p, e.ops));
   const difference = differs(e.profile) ?? (e.proposalProfile ? differs(e.proposalProfile) : null);
-  const violation = entryViolation(e, subject);
+  let violation: Violation | null;
+  try {
+    violation = entryViolation(e, subject);
+  } catch (err) {
+    if (!(err instanceof ProposalRuleError)) throw err;
+    return { difference, violation: null, verdict: 'proposal error', ruleError: err, asExpected: false };
+  }
   const verdict = violation === null ? 'holds' : 'violated';
-  return { difference, violation, verdict, asExpected: difference === null && verdict === e.expect };
+  return { difference, violation, verdict, ruleError: null, asExpected: difference === null && verdict === e.expect };
 }

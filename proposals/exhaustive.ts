@@ -3,7 +3,12 @@
 
 import { explore } from '../explore/engine.ts';
 import { stackMachine } from '../explore/stackMachine.ts';
+import { type Coverage, coverageOf, coverageText } from '../explore/verdict.ts';
+import { RuleFaultInSearch } from '../explore/expand.ts';
+import { traceOps } from '../properties/explore-law.ts';
 import { PROPOSAL_EXPLORE_ENTRIES, exploreEntry, scopeForProposal } from '../properties/explore-scopes.ts';
+import { ProposalFault } from '../properties/property.ts';
+import { ProposalRuleError } from '../types/rules.ts';
 import type { Proposal, PropertyId } from './proposal.ts';
 
 export interface ExhaustiveOptions {
@@ -12,10 +17,17 @@ export interface ExhaustiveOptions {
   readonly timeMs?: number;
 }
 
+/** What every explored verdict has: the depth, the states, and what the verdict covers (explore/verdict.ts). */
+interface Explored {
+  readonly depth: number;
+  readonly states: number;
+  readonly coverage: Coverage;
+}
+
 export type ExhaustiveVerdict =
-  | { readonly found: 'holds'; readonly depth: number; readonly states: number; readonly complete: boolean }
-  | { readonly found: 'violated'; readonly depth: number; readonly states: number; readonly message: string }
-  | { readonly found: 'bound reached'; readonly depth: number; readonly states: number }
+  | ({ readonly found: 'holds'; readonly complete: boolean } & Explored)
+  | ({ readonly found: 'violated'; readonly message: string } & Explored)
+  | ({ readonly found: 'bound reached' } & Explored)
   /** a property with no proposal scope (P0: its scopes are not a proposal's) */
   | { readonly found: 'not explorable' };
 
@@ -27,23 +39,32 @@ export function exhaustiveVerdict(p: Proposal, id: PropertyId, o: ExhaustiveOpti
   if (!isExplorable(id)) return { found: 'not explorable' };
   const entry = exploreEntry(id);
   const scope = scopeForProposal(p, id, { depth: o.depth });
-  const r = explore(entry.explorable(scope, stackMachine(scope.profiles, scope.alphabet)), {
-    maxDepth: o.depth, ...(o.timeMs !== undefined ? { timeLimitMs: o.timeMs } : {}),
-  });
+  let r;
+  try {
+    r = explore(entry.explorable(scope, stackMachine(scope.profiles, scope.alphabet)), {
+      maxDepth: o.depth, ...(o.timeMs !== undefined ? { timeLimitMs: o.timeMs } : {}),
+    });
+  } catch (e) {
+    // a proposal's rule failed: the same error fast-check's side throws, with the explored trace
+    if (e instanceof RuleFaultInSearch) throw new ProposalFault(ProposalRuleError.fromData(e.error), id, scope.profiles[e.init]!, traceOps(scope, e.ops));
+    throw e;
+  }
+  const coverage = coverageOf(r, { profiles: scope.profiles.length, ops: scope.alphabet.length });
   switch (r.outcome) {
-    case 'holds': return { found: 'holds', depth: r.depthCompleted, states: r.distinct, complete: r.complete };
-    case 'violated': return { found: 'violated', depth: r.counterexample.ops.length, states: r.distinct, message: r.counterexample.message };
-    case 'bound reached': return { found: 'bound reached', depth: r.depthCompleted, states: r.distinct };
+    case 'holds': return { found: 'holds', depth: r.depthCompleted, states: r.distinct, coverage, complete: r.complete };
+    case 'violated': return { found: 'violated', depth: r.counterexample.ops.length, states: r.distinct, coverage, message: r.counterexample.message };
+    case 'bound reached': return { found: 'bound reached', depth: r.depthCompleted, states: r.distinct, coverage };
   }
 }
 
-/** "exhaustive depth 6, 725,488 states" and the like. */
+/** "holds · exhaustive: every trace of ≤ 6 ops over the scope's 18 ops × 132 profiles (725,488 states)" and the like. */
 export function formatExhaustive(v: ExhaustiveVerdict): string {
+  if (v.found === 'not explorable') return 'no exhaustive scope';
+  const states = `${v.states.toLocaleString('en')} states`;
   switch (v.found) {
-    case 'holds': return `holds · exhaustive depth ${v.depth}${v.complete ? ' (complete)' : ''}, ${v.states.toLocaleString('en')} states`;
-    case 'violated': return `VIOLATED · exhaustive at depth ${v.depth} (${v.states.toLocaleString('en')} states)`;
-    case 'bound reached': return `bound reached · exhaustive depth ${v.depth} completed, ${v.states.toLocaleString('en')} states`;
-    case 'not explorable': return 'no exhaustive scope';
+    case 'holds': return `holds · exhaustive: ${coverageText(v.coverage)} (${states})`;
+    case 'violated': return `VIOLATED · exhaustive at depth ${v.depth} (${coverageText(v.coverage)} holds; ${states})`;
+    case 'bound reached': return `bound reached · exhaustive: holds for ${coverageText(v.coverage)} (${states})`;
   }
 }
 

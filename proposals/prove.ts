@@ -11,6 +11,7 @@ import { propertyById } from '../properties/index.ts';
 import { runProperty, seedFor, type Counterexample, type PropertyDef, type Violation } from '../properties/property.ts';
 import { asOldUserspace, compareRuns, noRegression } from '../properties/r-no-regression.ts';
 import { stackSubject } from '../properties/subject.ts';
+import { ProposalRuleError } from '../types/rules.ts';
 import { exhaustiveVerdict, type ExhaustiveOptions, type ExhaustiveVerdict } from './exhaustive.ts';
 import { PROPERTY_IDS, proposalRuleNames, type Expected, type Proposal, type PropertyId, type Verdict } from './proposal.ts';
 
@@ -99,6 +100,20 @@ export function proveProperty(p: Proposal, id: PropertyId, opts: ProveOptions): 
   return { ...base, ...first, found: 'violated', violation: cx.violation, trace, entry };
 }
 
+/**
+ * A proposal's rule failing (ProposalRuleError), as every command reports it before exiting 2: the
+ * rule and its arguments in hex, and the trace that led there on the model with the proposal's rules.
+ */
+export function faultLines(p: Proposal, property: string, error: ProposalRuleError, profile: Profile, ops: readonly Op[]): string[] {
+  const side = property === 'R' ? applyPolicy(profile, p.policy) : profile;
+  return [
+    `error in the proposal ${p.source ?? p.id}: its ${error.message}`,
+    `  this is the proposal's own error, not a verdict of ${property}: fix the rule (\`negcheck prove --rules\` gives each rule's domain)`,
+    `  the trace that led there (${property}, on the model with the proposal's rules):`,
+    ...modelTrace(side, ops).map(l => `    ${l}`),
+  ];
+}
+
 /** The trace on the model, up to and including an op that threw (a proposal's rule may). */
 function modelTrace(profile: Profile, ops: readonly Op[]): string[] {
   const s = stackSubject.model(profile);
@@ -107,7 +122,8 @@ function modelTrace(profile: Profile, ops: readonly Op[]): string[] {
     try {
       obs.push(s.apply(op));
     } catch (e) {
-      return [...formatTrace(ops.slice(0, obs.length), obs), `${formatOp(op)} -> threw: ${e instanceof Error ? e.message : String(e)}`];
+      const what = e instanceof ProposalRuleError ? `the rule ${e.rule} failed here` : `threw: ${e instanceof Error ? e.message : String(e)}`;
+      return [...formatTrace(ops.slice(0, obs.length), obs), `${formatOp(op)} -> ${what}`];
     }
   }
   return formatTrace(ops, obs);

@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compareReached, type ReachComparison } from '../cli/explore/compareFuzz.ts';
+import { memorySampler } from '../cli/explore/command.ts';
+import { IMPL_BY_TRACE } from '../properties/p0-differential.explore.ts';
 import { BIN, CLI_ENV, negcheck, ROOT } from './negcheck.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'negcheck-explore-'));
@@ -20,8 +22,35 @@ describe('negcheck explore', () => {
     const runs = ['1', '2'].map(w => negcheck('explore', '--property', 'I6', '--depth', '3', '--workers', w, '--json'));
     for (const r of runs) expect(r.status, r.stderr).toBe(0);
     const [a, b] = runs.map(r => JSON.parse(r.stdout) as Report);
-    expect(a!.targets[0]!.verdict).toMatch(/^holds up to depth 3 \(\d+ states/);
+    expect(a!.targets[0]!.verdict).toMatch(/^holds for every trace of ≤ 3 ops over the scope's \d+ ops × \d+ profiles$/);
     expect(b!.targets[0]!.result.distinct).toBe(a!.targets[0]!.result.distinct);
+  });
+
+  it('says what each verdict covers (ops, profiles, values, reductions) and the memory each target took, in the JSON too', () => {
+    const r = negcheck('explore', '--property', 'I4', 'P0@I4', '--depth', '2', '--workers', '1', '--json');
+    expect(r.status, r.stderr).toBe(0);
+    const targets = (JSON.parse(r.stdout) as { targets: {
+      label: string; verdict: string; memory: { peakRssMb: number; growthMb: number };
+      covers: { maxOps: number; ops: number; profiles: number; values: string; complete: boolean; reductions: string[] };
+    }[] }).targets;
+    const [i4, p0] = targets;
+    expect(i4!.covers).toEqual({ maxOps: 2, ops: 12, profiles: 5, values: 'default', complete: false, reductions: [] });
+    expect(i4!.verdict).toBe("holds for every trace of ≤ 2 ops over the scope's 12 ops × 5 profiles");
+    // P0's one stated reduction: the implementation is replayed by trace, not fingerprinted
+    expect(p0!.covers.reductions).toEqual([IMPL_BY_TRACE]);
+    for (const t of targets) expect(t.memory.peakRssMb).toBeGreaterThan(0);
+    const text = negcheck('explore', '--property', 'P0@I4', '--depth', '2', '--workers', '1');
+    expect(text.stdout).toMatch(/a verdict covers its scope only: the ops and profiles `--describe` lists/);
+    expect(text.stdout).toMatch(/reduction in P0@I4: the implementation is judged on the first trace that reaches each model state/);
+  });
+
+  it('measures a target\'s own peak and growth, not the process\'s running maximum', async () => {
+    // a process that peaked at 900 MB earlier, then a target at 100 to 140 MB
+    const readings = [100, 120, 140, 130].map(m => m * 2 ** 20);
+    let i = 0;
+    const s = memorySampler(5, () => readings[Math.min(i++, readings.length - 1)]!);
+    await new Promise(resolve => setTimeout(resolve, 30));
+    expect(s.stop()).toEqual({ peakRssMb: 140, growthMb: 30 });
   });
 
   it('finds the shortest violation of Jason\'s first reset pseudo-code, saves it, and replay agrees (exit 1)', () => {
@@ -78,7 +107,7 @@ describe('negcheck explore', () => {
     const r = negcheck('explore', '--property', 'I6', '--max-states', '100', '--json');
     expect(r.status, r.stderr).toBe(0);
     const t = (JSON.parse(r.stdout) as Report).targets[0]!;
-    expect(t.verdict).toMatch(/^bound reached \(max states\) at depth 0/);
+    expect(t.verdict).toMatch(/^bound reached \(max states\): holds for every trace of ≤ 0 ops over the scope's/);
   });
 
   it('on SIGINT stops the search and prints what was completed (exit 130)', async () => {
@@ -89,7 +118,7 @@ describe('negcheck explore', () => {
     await new Promise<void>(resolve => child.stdout.on('data', (d: Buffer) => { out += d.toString(); if (/depth 2:/.test(out)) resolve(); }));
     child.kill('SIGINT');
     expect(await exited).toBe(130);
-    expect(out).toMatch(/I6 .* bound reached \(aborted\) at depth [2-9]/);
+    expect(out).toMatch(/I6 .* bound reached \(aborted\): holds for every trace of ≤ [2-9] ops/);
     expect(out).toMatch(/interrupted by SIGINT/);
   });
 

@@ -58,6 +58,18 @@ describe('negcheck fuzz', () => {
     expect(deterministicPart(s1)).not.toEqual(deterministicPart(s2));
   });
 
+  it('prints a planted bug\'s first counterexample, then one line counting the rest, not one line each', () => {
+    // 2000 runs in chunks of 250: every chunk finds the bug
+    const r = negcheck('fuzz', '--proposal', buggyProposal, '--property', 'I2', '--runs', '2000', '--seed', '3', '--workers', '1', '--no-corpus', '--no-must-reach', '--report', join(tmp, 'report-many'));
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stdout.match(/counterexample for buggy-vsock\/I2/g)).toHaveLength(1);
+    expect(r.stdout).toMatch(/^ {2}7 more counterexample\(s\) for buggy-vsock\/I2, \d+ distinct message\(s\) in all/m);
+    expect(r.stdout).toMatch(/COUNTEREXAMPLE \(8, \d+ distinct\)/);
+    const md = readFileSync(join(tmp, 'report-many', 'summary.md'), 'utf8');
+    expect(md.match(/^## buggy-vsock\/I2/gm)).toHaveLength(1);
+    expect(md).toMatch(/and 7 more counterexample\(s\)/);
+  });
+
   it('saves a planted bug\'s counterexample once, writes the three reports, and replay reproduces it (exit 1)', () => {
     const corpus = join(tmp, 'corpus-planted');
     const rep = join(tmp, 'report-planted');

@@ -16,11 +16,11 @@ const prove = (...args: string[]) => negcheck('prove', ...args, '--out', tmp);
 describe('prove with both engines', () => {
   it('shows the exhaustive verdict beside the sampled one', () => {
     const bad = prove('vdpa-jason-pseudocode', '--depth', '3');
-    expect(bad.stdout).toMatch(/I4 .* violated \(after \d+ runs.*\) · VIOLATED · exhaustive at depth 2 \(\d+ states\) — as expected/);
-    expect(bad.stdout).toMatch(/R .* violated .* · VIOLATED · exhaustive at depth \d \(\d+ states\) — as expected/);
+    expect(bad.stdout).toMatch(/I4 .* violated \(after \d+ runs.*\) · VIOLATED · exhaustive at depth 2 \(every trace of ≤ 1 ops over the scope's \d+ ops × \d+ profiles holds; \d+ states\) — as expected/);
+    expect(bad.stdout).toMatch(/R .* violated .* · VIOLATED · exhaustive at depth \d \(every trace of ≤ \d ops .* holds; \d+ states\) — as expected/);
     expect(bad.status).toBe(1);
     const good = prove('vdpa-compat-reset', '--depth', '3');
-    expect(good.stdout).toMatch(/I4 .* holds \(3000 runs.*\) · holds · exhaustive depth 3, \d+ states — as expected/);
+    expect(good.stdout).toMatch(/I4 .* holds \(3000 runs.*\) · holds · exhaustive: every trace of ≤ 3 ops over the scope's \d+ ops × \d+ profiles \(\d+ states\) — as expected/);
     expect(good.status, good.stderr).toBe(0);
     expect(prove('vdpa-compat-reset', '--no-explore').stdout).not.toMatch(/exhaustive/);
   });
@@ -33,9 +33,10 @@ describe('prove with both engines', () => {
   });
 
   it('a violation one engine finds and the other, within its bound, does not is a disagreement', () => {
-    expect(enginesDisagree('holds', { found: 'violated', depth: 2, states: 10, message: 'x' })).toBe(true);
-    expect(enginesDisagree('violated', { found: 'holds', depth: 6, states: 10, complete: false })).toBe(true);
-    expect(enginesDisagree('violated', { found: 'violated', depth: 2, states: 10, message: 'x' })).toBe(false);
+    const coverage = { maxOps: 6, ops: 3, profiles: 2, complete: false, reductions: [] };
+    expect(enginesDisagree('holds', { found: 'violated', depth: 2, states: 10, coverage, message: 'x' })).toBe(true);
+    expect(enginesDisagree('violated', { found: 'holds', depth: 6, states: 10, coverage, complete: false })).toBe(true);
+    expect(enginesDisagree('violated', { found: 'violated', depth: 2, states: 10, coverage, message: 'x' })).toBe(false);
     expect(enginesDisagree('holds', { found: 'not explorable' })).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 // Proposals as code: named rules in force on a proposal's side. Catalogue entries re-written as
 // rule overrides (with the policy field they replace set to another value, so only the rule can
 // give the behaviour) get the verdicts of their policy-value versions with traces of the same
-// length; bad rules are usage errors naming the rule; a rule that throws is a violation.
+// length; bad rules are usage errors naming the rule; a rule that throws is an error of the proposal.
 
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -127,14 +127,14 @@ describe('a proposal file with rules', () => {
     expect(type.stderr).toMatch(/rules\.vdpaResetMaps: returned 'drop' for \('platform-iommu', false\); expected 'keep' or 'clear'/);
   });
 
-  it('a rule that throws is a violation with its message and the trace', () => {
+  it('a rule that throws is an error of the proposal (exit 2) with its message and the trace, not a violation', () => {
     const file = proposalFile('throws', "rules: { sizeZeroRefused: (type: number) => { if (type === 3) throw new Error('not decided yet'); return type === 2; } },");
     const r = negcheck('prove', file, '--no-explore', '--out', join(tmp, 'throws-out'));
-    expect(r.status, r.stderr).toBe(1);
-    expect(r.stdout).toMatch(/I6 .* violated/);
-    expect(r.stdout).toMatch(/rule sizeZeroRefused threw: not decided yet/);
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stdout).not.toMatch(/violated/);
+    expect(r.stderr).toMatch(/error in the proposal .*: its rule sizeZeroRefused\(3\) threw: not decided yet/);
     // the trace ends with the op whose rule threw (type 3: an INVALIDATE of size 0)
-    expect(r.stdout).toMatch(/INVALIDATE iova=\S+ size=0x0 .*-> threw: rule sizeZeroRefused threw: not decided yet/);
+    expect(r.stderr).toMatch(/INVALIDATE iova=\S+ size=0x0 .*-> the rule sizeZeroRefused failed here/);
   });
 
   it('the README example: prove rejects "a size-0 INVALIDATE invalidates nothing" with the shortest trace, and replay agrees', () => {

@@ -171,11 +171,49 @@ export function ruleProblems(rules: unknown): string[] {
   return out;
 }
 
-function show(v: unknown): string {
-  if (typeof v === 'bigint') return `0x${v.toString(16)}n`;
-  if (Array.isArray(v)) return `[${v.map(show).join(', ')}]`;
+/** A rule's argument or result as a proposal author writes it: bigints in hex, arrays and objects spelt out. */
+export function showValue(v: unknown): string {
+  if (typeof v === 'bigint') return `${v < 0n ? '-' : ''}0x${(v < 0n ? -v : v).toString(16)}n`;
+  if (Array.isArray(v)) return `[${v.map(showValue).join(', ')}]`;
   if (typeof v === 'string') return `'${v}'`;
+  if (typeof v === 'function') return `a function`;
+  if (typeof v === 'object' && v !== null) return `{ ${Object.entries(v).map(([k, x]) => `${k}: ${showValue(x)}`).join(', ')} }`;
   return String(v);
+}
+
+const show = showValue;
+
+/**
+ * A proposal's own rule failed at run time: it threw, or returned a value outside the rule's
+ * domain. That is an error of the proposal file, never a property verdict (issue 23: a rule that
+ * returned a value outside u64 was reported "violated — as expected"). Every engine stops on it
+ * and reports the rule, its arguments in hex and the trace that led there; the commands exit 2.
+ * Plain data (rule, args as shown, problem), so it crosses to and from worker threads.
+ */
+export class ProposalRuleError extends Error {
+  override readonly name = 'ProposalRuleError';
+  constructor(readonly rule: string, readonly args: readonly string[], readonly problem: string) {
+    super(`rule ${rule}(${args.join(', ')}) ${problem}`);
+  }
+
+  static of(rule: RuleName, args: readonly unknown[], problem: string): ProposalRuleError {
+    return new ProposalRuleError(rule, args.map(showValue), problem);
+  }
+
+  /** What crosses a thread: structured clone keeps no class. */
+  toData(): ProposalRuleErrorData {
+    return { rule: this.rule, args: [...this.args], problem: this.problem };
+  }
+
+  static fromData(d: ProposalRuleErrorData): ProposalRuleError {
+    return new ProposalRuleError(d.rule, d.args, d.problem);
+  }
+}
+
+export interface ProposalRuleErrorData {
+  readonly rule: string;
+  readonly args: readonly string[];
+  readonly problem: string;
 }
 
 /** ", did you mean X?" for a misspelt name (edit distance at most 3). */

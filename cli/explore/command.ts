@@ -5,13 +5,18 @@ import { availableParallelism } from 'node:os';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { exploreParallel } from '../../explore/parallel.ts';
 import type { ExploreResult } from '../../explore/types.ts';
+import { type Coverage, coverageOf, verdictText } from '../../explore/verdict.ts';
 import type { ValueLevel } from '../../properties/explore-law.ts';
 import { MUST_REACH_FILE } from '../../properties/coverage.ts';
 import { ALL_EXPLORE_ENTRIES, P0_EXPLORE_ENTRIES, PROPOSAL_EXPLORE_ENTRIES } from '../../properties/explore-scopes.ts';
 import { checkSafely, type Counterexample } from '../../properties/property.ts';
 import { propertyById } from '../../properties/index.ts';
 import { stackSubject } from '../../properties/subject.ts';
-import { applicableProperties, counterexampleEntry, propertyFor } from '../../proposals/prove.ts';
+import { applicableProperties, counterexampleEntry, faultLines, propertyFor } from '../../proposals/prove.ts';
+import { RuleFaultInSearch } from '../../explore/expand.ts';
+import { traceOps } from '../../properties/explore-law.ts';
+import { ProposalRuleError } from '../../types/rules.ts';
+import { formatOp } from '../../types/trace.ts';
 import { stringifyJson } from '../../types/json.ts';
 import type { Op } from '../../types/ops.ts';
 import { durationArg, intArg } from '../args.ts';
@@ -44,14 +49,58 @@ export interface TargetReport {
   readonly proposal: string | null;
   readonly scope: { readonly profiles: number; readonly alphabet: number; readonly depth: number; readonly values: ValueLevel };
   readonly verdict: string;
+  /** what the verdict covers (explore/verdict.ts), and the value sets it was taken from */
+  readonly covers: Coverage & { readonly values: ValueLevel };
   readonly result: Omit<ExploreResult, 'counterexample'>;
   readonly statesPerSecond: number;
-  readonly peakRssMb: number;
+  /** the process's resident memory while this target ran: its peak (sampled) and how much it grew */
+  readonly memory: TargetMemory;
   readonly counterexample?: { readonly message: string; readonly trace: readonly string[]; readonly file: string; readonly saved: string };
   /** the property's own check did not confirm explore's trace: a bug in one engine or in the scope */
   readonly disagreement?: string;
   /** --compare-fuzz: random search on the same scope for the same time */
   readonly fuzz?: FuzzCoverage & { readonly reach: ReachComparison };
+}
+
+/** The resident memory of the process while one target runs (workers are threads: RSS is process-wide). */
+export interface TargetMemory {
+  /** the highest RSS sampled while the target ran (every 100 ms, and at its start and end) */
+  readonly peakRssMb: number;
+  /** RSS at the end minus RSS at the start (negative: the previous target's memory was returned) */
+  readonly growthMb: number;
+}
+
+const mb = (bytes: number): number => Math.round(bytes / (1 << 20));
+
+/** Samples the RSS until stop(): the peak during this target, not the process's running maximum. */
+export function memorySampler(everyMs = 100, rss: () => number = () => process.memoryUsage.rss()): { stop(): TargetMemory } {
+  const start = rss();
+  let peak = start;
+  const timer = setInterval(() => { peak = Math.max(peak, rss()); }, everyMs);
+  timer.unref();
+  return {
+    stop() {
+      clearInterval(timer);
+      const end = rss();
+      return { peakRssMb: mb(Math.max(peak, end)), growthMb: mb(end - start) };
+    },
+  };
+}
+
+/** A proposal's rule failed during the search: the proposal's error with the explored trace (exit 2). */
+function ruleFaultLines(t: ResolvedTarget, e: RuleFaultInSearch): string[] {
+  const error = ProposalRuleError.fromData(e.error);
+  const ops = traceOps(t.scope, e.ops);
+  const judged = t.entry.property ?? t.spec.property;
+  if (t.proposal === null) return [`${t.label}: ${error.message} after ${ops.map(formatOp).join('; ')}`];
+  return faultLines(t.proposal, judged, error, t.scope.profiles[e.init]!, ops);
+}
+
+/** Each reduction once, with the targets it applies to. */
+function groupReductions(reports: readonly TargetReport[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const r of reports) for (const why of r.covers.reductions) out.set(why, [...(out.get(why) ?? []), r.label]);
+  return out;
 }
 
 function valuesArg(v: string): ValueLevel {
@@ -102,12 +151,6 @@ async function selectTargets(o: ExploreOptions): Promise<ExploreTargetSpec[]> {
     for (const property of ids) out.push({ property, proposal: ref, ...base });
   }
   return out;
-}
-
-function verdictOf(r: ExploreResult): string {
-  if (r.outcome === 'holds') return `holds up to depth ${r.depthCompleted} (${r.distinct} states${r.complete ? ', complete' : ''})`;
-  if (r.outcome === 'violated') return `VIOLATED at depth ${r.counterexample.ops.length}`;
-  return `bound reached (${r.reason}) at depth ${r.depthCompleted} (${r.distinct} states)`;
 }
 
 /**
@@ -189,22 +232,33 @@ async function exploreAction(o: ExploreOptions): Promise<number> {
     for (const t of targets) {
       if (flag.aborted) break;
       log(`[${reports.length + 1}/${targets.length}] ${t.label}: ${t.scope.profiles.length} profiles × ${t.scope.alphabet.length} ops`);
-      const r = await exploreParallel(
-        { module: new URL('./target.ts', import.meta.url).href, export: 'explorableForTarget', args: t.spec },
-        {
-          maxDepth: t.scope.depth, workers: o.workers, signal: flag, collectTransitions: o.compareFuzz === true,
-          ...(o.time !== undefined ? { timeLimitMs: o.time } : {}), ...(o.maxStates !== undefined ? { maxStates: o.maxStates } : {}),
-          onLevel: p => log(`  depth ${p.depthCompleted}: ${p.distinct} states, ${p.generated} generated, ${formatDuration(p.elapsedMs)}`),
-        },
-      );
+      const sampler = memorySampler();
+      let r: ExploreResult;
+      let memory: TargetMemory;
+      try {
+        r = await exploreParallel(
+          { module: new URL('./target.ts', import.meta.url).href, export: 'explorableForTarget', args: t.spec },
+          {
+            maxDepth: t.scope.depth, workers: o.workers, signal: flag, collectTransitions: o.compareFuzz === true,
+            ...(o.time !== undefined ? { timeLimitMs: o.time } : {}), ...(o.maxStates !== undefined ? { maxStates: o.maxStates } : {}),
+            onLevel: p => log(`  depth ${p.depthCompleted}: ${p.distinct} states, ${p.generated} generated, ${formatDuration(p.elapsedMs)}`),
+          },
+        );
+      } catch (e) {
+        if (e instanceof RuleFaultInSearch) throw new UsageError(ruleFaultLines(t, e).join('\n'));
+        throw e;
+      } finally {
+        memory = sampler.stop();
+      }
       const { counterexample: _cx, transitions: explored, ...stats } = r as ExploreResult & { counterexample?: unknown };
+      const covers = { ...coverageOf(r, { profiles: t.scope.profiles.length, ops: t.scope.alphabet.length }), values: o.values };
       const fuzz = o.compareFuzz && r.outcome === 'holds' && !flag.aborted
         ? compareWithFuzz(t, r, mustReach.filter(m => m.property === (t.entry.property ?? t.spec.property)).map(m => m.transition), explored ?? []) : undefined;
       reports.push({
         label: t.label, property: t.spec.property, judges: t.entry.property ?? t.spec.property, proposal: t.proposal?.id ?? null,
         scope: { profiles: t.scope.profiles.length, alphabet: t.scope.alphabet.length, depth: t.scope.depth, values: o.values },
-        verdict: verdictOf(r), result: stats, statesPerSecond: Math.round(r.distinct / Math.max(r.timeMs, 1) * 1000),
-        peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+        verdict: verdictText(r, covers), covers, result: stats, statesPerSecond: Math.round(r.distinct / Math.max(r.timeMs, 1) * 1000),
+        memory,
         ...(r.outcome === 'violated' ? counterexampleOf(t, r, o.out) : {}),
         ...(fuzz ? { fuzz } : {}),
         ...(fuzz?.reach.all.onlyRandom.length
@@ -217,10 +271,12 @@ async function exploreAction(o: ExploreOptions): Promise<number> {
       process.stdout.write(stringifyJson({ schema: 'negcheck-explore-report/1', partial: signal !== null, interrupted: signal, targets: reports, exitCode: code }));
     } else {
       console.log('');
-      for (const l of textTable(['target', 'scope', 'depth', 'distinct', 'generated', 'states/s', 'peak RSS', 'time', 'verdict'], reports.map(r => [
+      for (const l of textTable(['target', 'scope', 'depth', 'distinct', 'generated', 'states/s', 'RSS peak (+growth)', 'time', 'verdict'], reports.map(r => [
         r.label, `${r.scope.profiles}×${r.scope.alphabet}`, String(r.result.depthCompleted), String(r.result.distinct), String(r.result.generated),
-        String(r.statesPerSecond), `${r.peakRssMb} MB`, formatDuration(r.result.timeMs), r.verdict,
+        String(r.statesPerSecond), `${r.memory.peakRssMb} MB (${r.memory.growthMb >= 0 ? '+' : ''}${r.memory.growthMb})`, formatDuration(r.result.timeMs), r.verdict,
       ]))) console.log(l);
+      console.log(`\na verdict covers its scope only: the ops and profiles \`--describe\` lists (values ${o.values}; --values wide has more)`);
+      for (const [why, labels] of groupReductions(reports)) console.log(`reduction in ${labels.join(', ')}: ${why}`);
       const compared = reports.filter(r => r.fuzz);
       if (compared.length) {
         console.log('\nrandom (fast-check over the same scope, same time) vs exhaustive:');

@@ -13,6 +13,7 @@ import { FuzzRun, type FuzzConfig, type Progress, type Shard } from './run.ts';
 import { selectTargets } from './targets.ts';
 
 export const EXIT = { ok: 0, counterexample: 1, usage: 2, SIGINT: 130, SIGTERM: 143 } as const;
+// a proposal's rule failing is an input error (the proposal file): exit 2, as a usage error
 
 const DEFAULT_TIME_MS = 30_000;
 
@@ -25,6 +26,36 @@ export function parseShard(v: string): Shard {
 interface FuzzOptions {
   time?: number; runs?: number; seed?: number; workers: number; shard: Shard; property?: string[]; proposal?: string[];
   report?: string; corpus: string | false; json?: boolean; mustReach: string | false; mustReachMinRuns: number; coverage?: boolean;
+}
+
+/** A message cut to one line of at most `max` characters (the whole one is in the corpus entry and the reports). */
+export function oneLine(message: string, max = 160): string {
+  const first = message.split('\n')[0]!;
+  return first.length <= max && first === message ? first : `${first.slice(0, max - 1)}…`;
+}
+
+/**
+ * The first counterexample of a target as it arrives, then one line per target when it ends: how
+ * many more, and how many distinct messages (one planted bug gave 514 lines, some several KB, in 20 s).
+ */
+export function counterexampleLog(log: (l: string) => void): { found(label: string, message: string, where: string): void; targetDone(): void } {
+  let label: string | null = null;
+  let more = 0;
+  const messages = new Map<string, number>();
+  const flush = (): void => {
+    if (label !== null && more > 0) log(`  ${more} more counterexample(s) for ${label}, ${messages.size} distinct message(s) in all (each in the report; the corpus keeps one file per distinct trace)`);
+    label = null;
+    more = 0;
+    messages.clear();
+  };
+  return {
+    found(l, message, where) {
+      if (label !== l) { flush(); label = l; log(`  counterexample for ${l}: ${oneLine(message)}${where}`); }
+      else more++;
+      messages.set(message, (messages.get(message) ?? 0) + 1);
+    },
+    targetDone: flush,
+  };
 }
 
 /** Live line on a terminal; a plain line every 10 s otherwise (CI logs). */
@@ -99,10 +130,11 @@ async function fuzzRun(o: FuzzOptions, started: (r: FuzzRun) => void): Promise<n
   log(`negcheck fuzz: seed ${seed}, shard ${o.shard.index}/${o.shard.count}, ${o.workers} worker(s), ` +
     `${timeMs !== undefined ? `budget ${formatDuration(timeMs)}` : 'no time limit'}${o.runs !== undefined ? `, at most ${o.runs} runs per target` : ''}`);
   const progress = progressPrinter(o.json === true);
+  const found = counterexampleLog(log);
   const run = new FuzzRun(cfg, {
-    onTargetStart: (label, i, n) => { progress.done(); log(`[${i + 1}/${n}] ${label}`); },
+    onTargetStart: (label, i, n) => { progress.done(); found.targetDone(); log(`[${i + 1}/${n}] ${label}`); },
     onProgress: progress.tick,
-    onCounterexample: (label, c) => { progress.done(); log(`  counterexample for ${label}: ${c.violation.message}${c.file ? ` -> ${c.file} (${c.saved})` : ''}`); },
+    onCounterexample: (label, c) => { progress.done(); found.found(label, c.violation.message, c.file ? ` -> ${c.file} (${c.saved})` : ''); },
   });
   started(run);
   let result;
@@ -110,10 +142,12 @@ async function fuzzRun(o: FuzzOptions, started: (r: FuzzRun) => void): Promise<n
     result = await run.run();
   } finally {
     progress.done();
+    found.targetDone();
   }
   const reach = result.interrupted ? { checked: 0, missing: [], unchecked: [] } : checkMustReach(mustReach, result, o.mustReachMinRuns);
   const failed = result.targets.some(t => t.outcome === 'violated' || t.errors.length > 0) || result.corpus.failing.length > 0 || reach.missing.length > 0;
-  const exitCode = result.interrupted ? EXIT[result.interrupted] : failed ? EXIT.counterexample : EXIT.ok;
+  const proposalError = result.targets.some(t => t.proposalError !== null);
+  const exitCode = result.interrupted ? EXIT[result.interrupted] : proposalError ? EXIT.usage : failed ? EXIT.counterexample : EXIT.ok;
   const rep = buildReport(cfg, result, reach, exitCode);
   const written = o.report ? writeReports(o.report, rep) : [];
   if (o.json) {
@@ -128,6 +162,7 @@ async function fuzzRun(o: FuzzOptions, started: (r: FuzzRun) => void): Promise<n
     ];
     for (const t of rep.targets) for (const c of t.counterexamples.slice(0, 1)) lines.push('', `${t.label}: ${c.violation.message}`, ...c.trace.map(l => `  ${l}`));
     for (const t of rep.targets) for (const e of t.errors) lines.push(`error in ${t.label}: ${e}`);
+    for (const t of rep.targets) if (t.proposalError) lines.push('', `${t.label}: ${t.proposalError[0]}`, ...t.proposalError.slice(1));
     if (result.interrupted) lines.push('', `interrupted by ${result.interrupted}: partial results`);
     if (written.length) lines.push('', `reports: ${written.join(', ')}`);
     for (const l of lines) console.log(l);

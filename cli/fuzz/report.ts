@@ -88,7 +88,8 @@ export function mustReachLine(m: MustReachResult, minRuns: number): string {
 export function resultTable(rep: FuzzReport): string[] {
   return textTable(['target', 'runs', 'runs/s', 'steps/s', 'time', 'base seed', 'outcome'], rep.targets.map(t => [
     t.label, String(t.runs), String(t.runsPerSecond), String(t.stepsPerSecond), formatDuration(t.wallMs), String(t.baseSeed),
-    t.outcome === 'holds' ? 'holds' : `COUNTEREXAMPLE (${t.counterexamples.length})`,
+    t.proposalError ? 'PROPOSAL ERROR' : t.outcome === 'holds' ? (t.runs === 0 ? 'not run' : 'holds')
+      : `COUNTEREXAMPLE (${t.counterexamples.length}, ${distinctMessages(t.counterexamples)} distinct)`,
   ]));
 }
 
@@ -121,13 +122,16 @@ export function markdownReport(rep: FuzzReport): string {
       `${rep.budget.runsPerTarget !== null ? `, at most ${rep.budget.runsPerTarget} runs per target` : ''}; exit ${rep.exitCode}`, '',
     `Corpus: ${rep.corpus.replayed} entries replayed${rep.corpus.failing.length ? `, **${rep.corpus.failing.length} not as expected**: ${rep.corpus.failing.join(', ')}` : ', all as expected'}.`, '',
     '| target | runs | runs/s | op-steps/s | time | outcome |', '|---|---|---|---|---|---|',
-    ...rep.targets.map(t => `| ${t.label} | ${t.runs} | ${t.runsPerSecond} | ${t.stepsPerSecond} | ${formatDuration(t.wallMs)} | ${t.outcome === 'holds' ? 'holds' : `**counterexample** (${t.counterexamples.length})`} |`),
+    ...rep.targets.map(t => `| ${t.label} | ${t.runs} | ${t.runsPerSecond} | ${t.stepsPerSecond} | ${formatDuration(t.wallMs)} | ${outcomeCell(t)} |`),
     '',
   ];
   for (const t of rep.targets) {
-    for (const c of t.counterexamples) {
-      out.push(`## ${t.label}: ${t.title}`, '', c.violation.message, '', '```', ...c.trace, '```', '', `saved: ${c.file ?? 'not saved'} (${c.saved})`, '');
-    }
+    if (t.proposalError) out.push(`## ${t.label}: error in the proposal`, '', '```', ...t.proposalError, '```', '');
+    // the first counterexample in full; the rest counted (one planted bug gives hundreds), each in report.json
+    const [c, ...more] = t.counterexamples;
+    if (!c) continue;
+    out.push(`## ${t.label}: ${t.title}`, '', c.violation.message, '', '```', ...c.trace, '```', '', `saved: ${c.file ?? 'not saved'} (${c.saved})`, '');
+    if (more.length) out.push(`and ${more.length} more counterexample(s), ${distinctMessages(t.counterexamples)} distinct message(s) in all (report.json lists each)`, '');
   }
   const unchecked = rep.mustReach.unchecked.length ? ` (not checked for ${rep.mustReach.unchecked.join(', ')}: too few runs)` : '';
   out.push('## Must-reach transitions', '', (rep.mustReach.missing.length === 0
@@ -138,6 +142,13 @@ export function markdownReport(rep: FuzzReport): string {
   return out.join('\n') + '\n';
 }
 
+function outcomeCell(t: TargetOutcome): string {
+  if (t.proposalError) return '**proposal error**';
+  return t.outcome === 'holds' ? (t.runs === 0 ? 'not run' : 'holds') : `**counterexample** (${t.counterexamples.length})`;
+}
+
+export const distinctMessages = (cs: readonly { violation: { message: string } }[]): number => new Set(cs.map(c => c.violation.message)).size;
+
 export function junitReport(rep: FuzzReport): string {
   const builder = junit.newBuilder();
   const suite = builder.testSuite().name(`negcheck fuzz seed ${rep.seed} shard ${rep.shard}`);
@@ -145,7 +156,8 @@ export function junitReport(rep: FuzzReport): string {
     const tc = suite.testCase().className(`negcheck.${t.proposal ?? 'properties'}`).name(`${t.label} ${t.title}`).time(t.wallMs / 1000);
     tc.property('runs', String(t.runs)).property('baseSeed', String(t.baseSeed));
     const c = t.counterexamples[0];
-    if (c) tc.failure(c.violation.message, 'counterexample').stacktrace([...c.trace, `saved: ${c.file ?? 'not saved'}`].join('\n'));
+    if (t.proposalError) tc.error(t.proposalError.join('\n'));
+    else if (c) tc.failure(c.violation.message, 'counterexample').stacktrace([...c.trace, `saved: ${c.file ?? 'not saved'}`].join('\n'));
     else if (t.errors.length) tc.error(t.errors.join('\n'));
   }
   if (rep.mustReach.missing.length) {

@@ -12,7 +12,8 @@ import { seedFor, type Violation } from '../../properties/property.ts';
 import { replayEntry } from '../../properties/replay.ts';
 import { entryWithRules } from '../entryRules.ts';
 import { stackSubject } from '../../properties/subject.ts';
-import { counterexampleEntry } from '../../proposals/prove.ts';
+import { counterexampleEntry, faultLines } from '../../proposals/prove.ts';
+import { ProposalRuleError } from '../../types/rules.ts';
 import { UsageError } from '../usage.ts';
 import { saveToCorpus } from './store.ts';
 import { resolveTarget, type Target, type TargetSpec } from './targets.ts';
@@ -65,6 +66,8 @@ export interface TargetOutcome {
   readonly outcome: 'holds' | 'violated';
   readonly counterexamples: readonly CounterexampleRecord[];
   readonly errors: readonly string[];
+  /** a proposal's rule failed (the target stopped there): faultLines, the error and its trace */
+  readonly proposalError: readonly string[] | null;
 }
 
 export interface CorpusReplay {
@@ -161,6 +164,9 @@ interface TargetState {
   readonly target: Target;
   readonly records: CounterexampleRecord[];
   readonly errors: string[];
+  proposalError: string[] | null;
+  /** the chunk proposalError comes from: the lowest that failed so, whichever arrived first */
+  proposalErrorChunk: number;
   chunks: number;
   runs: number;
   steps: number;
@@ -212,7 +218,7 @@ export class FuzzRun {
     const start = Date.now();
     const share = cfg.timeMs === undefined ? undefined : cfg.timeMs / cfg.targets.length;
     const deadline = share === undefined ? undefined : start + share;
-    const state: TargetState = { target: t, records: [], errors: [], chunks: 0, runs: 0, steps: 0 };
+    const state: TargetState = { target: t, records: [], errors: [], proposalError: null, proposalErrorChunk: Infinity, chunks: 0, runs: 0, steps: 0 };
     let runsLeft = cfg.runs ?? Number.POSITIVE_INFINITY;
     let next = 0;
     let active = 0;
@@ -226,7 +232,7 @@ export class FuzzRun {
         this.wake = resolve;
         const pump = (): void => {
           // an engine error does not go away with another seed: the target stops at its first one
-          while (!this.interrupted && state.errors.length === 0 && this.pool!.hasIdle && runsLeft > 0 && (deadline === undefined || Date.now() < deadline)) {
+          while (!this.interrupted && state.errors.length === 0 && state.proposalError === null && this.pool!.hasIdle && runsLeft > 0 && (deadline === undefined || Date.now() < deadline)) {
             const runs = Math.min(CHUNK_RUNS, runsLeft);
             runsLeft -= runs;
             const chunk = next++;
@@ -254,6 +260,7 @@ export class FuzzRun {
       label: t.label, property: t.spec.property, proposal: t.spec.proposal ?? null, title: t.def.title, baseSeed,
       chunks: state.chunks, runs: state.runs, steps: state.steps,
       wallMs: Date.now() - start, outcome: records.length > 0 ? 'violated' : 'holds', counterexamples: records, errors: state.errors,
+      proposalError: state.proposalError,
     };
   }
 
@@ -263,6 +270,13 @@ export class FuzzRun {
     state.runs += r.result.runs;
     state.steps += r.coverage.find(([k]) => k === STEPS)?.[1] ?? 0;
     if (r.error) state.errors.push(`chunk ${r.chunk}: ${r.error}`);
+    if (r.fault && r.chunk < state.proposalErrorChunk && t.proposal) {
+      // the lowest chunk whose rule failed (the profile crossed without the rules: put them back)
+      state.proposalErrorChunk = r.chunk;
+      const rules = t.proposal.policy.rules;
+      const profile = rules && r.fault.property !== 'R' ? applyPolicy(r.fault.profile, { rules }) : r.fault.profile;
+      state.proposalError = faultLines(t.proposal, r.fault.property, ProposalRuleError.fromData(r.fault.error), profile, r.fault.ops);
+    }
     const cov = (coverage[t.label] ??= {});
     for (const [k, n] of r.coverage) cov[k] = (cov[k] ?? 0) + n;
     const found = r.result.counterexample;

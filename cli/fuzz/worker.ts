@@ -4,7 +4,10 @@
 import { hasRules, withoutRules } from '../../types/profile.ts';
 import { parentPort } from 'node:worker_threads';
 import { countingSubject, type CoverageCounts } from '../../properties/coverage.ts';
-import { runProperty, type RunResult } from '../../properties/property.ts';
+import { ProposalFault, runProperty, type RunResult } from '../../properties/property.ts';
+import type { Op } from '../../types/ops.ts';
+import type { Profile } from '../../types/profile.ts';
+import type { ProposalRuleErrorData } from '../../types/rules.ts';
 import { stackSubject } from '../../properties/subject.ts';
 import { resolveTarget, targetLabel, type Target, type TargetSpec } from './targets.ts';
 
@@ -23,6 +26,8 @@ export interface ChunkResult {
   readonly result: RunResult;
   readonly coverage: [string, number][];
   readonly error?: string;
+  /** a proposal's rule failed (ProposalFault, as plain data: the profile without the rules, which do not cross threads) */
+  readonly fault?: { readonly error: ProposalRuleErrorData; readonly property: string; readonly profile: Profile; readonly ops: readonly Op[] };
 }
 
 const targets = new Map<string, Promise<Target>>();
@@ -34,9 +39,19 @@ export async function runChunk(m: ChunkRequest): Promise<ChunkResult> {
   const counts: CoverageCounts = new Map();
   // a chunk that starts after its deadline runs nothing (runProperty: zero runs, holds)
   const left = m.deadline === undefined ? undefined : Math.max(0, m.deadline - Date.now());
-  const result = runProperty(t.def, countingSubject(stackSubject, counts), {
-    seed: m.seed, numRuns: m.runs, profiles: t.profiles, ...(left !== undefined ? { interruptAfterTimeLimit: left } : {}),
-  });
+  let result: RunResult;
+  try {
+    result = runProperty(t.def, countingSubject(stackSubject, counts), {
+      seed: m.seed, numRuns: m.runs, profiles: t.profiles, ...(left !== undefined ? { interruptAfterTimeLimit: left } : {}),
+    });
+  } catch (e) {
+    if (!(e instanceof ProposalFault)) throw e;
+    return {
+      target: label, chunk: m.chunk, coverage: [...counts],
+      result: { property: m.target.property, outcome: 'holds', runs: 0, seed: m.seed, timeMs: 0 },
+      fault: { error: e.error.toData(), property: e.property, profile: withoutRules(e.profile), ops: e.ops },
+    };
+  }
   // a proposal's rules are functions, which do not cross threads: the main thread puts them back
   const cx = result.counterexample;
   const sendable = cx && hasRules(cx.profile) ? { ...result, counterexample: { ...cx, profile: withoutRules(cx.profile) } } : result;
