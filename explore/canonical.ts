@@ -53,6 +53,12 @@ const TAG_NOT_STATE = 0x8000_000e | 0;
 
 const U64_LIMIT = 1n << 64n;
 
+/** The typed arrays a snapshot may hold, each fingerprinted with its index here. */
+const TYPED_ARRAYS = [
+  Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, Float32Array, Float64Array,
+  BigInt64Array, BigUint64Array, DataView,
+] as const;
+
 /** Why a snapshot cannot be fingerprinted: names the path to the offending value. */
 export class UnfingerprintableError extends Error {}
 
@@ -205,15 +211,21 @@ function write(v: unknown): void {
 function writeOther(v: object): void {
   if (v instanceof NotState) return put(TAG_NOT_STATE);
   if (ArrayBuffer.isView(v)) {
-    put(TAG_TYPED_ARRAY);
-    putString(v.constructor.name);
-    const bytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
-    put(bytes.length);
+    // the kind (a Uint32Array [1] is not a Uint8Array [1, 0, 0, 0]), the byte length, the bytes
+    const kind = TYPED_ARRAYS.indexOf(v.constructor as (typeof TYPED_ARRAYS)[number]);
+    if (kind < 0) throw new UnfingerprintableError(`a snapshot holds a ${v.constructor.name}`);
+    put(TAG_TYPED_ARRAY); put(kind);
+    const bytes = v instanceof Uint8Array ? v : new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+    const len = bytes.length;
+    put(len);
     let i = 0;
-    for (; i + 3 < bytes.length; i += 4) put(bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24));
-    let last = 0;
-    for (let s = 0; i < bytes.length; i++, s += 8) last |= bytes[i]! << s;
-    return put(last);
+    for (; i + 3 < len; i += 4) put(bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24));
+    if (i < len) {
+      let last = 0;
+      for (let sh = 0; i < len; i++, sh += 8) last |= bytes[i]! << sh;
+      put(last);
+    }
+    return;
   }
   throw new UnfingerprintableError(`a snapshot holds a ${v.constructor?.name ?? 'object'}`);
 }
