@@ -9,13 +9,15 @@
 // objects), so two snapshots write the same words only if they are equal as data, up to one
 // approximation: an object key is written as a 64-bit hash of its name (cached; two of the few
 // hundred names a model uses collide with probability ~1e-15, far below the state fingerprint's
-// own collision estimate). Anything else (a function, a Map, a class instance) throws: it could
-// hide state. Keys are written in the object's own order, so snapshots built alike fingerprint
-// alike; the same data built with another key order fingerprints apart (fewer merges, never a
-// wrong one).
+// own collision estimate). Anything else (a function, a Map, a class instance, a symbol value)
+// throws: it could hide state. Only own enumerable string keys are read (snapshots have no symbol
+// keys or getters). Keys are written in the object's own order, so snapshots built alike
+// fingerprint alike; the same data built with another key order fingerprints apart (fewer merges,
+// never a wrong one).
 //
 // The one way to keep something out: wrap it in notState(). The Explorable must then say, in
-// `reductions`, why leaving it out cannot change a verdict, and every verdict prints that.
+// `reductions`, why leaving it out cannot change a verdict (checkReductionsStated refuses it
+// otherwise), and every verdict says it holds under that reduction.
 //
 // Speed: the words go to a scratch Int32Array and are mixed in one loop (Fingerprinter.words);
 // this is the engine's per-transition cost beside the model's own step.
@@ -61,6 +63,21 @@ const TYPED_ARRAYS = [
 
 /** Why a snapshot cannot be fingerprinted: names the path to the offending value. */
 export class UnfingerprintableError extends Error {}
+
+/** An Explorable whose snapshots hold notState parts without a word in `reductions` on why. */
+export class UnstatedReductionError extends Error {}
+
+let sawNotState = false;
+
+/**
+ * Throws unless the last snapshot fingerprinted held no notState part or the Explorable states its
+ * reductions (`stated`): leaving state out silently is what issue 23 was about.
+ */
+export function checkReductionsStated(stated: boolean): void {
+  if (sawNotState && !stated) {
+    throw new UnstatedReductionError('a snapshot holds notState() parts, but the Explorable gives no reductions saying why they cannot change a verdict');
+  }
+}
 
 // --- the scratch buffer -------------------------------------------------------------------------
 
@@ -139,6 +156,7 @@ export function fingerprintSnapshot(f: Fingerprinter, snapshot: unknown): void {
 export function writeCanonical(f: Fingerprinter, v: unknown): void {
   n = 0;
   objects = 0;
+  sawNotState = false;
   try {
     write(v);
   } catch (e) {
@@ -209,7 +227,7 @@ function write(v: unknown): void {
 
 /** Not a plain object or array: notState, a typed array, or a refusal. */
 function writeOther(v: object): void {
-  if (v instanceof NotState) return put(TAG_NOT_STATE);
+  if (v instanceof NotState) { sawNotState = true; return put(TAG_NOT_STATE); }
   if (ArrayBuffer.isView(v)) {
     // the kind (a Uint32Array [1] is not a Uint8Array [1, 0, 0, 0]), the byte length, the bytes
     const kind = TYPED_ARRAYS.indexOf(v.constructor as (typeof TYPED_ARRAYS)[number]);

@@ -11,7 +11,7 @@
 // exactly the order one thread would have inserted them in, whatever the chunking.
 
 import { ProposalRuleError, type ProposalRuleErrorData } from '../types/rules.ts';
-import { fingerprintSnapshot } from './canonical.ts';
+import { checkReductionsStated, fingerprintSnapshot } from './canonical.ts';
 import { Fingerprinter } from './fingerprint.ts';
 import { StateStore } from './store.ts';
 import type { Explorable } from './types.ts';
@@ -76,7 +76,12 @@ export class Expander {
   private len = 0;
   private extra = -1;
 
-  constructor(private readonly x: Explorable) {}
+  /** the Explorable says why what it leaves out cannot change a verdict */
+  private readonly stated: boolean;
+
+  constructor(private readonly x: Explorable) {
+    this.stated = (x.reductions?.length ?? 0) > 0;
+  }
 
   expand(req: ChunkRequest): ChunkResult {
     try {
@@ -139,6 +144,7 @@ export class Expander {
           return { seq: req.seq, successors: seen.records(), generated, violation: { parent: id, op, message: v } };
         }
         fingerprintSnapshot(fp, x.snapshot());
+        checkReductionsStated(this.stated);
         seen.insert(fp.hi, fp.lo, id, op, 0); // PRESENT: generated earlier in this chunk
       }
     }

@@ -81,6 +81,9 @@ export async function exploreParallel(spec: ExplorableSpec, opts: ParallelOption
     const search = new Search(opts, inits, opts.workers);
     const result = await new Promise<ExploreResult>((resolve, reject) => {
       const early = new Map<number, ChunkResult>();
+      // a proposal's rule failing in chunk seq: an error, but only when the merge reaches that chunk
+      // (an earlier chunk's violation comes first in BFS order, as on one thread)
+      const faults = new Map<number, Error>();
       let settled = false;
       const poll = setInterval(() => pump(), POLL_MS);
       const settle = (f: () => void): void => {
@@ -96,6 +99,8 @@ export async function exploreParallel(spec: ExplorableSpec, opts: ParallelOption
             early.delete(r.seq);
             search.merge(r);
           }
+          const fault = search.done ? undefined : faults.get(search.nextToMerge);
+          if (fault) { settle(() => reject(fault)); return; }
           search.checkBounds();
           for (const w of workers) {
             while (!search.done && w.outstanding < PER_WORKER) {
@@ -116,6 +121,10 @@ export async function exploreParallel(spec: ExplorableSpec, opts: ParallelOption
           if (r.kind === 'chunk') {
             w.outstanding--;
             early.set(r.seq, r);
+            pump();
+          } else if (r.kind === 'error' && r.fault) {
+            w.outstanding--;
+            faults.set(r.fault.seq, workerFailure(r));
             pump();
           } else if (r.kind === 'error') settle(() => reject(workerFailure(r)));
         });

@@ -4,7 +4,7 @@
 // successors in generation order, ids, counts, verdict and trace are those of a single thread
 // expanding states in id order and ops in alphabet order, whatever the workers and chunk size.
 
-import { fingerprintSnapshot } from './canonical.ts';
+import { checkReductionsStated, fingerprintSnapshot } from './canonical.ts';
 import { collisionEstimates, Fingerprinter, FINGERPRINT_BITS } from './fingerprint.ts';
 import type { ChunkRequest, ChunkResult } from './expand.ts';
 import { NO_PARENT, StateStore } from './store.ts';
@@ -31,6 +31,7 @@ export function initialStates(x: Explorable): InitialStates {
   for (let i = 0; i < x.initCount; i++) {
     x.init(i);
     fingerprintSnapshot(fp, x.snapshot());
+    checkReductionsStated((x.reductions?.length ?? 0) > 0);
     fps[2 * i] = fp.hi;
     fps[2 * i + 1] = fp.lo;
   }

@@ -2,6 +2,7 @@
 // small examples of the Explorable / Machine / Monitor interfaces. Each export is a factory
 // taking plain data, so a worker thread can build the same machine (see parallel.ts).
 
+import { ProposalRuleError } from '../types/rules.ts';
 import { type NotState, notState } from './canonical.ts';
 import { withMonitor } from './monitor.ts';
 import type { Explorable, Machine, Monitor } from './types.ts';
@@ -97,5 +98,41 @@ export function registers(args: RegistersArgs): Explorable<Uint8Array> {
     },
     snapshot: () => r.slice(),
     restore: s => { r.set(s); },
+  };
+}
+
+export interface FaultRaceArgs {
+  /** how long the violating transition takes, so that a later chunk's fault arrives first */
+  readonly slowMs: number;
+  /** false: state 0 has no violation, so the fault is the result */
+  readonly violate?: boolean;
+}
+
+/**
+ * Three states at depth 1 (x = the op that made it), each in its own chunk at chunkSize 1; with two
+ * workers holding two chunks each, state 0's chunk goes to the first and state 2's to the second.
+ * From state 0, op 0 is a violation that takes `slowMs`; from state 2, op 0 is a proposal's rule
+ * failing at once. BFS order puts the violation first: whatever finishes first, the verdict is the
+ * violation, as on one thread.
+ */
+export function faultRace(args: FaultRaceArgs): Explorable<number> {
+  let x = -1;
+  return {
+    initCount: 1,
+    alphabetSize: 3,
+    init: () => { x = -1; },
+    step(op) {
+      if (x === -1) { x = op; return null; }
+      if (x === 0 && op === 0 && args.violate !== false) {
+        const until = Date.now() + args.slowMs;
+        while (Date.now() < until) { /* the slow violation */ }
+        return 'the violation first in BFS order';
+      }
+      if (x === 2 && op === 0) throw ProposalRuleError.of('invalidateRange', [0n, 0x1000n], 'threw: planted');
+      x = 3 + op;
+      return null;
+    },
+    snapshot: () => x,
+    restore: s => { x = s; },
   };
 }

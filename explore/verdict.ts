@@ -27,9 +27,10 @@ export function coverageText(c: Coverage): string {
   return c.complete ? `every trace of any length ${over} (complete at ${c.maxOps} ops)` : `every trace of ≤ ${c.maxOps} ops ${over}`;
 }
 
-/** The verdict line: holds for what, or violated with what held before it. */
+/** The verdict line: holds for what (and under which stated reductions), or violated with what held before it. */
 export function verdictText(r: ExploreResult, c: Coverage): string {
-  if (r.outcome === 'holds') return `holds for ${coverageText(c)}`;
-  if (r.outcome === 'violated') return `VIOLATED at depth ${r.counterexample.ops.length} (${coverageText(c)} holds)`;
-  return `bound reached (${r.reason}): holds for ${coverageText(c)}`;
+  const under = c.reductions.length === 0 ? '' : `, under ${c.reductions.length === 1 ? 'one stated reduction' : `${c.reductions.length} stated reductions`}`;
+  if (r.outcome === 'holds') return `holds for ${coverageText(c)}${under}`;
+  if (r.outcome === 'violated') return `VIOLATED at depth ${r.counterexample.ops.length} (${coverageText(c)} holds${under})`;
+  return `bound reached (${r.reason}): holds for ${coverageText(c)}${under}`;
 }

@@ -17,8 +17,8 @@ export type WorkerReply =
   | ({ readonly kind: 'chunk' } & import('./expand.ts').ChunkResult)
   | {
     readonly kind: 'error'; readonly message: string; readonly nondeterminism: boolean;
-    /** a proposal's rule failed (RuleFaultInSearch, as plain data) */
-    readonly fault?: { readonly error: ProposalRuleErrorData; readonly init: number; readonly ops: readonly number[] };
+    /** a proposal's rule failed (RuleFaultInSearch, as plain data) while expanding chunk `seq` */
+    readonly fault?: { readonly seq: number; readonly error: ProposalRuleErrorData; readonly init: number; readonly ops: readonly number[] };
   };
 
 const port = parentPort!;
@@ -41,7 +41,7 @@ try {
     } catch (e) {
       reply({
         kind: 'error', message: e instanceof Error ? e.message : String(e), nondeterminism: e instanceof NondeterminismError,
-        ...(e instanceof RuleFaultInSearch ? { fault: { error: e.error, init: e.init, ops: [...e.ops] } } : {}),
+        ...(e instanceof RuleFaultInSearch && m.kind === 'chunk' ? { fault: { seq: m.seq, error: e.error, init: e.init, ops: [...e.ops] } } : {}),
       });
     }
   });

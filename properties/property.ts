@@ -165,12 +165,16 @@ export function budgetCutBeforeFirstRun(d: Pick<fc.RunDetails<unknown>, 'failed'
  */
 export function checkSafely(def: PropertyDef, subject: Subject, profile: Profile, ops: readonly Op[]): Violation | null {
   let step = 0;
+  // each stack walks the script from its start: the next occurrence of an op object at or after
+  // the last one it applied (a script may hold one op object twice); an op not in the script (a
+  // probe, a rewritten op) leaves the step where it was
   const track = (factory: StackFactory): StackFactory => p => {
     const stack = factory(p);
+    let next = 0;
     return {
       apply(op: Op): Observation {
-        const i = ops.indexOf(op);
-        if (i > step) step = i;
+        const i = ops.indexOf(op, next);
+        if (i >= 0) { step = i; next = i + 1; }
         return stack.apply(op);
       },
     };

@@ -105,12 +105,16 @@ export function proveProperty(p: Proposal, id: PropertyId, opts: ProveOptions): 
  * rule and its arguments in hex, and the trace that led there on the model with the proposal's rules.
  */
 export function faultLines(p: Proposal, property: string, error: ProposalRuleError, profile: Profile, ops: readonly Op[]): string[] {
+  // R runs the script as the old userspace issues it on the baseline (regressionTrace); the rules are the proposal side's
   const side = property === 'R' ? applyPolicy(profile, p.policy) : profile;
+  const script = property === 'R' && p.baseline
+    ? asOldUserspace(stackSubject.model(applyPolicy(profile, p.baseline)), ops, p.newBits ?? {}, applyPolicy(profile, p.baseline).vmm)
+    : ops;
   return [
     `error in the proposal ${p.source ?? p.id}: its ${error.message}`,
     `  this is the proposal's own error, not a verdict of ${property}: fix the rule (\`negcheck prove --rules\` gives each rule's domain)`,
     `  the trace that led there (${property}, on the model with the proposal's rules):`,
-    ...modelTrace(side, ops).map(l => `    ${l}`),
+    ...modelTrace(side, script).map(l => `    ${l}`),
   ];
 }
 

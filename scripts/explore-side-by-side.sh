@@ -30,16 +30,18 @@ for (const side of ['ref', 'head']) {
   for (let r = 1; r <= Number(rounds); r++) {
     const rep = JSON.parse(fs.readFileSync(`${dir}/${side}.${r}.json`, 'utf8'));
     for (const t of rep.targets) {
-      const row = rows.get(t.label) ?? { ref: [], head: [], states: {} };
+      const row = rows.get(t.label) ?? { ref: [], head: [], refStates: [], headStates: [], states: {} };
       row[side].push(Math.round(t.result.generated / t.result.timeMs * 1000));
+      row[`${side}States`].push(Math.round(t.result.distinct / t.result.timeMs * 1000));
       row.states[side] = t.result.distinct;
       rows.set(t.label, row);
     }
   }
 }
 const range = xs => `${Math.min(...xs).toLocaleString('en')}–${Math.max(...xs).toLocaleString('en')}`;
-console.log(`target    states ${ref} -> this tree    transitions/s ${ref}    transitions/s this tree    (${rounds} rounds, alternating)`);
+console.log(`${rounds} rounds, alternating; ${ref} -> this tree`);
+console.log(`${'target'.padEnd(9)} ${'states'.padEnd(22)} ${'states/s'.padEnd(34)} transitions/s`);
 for (const [label, r] of rows) {
-  console.log(`${label.padEnd(9)} ${String(r.states.ref).padStart(9)} -> ${String(r.states.head).padEnd(12)} ${range(r.ref).padEnd(24)} ${range(r.head)}`);
+  console.log(`${label.padEnd(9)} ${`${r.states.ref} -> ${r.states.head}`.padEnd(22)} ${`${range(r.refStates)} -> ${range(r.headStates)}`.padEnd(34)} ${range(r.ref)} -> ${range(r.head)}`);
 }
 EOF

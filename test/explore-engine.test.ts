@@ -2,6 +2,7 @@
 // shortest counterexample, a planted fingerprint bug, bounds, determinism.
 
 import { describe, expect, it } from 'vitest';
+import { UnstatedReductionError } from '../explore/canonical.ts';
 import { explore } from '../explore/engine.ts';
 import { armedCounters, counterMod5, registers } from '../explore/toys.ts';
 import type { Explorable, ExploreResult } from '../explore/types.ts';
@@ -62,6 +63,11 @@ describe('explore: armed counters (a in Z5, b in Z3, a monitor armed by reset)',
     expect(r).toMatchObject({ outcome: 'holds', complete: true, distinct: 15, levels: [1, 2, 3, 3, 3, 2, 1] });
     expect(r.reductions).toEqual(['armed is left out (wrongly: the property reads it)']);
     expect(explore(armedCounters(), { maxDepth: 20 }).reductions).toEqual([]);
+  });
+
+  it('a snapshot with notState parts and no stated reduction is refused, not explored', () => {
+    const x = armedCounters({ forgetArmed: true });
+    expect(() => explore({ ...x, reductions: [] }, { maxDepth: 20 })).toThrow(UnstatedReductionError);
   });
 });
 

@@ -2,9 +2,10 @@
 
 import { describe, expect, it } from 'vitest';
 import { explore } from '../explore/engine.ts';
+import { RuleFaultInSearch } from '../explore/expand.ts';
 import { exploreParallel } from '../explore/parallel.ts';
 import type { ExplorableSpec } from '../explore/spec.ts';
-import { armedCounters, registers, type RegistersArgs } from '../explore/toys.ts';
+import { armedCounters, faultRace, registers, type RegistersArgs } from '../explore/toys.ts';
 import type { ExploreResult } from '../explore/types.ts';
 
 const TOYS = new URL('../explore/toys.ts', import.meta.url).href;
@@ -13,6 +14,19 @@ const spec = (exp: string, args?: unknown): ExplorableSpec => ({ module: TOYS, e
 const stable = (r: ExploreResult): unknown => ({ ...r, timeMs: undefined, workers: undefined });
 
 describe('exploreParallel', () => {
+  it('a proposal\'s rule failing in a later chunk does not beat an earlier chunk\'s violation, however fast it comes', async () => {
+    const args = { slowMs: 300 };
+    const one = explore(faultRace(args), { maxDepth: 3, chunkSize: 1 });
+    expect(one).toMatchObject({ outcome: 'violated', counterexample: { init: 0, ops: [0, 0] } });
+    const r = await exploreParallel(spec('faultRace', args), { maxDepth: 3, chunkSize: 1, workers: 2 });
+    expect(stable(r)).toEqual(stable(one));
+    // and where no violation comes first, the fault is the result, with its trace, on one thread or two
+    const fault = { error: { rule: 'invalidateRange', args: ['0x0n', '0x1000n'], problem: 'threw: planted' }, init: 0, ops: [2, 0] };
+    expect(() => explore(faultRace({ slowMs: 0, violate: false }), { maxDepth: 3, chunkSize: 1 })).toThrow(RuleFaultInSearch);
+    await expect(exploreParallel(spec('faultRace', { slowMs: 0, violate: false }), { maxDepth: 3, chunkSize: 1, workers: 2 }))
+      .rejects.toMatchObject(fault);
+  });
+
   it('1 and 2 workers give the single-threaded result on a space explored in full', async () => {
     const args: RegistersArgs = { n: 4, m: 8 };
     const one = explore(registers(args), { maxDepth: 100, chunkSize: 5 });

@@ -69,6 +69,32 @@ describe('a proposal whose rule fails is an error of the proposal file (exit 2),
   });
 });
 
+/** R: the rule fails on the proposal side of the old userspace's script (R replays the script as that userspace issues it). */
+const rThrowing = join(tmp, 'r-throwing.ts');
+writeFileSync(rThrowing, `export const proposal = {
+  id: 'r-throws', title: 'an IOTLB-enable rule that throws on ACCESS_PLATFORM', seeds: [], commits: [], fate: 'proposed', history: 'test',
+  policy: { kernel: { device: 'vhost-net' } },
+  rules: { iotlbEnable: (features: bigint) => { if (features & (1n << 33n)) throw new Error('undecided'); return false; } },
+  baseline: { kernel: { device: 'vhost-net', iotlbEnable: 'access-platform' } },
+  expect: { R: { verdict: 'holds', reason: 'test' } },
+};\n`);
+
+describe('R: the same, with the trace as the old userspace runs it', () => {
+  const R_ERROR = /error in the proposal .*r-throwing\.ts: its rule iotlbEnable\(0x[0-9a-f]+n, 0x0n\) threw: undecided\n.*not a verdict of R/;
+  it('explore --proposal --property R', () => {
+    const r = negcheck('explore', '--proposal', rThrowing, '--property', 'R');
+    expect(r.status, r.stdout).toBe(2);
+    expect(r.stderr).toMatch(R_ERROR);
+    expect(r.stderr).toMatch(/-> the rule iotlbEnable failed here/);
+  });
+  it('fuzz --proposal --property R', () => {
+    const r = negcheck('fuzz', '--proposal', rThrowing, '--property', 'R', '--runs', '500', '--seed', '1', '--workers', '1', '--no-corpus', '--no-must-reach');
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stdout).toMatch(R_ERROR);
+    expect(r.stdout).toMatch(/-> the rule iotlbEnable failed here/);
+  });
+});
+
 describe('the engines underneath', () => {
   it('runProperty throws a ProposalFault with a script shrunk to the rule failing, never a counterexample', () => {
     const profile: Profile = applyPolicy(upstreamProfile, {
@@ -96,6 +122,9 @@ describe('the engines underneath', () => {
       return { apply: op => { if (++n === 3) throw new Error('model bug'); return s.apply(op); } };
     };
     expect(checkSafely(I6, { model: throwsOnThird, impl: throwsOnThird }, upstreamProfile, ops)).toEqual({ step: 2, message: 'threw: model bug' });
+    // one op object twice in the script (fc.constant makes such scripts): still the third step
+    const get: Op = { kind: 'GET_FEATURES' };
+    expect(checkSafely(I6, { model: throwsOnThird, impl: throwsOnThird }, upstreamProfile, [ops[0]!, get, get])).toEqual({ step: 2, message: 'threw: model bug' });
   });
 });
 

@@ -165,23 +165,26 @@ export function ruleProblems(rules: unknown): string[] {
       let v: unknown;
       try { v = (fn as (...a: unknown[]) => unknown)(...args); } catch { continue; }
       const bad = spec.returns(v);
-      if (bad !== null) { out.push(`rules.${name}: returned ${show(v)} for (${args.map(show).join(', ')}); expected ${bad}: ${spec.signature}`); break; }
+      if (bad !== null) { out.push(`rules.${name}: returned ${showValue(v)} for (${args.map(a => showValue(a)).join(', ')}); expected ${bad}: ${spec.signature}`); break; }
     }
   }
   return out;
 }
 
-/** A rule's argument or result as a proposal author writes it: bigints in hex, arrays and objects spelt out. */
-export function showValue(v: unknown): string {
+/**
+ * A rule's argument or result as a proposal author writes it: bigints in hex, arrays and objects
+ * spelt out (three levels deep, so a cyclic value prints too).
+ */
+export function showValue(v: unknown, depth = 3): string {
   if (typeof v === 'bigint') return `${v < 0n ? '-' : ''}0x${(v < 0n ? -v : v).toString(16)}n`;
-  if (Array.isArray(v)) return `[${v.map(showValue).join(', ')}]`;
   if (typeof v === 'string') return `'${v}'`;
-  if (typeof v === 'function') return `a function`;
-  if (typeof v === 'object' && v !== null) return `{ ${Object.entries(v).map(([k, x]) => `${k}: ${showValue(x)}`).join(', ')} }`;
-  return String(v);
+  if (typeof v === 'function') return 'a function';
+  if (typeof v !== 'object' || v === null) return String(v);
+  if (depth === 0) return Array.isArray(v) ? '[…]' : '{ … }';
+  if (Array.isArray(v)) return `[${v.map(x => showValue(x, depth - 1)).join(', ')}]`;
+  return `{ ${Object.entries(v).map(([k, x]) => `${k}: ${showValue(x, depth - 1)}`).join(', ')} }`;
 }
 
-const show = showValue;
 
 /**
  * A proposal's own rule failed at run time: it threw, or returned a value outside the rule's
@@ -197,7 +200,7 @@ export class ProposalRuleError extends Error {
   }
 
   static of(rule: RuleName, args: readonly unknown[], problem: string): ProposalRuleError {
-    return new ProposalRuleError(rule, args.map(showValue), problem);
+    return new ProposalRuleError(rule, args.map(a => showValue(a)), problem);
   }
 
   /** What crosses a thread: structured clone keeps no class. */

@@ -73,12 +73,14 @@ export interface TargetMemory {
 const mb = (bytes: number): number => Math.round(bytes / (1 << 20));
 
 /** Samples the RSS until stop(): the peak during this target, not the process's running maximum. */
-export function memorySampler(everyMs = 100, rss: () => number = () => process.memoryUsage.rss()): { stop(): TargetMemory } {
+export function memorySampler(everyMs = 100, rss: () => number = () => process.memoryUsage.rss()): { sample(): void; stop(): TargetMemory } {
   const start = rss();
   let peak = start;
-  const timer = setInterval(() => { peak = Math.max(peak, rss()); }, everyMs);
+  const sample = (): void => { peak = Math.max(peak, rss()); };
+  const timer = setInterval(sample, everyMs);
   timer.unref();
   return {
+    sample,
     stop() {
       clearInterval(timer);
       const end = rss();
@@ -174,8 +176,17 @@ function counterexampleOf(t: ResolvedTarget, r: Extract<ExploreResult, { outcome
   const depth = r.counterexample.ops.length;
   const judged = t.entry.property ?? t.spec.property;
   const def = judged === 'R' && t.proposal ? propertyFor(t.proposal, 'R').def : propertyById(judged)!;
-  const ops = neededScript(t.entry.script(t.scope, r.counterexample.ops), depth, s => checkSafely(def, stackSubject, profile, s) !== null);
-  const confirmed = checkSafely(def, stackSubject, profile, ops);
+  const script = t.entry.script(t.scope, r.counterexample.ops);
+  let ops: Op[];
+  let confirmed: ReturnType<typeof checkSafely>;
+  try {
+    ops = neededScript(script, depth, s => checkSafely(def, stackSubject, profile, s) !== null);
+    confirmed = checkSafely(def, stackSubject, profile, ops);
+  } catch (e) {
+    // the ops the entry appends (I4's probes) can meet a proposal's failing rule: its error, not a crash
+    if (e instanceof ProposalRuleError && t.proposal) throw new UsageError(faultLines(t.proposal, judged, e, profile, script).join('\n'));
+    throw e;
+  }
   const violation = confirmed ?? { step: ops.length - 1, message: r.counterexample.message };
   const cx: Counterexample = { property: judged, profile, ops, violation, seed: 0 };
   const expected = t.proposal?.expect[judged as keyof typeof t.proposal.expect]?.verdict;

@@ -9,7 +9,7 @@ import { durationArg, intArg, seedArg } from '../args.ts';
 import { formatDuration } from '../duration.ts';
 import { exitStatusAction, UsageError } from '../usage.ts';
 import { buildReport, checkMustReach, coverageSummary, MUST_REACH_MIN_RUNS, mustReachLine, coverageTable, rate, resultTable, writeReports } from './report.ts';
-import { FuzzRun, type FuzzConfig, type Progress, type Shard } from './run.ts';
+import { FuzzRun, type FuzzConfig, type FuzzResult, type Progress, type Shard } from './run.ts';
 import { selectTargets } from './targets.ts';
 
 export const EXIT = { ok: 0, counterexample: 1, usage: 2, SIGINT: 130, SIGTERM: 143 } as const;
@@ -146,7 +146,7 @@ async function fuzzRun(o: FuzzOptions, started: (r: FuzzRun) => void): Promise<n
   }
   const reach = result.interrupted ? { checked: 0, missing: [], unchecked: [] } : checkMustReach(mustReach, result, o.mustReachMinRuns);
   const failed = result.targets.some(t => t.outcome === 'violated' || t.errors.length > 0) || result.corpus.failing.length > 0 || reach.missing.length > 0;
-  const proposalError = result.targets.some(t => t.proposalError !== null);
+  const proposalError = result.targets.some(t => t.proposalError !== null) || result.corpus.proposalErrors.length > 0;
   const exitCode = result.interrupted ? EXIT[result.interrupted] : proposalError ? EXIT.usage : failed ? EXIT.counterexample : EXIT.ok;
   const rep = buildReport(cfg, result, reach, exitCode);
   const written = o.report ? writeReports(o.report, rep) : [];
@@ -155,7 +155,8 @@ async function fuzzRun(o: FuzzOptions, started: (r: FuzzRun) => void): Promise<n
   } else {
     const lines = [
       '',
-      `corpus: ${result.corpus.replayed} entries replayed${result.corpus.failing.length ? `, NOT as expected: ${result.corpus.failing.join(', ')}` : ', all as expected'}`,
+      corpusLine(result.corpus),
+      ...result.corpus.proposalErrors.map(e => `corpus: error in a proposal: ${e}`),
       '', ...resultTable(rep), '', 'transition coverage (the full table: --coverage, or the reports):',
       ...(o.coverage ? coverageTable(rep) : coverageSummary(rep)).map(l => `  ${l}`), '',
       mustReachLine(reach, o.mustReachMinRuns),
@@ -168,6 +169,14 @@ async function fuzzRun(o: FuzzOptions, started: (r: FuzzRun) => void): Promise<n
     for (const l of lines) console.log(l);
   }
   return exitCode;
+}
+
+function corpusLine(c: FuzzResult['corpus']): string {
+  const bad = [
+    ...(c.failing.length ? [`NOT as expected: ${c.failing.join(', ')}`] : []),
+    ...(c.proposalErrors.length ? [`${c.proposalErrors.length} whose proposal's rule fails (below)`] : []),
+  ];
+  return `corpus: ${c.replayed} entries replayed, ${bad.length ? bad.join('; ') : 'all as expected'}`;
 }
 
 export function readMustReach(file: string): { property: string; transition: string }[] {

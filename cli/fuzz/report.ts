@@ -120,7 +120,9 @@ export function markdownReport(rep: FuzzReport): string {
     `# negcheck fuzz${rep.partial ? ` (partial: interrupted by ${rep.interrupted})` : ''}`, '',
     `seed ${rep.seed}, shard ${rep.shard}, ${rep.workers} worker(s), budget ${rep.budget.timeMs !== null ? formatDuration(rep.budget.timeMs) : 'none'}` +
       `${rep.budget.runsPerTarget !== null ? `, at most ${rep.budget.runsPerTarget} runs per target` : ''}; exit ${rep.exitCode}`, '',
-    `Corpus: ${rep.corpus.replayed} entries replayed${rep.corpus.failing.length ? `, **${rep.corpus.failing.length} not as expected**: ${rep.corpus.failing.join(', ')}` : ', all as expected'}.`, '',
+    `Corpus: ${rep.corpus.replayed} entries replayed${rep.corpus.failing.length ? `, **${rep.corpus.failing.length} not as expected**: ${rep.corpus.failing.join(', ')}` : ''}` +
+      `${rep.corpus.proposalErrors.length ? `, **${rep.corpus.proposalErrors.length} whose proposal's rule fails**: ${rep.corpus.proposalErrors.join('; ')}` : ''}` +
+      `${rep.corpus.failing.length + rep.corpus.proposalErrors.length === 0 ? ', all as expected' : ''}.`, '',
     '| target | runs | runs/s | op-steps/s | time | outcome |', '|---|---|---|---|---|---|',
     ...rep.targets.map(t => `| ${t.label} | ${t.runs} | ${t.runsPerSecond} | ${t.stepsPerSecond} | ${formatDuration(t.wallMs)} | ${outcomeCell(t)} |`),
     '',

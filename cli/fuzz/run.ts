@@ -75,6 +75,8 @@ export interface CorpusReplay {
   readonly replayed: number;
   /** files that did not replay as their `expect` says */
   readonly failing: readonly string[];
+  /** entries whose proposal's own rule failed on the way (an input error, exit 2): file and error */
+  readonly proposalErrors: readonly string[];
 }
 
 export interface FuzzResult {
@@ -103,8 +105,9 @@ export interface FuzzHooks {
 
 /** Re-run every corpus entry before fuzzing; a corrupt file is an input error. */
 export async function replayCorpus(dir: string | null): Promise<CorpusReplay> {
-  if (dir === null || !existsSync(dir)) return { dir, replayed: 0, failing: [] };
+  if (dir === null || !existsSync(dir)) return { dir, replayed: 0, failing: [], proposalErrors: [] };
   const failing: string[] = [];
+  const proposalErrors: string[] = [];
   const files = corpusFiles(dir);
   for (const file of files) {
     let entry;
@@ -114,9 +117,11 @@ export async function replayCorpus(dir: string | null): Promise<CorpusReplay> {
       if (e instanceof CorpusError) throw new UsageError(`corpus: ${e.message}`);
       throw e;
     }
-    if (!replayEntry(entry, stackSubject).asExpected) failing.push(file);
+    const r = replayEntry(entry, stackSubject);
+    if (r.ruleError) proposalErrors.push(`${file}: the proposal's ${r.ruleError.message} (negcheck replay ${file} shows the steps)`);
+    else if (!r.asExpected) failing.push(file);
   }
-  return { dir, replayed: files.length, failing };
+  return { dir, replayed: files.length, failing, proposalErrors };
 }
 
 /** A fixed set of worker threads, one chunk each at a time. */
