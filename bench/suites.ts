@@ -10,7 +10,7 @@ import { createModelStack } from '../model/stack.ts';
 import { translateDesc } from '../model/translate.ts';
 import { createVirtioModel } from '../model/virtio/index.ts';
 import { anyOpArb } from '../properties/p0-differential.ts';
-import { bit, upstreamProfile } from '../properties/profiles.ts';
+import { bit, upstreamProfile } from '../generators/profiles.ts';
 import type { Op } from '../types/ops.ts';
 import type { Profile } from '../types/profile.ts';
 import * as U from '../types/uapi.ts';

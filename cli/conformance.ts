@@ -3,8 +3,8 @@
 
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { defaultVectorDir, type FileReport, replayConformance, type Side } from '../properties/conformance/index.ts';
-import { formatMismatch, VectorFileError } from '../properties/conformance/vectors.ts';
+import { defaultVectorDir, type FileReport, replayConformance, type Side } from '../conformance/index.ts';
+import { formatMismatch, VectorFileError } from '../conformance/vectors.ts';
 import { intArg } from './args.ts';
 
 function sidesArg(v: string): Side[] {

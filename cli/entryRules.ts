@@ -2,7 +2,7 @@
 // functions (rulesFrom): before replaying, load the proposal and put its rules back on the
 // proposal's side (`profile`, or R's `proposalProfile`).
 
-import type { CorpusEntry } from '../properties/corpus.ts';
+import type { CorpusEntry } from '../harness/corpus.ts';
 import { loadProposal } from './prove.ts';
 import { UsageError } from './usage.ts';
 

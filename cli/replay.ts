@@ -3,10 +3,10 @@
 
 import { existsSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
-import { CorpusError, corpusFiles, readEntry, type CorpusEntry } from '../properties/corpus.ts';
+import { CorpusError, corpusFiles, readEntry, type CorpusEntry } from '../harness/corpus.ts';
 import { compareRuns } from '../properties/r-no-regression.ts';
-import { replayEntry } from '../properties/replay.ts';
-import { stackSubject } from '../properties/subject.ts';
+import { replayEntry } from '../harness/replay.ts';
+import { stackSubject } from '../harness/subject.ts';
 import { hasRules } from '../types/profile.ts';
 import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';

@@ -12,7 +12,7 @@
 // state the model's.
 
 import type { Proposal } from '../proposals/proposal.ts';
-import { pinPolicy, type ExploreEntry, type ExploreScope, type ScopeOptions } from './explore-law.ts';
+import { pinPolicy, type ExploreEntry, type ExploreScope, type ScopeOptions } from '../generators/scope.ts';
 import { I1_EXPLORE } from './i1-features-shrink.explore.ts';
 import { I2_EXPLORE } from './i2-no-silent-iotlb.explore.ts';
 import { I3_EXPLORE } from './i3-endianness.explore.ts';

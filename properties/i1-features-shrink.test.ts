@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { guestFeatureWordArb, guestStackProfileArb } from './arbitraries/guest.ts';
+import { guestFeatureWordArb, guestStackProfileArb } from '../generators/guest.ts';
 import { I1 } from './i1-features-shrink.ts';
-import { runProperty, scaledRuns, testSeed } from './property.ts';
-import { describeVirtioRun, virtioSubject } from './virtio-subject.ts';
+import { runProperty, scaledRuns, testSeed } from '../harness/run.ts';
+import { describeVirtioRun, virtioSubject } from '../harness/virtio-subject.ts';
 
 /** A device-type bit (spec 1.3 §2.2: 50-127 are device-specific) this device requires but never offers. */
 const UNMEETABLE = 1n << 50n;

@@ -8,8 +8,8 @@ import { runScript } from '../types/stack.ts';
 import { hex } from '../types/trace.ts';
 import { VIRTIO_CONFIG_S_DRIVER_OK, VIRTIO_CONFIG_S_FAILED, VIRTIO_CONFIG_S_FEATURES_OK } from '../types/uapi.ts';
 import { CORE_TRANSPORT_FEATURES } from '../model/virtio/index.ts';
-import { guestScriptArb, guestStackProfileArb } from './arbitraries/guest.ts';
-import { judgeSteps, onBothSides, type PropertyDef, type StepLaw } from './property.ts';
+import { guestScriptArb, guestStackProfileArb } from '../generators/guest.ts';
+import { judgeSteps, onBothSides, type PropertyDef, type StepLaw } from '../types/property.ts';
 
 const isSubset = (a: bigint, b: bigint): boolean => (a & ~b) === 0n;
 const FEATURES_OK = BigInt(VIRTIO_CONFIG_S_FEATURES_OK);

@@ -7,12 +7,12 @@ import { GUEST_RAM_SIZE } from '../types/harness.ts';
 import type { Op } from '../types/ops.ts';
 import type { Profile, VmmProfile } from '../types/profile.ts';
 import * as U from '../types/uapi.ts';
-import { access1, AP, byLevel, PAGE } from './explore-values.ts';
+import { access1, AP, byLevel, PAGE } from '../generators/values.ts';
 import {
   axis, describeAxes, labelled, lawEntry, makeScope, product, withDefaults, type Axis, type ExploreScope, type ScopeOptions,
-} from './explore-law.ts';
+} from '../generators/scope.ts';
 import { GUEST_BITS, i2Profile, noSilentIotlbLaw, qemuNoIommu, VRING_STARTS, VRING_STOPS } from './i2-no-silent-iotlb.ts';
-import { bit, crosvmFixed, crosvmOld, qemuVmm } from './profiles.ts';
+import { bit, crosvmFixed, crosvmOld, qemuVmm } from '../generators/profiles.ts';
 
 const VMM_NAMES = new Map<VmmProfile, string>([
   [crosvmOld, 'crosvm before 4e7d00be'], [crosvmFixed, 'crosvm after 4e7d00be'], [qemuNoIommu, 'QEMU without vIOMMU'], [qemuVmm, 'QEMU'],

@@ -4,10 +4,10 @@ import { VRING_USED_ADDR } from '../types/harness.ts';
 import { runScript } from '../types/stack.ts';
 import { EFAULT } from '../types/uapi.ts';
 import { I2, i2ProfileArb } from './i2-no-silent-iotlb.ts';
-import { crosvmOld, upstreamKernel, upstreamProfile } from './profiles.ts';
-import { runProperty, scaledRuns, testSeed, type RunResult } from './property.ts';
-import { describeRun } from './report.ts';
-import { stackSubject } from './subject.ts';
+import { crosvmOld, upstreamKernel, upstreamProfile } from '../generators/profiles.ts';
+import { runProperty, scaledRuns, testSeed, type RunResult } from '../harness/run.ts';
+import { describeRun } from '../harness/report.ts';
+import { stackSubject } from '../harness/subject.ts';
 
 /** The shrunk trace is the story of seeds 000/001: features programmed, then the vring start fails. */
 function expectVringStartStory(r: RunResult, start: string): void {

@@ -8,8 +8,8 @@ import type { Op } from '../types/ops.ts';
 import type { Profile, VmmProfile } from '../types/profile.ts';
 import { formatObservation, formatOp } from '../types/trace.ts';
 import * as U from '../types/uapi.ts';
-import { bit, crosvmFixed, crosvmOld, qemuVmm, upstreamProfile } from './profiles.ts';
-import { lawCheck, onBothSides, type PropertyDef, type StepLaw } from './property.ts';
+import { bit, crosvmFixed, crosvmOld, qemuVmm, upstreamProfile } from '../generators/profiles.ts';
+import { lawCheck, onBothSides, type PropertyDef, type StepLaw } from '../types/property.ts';
 
 /** QEMU without a vIOMMU: its known list has no ACCESS_PLATFORM and it sends no IOTLB messages. */
 export const qemuNoIommu: VmmProfile = {

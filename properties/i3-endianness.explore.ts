@@ -2,8 +2,8 @@
 // the proposal scope: every flow), the guest's transport ops; each probe is judged on its own,
 // so the monitor keeps nothing.
 
-import { guestAlphabet, guestProfiles, PROBE_FLOWS } from './explore-values.ts';
-import { lawEntry, makeScope, withDefaults, type ExploreScope, type ScopeOptions } from './explore-law.ts';
+import { guestAlphabet, guestProfiles, PROBE_FLOWS } from '../generators/values.ts';
+import { lawEntry, makeScope, withDefaults, type ExploreScope, type ScopeOptions } from '../generators/scope.ts';
 import { endiannessLaw } from './i3-endianness.ts';
 
 export function i3Scope(opts?: ScopeOptions): ExploreScope {

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { guestStackProfileArb } from './arbitraries/guest.ts';
+import { guestStackProfileArb } from '../generators/guest.ts';
 import { I3 } from './i3-endianness.ts';
-import { runProperty, scaledRuns, testSeed } from './property.ts';
-import { describeVirtioRun, virtioSubject } from './virtio-subject.ts';
+import { runProperty, scaledRuns, testSeed } from '../harness/run.ts';
+import { describeVirtioRun, virtioSubject } from '../harness/virtio-subject.ts';
 
 describe('I3 endianness consistency', () => {
   it('holds with upstream probe (acknowledge all features before access) for every guest and device', () => {

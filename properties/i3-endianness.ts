@@ -5,8 +5,8 @@ import fc from 'fast-check';
 import type { GuestConfig } from '../types/profile.ts';
 import { runScript } from '../types/stack.ts';
 import { hex } from '../types/trace.ts';
-import { guestScriptArb, guestStackProfileArb } from './arbitraries/guest.ts';
-import { judgeSteps, onBothSides, type PropertyDef, type StepLaw } from './property.ts';
+import { guestScriptArb, guestStackProfileArb } from '../generators/guest.ts';
+import { judgeSteps, onBothSides, type PropertyDef, type StepLaw } from '../types/property.ts';
 
 const U64_MASK = (1n << 64n) - 1n;
 

@@ -16,14 +16,14 @@ import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
 import type { ParentKind } from '../types/profile.ts';
 import * as U from '../types/uapi.ts';
-import { KERNEL_VALUES } from './arbitraries/vhost.ts';
-import { U64_MAX } from './arbitraries/u64.ts';
-import { access1, byLevel, HVA, iotlbMsg, PAGE } from './explore-values.ts';
+import { KERNEL_VALUES } from '../generators/vhost.ts';
+import { U64_MAX } from '../generators/u64.ts';
+import { access1, byLevel, HVA, iotlbMsg, PAGE } from '../generators/values.ts';
 import {
   axis, describeAxes, lawMonitor, makeScope, product, traceOps, withDefaults, type ExploreEntry, type ExploreScope, type ScopeOptions,
-} from './explore-law.ts';
+} from '../generators/scope.ts';
 import { i4Profile, isReset, persistenceLaw, probeAroundReset, type ResetProbed } from './i4-persistence.ts';
-import { bits } from './profiles.ts';
+import { bits } from '../generators/profiles.ts';
 
 type Access = Extract<Op, { kind: 'VQ_ACCESS' }>;
 const isAccess = (op: Op): op is Access => op.kind === 'VQ_ACCESS';

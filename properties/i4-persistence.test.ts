@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { I4, i4ProfileArb, identityAccess } from './i4-persistence.ts';
-import { runProperty, scaledRuns, testSeed } from './property.ts';
-import { describeRun } from './report.ts';
-import { stackSubject } from './subject.ts';
+import { runProperty, scaledRuns, testSeed } from '../harness/run.ts';
+import { describeRun } from '../harness/report.ts';
+import { stackSubject } from '../harness/subject.ts';
 
 describe(`I4 ${I4.title}: ${I4.statement}`, () => {
   it('holds for v6.7 compat_reset on every parent kind', () => {

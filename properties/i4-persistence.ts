@@ -10,9 +10,9 @@ import type { Op } from '../types/ops.ts';
 import type { ParentKind, Profile } from '../types/profile.ts';
 import { formatObservation, formatOp } from '../types/trace.ts';
 import * as U from '../types/uapi.ts';
-import { KERNEL_VALUES, kernelPolicyArb, vhostOpWith, vocabularyArb } from './arbitraries/vhost.ts';
-import { bit, upstreamProfile } from './profiles.ts';
-import { driveLaw, onBothSides, type PropertyDef, type StepLaw, type Violation } from './property.ts';
+import { KERNEL_VALUES, kernelPolicyArb, vhostOpWith, vocabularyArb } from '../generators/vhost.ts';
+import { bit, upstreamProfile } from '../generators/profiles.ts';
+import { driveLaw, onBothSides, type PropertyDef, type StepLaw, type Violation } from '../types/property.ts';
 import type { Stack } from '../types/stack.ts';
 
 const TOP = 1n << 64n;

@@ -6,13 +6,13 @@
 import type { SmmuProfile } from '../types/profile.ts';
 import { idrFromFields } from '../types/smmuIdr.ts';
 import { SMMU_IDR_FIELDS, SMMU_IDR_WORDS } from '../types/uapi.ts';
-import { BASELINE_PLUS_BTM, hwInfoProfile, INTERESTING_IDR_FIELDS, type HwInfoPolicy, type VmmIdrPolicy } from './arbitraries/smmu.ts';
-import { byLevel } from './explore-values.ts';
+import { BASELINE_PLUS_BTM, hwInfoProfile, INTERESTING_IDR_FIELDS, type HwInfoPolicy, type VmmIdrPolicy } from '../generators/smmu.ts';
+import { byLevel } from '../generators/values.ts';
 import {
   axis, describeAxes, lawEntry, makeScope, product, withDefaults, type Axis, type ExploreScope, type ScopeOptions,
-} from './explore-law.ts';
+} from '../generators/scope.ts';
 import { knownBitsLaw } from './i5-known-bits.ts';
-import { exampleSmmu, SMMU_BASELINE_FIELDS } from './profiles.ts';
+import { exampleSmmu, SMMU_BASELINE_FIELDS } from '../generators/profiles.ts';
 
 const atMax = (names: readonly string[]): SmmuProfile =>
   ({ idr: idrFromFields(Object.fromEntries(SMMU_IDR_FIELDS.filter(f => names.includes(f.name)).map(f => [f.name, 2 ** f.width - 1]))) });

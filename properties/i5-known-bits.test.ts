@@ -5,11 +5,12 @@ import type { Op } from '../types/ops.ts';
 import type { Profile } from '../types/profile.ts';
 import type { Part, StackFactory } from '../types/stack.ts';
 import { idrFieldMask, idrFieldValue, smmuIdrField } from '../types/smmuIdr.ts';
-import { BASELINE_PLUS_BTM, hwInfoProfileArb, smmuFromFieldsArb, smmuProfileArb } from './arbitraries/smmu.ts';
-import { describeHwInfoRun, hwInfoSubject } from './hwinfo-subject.ts';
+import { BASELINE_PLUS_BTM, hwInfoProfileArb, smmuFromFieldsArb, smmuProfileArb } from '../generators/smmu.ts';
+import { describeHwInfoRun, hwInfoSubject } from '../harness/hwinfo-subject.ts';
 import { I5 } from './i5-known-bits.ts';
-import { SMMU_BASELINE_FIELDS, upstreamProfile } from './profiles.ts';
-import { runProperty, scaledRuns, testSeed, type RunResult, type Subject } from './property.ts';
+import { SMMU_BASELINE_FIELDS, upstreamProfile } from '../generators/profiles.ts';
+import { runProperty, scaledRuns, testSeed, type RunResult } from '../harness/run.ts';
+import { type Subject } from '../types/property.ts';
 
 const field = (idr: readonly number[], name: string): number => idrFieldValue(idr, smmuIdrField(name));
 

@@ -7,8 +7,8 @@ import type { Profile } from '../types/profile.ts';
 import { SMMU_NAMED_BITS, idrFieldValue } from '../types/smmuIdr.ts';
 import { hex } from '../types/trace.ts';
 import { SMMU_IDR_FIELDS } from '../types/uapi.ts';
-import { hwInfoProfileArb, hwInfoScriptArb, vmmIdrPolicyArb } from './arbitraries/smmu.ts';
-import { lawCheck, onBothSides, type PropertyDef, type StepLaw } from './property.ts';
+import { hwInfoProfileArb, hwInfoScriptArb, vmmIdrPolicyArb } from '../generators/smmu.ts';
+import { lawCheck, onBothSides, type PropertyDef, type StepLaw } from '../types/property.ts';
 
 /**
  * Fields a VMM sets without reading them (include/uapi/linux/iommufd.h, iommu_hw_info_arm_smmuv3):

@@ -9,14 +9,14 @@ import { encodeIotlbWrite, toHex } from '../types/iotlbWire.ts';
 import type { IotlbWriteSpec, Op } from '../types/ops.ts';
 import type { KernelPolicy } from '../types/profile.ts';
 import * as U from '../types/uapi.ts';
-import { KERNEL_VALUES } from './arbitraries/vhost.ts';
-import { U64_MAX } from './arbitraries/u64.ts';
-import { access1, AP, byLevel, iotlbMsg, msgSpec, PAGE, UADDR32 } from './explore-values.ts';
+import { KERNEL_VALUES } from '../generators/vhost.ts';
+import { U64_MAX } from '../generators/u64.ts';
+import { access1, AP, byLevel, iotlbMsg, msgSpec, PAGE, UADDR32 } from '../generators/values.ts';
 import {
   axis, describeAxes, lawEntry, makeScope, product, withDefaults, type Axis, type ExploreScope, type ScopeOptions, type ValueLevel,
-} from './explore-law.ts';
+} from '../generators/scope.ts';
 import { i6Profile, iotlbLaw } from './i6-iotlb-laws.ts';
-import { bits, upstreamKernel } from './profiles.ts';
+import { bits, upstreamKernel } from '../generators/profiles.ts';
 
 const UPDATE = U.VHOST_IOTLB_UPDATE;
 const INVALIDATE = U.VHOST_IOTLB_INVALIDATE;

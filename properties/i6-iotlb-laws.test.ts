@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { I6 } from './i6-iotlb-laws.ts';
-import { iotlbNotFresh, iotlbOffWhenCleared, lastOffByOne, missPermDropped } from './mutants.ts';
-import { runProperty, scaledRuns, testSeed } from './property.ts';
-import { describeRun } from './report.ts';
-import { stackSubject } from './subject.ts';
+import { iotlbNotFresh, iotlbOffWhenCleared, lastOffByOne, missPermDropped } from '../test/mutants.ts';
+import { runProperty, scaledRuns, testSeed } from '../harness/run.ts';
+import { describeRun } from '../harness/report.ts';
+import { stackSubject } from '../harness/subject.ts';
 
 describe(`I6 ${I6.title}: ${I6.statement}`, () => {
   it('holds on every vhost device, parent, size-0 rule, ABI and IOTLB limit', () => {

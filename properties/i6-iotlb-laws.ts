@@ -31,11 +31,11 @@ import type { IotlbWriteSpec, Op } from '../types/ops.ts';
 import type { KernelPolicy, Profile } from '../types/profile.ts';
 import { formatObservation, formatOp, hex } from '../types/trace.ts';
 import * as U from '../types/uapi.ts';
-import { kernelPolicyArb, vhostOpWith, vocabularyArb } from './arbitraries/vhost.ts';
+import { kernelPolicyArb, vhostOpWith, vocabularyArb } from '../generators/vhost.ts';
 import { expectedAccess, missBytesProblem, tableAfterInvalidate, tableAfterUpdate, type QueuedMiss, type TableMap } from './iotlb-table.ts';
-import { iovaArb, U64_MAX } from './arbitraries/u64.ts';
-import { bit, upstreamProfile } from './profiles.ts';
-import { lawCheck, onBothSides, type PropertyDef, type StepLaw } from './property.ts';
+import { iovaArb, U64_MAX } from '../generators/u64.ts';
+import { bit, upstreamProfile } from '../generators/profiles.ts';
+import { lawCheck, onBothSides, type PropertyDef, type StepLaw } from '../types/property.ts';
 
 const AP = bit(U.VIRTIO_F_ACCESS_PLATFORM);
 

@@ -9,11 +9,11 @@
 import type { Op } from '../types/ops.ts';
 import type { KernelPolicy, Profile, VmmProfile } from '../types/profile.ts';
 import { VIRTIO_NET_F_GUEST_UDP_TUNNEL_GSO, VIRTIO_NET_F_HOST_UDP_TUNNEL_GSO, VIRTIO_F_VERSION_1 } from '../types/uapi.ts';
-import { qemuEnottyFallbackVmm } from './arbitraries/vhost.ts';
-import { AP, byLevel } from './explore-values.ts';
-import { axis, describeAxes, labelled, lawEntry, makeScope, product, withDefaults, type ExploreScope, type ScopeOptions } from './explore-law.ts';
+import { qemuEnottyFallbackVmm } from '../generators/vhost.ts';
+import { AP, byLevel } from '../generators/values.ts';
+import { axis, describeAxes, labelled, lawEntry, makeScope, product, withDefaults, type ExploreScope, type ScopeOptions } from '../generators/scope.ts';
 import { featureViewsLaw } from './i7-feature-views.ts';
-import { bit, qemuExtendedVmm, qemuVmm, upstreamProfile } from './profiles.ts';
+import { bit, qemuExtendedVmm, qemuVmm, upstreamProfile } from '../generators/profiles.ts';
 
 const FILL = 0x5a5a_5a5a_5a5a_5a5an;
 const get = (count: bigint): Op => ({ kind: 'GET_FEATURES_ARRAY', count, fill: FILL });

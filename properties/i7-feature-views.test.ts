@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { qemuExtendedVmm } from './profiles.ts';
+import { qemuExtendedVmm } from '../generators/profiles.ts';
 import { featureViewsProfileArb, I7 } from './i7-feature-views.ts';
-import { runProperty, scaledRuns, testSeed } from './property.ts';
-import { describeRun } from './report.ts';
-import { stackSubject } from './subject.ts';
+import { runProperty, scaledRuns, testSeed } from '../harness/run.ts';
+import { describeRun } from '../harness/report.ts';
+import { stackSubject } from '../harness/subject.ts';
 
 describe(`I7 ${I7.title}: ${I7.statement}`, () => {
   it('holds on kernels without the array ioctls and with the clear_user fix, for every VMM', () => {

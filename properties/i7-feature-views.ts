@@ -12,9 +12,9 @@ import type { Profile, VmmProfile } from '../types/profile.ts';
 import { hex } from '../types/trace.ts';
 import { featureWord } from '../model/featuresArray.ts';
 import { FEATURES_ARRAY_WORDS } from '../types/harness.ts';
-import { ackedFeaturesArb, featuresArrayOpArb, kernelPolicyArb, qemuEnottyFallbackVmm } from './arbitraries/vhost.ts';
-import { qemuExtendedVmm, qemuVmm, upstreamProfile } from './profiles.ts';
-import { lawCheck, onBothSides, type PropertyDef, type StepLaw } from './property.ts';
+import { ackedFeaturesArb, featuresArrayOpArb, kernelPolicyArb, qemuEnottyFallbackVmm } from '../generators/vhost.ts';
+import { qemuExtendedVmm, qemuVmm, upstreamProfile } from '../generators/profiles.ts';
+import { lawCheck, onBothSides, type PropertyDef, type StepLaw } from '../types/property.ts';
 
 /** The kernel's u64 feature words (VIRTIO_FEATURES_U64S); words the VMM counts past them are "beyond". */
 const KERNEL_WORDS = 2;

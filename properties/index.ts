@@ -8,7 +8,7 @@ import { I5 } from './i5-known-bits.ts';
 import { I6 } from './i6-iotlb-laws.ts';
 import { I7 } from './i7-feature-views.ts';
 import { P0 } from './p0-differential.ts';
-import type { PropertyDef } from './property.ts';
+import type { PropertyDef } from '../types/property.ts';
 
 export const ALL_PROPERTIES: readonly PropertyDef[] = [P0, I1, I2, I3, I4, I5, I6, I7];
 

@@ -29,9 +29,9 @@ import { formatObservation, formatOp } from '../types/trace.ts';
 import { VRING_USED_ADDR } from '../types/harness.ts';
 import * as U from '../types/uapi.ts';
 import { VRING_STARTS } from './i2-no-silent-iotlb.ts';
-import { access1, AP, byLevel, HVA, iotlbMsg, PAGE } from './explore-values.ts';
-import { axis, describeAxes, makeScope, product, traceOps, withDefaults, type ExploreEntry, type ExploreScope, type ScopeOptions } from './explore-law.ts';
-import { bits, upstreamProfile } from './profiles.ts';
+import { access1, AP, byLevel, HVA, iotlbMsg, PAGE } from '../generators/values.ts';
+import { axis, describeAxes, makeScope, product, traceOps, withDefaults, type ExploreEntry, type ExploreScope, type ScopeOptions } from '../generators/scope.ts';
+import { bits, upstreamProfile } from '../generators/profiles.ts';
 
 /** An implementation state: which profile, and the alphabet ops applied since init. */
 export interface ImplByTrace {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { carryDropped } from './mutants.ts';
+import { carryDropped } from '../test/mutants.ts';
 import { P0 } from './p0-differential.ts';
-import { runProperty, scaledRuns, testSeed } from './property.ts';
-import { describeRun } from './report.ts';
-import { stackSubject } from './subject.ts';
+import { runProperty, scaledRuns, testSeed } from '../harness/run.ts';
+import { describeRun } from '../harness/report.ts';
+import { stackSubject } from '../harness/subject.ts';
 
 describe(`P0 ${P0.title}: ${P0.statement}`, () => {
   it('holds over every party, policy and op (edge-biased u64s)', () => {

@@ -6,10 +6,10 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Op } from '../types/ops.ts';
 import type { Profile } from '../types/profile.ts';
 import { formatObservation, formatOp } from '../types/trace.ts';
-import { guestOpArb, guestProfileArb } from './arbitraries/guest.ts';
-import { hwInfoOpArb, smmuProfileArb } from './arbitraries/smmu.ts';
-import { bigTableScriptArb, kernelPolicyArb, rawWriteArb, vhostOpArb, vhostScriptArb, vmmProfileArb } from './arbitraries/vhost.ts';
-import type { PropertyDef, Subject, Violation } from './property.ts';
+import { guestOpArb, guestProfileArb } from '../generators/guest.ts';
+import { hwInfoOpArb, smmuProfileArb } from '../generators/smmu.ts';
+import { bigTableScriptArb, kernelPolicyArb, rawWriteArb, vhostOpArb, vhostScriptArb, vmmProfileArb } from '../generators/vhost.ts';
+import type { PropertyDef, Subject, Violation } from '../types/property.ts';
 
 export const anyProfileArb: fc.Arbitrary<Profile> = fc.record({
   kernel: kernelPolicyArb,

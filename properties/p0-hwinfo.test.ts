@@ -6,11 +6,12 @@ import { idrFieldMask, smmuIdrField } from '../types/smmuIdr.ts';
 import type { Part, StackFactory } from '../types/stack.ts';
 import { createHwInfoImpl } from '../impl/hwinfo.ts';
 import { createHwInfoModel } from '../model/hwinfo.ts';
-import { hwInfoScriptArb, wideHwInfoProfileArb } from './arbitraries/smmu.ts';
-import { describeHwInfoRun, hwInfoSubject } from './hwinfo-subject.ts';
+import { hwInfoScriptArb, wideHwInfoProfileArb } from '../generators/smmu.ts';
+import { describeHwInfoRun, hwInfoSubject } from '../harness/hwinfo-subject.ts';
 import { firstDifference } from './p0-differential.ts';
-import { upstreamProfile } from './profiles.ts';
-import { runProperty, scaledRuns, testSeed, type PropertyDef, type Subject } from './property.ts';
+import { upstreamProfile } from '../generators/profiles.ts';
+import { runProperty, scaledRuns, testSeed } from '../harness/run.ts';
+import { type PropertyDef, type Subject } from '../types/property.ts';
 
 /** P0 for the hw_info part: every observation of the model equals the impl's. */
 const p0HwInfo: PropertyDef = {

@@ -3,11 +3,12 @@ import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
 import type { Profile } from '../types/profile.ts';
 import type { Part, StackFactory } from '../types/stack.ts';
-import { guestScriptArb, guestStackProfileArb } from './arbitraries/guest.ts';
+import { guestScriptArb, guestStackProfileArb } from '../generators/guest.ts';
 import { firstDifference } from './p0-differential.ts';
-import { upstreamProfile } from './profiles.ts';
-import { runProperty, scaledRuns, testSeed, type PropertyDef, type Subject } from './property.ts';
-import { describeVirtioRun, virtioSubject } from './virtio-subject.ts';
+import { upstreamProfile } from '../generators/profiles.ts';
+import { runProperty, scaledRuns, testSeed } from '../harness/run.ts';
+import { type PropertyDef, type Subject } from '../types/property.ts';
+import { describeVirtioRun, virtioSubject } from '../harness/virtio-subject.ts';
 
 /** P0 for the guest virtio part: every observation of the impl equals the model's. */
 const p0Virtio: PropertyDef = {

@@ -22,10 +22,10 @@ import { applyPolicy, patchedFields, type Profile, type VmmProfile } from '../ty
 import type { SnapshottingStack } from '../types/stack.ts';
 import { formatObservation, formatOp } from '../types/trace.ts';
 import { toJsonValue } from '../types/json.ts';
-import { distinct, traceBound, withDefaults, type ExploreEntry, type ExploreScope, type ScopeOptions, type ValueLevel } from './explore-law.ts';
+import { distinct, traceBound, withDefaults, type ExploreEntry, type ExploreScope, type ScopeOptions, type ValueLevel } from '../generators/scope.ts';
 import { qemuNoIommu } from './i2-no-silent-iotlb.ts';
 import { propertyById } from './index.ts';
-import { crosvmFixed, crosvmOld, qemuVmm, upstreamGuest } from './profiles.ts';
+import { crosvmFixed, crosvmOld, qemuVmm, upstreamGuest } from '../generators/profiles.ts';
 import { asOldUserspace, dependedOn, type NewBits } from './r-no-regression.ts';
 
 /** What R's proposal needs: its baseline, the policy, the bits old userspace never sets, the old VMMs. */

@@ -20,11 +20,11 @@ import { applyPolicy, type PolicyPatch, type Profile, type VmmProfile } from '..
 import type { Stack, StackFactory } from '../types/stack.ts';
 import { formatObservation, formatOp } from '../types/trace.ts';
 import * as U from '../types/uapi.ts';
-import { hwInfoOpArb, smmuProfileArb } from './arbitraries/smmu.ts';
-import { kernelPolicyArb, vhostOpWith, vocabularyArb, iotlbSetupArb } from './arbitraries/vhost.ts';
+import { hwInfoOpArb, smmuProfileArb } from '../generators/smmu.ts';
+import { kernelPolicyArb, vhostOpWith, vocabularyArb, iotlbSetupArb } from '../generators/vhost.ts';
 import { guestAckedArb, qemuNoIommu } from './i2-no-silent-iotlb.ts';
-import { crosvmFixed, crosvmOld, qemuVmm, upstreamGuest } from './profiles.ts';
-import { sidesFor, type PropertyDef, type Subject, type Violation } from './property.ts';
+import { crosvmFixed, crosvmOld, qemuVmm, upstreamGuest } from '../generators/profiles.ts';
+import { sidesFor, type PropertyDef, type Subject, type Violation } from '../types/property.ts';
 
 /** Bits an old userspace never sets: they did not exist when it was written. */
 export interface NewBits {

@@ -5,9 +5,9 @@ import { explore } from '../explore/engine.ts';
 import { stackMachine } from '../explore/stackMachine.ts';
 import { type Coverage, coverageOf, coverageText } from '../explore/verdict.ts';
 import { RuleFaultInSearch } from '../explore/expand.ts';
-import { traceOps } from '../properties/explore-law.ts';
+import { traceOps } from '../generators/scope.ts';
 import { PROPOSAL_EXPLORE_ENTRIES, exploreEntry, scopeForProposal } from '../properties/explore-scopes.ts';
-import { ProposalFault } from '../properties/property.ts';
+import { ProposalFault } from '../harness/run.ts';
 import { ProposalRuleError } from '../types/rules.ts';
 import type { Proposal, PropertyId } from './proposal.ts';
 

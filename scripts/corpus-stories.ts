@@ -1,4 +1,4 @@
-// Regenerates the story entries of corpus/ (properties/stories.ts) with the search: the same
+// Regenerates the story entries of corpus/ (harness/stories.ts) with the search: the same
 // seed gives the same files. Every story is searched first; nothing is written unless all were
 // found, and each file is written via a temp file and rename.
 // Usage: npm run corpus:stories [-- --seed 20221805] [--runs 10000] [--out corpus] [--check]
@@ -9,9 +9,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { writeAtomic } from '../cli/files.ts';
-import { serialiseEntry } from '../properties/corpus.ts';
-import { STORIES } from '../properties/stories.ts';
-import { findStory, storyEntry } from '../properties/story-search.ts';
+import { serialiseEntry } from '../harness/corpus.ts';
+import { STORIES } from '../harness/stories.ts';
+import { findStory, storyEntry } from '../harness/story-search.ts';
 
 const { values } = parseArgs({
   options: {

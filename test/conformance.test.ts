@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { negcheck } from './negcheck.ts';
-import { defaultVectorDir, replayVectorFile, type Side, VECTOR_FILES } from '../properties/conformance/index.ts';
-import { replayIotlbVectors } from '../properties/conformance/iotlbVectors.ts';
-import { formatMismatch } from '../properties/conformance/vectors.ts';
+import { defaultVectorDir, replayVectorFile, type Side, VECTOR_FILES } from '../conformance/index.ts';
+import { replayIotlbVectors } from '../conformance/iotlbVectors.ts';
+import { formatMismatch } from '../conformance/vectors.ts';
 import { createModelIotlbTable } from '../model/iotlbTable.ts';
 
 // The replay runs inside the test, not while the file is collected: Stryker activates a mutant

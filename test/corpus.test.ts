@@ -1,10 +1,10 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { CORPUS_FORMAT, CorpusError, corpusFiles, parseEntry, readEntry, serialiseEntry, type CorpusEntry } from '../properties/corpus.ts';
-import { replayEntry } from '../properties/replay.ts';
-import { stackSubject } from '../properties/subject.ts';
-import { upstreamProfile } from '../properties/profiles.ts';
+import { CORPUS_FORMAT, CorpusError, corpusFiles, parseEntry, readEntry, serialiseEntry, type CorpusEntry } from '../harness/corpus.ts';
+import { replayEntry } from '../harness/replay.ts';
+import { stackSubject } from '../harness/subject.ts';
+import { upstreamProfile } from '../generators/profiles.ts';
 
 const CORPUS = join(dirname(fileURLToPath(import.meta.url)), '..', 'corpus');
 

@@ -9,7 +9,7 @@ import { createVirtioImpl } from '../impl/virtio/index.ts';
 import { createHwInfoModel } from '../model/hwinfo.ts';
 import { createVhostModel } from '../model/stack.ts';
 import { createVirtioModel } from '../model/virtio/index.ts';
-import { upstreamProfile } from '../properties/profiles.ts';
+import { upstreamProfile } from '../generators/profiles.ts';
 import { VQ_IOV_MAX } from '../types/harness.ts';
 import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';

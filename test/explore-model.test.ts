@@ -18,10 +18,10 @@ import { rulesOf } from '../model/rules.ts';
 import { vdpaCreate, vdpaSnapshot, type VdpaState } from '../model/vdpa.ts';
 import { vhostCreate, vhostSnapshot, type VhostSnapshot, type VhostState } from '../model/vhost.ts';
 import { createDevice, deviceSnapshot } from '../model/virtio/device.ts';
-import { vhostOpArb } from '../properties/arbitraries/vhost.ts';
-import { namedStackUnderTrivialMonitor } from '../properties/explore-coverage.ts';
+import { vhostOpArb } from '../generators/vhost.ts';
+import { namedStackUnderTrivialMonitor } from '../harness/explore-coverage.ts';
 import { anyOpArb, anyProfileArb, P0 } from '../properties/p0-differential.ts';
-import { bit, bits, upstreamProfile } from '../properties/profiles.ts';
+import { bit, bits, upstreamProfile } from '../generators/profiles.ts';
 import { NET_TAP_FD, VRING_USED_ADDR } from '../types/harness.ts';
 import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
@@ -368,7 +368,7 @@ describe('explore over the model', () => {
     expect(expected).toContain('vdpa reset without IOTLB_PERSIST on vendor-clears');
     const one = explore(namedStackUnderTrivialMonitor(scope), { maxDepth: depth, collectTransitions: true });
     expect(one.transitions).toEqual([...expected].sort());
-    const spec = { module: new URL('../properties/explore-coverage.ts', import.meta.url).href, export: 'namedStackUnderTrivialMonitor', args: scope };
+    const spec = { module: new URL('../harness/explore-coverage.ts', import.meta.url).href, export: 'namedStackUnderTrivialMonitor', args: scope };
     for (const workers of [1, 2]) {
       expect((await exploreParallel(spec, { maxDepth: depth, chunkSize: 5, workers, collectTransitions: true })).transitions).toEqual(one.transitions);
     }

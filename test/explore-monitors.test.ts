@@ -24,20 +24,21 @@ import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
 import { applyPolicy, type Profile } from '../types/profile.ts';
 import type { StackFactory } from '../types/stack.ts';
-import { guestStackProfileArb } from '../properties/arbitraries/guest.ts';
-import { KERNEL_VALUES } from '../properties/arbitraries/vhost.ts';
+import { guestStackProfileArb } from '../generators/guest.ts';
+import { KERNEL_VALUES } from '../generators/vhost.ts';
 import {
   distinct, distinctProfiles, lawMonitor, type ExploreEntry, type ExploreScope, type LawSnapshot,
-} from '../properties/explore-law.ts';
+} from '../generators/scope.ts';
 import { EXPLORE_ENTRIES, exploreEntry, scopeFor, scopeForProposal } from '../properties/explore-scopes.ts';
 import { i2ProfileArb } from '../properties/i2-no-silent-iotlb.ts';
 import { i4ProfileArb, persistenceLaw } from '../properties/i4-persistence.ts';
 import { withResetProbes } from '../properties/i4-persistence.explore.ts';
 import { i6ScopeArb, iotlbLaw, type IotlbLawState } from '../properties/i6-iotlb-laws.ts';
 import { propertyById } from '../properties/index.ts';
-import { crosvmOld } from '../properties/profiles.ts';
-import { lastOffByOne } from '../properties/mutants.ts';
-import { checkSafely, scaledRuns, testSeed, type PropertyDef, type StepLaw } from '../properties/property.ts';
+import { crosvmOld } from '../generators/profiles.ts';
+import { lastOffByOne } from './mutants.ts';
+import { checkSafely, scaledRuns, testSeed } from '../harness/run.ts';
+import { type PropertyDef, type StepLaw } from '../types/property.ts';
 import { replayMachine } from './explore-replay.ts';
 import { stackMachine } from '../explore/stackMachine.ts';
 

@@ -6,7 +6,7 @@
 // order, merging the two insertion orders the plant tells apart).
 
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -15,13 +15,13 @@ import { CLI_ENV, ROOT } from './negcheck.ts';
 const tmp = mkdtempSync(join(tmpdir(), 'negcheck-plant-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-/** What the CLI needs of the tree. */
-const TREE = ['bench', 'bin', 'cli', 'explore', 'impl', 'model', 'properties', 'proposals', 'types', 'package.json', 'tsconfig.json'];
+/** Not copied: the dependencies (linked instead), git's store, and what runs leave behind. */
+const SKIP = new Set(['node_modules', '.git', '.stryker-tmp', 'out', 'reports', 'coverage']);
 
 /** A copy of the tree with `find` replaced by `replace` in `file` (the plant must apply). */
 function plantedTree(name: string, file: string, find: string, replace: string): string {
   const dir = join(tmp, name);
-  for (const entry of TREE) cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
+  for (const entry of readdirSync(ROOT)) if (!SKIP.has(entry)) cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
   const source = readFileSync(join(dir, file), 'utf8');
   if (!source.includes(find)) throw new Error(`plant ${name}: ${file} no longer holds ${JSON.stringify(find)}`);

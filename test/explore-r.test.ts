@@ -7,7 +7,7 @@ import { negcheck } from './negcheck.ts';
 import { explore } from '../explore/engine.ts';
 import { exploreEntry, scopeFor, scopeForProposal } from '../properties/explore-scopes.ts';
 import type { RScope } from '../properties/r-no-regression.explore.ts';
-import { stackSubject } from '../properties/subject.ts';
+import { stackSubject } from '../harness/subject.ts';
 import { CATALOGUE } from '../proposals/index.ts';
 import { exhaustiveVerdict } from '../proposals/exhaustive.ts';
 import { propertyFor } from '../proposals/prove.ts';

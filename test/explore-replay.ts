@@ -1,5 +1,5 @@
 // A stack over a scope as explore's Machine, by plain replay, for stacks that cannot snapshot
-// themselves (the planted faulty ones of properties/mutants.ts; the model is explored with
+// themselves (the planted faulty ones of test/mutants.ts; the model is explored with
 // explore/stackMachine.ts): a snapshot is the trace applied since init, restore rebuilds the
 // stack and applies it again, and so the fingerprint is that trace's. So no two traces merge: explore
 // over it is a tree search, exact but exponential.
@@ -8,7 +8,7 @@ import type { Machine } from '../explore/types.ts';
 import { createModelStack } from '../model/stack.ts';
 import type { Observation } from '../types/observation.ts';
 import type { Stack, StackFactory } from '../types/stack.ts';
-import type { ExploreScope } from '../properties/explore-law.ts';
+import type { ExploreScope } from '../generators/scope.ts';
 
 export interface ReplaySnapshot {
   readonly init: number;

@@ -5,8 +5,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { featuresLaw } from '../properties/i1-features-shrink.ts';
-import { upstreamGuest, upstreamProfile } from '../properties/profiles.ts';
-import { judgeSteps } from '../properties/property.ts';
+import { upstreamGuest, upstreamProfile } from '../generators/profiles.ts';
+import { judgeSteps } from '../types/property.ts';
 import type { Observation, ProbeTranscript } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
 import type { FeatureWords, Profile } from '../types/profile.ts';

@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { createModelStack } from '../model/stack.ts';
-import { upstreamProfile } from '../properties/profiles.ts';
+import { upstreamProfile } from '../generators/profiles.ts';
 import { FEATURES_ARRAY_ADDR } from '../types/harness.ts';
 import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';

@@ -8,9 +8,9 @@ import { IotlbIndex, XLATE_HOLE, XLATE_NOBUFS, XLATE_OK, XLATE_PERM } from '../i
 import { BLOCK_MAX } from '../impl/iotlbOrder.ts';
 import { iotlbAddRange, iotlbCreate, iotlbDelRange, iotlbFirst } from '../model/iotlb.ts';
 import { translateDesc } from '../model/translate.ts';
-import { scaledRuns, testSeed } from '../properties/property.ts';
-import { bigTableScriptArb } from '../properties/arbitraries/vhost.ts';
-import { upstreamProfile } from '../properties/profiles.ts';
+import { scaledRuns, testSeed } from '../harness/run.ts';
+import { bigTableScriptArb } from '../generators/vhost.ts';
+import { upstreamProfile } from '../generators/profiles.ts';
 import { VHOST_IOTLB_BATCH_END } from '../types/uapi.ts';
 import { createVhostImpl } from '../impl/stack.ts';
 

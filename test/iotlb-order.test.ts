@@ -10,7 +10,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BLOCK_MAX, BlockedOrder } from '../impl/iotlbOrder.ts';
-import { scaledRuns, testSeed } from '../properties/property.ts';
+import { scaledRuns, testSeed } from '../harness/run.ts';
 
 /** The private fields the checks read (TypeScript's `private` is compile-time only). */
 interface Internals {

@@ -2,9 +2,9 @@
 // and every expected violation must come with a shrunk trace that replays.
 
 import { describe, expect, it } from 'vitest';
-import { replayEntry } from '../properties/replay.ts';
-import { stackSubject } from '../properties/subject.ts';
-import { scaledRuns, testSeed } from '../properties/property.ts';
+import { replayEntry } from '../harness/replay.ts';
+import { stackSubject } from '../harness/subject.ts';
+import { scaledRuns, testSeed } from '../harness/run.ts';
 import { CATALOGUE } from '../proposals/index.ts';
 import { proposalProblems } from '../proposals/proposal.ts';
 import { applicableProperties, proveProperty } from '../proposals/prove.ts';

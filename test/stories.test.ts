@@ -1,4 +1,4 @@
-// Story entries of corpus/ keep their story (properties/stories.ts), the search that finds them
+// Story entries of corpus/ keep their story (harness/stories.ts), the search that finds them
 // keeps the essentials and shrinks the rest, and scripts/corpus-stories.ts regenerates them.
 
 import { spawnSync } from 'node:child_process';
@@ -11,13 +11,13 @@ import type { Op } from '../types/ops.ts';
 import { idrFieldValue, smmuIdrField, withIdrFields } from '../types/smmuIdr.ts';
 import { SMMU_IDR_FIELDS } from '../types/uapi.ts';
 import { CATALOGUE } from '../proposals/index.ts';
-import { readEntry, serialiseEntry, type CorpusEntry } from '../properties/corpus.ts';
-import { testSeed } from '../properties/property.ts';
-import { replayEntry } from '../properties/replay.ts';
-import { crosvmStory, forwardsRawBtmStory, s390Story, STORIES } from '../properties/stories.ts';
-import { findStory, storyEntry } from '../properties/story-search.ts';
-import { missingEssentials, never, step, traceSteps, type Story } from '../properties/story.ts';
-import { stackSubject } from '../properties/subject.ts';
+import { readEntry, serialiseEntry, type CorpusEntry } from '../harness/corpus.ts';
+import { testSeed } from '../harness/run.ts';
+import { replayEntry } from '../harness/replay.ts';
+import { crosvmStory, forwardsRawBtmStory, s390Story, STORIES } from '../harness/stories.ts';
+import { findStory, storyEntry } from '../harness/story-search.ts';
+import { missingEssentials, never, step, traceSteps, type Story } from '../harness/story.ts';
+import { stackSubject } from '../harness/subject.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const entryFile = (s: Story): string => join(ROOT, 'corpus', `${s.name}.json`);

@@ -4,8 +4,8 @@
 // with either is -EOPNOTSUPP (the `features & ~mask` check), acking nothing.
 
 import { describe, expect, it } from 'vitest';
-import { upstreamProfile } from '../properties/profiles.ts';
-import { stackSubject } from '../properties/subject.ts';
+import { upstreamProfile } from '../generators/profiles.ts';
+import { stackSubject } from '../harness/subject.ts';
 import type { Op } from '../types/ops.ts';
 import type { ParentKind, Profile, VdpaResetRule } from '../types/profile.ts';
 import type { Stack } from '../types/stack.ts';

@@ -11,8 +11,8 @@
 // - vhost_vdpa_has_persistent_map: (!set_map && !dma_map) || reset_map, so IOTLB_PERSIST is offered.
 
 import { describe, expect, it } from 'vitest';
-import { upstreamProfile } from '../properties/profiles.ts';
-import { stackSubject } from '../properties/subject.ts';
+import { upstreamProfile } from '../generators/profiles.ts';
+import { stackSubject } from '../harness/subject.ts';
 import type { Op } from '../types/ops.ts';
 import type { ParentKind, Profile } from '../types/profile.ts';
 import type { Stack } from '../types/stack.ts';

@@ -3,7 +3,7 @@
 // space.
 
 import { describe, expect, it } from 'vitest';
-import { upstreamGuest, upstreamProfile } from '../properties/profiles.ts';
+import { upstreamGuest, upstreamProfile } from '../generators/profiles.ts';
 import type { Op } from '../types/ops.ts';
 import type { GuestProfile, Profile } from '../types/profile.ts';
 import * as U from '../types/uapi.ts';

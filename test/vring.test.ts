@@ -11,7 +11,7 @@ import { hiOf, loOf } from '../impl/u64.ts';
 import { vmmMapsWords } from '../impl/vring.ts';
 import { createModelStack } from '../model/stack.ts';
 import { vmmMapsAddr } from '../model/vring.ts';
-import { bit, upstreamProfile } from '../properties/profiles.ts';
+import { bit, upstreamProfile } from '../generators/profiles.ts';
 import { GUEST_RAM_HVA, GUEST_RAM_SIZE, NET_TAP_FD, VRING_USED_ADDR } from '../types/harness.ts';
 import type { Op } from '../types/ops.ts';
 import type { Profile, VhostDevice } from '../types/profile.ts';

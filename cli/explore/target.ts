@@ -4,8 +4,8 @@
 
 import { stackMachine } from '../../explore/stackMachine.ts';
 import type { Explorable } from '../../explore/types.ts';
-import type { ExploreEntry, ExploreScope, ValueLevel } from '../../properties/explore-law.ts';
-import { transitionNamingMachine } from '../../properties/explore-coverage.ts';
+import type { ExploreEntry, ExploreScope, ValueLevel } from '../../generators/scope.ts';
+import { transitionNamingMachine } from '../../harness/explore-coverage.ts';
 import { exploreEntry, scopeFor, scopeForProposal } from '../../properties/explore-scopes.ts';
 import type { Proposal } from '../../proposals/proposal.ts';
 import { loadProposal } from '../prove.ts';

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { MUST_REACH_FILE, parseMustReach } from '../../properties/coverage.ts';
+import { MUST_REACH_FILE, parseMustReach } from '../../harness/coverage.ts';
 import { stringifyJson } from '../../types/json.ts';
 import { durationArg, intArg, seedArg } from '../args.ts';
 import { formatDuration } from '../duration.ts';

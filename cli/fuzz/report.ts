@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import junitModule, { type Builder } from 'junit-report-builder';
-import { STEPS } from '../../properties/coverage.ts';
+import { STEPS } from '../../harness/coverage.ts';
 import { stringifyJson } from '../../types/json.ts';
 import { formatDuration } from '../duration.ts';
 import { writeAtomic } from '../files.ts';

@@ -6,12 +6,13 @@
 import { applyPolicy } from '../../types/profile.ts';
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { CorpusError, corpusFiles, readEntry } from '../../properties/corpus.ts';
-import { STEPS } from '../../properties/coverage.ts';
-import { seedFor, type Violation } from '../../properties/property.ts';
-import { replayEntry } from '../../properties/replay.ts';
+import { CorpusError, corpusFiles, readEntry } from '../../harness/corpus.ts';
+import { STEPS } from '../../harness/coverage.ts';
+import { seedFor } from '../../harness/run.ts';
+import { type Violation } from '../../types/property.ts';
+import { replayEntry } from '../../harness/replay.ts';
 import { entryWithRules } from '../entryRules.ts';
-import { stackSubject } from '../../properties/subject.ts';
+import { stackSubject } from '../../harness/subject.ts';
 import { counterexampleEntry, faultLines } from '../../proposals/prove.ts';
 import { ProposalRuleError } from '../../types/rules.ts';
 import { UsageError } from '../usage.ts';

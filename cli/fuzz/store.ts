@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseEntry, serialiseEntry, type CorpusEntry } from '../../properties/corpus.ts';
+import { parseEntry, serialiseEntry, type CorpusEntry } from '../../harness/corpus.ts';
 import { formatOp } from '../../types/trace.ts';
 
 /** What makes two counterexamples the same: the property, the proposal, and the ops as trace lines. */

@@ -4,7 +4,7 @@
 import type fc from 'fast-check';
 import type { Profile } from '../../types/profile.ts';
 import { ALL_PROPERTIES, propertyById } from '../../properties/index.ts';
-import type { PropertyDef } from '../../properties/property.ts';
+import type { PropertyDef } from '../../types/property.ts';
 import type { Proposal, PropertyId } from '../../proposals/proposal.ts';
 import { applicableProperties, propertyFor } from '../../proposals/prove.ts';
 import { loadProposal } from '../prove.ts';

@@ -3,12 +3,12 @@
 
 import { hasRules, withoutRules } from '../../types/profile.ts';
 import { parentPort } from 'node:worker_threads';
-import { countingSubject, type CoverageCounts } from '../../properties/coverage.ts';
-import { ProposalFault, runProperty, type RunResult } from '../../properties/property.ts';
+import { countingSubject, type CoverageCounts } from '../../harness/coverage.ts';
+import { ProposalFault, runProperty, type RunResult } from '../../harness/run.ts';
 import type { Op } from '../../types/ops.ts';
 import type { Profile } from '../../types/profile.ts';
 import type { ProposalRuleErrorData } from '../../types/rules.ts';
-import { stackSubject } from '../../properties/subject.ts';
+import { stackSubject } from '../../harness/subject.ts';
 import { resolveTarget, targetLabel, type Target, type TargetSpec } from './targets.ts';
 
 export interface ChunkRequest {

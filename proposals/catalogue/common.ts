@@ -2,7 +2,7 @@
 
 import type { PolicyPatch } from '../../types/profile.ts';
 import { qemuNoIommu } from '../../properties/i2-no-silent-iotlb.ts';
-import { crosvmFixed, crosvmOld } from '../../properties/profiles.ts';
+import { crosvmFixed, crosvmOld } from '../../generators/profiles.ts';
 
 export const SEED_VSOCK_LINUS = '000_701fd102af9e2e59.txt';
 export const SEED_VSOCK_WILL = '001_082908fde87eb884.txt';

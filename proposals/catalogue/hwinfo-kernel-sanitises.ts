@@ -1,7 +1,7 @@
 // Robin Murphy's alternative in seed 003: the kernel sanitises idr[] to what it supports.
 
 import type { Proposal } from '../proposal.ts';
-import { SMMU_BASELINE_FIELDS } from '../../properties/profiles.ts';
+import { SMMU_BASELINE_FIELDS } from '../../generators/profiles.ts';
 import { SEED_HW_INFO } from './common.ts';
 
 export const proposal: Proposal = {

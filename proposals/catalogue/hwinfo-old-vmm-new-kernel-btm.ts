@@ -2,7 +2,7 @@
 // "All VMM's must mask the BTM bit from day 0, or we can never set it to 1 in a future kernel").
 
 import type { Proposal } from '../proposal.ts';
-import { SMMU_BASELINE_FIELDS } from '../../properties/profiles.ts';
+import { SMMU_BASELINE_FIELDS } from '../../generators/profiles.ts';
 import { SEED_HW_INFO } from './common.ts';
 
 export const proposal: Proposal = {

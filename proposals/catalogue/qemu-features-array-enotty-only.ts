@@ -3,7 +3,7 @@
 // which reads the first u32 of the argument (count = 2) as a vq index: 2 >= nvqs, -ENOBUFS.
 
 import type { Proposal } from '../proposal.ts';
-import { qemuVmm } from '../../properties/profiles.ts';
+import { qemuVmm } from '../../generators/profiles.ts';
 
 export const proposal: Proposal = {
   id: 'qemu-features-array-enotty-only',

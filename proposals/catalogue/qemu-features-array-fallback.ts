@@ -4,7 +4,7 @@
 // before it on every kernel: a new VMM on an old kernel, and on the kernels with the array ioctls.
 
 import type { Proposal } from '../proposal.ts';
-import { qemuVmm } from '../../properties/profiles.ts';
+import { qemuVmm } from '../../generators/profiles.ts';
 
 export const proposal: Proposal = {
   id: 'qemu-features-array-fallback',

@@ -2,7 +2,7 @@
 // vhost device but vhost-net): every array call is an unknown ioctl.
 
 import type { Proposal } from '../proposal.ts';
-import { qemuVmm } from '../../properties/profiles.ts';
+import { qemuVmm } from '../../generators/profiles.ts';
 
 export const proposal: Proposal = {
   id: 'qemu-new-on-old-kernel',

@@ -2,7 +2,7 @@
 // the kernel grew a second feature word (UDP tunnel GSO, bits 65 and 67) the VMM cannot see.
 
 import type { Proposal } from '../proposal.ts';
-import { qemuVmm } from '../../properties/profiles.ts';
+import { qemuVmm } from '../../generators/profiles.ts';
 
 export const proposal: Proposal = {
   id: 'qemu-old-on-new-kernel',

@@ -8,7 +8,7 @@ import { fromJsonValue, stringifyJson } from '../types/json.ts';
 import type { Op, OpKind } from '../types/ops.ts';
 import { OP_PARTY } from '../types/ops.ts';
 import type { Profile } from '../types/profile.ts';
-import type { Counterexample } from './property.ts';
+import type { Counterexample } from './run.ts';
 
 export const CORPUS_FORMAT = 'negcheck-counterexample/1';
 

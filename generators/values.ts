@@ -1,15 +1,15 @@
 // The small value sets explore scopes are built from, shared by several properties: the guest's
 // world (I1, I3) and the u64 edges of IOVAs and sizes (I2, I4, I6). Each set is the finite
-// counterpart of a fast-check arbitrary in properties/arbitraries, kept to its edges.
+// counterpart of a fast-check arbitrary in generators/, kept to its edges.
 
 import { GUEST_RAM_HVA } from '../types/harness.ts';
 import type { IotlbWriteSpec, Op } from '../types/ops.ts';
 import type { GuestConfig, GuestProfile, ProbeFlow, Profile } from '../types/profile.ts';
 import { hex } from '../types/trace.ts';
 import * as U from '../types/uapi.ts';
-import { GUEST_FEATURE_POOL } from './arbitraries/guest.ts';
-import { U64_MAX } from './arbitraries/u64.ts';
-import { axis, describeAxes, labelled, product, type Axis, type ValueLevel } from './explore-law.ts';
+import { GUEST_FEATURE_POOL } from './guest.ts';
+import { U64_MAX } from './u64.ts';
+import { axis, describeAxes, labelled, product, type Axis, type ValueLevel } from './scope.ts';
 import { bit, bits, upstreamGuest, upstreamProfile } from './profiles.ts';
 
 /** The values a level keeps: `narrow` ⊆ `default` ⊆ `wide`, each list adding to the one before. */

@@ -2,12 +2,12 @@
 // vhost_process_iotlb_msg, umem_access_ok, vhost_iotlb_miss and translate_desc on x86-64
 // layouts) on a generic vhost device: the model's or the implementation's, through its ops.
 
-import type { Observation } from '../../types/observation.ts';
-import type { Op } from '../../types/ops.ts';
-import type { Profile } from '../../types/profile.ts';
-import type { VhostPart } from '../../types/stack.ts';
-import * as U from '../../types/uapi.ts';
-import { upstreamProfile } from '../profiles.ts';
+import type { Observation } from '../types/observation.ts';
+import type { Op } from '../types/ops.ts';
+import type { Profile } from '../types/profile.ts';
+import type { VhostPart } from '../types/stack.ts';
+import * as U from '../types/uapi.ts';
+import { upstreamProfile } from '../generators/profiles.ts';
 import { expectedMaps, expectedTranslate, mapJson, translateJson } from './iotlbVectors.ts';
 import { hex, mergeReports, type ReplayReport, TraceChecker, u64Of, type VectorTrace, VectorFileError } from './vectors.ts';
 

@@ -3,7 +3,8 @@
 import { createVirtioImpl } from '../impl/virtio/index.ts';
 import { createVirtioModel } from '../model/virtio/index.ts';
 import type { Profile } from '../types/profile.ts';
-import type { RunResult, Subject } from './property.ts';
+import type { RunResult } from './run.ts';
+import type { Subject } from '../types/property.ts';
 import { describeGuestProfile, describeRun } from './report.ts';
 
 export const virtioSubject: Subject = { model: createVirtioModel, impl: createVirtioImpl };

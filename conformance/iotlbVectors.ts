@@ -1,7 +1,7 @@
 // Replays iotlb-kernel-vectors.jsonl (drivers/vhost/iotlb.c and translate_desc run as a
 // userspace program) on an IotlbTable: the model's or the implementation's.
 
-import type { IotlbMapTuple, IotlbTableFactory, TranslateOutcome } from '../../types/iotlbTable.ts';
+import type { IotlbMapTuple, IotlbTableFactory, TranslateOutcome } from '../types/iotlbTable.ts';
 import { hex, mergeReports, type ReplayReport, TraceChecker, u64Of, type VectorTrace, VectorFileError } from './vectors.ts';
 
 /** One op of the file, as JSON (README: alloc, add, del, reset, first, overlaps, table, count, translate). */

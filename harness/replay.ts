@@ -4,11 +4,11 @@
 import { hasRules, type Profile } from '../types/profile.ts';
 import { ProposalRuleError } from '../types/rules.ts';
 import type { CorpusEntry } from './corpus.ts';
-import { propertyById } from './index.ts';
-import { P0 } from './p0-differential.ts';
-import type { Subject, Violation } from './property.ts';
-import { checkSafely } from './property.ts';
-import { regressionCheck } from './r-no-regression.ts';
+import { propertyById } from '../properties/index.ts';
+import { P0 } from '../properties/p0-differential.ts';
+import type { Subject, Violation } from '../types/property.ts';
+import { checkSafely } from './run.ts';
+import { regressionCheck } from '../properties/r-no-regression.ts';
 
 /** The entry's property on its trace: R compares its two profiles, the others check the one. */
 function entryViolation(e: CorpusEntry, subject: Subject): Violation | null {

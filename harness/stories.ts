@@ -4,7 +4,7 @@
 import type { Observation } from '../types/observation.ts';
 import { idrFieldValue, smmuIdrField } from '../types/smmuIdr.ts';
 import * as U from '../types/uapi.ts';
-import { bit, SMMU_BASELINE_FIELDS } from './profiles.ts';
+import { bit, SMMU_BASELINE_FIELDS } from '../generators/profiles.ts';
 import { endsWith, inOrder, returns, never, step, type Story } from './story.ts';
 
 const hasBit = (word: bigint, n: number): boolean => (word & bit(n)) !== 0n;

@@ -2,15 +2,15 @@
 // probe flow, feature words, config values) and scripts of raw transport ops plus DRIVER_PROBE.
 
 import fc from 'fast-check';
-import type { Op } from '../../types/ops.ts';
-import type { GuestConfig, GuestProfile, Profile } from '../../types/profile.ts';
+import type { Op } from '../types/ops.ts';
+import type { GuestConfig, GuestProfile, Profile } from '../types/profile.ts';
 import {
   VIRTIO_BLK_F_BLK_SIZE, VIRTIO_BLK_F_SIZE_MAX, VIRTIO_CONFIG_S_ACKNOWLEDGE, VIRTIO_CONFIG_S_DRIVER,
   VIRTIO_CONFIG_S_DRIVER_OK, VIRTIO_CONFIG_S_FAILED, VIRTIO_CONFIG_S_FEATURES_OK, VIRTIO_CONFIG_S_NEEDS_RESET,
   VIRTIO_F_ACCESS_PLATFORM, VIRTIO_F_NOTIF_CONFIG_DATA, VIRTIO_F_RING_PACKED, VIRTIO_F_RING_RESET,
   VIRTIO_F_VERSION_1, VIRTIO_RING_F_EVENT_IDX, VIRTIO_RING_F_INDIRECT_DESC, VIRTIO_VSOCK_F_SEQPACKET,
-} from '../../types/uapi.ts';
-import { bit, upstreamProfile } from '../profiles.ts';
+} from '../types/uapi.ts';
+import { bit, upstreamProfile } from './profiles.ts';
 import { u64Arb, U64_MAX } from './u64.ts';
 
 

@@ -2,6 +2,6 @@
 
 import { createImplStack } from '../impl/stack.ts';
 import { createModelStack } from '../model/stack.ts';
-import type { Subject } from './property.ts';
+import type { Subject } from '../types/property.ts';
 
 export const stackSubject: Subject = { model: createModelStack, impl: createImplStack };

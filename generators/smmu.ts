@@ -2,11 +2,11 @@
 // hw_info policy, the VMM's IDR policy, and scripts of GET_HW_INFO / VMM_VSMMU_IDR.
 
 import fc from 'fast-check';
-import type { Op } from '../../types/ops.ts';
-import type { KernelPolicy, Profile, SmmuProfile, VmmProfile } from '../../types/profile.ts';
-import { idrFromFields, type IdrFieldValues } from '../../types/smmuIdr.ts';
-import { SMMU_IDR_FIELDS, SMMU_IDR_WORDS, type IdrField } from '../../types/uapi.ts';
-import { SMMU_BASELINE_FIELDS, upstreamProfile } from '../profiles.ts';
+import type { Op } from '../types/ops.ts';
+import type { KernelPolicy, Profile, SmmuProfile, VmmProfile } from '../types/profile.ts';
+import { idrFromFields, type IdrFieldValues } from '../types/smmuIdr.ts';
+import { SMMU_IDR_FIELDS, SMMU_IDR_WORDS, type IdrField } from '../types/uapi.ts';
+import { SMMU_BASELINE_FIELDS, upstreamProfile } from './profiles.ts';
 
 export type HwInfoPolicy = KernelPolicy['hwInfo'];
 export type VmmIdrPolicy = VmmProfile['idr'];

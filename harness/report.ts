@@ -4,7 +4,8 @@
 import type { GuestProfile, Profile } from '../types/profile.ts';
 import { runScript } from '../types/stack.ts';
 import { formatTrace, hex } from '../types/trace.ts';
-import { type RunResult, sidesFor, type Subject } from './property.ts';
+import { type RunResult } from './run.ts';
+import { sidesFor, type Subject } from '../types/property.ts';
 
 export function describeKernel(p: Profile): string {
   const k = p.kernel;

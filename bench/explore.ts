@@ -1,16 +1,16 @@
 // Measurements of the exhaustive engine's own costs (not a gate: absolute numbers on a shared
-// machine drift). Run: npx tsx explore/bench.ts [storeStates] [registers n] [registers m]
+// machine drift). Run: npx tsx bench/explore.ts [storeStates] [registers n] [registers m]
 //  - the store: inserts and duplicate lookups per second, bytes per state, at storeStates;
 //  - the engine on the toy register machine (m^n states, 3n ops; snapshots are array copies):
 //    distinct states/s and transitions/s on the calling thread and with 1 and 2 workers.
 // A model stack costs far more per transition than this toy; these are the engine's ceilings.
 
-import { explore } from './engine.ts';
-import { Fingerprinter } from './fingerprint.ts';
-import { exploreParallel } from './parallel.ts';
-import { StateStore } from './store.ts';
-import { registers } from './toys.ts';
-import type { ExploreResult } from './types.ts';
+import { explore } from '../explore/engine.ts';
+import { Fingerprinter } from '../explore/fingerprint.ts';
+import { exploreParallel } from '../explore/parallel.ts';
+import { StateStore } from '../explore/store.ts';
+import { registers } from '../explore/toys.ts';
+import type { ExploreResult } from '../explore/types.ts';
 
 const [storeStates = 10_000_000, n = 5, m = 16] = process.argv.slice(2).map(Number);
 
@@ -45,5 +45,5 @@ benchStore(storeStates);
 const args = { n, m };
 console.log(`registers n=${n} m=${m}: ${(m ** n).toLocaleString('en')} states, ${3 * n} ops`);
 line('calling thread', explore(registers(args), { maxDepth: 1000 }));
-const spec = { module: new URL('./toys.ts', import.meta.url).href, export: 'registers', args };
+const spec = { module: new URL('../explore/toys.ts', import.meta.url).href, export: 'registers', args };
 for (const workers of [1, 2]) line(`${workers} worker${workers > 1 ? 's' : ''}`, await exploreParallel(spec, { maxDepth: 1000, workers }));

@@ -3,13 +3,13 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createVhostImpl } from '../../impl/stack.ts';
-import { createImplIotlbTable } from '../../impl/iotlbTable.ts';
-import { createModelIotlbTable } from '../../model/iotlbTable.ts';
-import { createVhostModel } from '../../model/stack.ts';
-import type { IotlbTableFactory } from '../../types/iotlbTable.ts';
-import type { Profile } from '../../types/profile.ts';
-import type { VhostPart } from '../../types/stack.ts';
+import { createVhostImpl } from '../impl/stack.ts';
+import { createImplIotlbTable } from '../impl/iotlbTable.ts';
+import { createModelIotlbTable } from '../model/iotlbTable.ts';
+import { createVhostModel } from '../model/stack.ts';
+import type { IotlbTableFactory } from '../types/iotlbTable.ts';
+import type { Profile } from '../types/profile.ts';
+import type { VhostPart } from '../types/stack.ts';
 import { type IotlbVectorOp, replayIotlbVectors } from './iotlbVectors.ts';
 import { type MsgVectorOp, replayMsgVectors } from './msgVectors.ts';
 import { readVectorFile, type ReplayReport, VectorFileError } from './vectors.ts';
@@ -20,7 +20,7 @@ export const MSG_VECTORS = 'iotlb-msg-kernel-vectors.jsonl';
 /** shared/conformance beside the repository (CI lays it out so), or NEGCHECK_CONFORMANCE. */
 export function defaultVectorDir(): string {
   return process.env['NEGCHECK_CONFORMANCE'] ??
-    join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'conformance');
+    join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'conformance');
 }
 
 export type Side = 'model' | 'impl';

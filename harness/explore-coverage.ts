@@ -1,5 +1,5 @@
 // Transition coverage inside explore: the model machine over a scope, naming each transition it
-// takes as the fuzzer's coverage does (properties/coverage.ts transitionOf), so `explore
+// takes as the fuzzer's coverage does (harness/coverage.ts transitionOf), so `explore
 // --compare-fuzz` can say which must-reach transitions only one engine reached.
 
 import { withMonitor } from '../explore/monitor.ts';

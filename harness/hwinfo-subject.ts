@@ -3,7 +3,8 @@
 import { createHwInfoImpl } from '../impl/hwinfo.ts';
 import { createHwInfoModel } from '../model/hwinfo.ts';
 import type { Profile } from '../types/profile.ts';
-import type { RunResult, Subject } from './property.ts';
+import type { RunResult } from './run.ts';
+import type { Subject } from '../types/property.ts';
 import { describeRun, describeSmmu } from './report.ts';
 
 export const hwInfoSubject: Subject = { model: createHwInfoModel, impl: createHwInfoImpl };

@@ -11,7 +11,7 @@ import { toJsonValue } from '../types/json.ts';
 import type { Op } from '../types/ops.ts';
 import { applyPolicy, patchedFields, type PolicyPatch, type Profile } from '../types/profile.ts';
 import { formatOp, hex } from '../types/trace.ts';
-import type { StepLaw } from './property.ts';
+import type { StepLaw } from '../types/property.ts';
 
 /**
  * How many values each value set keeps. `narrow`: the edges a law needs at all; `default`: the

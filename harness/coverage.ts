@@ -9,7 +9,7 @@ import type { Profile } from '../types/profile.ts';
 import type { Stack, StackFactory } from '../types/stack.ts';
 import * as U from '../types/uapi.ts';
 import { vhostHasFeaturesArray } from '../model/vhost.ts';
-import type { Subject } from './property.ts';
+import type { Subject } from '../types/property.ts';
 
 export type CoverageCounts = Map<string, number>;
 
@@ -142,7 +142,7 @@ export function countingSubject(subject: Subject, counts: CoverageCounts): Subje
 }
 
 /** The must-reach list `negcheck fuzz` checks by default (and `explore --compare-fuzz` compares on). */
-export const MUST_REACH_FILE = fileURLToPath(new URL('./must-reach.txt', import.meta.url));
+export const MUST_REACH_FILE = fileURLToPath(new URL('../properties/must-reach.txt', import.meta.url));
 
 /** `property transition` lines; '#' starts a comment. */
 export function parseMustReach(text: string): { property: string; transition: string }[] {

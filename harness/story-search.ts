@@ -5,8 +5,9 @@
 import type fc from 'fast-check';
 import type { Profile } from '../types/profile.ts';
 import { entryFromCounterexample, type CorpusEntry } from './corpus.ts';
-import { propertyById } from './index.ts';
-import { checkSafely, runProperty, type Counterexample, type PropertyDef, type Subject } from './property.ts';
+import { propertyById } from '../properties/index.ts';
+import { checkSafely, runProperty, type Counterexample } from './run.ts';
+import { type PropertyDef, type Subject } from '../types/property.ts';
 import { missingEssentials, pinProfile, traceSteps, type Story } from './story.ts';
 import { stackSubject } from './subject.ts';
 

@@ -1,6 +1,6 @@
 // Measurements of the model as an explored machine (not a gate: absolute numbers on a shared
-// machine drift). Run: npx tsx explore/benchModel.ts [maxDepth] [workers...]
-// (node --expose-gc --import tsx explore/benchModel.ts ... also prints a snapshot's retained heap)
+// machine drift). Run: npx tsx bench/explore-model.ts [maxDepth] [workers...]
+// (node --expose-gc --import tsx bench/explore-model.ts ... also prints a snapshot's retained heap)
 //  - BFS under the trivial monitor over an I6-like scope (vhost-net and vhost-vdpa, upstream
 //    policies; 20 ops: SET_FEATURES(ACCESS_PLATFORM), v2 UPDATE/INVALIDATE at the page edges,
 //    a size-0 INVALIDATE, one-byte accesses, a read, a vdpa reset, a batch): distinct states/s,
@@ -9,16 +9,16 @@
 //  - what one transition costs, split: restore, apply, fingerprint (over the states of depth 2).
 
 import { createModelStack } from '../model/stack.ts';
-import { bit, upstreamProfile } from '../properties/profiles.ts';
+import { bit, upstreamProfile } from '../generators/profiles.ts';
 import type { Op } from '../types/ops.ts';
 import type { Profile, VhostDevice } from '../types/profile.ts';
 import * as U from '../types/uapi.ts';
-import { explore } from './engine.ts';
-import { fingerprintSnapshot } from './canonical.ts';
-import { Fingerprinter } from './fingerprint.ts';
-import { exploreParallel } from './parallel.ts';
-import { type StackScopeArgs, stackUnderTrivialMonitor } from './stackMachine.ts';
-import type { ExploreResult } from './types.ts';
+import { explore } from '../explore/engine.ts';
+import { fingerprintSnapshot } from '../explore/canonical.ts';
+import { Fingerprinter } from '../explore/fingerprint.ts';
+import { exploreParallel } from '../explore/parallel.ts';
+import { type StackScopeArgs, stackUnderTrivialMonitor } from '../explore/stackMachine.ts';
+import type { ExploreResult } from '../explore/types.ts';
 
 const U64_MAX = (1n << 64n) - 1n;
 const TOP_PAGE = (1n << 64n) - 0x1000n;
@@ -123,5 +123,5 @@ breakdown(I6_LIKE_SCOPE);
 // the first run pays for compiling the engine and the model's cold paths and the store's first pages
 line('calling thread', explore(stackUnderTrivialMonitor(I6_LIKE_SCOPE), { maxDepth }));
 line('  again (warm)', explore(stackUnderTrivialMonitor(I6_LIKE_SCOPE), { maxDepth }));
-const spec = { module: new URL('./stackMachine.ts', import.meta.url).href, export: 'stackUnderTrivialMonitor', args: I6_LIKE_SCOPE };
+const spec = { module: new URL('../explore/stackMachine.ts', import.meta.url).href, export: 'stackUnderTrivialMonitor', args: I6_LIKE_SCOPE };
 for (const workers of workerCounts) line(`${workers} worker${workers > 1 ? 's' : ''}`, await exploreParallel(spec, { maxDepth, workers }));

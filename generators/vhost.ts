@@ -2,14 +2,14 @@
 // and not) and vhost op scripts.
 
 import fc from 'fast-check';
-import { NET_TAP_FD, VRING_USED_ADDR } from '../../types/harness.ts';
-import type { IotlbWriteSpec, Op } from '../../types/ops.ts';
-import type { KernelPolicy, VmmProfile } from '../../types/profile.ts';
-import { encodeIotlbWrite, toHex } from '../../types/iotlbWire.ts';
-import * as U from '../../types/uapi.ts';
-import { bit, crosvmFixed, crosvmOld, qemuExtendedVmm, qemuVmm, upstreamKernel } from '../profiles.ts';
+import { NET_TAP_FD, VRING_USED_ADDR } from '../types/harness.ts';
+import type { IotlbWriteSpec, Op } from '../types/ops.ts';
+import type { KernelPolicy, VmmProfile } from '../types/profile.ts';
+import { encodeIotlbWrite, toHex } from '../types/iotlbWire.ts';
+import * as U from '../types/uapi.ts';
+import { bit, crosvmFixed, crosvmOld, qemuExtendedVmm, qemuVmm, upstreamKernel } from './profiles.ts';
 import { iovaArb, lenArb, sizeArb, u64Arb, U64_MAX } from './u64.ts';
-import { iotlbMsg } from '../explore-values.ts';
+import { iotlbMsg } from './values.ts';
 
 /** Every value of the kernel's policy fields (fast-check draws from these; explore scopes enumerate them). */
 export const KERNEL_VALUES = {
