@@ -11,7 +11,8 @@
 import { createModelStack } from '../model/stack.ts';
 import { bit, upstreamProfile } from '../generators/profiles.ts';
 import type { Op } from '../types/ops.ts';
-import type { Profile, VhostDevice } from '../types/profile.ts';
+import type { Profile } from '../types/profile.ts';
+import type { VhostDevice } from '../types/policy.ts';
 import * as U from '../types/uapi.ts';
 import { explore } from '../explore/engine.ts';
 import { fingerprintSnapshot } from '../explore/canonical.ts';

@@ -3,7 +3,10 @@
 
 import fc from 'fast-check';
 import type { Op } from '../types/ops.ts';
-import type { GuestConfig, GuestProfile, Profile } from '../types/profile.ts';
+import type { Profile } from '../types/profile.ts';
+import {
+  BLK_VALIDATE_POLICIES, ENDIANS, FEATURE_WORDS, GUEST_DEVICE_TYPES, type GuestConfig, type GuestProfile, PROBE_FLOWS, TRANSITIONAL_CONFIGS, TRANSPORTS,
+} from '../types/policy.ts';
 import {
   VIRTIO_BLK_F_BLK_SIZE, VIRTIO_BLK_F_SIZE_MAX, VIRTIO_CONFIG_S_ACKNOWLEDGE, VIRTIO_CONFIG_S_DRIVER,
   VIRTIO_CONFIG_S_DRIVER_OK, VIRTIO_CONFIG_S_FAILED, VIRTIO_CONFIG_S_FEATURES_OK, VIRTIO_CONFIG_S_NEEDS_RESET,
@@ -77,20 +80,20 @@ export type GuestProfileOverrides = { readonly [K in keyof GuestProfile]?: fc.Ar
 
 export function guestProfileWith(overrides: GuestProfileOverrides = {}): fc.Arbitrary<GuestProfile> {
   return fc.record<GuestProfile>({
-    endian: overrides.endian ?? fc.constantFrom('le', 'be'),
-    deviceType: overrides.deviceType ?? fc.constantFrom('blk', 'vsock'),
-    transport: overrides.transport ?? fc.constantFrom('modern', 'transitional', 'legacy'),
-    transitionalConfig: overrides.transitionalConfig ?? fc.constantFrom('native-until-version1-written', 'le-if-offered'),
-    probeFlow: overrides.probeFlow ?? fc.constantFrom('ack-before-access', 'write-version1-first', 'validate-before-write', 'finalize-before-validate'),
-    blkValidate: overrides.blkValidate ?? fc.constantFrom('blk-size', 'blk-size-not-on-be', 'none'),
+    endian: overrides.endian ?? fc.constantFrom(...ENDIANS),
+    deviceType: overrides.deviceType ?? fc.constantFrom(...GUEST_DEVICE_TYPES),
+    transport: overrides.transport ?? fc.constantFrom(...TRANSPORTS),
+    transitionalConfig: overrides.transitionalConfig ?? fc.constantFrom(...TRANSITIONAL_CONFIGS),
+    probeFlow: overrides.probeFlow ?? fc.constantFrom(...PROBE_FLOWS),
+    blkValidate: overrides.blkValidate ?? fc.constantFrom(...BLK_VALIDATE_POLICIES),
     offered: overrides.offered ?? guestFeaturesArb,
     driverFeatures: overrides.driverFeatures ?? guestFeaturesArb,
     deviceRequires: overrides.deviceRequires ?? deviceRequiresArb,
     restrictedMemory: overrides.restrictedMemory ?? fc.boolean(),
     config: overrides.config ?? guestConfigArb,
     checksFeaturesOk: overrides.checksFeaturesOk ?? fc.constant(true),
-    driverFeatureWords: overrides.driverFeatureWords ?? fc.constantFrom(2, 4),
-    deviceFeatureWords: overrides.deviceFeatureWords ?? fc.constantFrom(2, 4),
+    driverFeatureWords: overrides.driverFeatureWords ?? fc.constantFrom(...FEATURE_WORDS),
+    deviceFeatureWords: overrides.deviceFeatureWords ?? fc.constantFrom(...FEATURE_WORDS),
   });
 }
 

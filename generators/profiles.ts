@@ -1,7 +1,8 @@
 // Named profiles: today's upstream stack, and the userspaces/kernels the seeds talk about.
 // Properties and tests build on these with spread-overrides.
 
-import type { GuestProfile, KernelPolicy, Profile, SmmuProfile, VmmProfile } from '../types/profile.ts';
+import type { Profile } from '../types/profile.ts';
+import type { GuestProfile, KernelPolicy, SmmuProfile, VmmProfile } from '../types/policy.ts';
 import { idrFromFields } from '../types/smmuIdr.ts';
 import {
   VHOST_F_LOG_ALL, VIRTIO_BLK_F_BLK_SIZE, VIRTIO_BLK_F_SIZE_MAX, VIRTIO_F_ACCESS_PLATFORM, VIRTIO_F_ANY_LAYOUT,

@@ -6,7 +6,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { withMonitor } from '../explore/monitor.ts';
 import type { Explorable, Machine, Monitor } from '../explore/types.ts';
 import type { Observation } from '../types/observation.ts';
-import type { Proposal } from '../proposals/proposal.ts';
+import type { PolicyChange } from '../types/change.ts';
 import { toJsonValue } from '../types/json.ts';
 import type { Op } from '../types/ops.ts';
 import { applyPolicy, patchedFields, type PolicyPatch, type Profile } from '../types/profile.ts';
@@ -206,7 +206,7 @@ export interface ExploreEntry {
    * The scope a proposal is judged over, when the entry builds it itself rather than by pinning
    * the policy onto scope({ over: 'scope' }) (R: the pairs of baseline and proposal profiles).
    */
-  proposalScope?(p: Pick<Proposal, 'policy' | 'baseline' | 'newBits' | 'oldVmms'>, opts?: Omit<ScopeOptions, 'over'>): ExploreScope;
+  proposalScope?(p: PolicyChange, opts?: Omit<ScopeOptions, 'over'>): ExploreScope;
   /** the profiles the law judges nothing on (dropped when a proposal is pinned) */
   readonly vacuous?: (p: Profile) => boolean;
   /**

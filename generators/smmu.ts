@@ -3,13 +3,12 @@
 
 import fc from 'fast-check';
 import type { Op } from '../types/ops.ts';
-import type { KernelPolicy, Profile, SmmuProfile, VmmProfile } from '../types/profile.ts';
+import type { Profile } from '../types/profile.ts';
+import { HW_INFO_POLICIES, type HwInfoPolicy, type SmmuProfile, VMM_IDR_POLICIES, type VmmIdrPolicy } from '../types/policy.ts';
 import { idrFromFields, type IdrFieldValues } from '../types/smmuIdr.ts';
 import { SMMU_IDR_FIELDS, SMMU_IDR_WORDS, type IdrField } from '../types/uapi.ts';
 import { SMMU_BASELINE_FIELDS, upstreamProfile } from './profiles.ts';
 
-export type HwInfoPolicy = KernelPolicy['hwInfo'];
-export type VmmIdrPolicy = VmmProfile['idr'];
 
 /** Which parts of a profile to pin; anything left out uses the default arbitrary below. */
 export interface HwInfoProfileOptions {
@@ -67,8 +66,8 @@ export const smmuProfileArb: fc.Arbitrary<SmmuProfile> = fc.oneof(
   { weight: 1, arbitrary: smmuRandomWordsArb },
 );
 
-export const hwInfoPolicyArb: fc.Arbitrary<HwInfoPolicy> = fc.constantFrom<HwInfoPolicy>('raw', 'sanitise');
-export const vmmIdrPolicyArb: fc.Arbitrary<VmmIdrPolicy> = fc.constantFrom<VmmIdrPolicy>('mask-baseline', 'forward-raw');
+export const hwInfoPolicyArb: fc.Arbitrary<HwInfoPolicy> = fc.constantFrom(...HW_INFO_POLICIES);
+export const vmmIdrPolicyArb: fc.Arbitrary<VmmIdrPolicy> = fc.constantFrom(...VMM_IDR_POLICIES);
 
 /** Today's kernel supports the kdoc baseline for nesting; a future one adds BTM (seed 003). */
 export const BASELINE_PLUS_BTM: readonly string[] = [...SMMU_BASELINE_FIELDS, 'BTM'];

@@ -4,7 +4,8 @@
 
 import { GUEST_RAM_HVA } from '../types/harness.ts';
 import type { IotlbWriteSpec, Op } from '../types/ops.ts';
-import type { GuestConfig, GuestProfile, ProbeFlow, Profile } from '../types/profile.ts';
+import type { Profile } from '../types/profile.ts';
+import type { GuestConfig, GuestProfile, ProbeFlow } from '../types/policy.ts';
 import { hex } from '../types/trace.ts';
 import * as U from '../types/uapi.ts';
 import { GUEST_FEATURE_POOL } from './guest.ts';
@@ -25,8 +26,6 @@ export const UADDR32 = 0x1000_0000n;
 
 // --- the guest (I1, I3) ----------------------------------------------------------------------
 
-/** every probe flow (types/profile.ts ProbeFlow) */
-export const PROBE_FLOWS: readonly ProbeFlow[] = ['ack-before-access', 'write-version1-first', 'validate-before-write', 'finalize-before-validate'];
 
 const POOL = GUEST_FEATURE_POOL.reduce((a, b) => a | bit(b), 0n);
 /** a device-specific bit (spec §2.2: 50-127) no modelled device offers */

@@ -4,26 +4,34 @@
 import fc from 'fast-check';
 import { NET_TAP_FD, VRING_USED_ADDR } from '../types/harness.ts';
 import type { IotlbWriteSpec, Op } from '../types/ops.ts';
-import type { KernelPolicy, VmmProfile } from '../types/profile.ts';
+import {
+  ACCESS_OK_RULES, FEATURES_ARRAY_RULES, IOTLB_ENABLE_RULES, type KernelPolicy, PARENT_KINDS, SIZE_ZERO_RULES, VDPA_RESET_RULES, VHOST_DEVICES,
+  type VmmProfile,
+} from '../types/policy.ts';
 import { encodeIotlbWrite, toHex } from '../types/iotlbWire.ts';
 import * as U from '../types/uapi.ts';
+import { ABIS } from '../types/uapi.ts';
 import { bit, crosvmFixed, crosvmOld, qemuExtendedVmm, qemuVmm, upstreamKernel } from './profiles.ts';
 import { iovaArb, lenArb, sizeArb, u64Arb, U64_MAX } from './u64.ts';
 import { iotlbMsg } from './values.ts';
 
-/** Every value of the kernel's policy fields (fast-check draws from these; explore scopes enumerate them). */
+/**
+ * Every value of the kernel's policy fields (fast-check draws from these; explore scopes enumerate
+ * them): the same arrays the policy types are derived from (types/policy.ts), so a new policy value
+ * is drawn the moment it exists.
+ */
 export const KERNEL_VALUES = {
-  device: ['vhost-net', 'vhost-vsock', 'vhost-vdpa'],
-  parent: ['platform-iommu', 'onchip-reset-map', 'vendor-clears', 'vduse', 'vendor-dma-map'],
-  iotlbEnable: ['access-platform', 'access-platform-after-msg-v2-ack', 'separate-bit'],
-  sizeZero: ['accept-all', 'reject-all', 'reject-update-invalidate', 'reject-update'],
-  vdpaReset: ['compat-reset', 'plain-reset', 'persist-bit-without-compat-reset', 'reset-then-reset-map',
-    'unconditional-persist', 'buggy-reset-map-op', 'parent-negotiation', 'reset-clean-map-flag'],
+  device: VHOST_DEVICES,
+  parent: PARENT_KINDS,
+  iotlbEnable: IOTLB_ENABLE_RULES,
+  sizeZero: SIZE_ZERO_RULES,
+  vdpaReset: VDPA_RESET_RULES,
   // 640: retirement at the limit with a table of more than one block (impl/iotlbOrder.ts BLOCK_MAX 512)
   maxIotlbEntries: [1, 2, 3, 4, 8, 640, 2048],
-  abi: ['lp64', 'i386'],
-  accessOk: ['x86-64', 'alternate-address-space'],
-  featuresArray: ['absent', 'clear-at-start', 'clear-after-copied'],
+  abi: ABIS,
+  // x86-32 is what a 32-bit kernel gets (kernelPolicyArb below), never drawn on its own
+  accessOk: ACCESS_OK_RULES.filter(r => r !== 'x86-32'),
+  featuresArray: FEATURES_ARRAY_RULES,
 } as const satisfies { readonly [K in keyof KernelPolicy]?: readonly KernelPolicy[K][] };
 
 export const kernelPolicyArb: fc.Arbitrary<KernelPolicy> = fc.record({

@@ -1,7 +1,8 @@
 // A readable account of a property run: outcome, seed, the profile, the violation, and the
 // counterexample trace as the model and the implementation each observe it.
 
-import type { GuestProfile, Profile } from '../types/profile.ts';
+import type { Profile } from '../types/profile.ts';
+import type { GuestProfile } from '../types/policy.ts';
 import { runScript } from '../types/stack.ts';
 import { formatTrace, hex } from '../types/trace.ts';
 import { type RunResult } from './run.ts';

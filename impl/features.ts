@@ -1,7 +1,7 @@
 // Feature words as (hi, lo) uint32 pairs, and the per-device words the kernel advertises
 // (the same tables as drivers/vhost/{vhost.h,net.c,vsock.c,vdpa.c}, built without bigint).
 
-import type { KernelPolicy, ParentKind } from '../types/profile.ts';
+import type { KernelPolicy, ParentKind } from '../types/policy.ts';
 import * as U from '../types/uapi.ts';
 
 /** A 64-bit feature word. */

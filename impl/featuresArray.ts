@@ -2,7 +2,7 @@
 // model/featuresArray.ts). Not a hot path: the words are plain arrays, bigint only at the boundary.
 
 import { FEATURES_ARRAY_ADDR, FEATURES_ARRAY_WORDS } from '../types/harness.ts';
-import type { KernelPolicy } from '../types/profile.ts';
+import type { KernelPolicy } from '../types/policy.ts';
 import { EFAULT, EOPNOTSUPP } from '../types/uapi.ts';
 import { outside, type Word } from './features.ts';
 import { hiOf, loOf, toBig, U64Reg } from './u64.ts';

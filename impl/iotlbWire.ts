@@ -1,7 +1,7 @@
 // vhost_chr_write_iter's framing and the read() encoding, on bytes via DataView, into a
 // reusable message record (u64 fields as hi/lo).
 
-import type { SizeZeroRule } from '../types/profile.ts';
+import type { SizeZeroRule } from '../types/policy.ts';
 import { type Abi, EINVAL, MSG_LAYOUT, V2_IOTLB_OFFSET, VHOST_IOTLB_INVALIDATE, VHOST_IOTLB_MSG, VHOST_IOTLB_MSG_V2, VHOST_IOTLB_UPDATE } from '../types/uapi.ts';
 
 export class WireMsg {

@@ -1,7 +1,7 @@
 // umem_access_ok on (hi, lo) words: vhost_overflow on the kernel's unsigned long, then the
 // architecture's access_ok() (the rules and their sources: model/uaccess.ts).
 
-import type { KernelPolicy } from '../types/profile.ts';
+import type { KernelPolicy } from '../types/policy.ts';
 import { VHOST_ACCESS_RO, VHOST_ACCESS_WO } from '../types/uapi.ts';
 import { TWO32 } from './u64.ts';
 

@@ -4,7 +4,7 @@ import { VDPA_NAS, VDPA_NVQS } from '../types/harness.ts';
 import type { Observation } from '../types/observation.ts';
 import { userspaceWriteBytes } from '../types/iotlbWire.ts';
 import type { Op } from '../types/ops.ts';
-import type { KernelPolicy } from '../types/profile.ts';
+import type { KernelPolicy } from '../types/policy.ts';
 import * as U from '../types/uapi.ts';
 import {
   outside, type ParentCaps, parentCaps, testBit, VDPA_PARENT_WORD, vdpaAcceptedBackendWord, vdpaBackendWord, type Word,

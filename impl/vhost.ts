@@ -4,7 +4,7 @@ import { GUEST_RAM_HVA, GUEST_RAM_SIZE } from '../types/harness.ts';
 import { toHex, userspaceWriteBytes } from '../types/iotlbWire.ts';
 import type { Observation, Segment } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
-import type { KernelPolicy } from '../types/profile.ts';
+import type { KernelPolicy } from '../types/policy.ts';
 import * as U from '../types/uapi.ts';
 import { deviceWord, GENERIC_BACKEND_WORD, NET_WORD1, outside, testBit, type Word } from './features.ts';
 import { featuresArrayToAck, getFeaturesArray, untouched } from './featuresArray.ts';

@@ -2,7 +2,7 @@
 // sources: model/vmmFeatures.ts). Not a hot path; bigint only where ops go to the vhost part.
 
 import type { Observation } from '../types/observation.ts';
-import type { VmmProfile } from '../types/profile.ts';
+import type { VmmProfile } from '../types/policy.ts';
 import type { VhostPart } from '../types/stack.ts';
 import { EINVAL, ENOTTY, VIRTIO_F_ACCESS_PLATFORM } from '../types/uapi.ts';
 import { and, type Word } from './features.ts';

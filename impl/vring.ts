@@ -5,7 +5,7 @@
 import { GUEST_RAM_HVA, GUEST_RAM_SIZE, NET_TAP_FD, VRING_USED_ADDR } from '../types/harness.ts';
 import type { Observation } from '../types/observation.ts';
 import type { VringOp } from '../types/ops.ts';
-import type { VhostDevice } from '../types/profile.ts';
+import type { VhostDevice } from '../types/policy.ts';
 import * as U from '../types/uapi.ts';
 import { type IotlbIndex, XLATE_HOLE, XLATE_OK } from './iotlbIndex.ts';
 import { hiOf, le, loOf, lt, toBig, U64Reg } from './u64.ts';

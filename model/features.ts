@@ -2,7 +2,7 @@
 // feature words each kernel device advertises. Values are from include/uapi/linux/*.h.
 
 import * as U from '../types/uapi.ts';
-import type { KernelPolicy, ParentKind } from '../types/profile.ts';
+import type { KernelPolicy, ParentKind } from '../types/policy.ts';
 
 export interface FeatureBit {
   readonly name: string;

@@ -5,7 +5,7 @@
 // buffer (types/harness.ts: FEATURES_ARRAY_WORDS words after count, then unmapped memory).
 
 import { FEATURES_ARRAY_ADDR, FEATURES_ARRAY_WORDS } from '../types/harness.ts';
-import type { KernelPolicy } from '../types/profile.ts';
+import type { KernelPolicy } from '../types/policy.ts';
 import { EFAULT, EOPNOTSUPP } from '../types/uapi.ts';
 import { accessOk, ulongMax } from './uaccess.ts';
 

@@ -3,29 +3,12 @@
 
 import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
-import type { Profile, SmmuProfile } from '../types/profile.ts';
+import type { Profile } from '../types/profile.ts';
+import type { SmmuProfile } from '../types/policy.ts';
 import type { SnapshottingPart } from '../types/stack.ts';
 import { SMMU_IDR_WORDS } from '../types/uapi.ts';
 import { rulesOf } from './rules.ts';
-import { fieldNamed, keepFields, withField, type IdrWords } from './smmuIdr.ts';
-
-/**
- * Fields a VMM sets whatever the hardware says (include/uapi/linux/iommufd.h, struct
- * iommu_hw_info_arm_smmuv3 kdoc): "S1P should be assumed to be true if a NESTED HWPT can be
- * created" (the modelled VMM always can) and "VFIO/iommufd only support platforms with COHACC, it
- * should be assumed to be true". ATS "is a per-device property": the modelled VMM describes no
- * ATS-capable device, so it leaves ATS 0.
- */
-export const VMM_ASSUMED_FIELDS: Readonly<Record<string, bigint>> = { S1P: 1n, COHACC: 1n };
-
-/**
- * Fields a kernel that sanitises idr[] still reports as the hardware has them (include/uapi/linux/
- * iommufd.h, struct iommu_hw_info_arm_smmuv3 kdoc): "S1P should be assumed to be true if a NESTED
- * HWPT can be created" and "VFIO/iommufd only support platforms with COHACC, it should be assumed
- * to be true". A kernel that supports nesting at all supports both, so a sanitiser that cleared
- * them would tell a VMM forwarding its words that the guest has no stage 1 and no coherent walks.
- */
-export const KERNEL_REPORTED_FIELDS: readonly string[] = ['S1P', 'COHACC'];
+import { fieldNamed, type IdrWords } from './smmuIdr.ts';
 
 /**
  * arm_smmu_hw_info (arm-smmu-v3-iommufd.c): `info->idr[i] = readl_relaxed(base_idr + i)` for
@@ -33,32 +16,6 @@ export const KERNEL_REPORTED_FIELDS: readonly string[] = ['S1P', 'COHACC'];
  */
 export function readHwIdr(smmu: SmmuProfile): bigint[] {
   return Array.from({ length: SMMU_IDR_WORDS }, (_, i) => BigInt.asUintN(32, BigInt(smmu.idr[i] ?? 0)));
-}
-
-/**
- * Robin Murphy's proposal (seed 003): the kernel "uses the ID register mechanism itself to
- * advertise the set of features it's able/willing to support, by sanitising the values it offers
- * to the VMM". Each field against the iommufd.h kdoc:
- * - the list "Only the following fields should be used" (idr[0] ST_LEVEL, TERM_MODEL,
- *   STALL_MODEL, TTENDIAN, CD2L, ASID16, TTF; idr[1] SIDSIZE, SSIDSIZE; idr[3] BBML, RIL; idr[5]
- *   VAX, GRAN64K, GRAN16K, GRAN4K) is `kernelFields` today: kept raw;
- * - S1P and COHACC, which the kdoc tells a VMM to assume: kept raw (KERNEL_REPORTED_FIELDS);
- * - ATS "is a per-device property ... the VMM ... should set the corresponding idr": not the
- *   kernel's word to report, cleared;
- * - HTTU, BTM, MPAM "are not currently supported by the kernel for nesting": cleared unless
- *   `kernelFields` names them (a future kernel with vBTM);
- * - every other field and every bit of no named field: cleared ("VMMs do not read bits outside
- *   the list").
- */
-export function sanitiseIdr(raw: IdrWords, kernelFields: readonly string[]): bigint[] {
-  return keepFields(raw, [...KERNEL_REPORTED_FIELDS, ...kernelFields]);
-}
-
-/** Set every VMM_ASSUMED_FIELDS field to its assumed value. */
-export function assumeNestingFields(idr: IdrWords): bigint[] {
-  let out = [...idr];
-  for (const [name, value] of Object.entries(VMM_ASSUMED_FIELDS)) out = withField(out, fieldNamed(name), value);
-  return out;
 }
 
 function idrObservation(idr: IdrWords): Observation {

@@ -1,7 +1,7 @@
 // The kernel side of the vhost IOTLB wire format: vhost_chr_write_iter's framing, and the
 // message the kernel queues for read() (vhost_iotlb_miss, vhost_chr_read_iter).
 
-import type { SizeZeroRule } from '../types/profile.ts';
+import type { SizeZeroRule } from '../types/policy.ts';
 import {
   type Abi, EINVAL, MSG_LAYOUT, V2_IOTLB_OFFSET, VHOST_IOTLB_INVALIDATE, VHOST_IOTLB_MISS, VHOST_IOTLB_MSG,
   VHOST_IOTLB_MSG_V2, VHOST_IOTLB_UPDATE,

@@ -1,15 +1,15 @@
 // The model's named rules (types/rules.ts): each policy value as a named implementation, and the
 // rules a profile puts in force — its policy's, with a proposal's own functions over them.
 
-import type { Profile, VdpaResetRule } from '../types/profile.ts';
+import type { Profile } from '../types/profile.ts';
+import type { VdpaResetRule } from '../types/policy.ts';
 import { type ProbeStep, ProposalRuleError, type ResetMaps, type RuleName, type Rules, ruleSpec, showValue } from '../types/rules.ts';
 import {
   VHOST_BACKEND_F_IOTLB_MSG_V2, VHOST_F_IOTLB_SPLIT, VHOST_IOTLB_INVALIDATE, VHOST_IOTLB_UPDATE, ENOTTY, VIRTIO_F_ACCESS_PLATFORM,
   VIRTIO_F_VERSION_1,
 } from '../types/uapi.ts';
 import { bit, hasBit, parentHasPersistentMap, parentOps } from './features.ts';
-import { assumeNestingFields, sanitiseIdr } from './hwinfo.ts';
-import { keepFields } from './smmuIdr.ts';
+import { assumeNestingFields, keepFields, sanitiseIdr } from './smmuIdr.ts';
 
 const U64_MAX = (1n << 64n) - 1n;
 

@@ -2,7 +2,7 @@
 // drivers/vhost/vhost.c, i.e. vhost_overflow on the kernel's unsigned long, then access_ok() of
 // the architecture for each access the map grants.
 
-import type { AccessOkRule, KernelPolicy } from '../types/profile.ts';
+import type { AccessOkRule, KernelPolicy } from '../types/policy.ts';
 import { type Abi, VHOST_ACCESS_RO, VHOST_ACCESS_WO } from '../types/uapi.ts';
 
 /** ULONG_MAX of the kernel: a 32-bit kernel (abi i386) has 32-bit user pointers. */

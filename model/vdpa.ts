@@ -4,7 +4,7 @@
 import { VDPA_NAS, VDPA_NVQS } from '../types/harness.ts';
 import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
-import type { KernelPolicy } from '../types/profile.ts';
+import type { KernelPolicy } from '../types/policy.ts';
 import type { Rules } from '../types/rules.ts';
 import {
   EAGAIN, EBUSY, EEXIST, MSG_LAYOUT, EFAULT, EINVAL, EOPNOTSUPP, VHOST_BACKEND_F_DESC_ASID,

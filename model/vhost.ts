@@ -4,7 +4,7 @@
 import { GUEST_RAM_GPA, GUEST_RAM_HVA, GUEST_RAM_SIZE } from '../types/harness.ts';
 import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
-import type { KernelPolicy } from '../types/profile.ts';
+import type { KernelPolicy } from '../types/policy.ts';
 import type { Rules } from '../types/rules.ts';
 import { toHex, userspaceWriteBytes } from '../types/iotlbWire.ts';
 import {

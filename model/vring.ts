@@ -19,15 +19,14 @@
 import { GUEST_RAM_HVA, GUEST_RAM_SIZE, NET_TAP_FD, VRING_USED_ADDR } from '../types/harness.ts';
 import type { Observation } from '../types/observation.ts';
 import type { VringOp } from '../types/ops.ts';
-import type { VhostDevice } from '../types/profile.ts';
+import type { VhostDevice } from '../types/policy.ts';
 import {
   EFAULT, ENOBUFS, ENOTSOCK, ENOTTY, VHOST_ACCESS_RO, VHOST_BACKEND_F_IOTLB_MSG_V2, VHOST_NET_VQ_MAX, VHOST_VSOCK_NVQS,
 } from '../types/uapi.ts';
 import { hasBit } from './features.ts';
-import { u64 } from './iotlb.ts';
-import { missMsg } from './iotlbMsg.ts';
+import { type Iotlb, u64 } from './iotlb.ts';
+import { missMsg, type QueuedMsg } from './iotlbMsg.ts';
 import { translateDesc } from './translate.ts';
-import type { VhostState } from './vhost.ts';
 
 /**
  * vq->private_data of each vq: the backend (vsock: the device itself; net: the tap), or none.
@@ -35,6 +34,20 @@ import type { VhostState } from './vhost.ts';
  */
 export interface VringState {
   backend: readonly boolean[];
+}
+
+/**
+ * What the vrings need of their vhost device (model/vhost.ts's VhostState is one): which device,
+ * the device IOTLB, the acked backend features (a MISS's format), the read and pending lists a MISS
+ * joins and a net detach clears, and the vqs' backends. A narrow host, as impl/vring.ts's RingHost.
+ */
+export interface VringHost {
+  readonly kernel: { readonly device: VhostDevice };
+  readonly iotlb: Iotlb | null;
+  readonly ackedBackend: bigint;
+  readList: readonly QueuedMsg[];
+  pendingList: readonly QueuedMsg[];
+  readonly vring: VringState;
 }
 
 /** What one of vhost's own user accesses did: 0 or -EFAULT, and the iova of the MISS it queued. */
@@ -80,7 +93,7 @@ export function vmmMapsAddr(addr: bigint, len: number): boolean {
  * write-only one does not); a hole queues a MISS (-EAGAIN); any failure, or a translation split
  * over two maps ("Non atomic userspace memory access"), makes the access -EFAULT.
  */
-export function vhostGetUserSlow(s: VhostState, addr: bigint, len: number): UserAccess {
+export function vhostGetUserSlow(s: VringHost, addr: bigint, len: number): UserAccess {
   const t = translateDesc(s.iotlb!, addr, len, VHOST_ACCESS_RO);
   switch (t.outcome) {
     case 'hole':
@@ -93,7 +106,7 @@ export function vhostGetUserSlow(s: VhostState, addr: bigint, len: number): User
 }
 
 /** The vhost_put_user / vhost_get_user macros: the VMM's address, or the IOTLB once it is on. */
-export function vhostUserAccess(s: VhostState, addr: bigint, len: number): UserAccess {
+export function vhostUserAccess(s: VringHost, addr: bigint, len: number): UserAccess {
   if (s.iotlb === null) return { ret: vmmMapsAddr(addr, len) ? 0 : -EFAULT, miss: null };
   return vhostGetUserSlow(s, addr, len);
 }
@@ -103,7 +116,7 @@ export function vhostUserAccess(s: VhostState, addr: bigint, len: number): UserA
  * used->flags), then vhost_get_used_idx (get used->idx); the first failure is the result.
  * (Without an IOTLB it also checks access_ok(&used->idx), which a user address passes.)
  */
-export function vhostVqInitAccess(s: VhostState, vq: number): UserAccess {
+export function vhostVqInitAccess(s: VringHost, vq: number): UserAccess {
   const used = VRING_USED_ADDR[vq]!;
   const flags = vhostUserAccess(s, used, U16);
   if (flags.ret !== 0) return flags;
@@ -116,7 +129,7 @@ export function vhostVqInitAccess(s: VhostState, vq: number): UserAccess {
  * then, if it has no backend yet, set it and vhost_vq_init_access; on a failure every vq's
  * backend is cleared again (err_vq). A running device is not touched.
  */
-export function vhostVsockStart(s: VhostState): Observation {
+export function vhostVsockStart(s: VringHost): Observation {
   for (let vq = 0; vq < s.vring.backend.length; vq++) {
     if (s.vring.backend[vq]) continue;
     setBackend(s.vring, vq, true);
@@ -130,7 +143,7 @@ export function vhostVsockStart(s: VhostState): Observation {
 }
 
 /** vhost_vsock_stop: every vq's backend cleared; no access. */
-export function vhostVsockStop(s: VhostState): Observation {
+export function vhostVsockStop(s: VringHost): Observation {
   clearBackends(s.vring);
   return { kind: 'vring', ret: 0, miss: null };
 }
@@ -150,7 +163,7 @@ export function netGetSocket(fd: number): NetSocket {
  * vhost_vq_init_access runs (a detach has no backend, so it touches nothing); on a failure the
  * old backend is put back (err_used).
  */
-export function vhostNetSetBackend(s: VhostState, index: number, fd: number): Observation {
+export function vhostNetSetBackend(s: VringHost, index: number, fd: number): Observation {
   if (index >>> 0 >= VHOST_NET_VQ_MAX) return { kind: 'vring', ret: -ENOBUFS, miss: null };
   if (fd === -1) {
     s.readList = [];
@@ -186,7 +199,7 @@ export function vringArgFirstWord(op: VringOp): number {
  * The two vring ops on vhost-vsock and vhost-net: each device implements its own, not the
  * other's. The arguments are C ints (start, fd) and an unsigned (index), as the ioctl reads them.
  */
-export function vringApply(s: VhostState, op: VringOp): Observation {
+export function vringApply(s: VringHost, op: VringOp): Observation {
   if (s.kernel.device === 'vhost-vsock' && op.kind === 'VSOCK_SET_RUNNING') {
     return (op.start | 0) !== 0 ? vhostVsockStart(s) : vhostVsockStop(s);
   }

@@ -11,7 +11,7 @@
 // P0@wire for the IOTLB protocol no invariant's scope holds; the implementation replayed, the
 // state the model's.
 
-import type { Proposal } from '../proposals/proposal.ts';
+import type { PolicyChange } from '../types/change.ts';
 import { pinPolicy, type ExploreEntry, type ExploreScope, type ScopeOptions } from '../generators/scope.ts';
 import { I1_EXPLORE } from './i1-features-shrink.explore.ts';
 import { I2_EXPLORE } from './i2-no-silent-iotlb.explore.ts';
@@ -52,7 +52,7 @@ export function scopeFor(id: string, opts?: ScopeOptions): ExploreScope {
 
 /** The scope a proposal is judged over (as `prove` runs it): the property's proposal scope with the proposal's policy pinned. */
 export function scopeForProposal(
-  p: Pick<Proposal, 'policy' | 'baseline' | 'newBits' | 'oldVmms'>, id: string, opts?: Omit<ScopeOptions, 'over'>,
+  p: PolicyChange, id: string, opts?: Omit<ScopeOptions, 'over'>,
 ): ExploreScope {
   const e = exploreEntry(id);
   if (e.proposalScope) return e.proposalScope(p, opts);

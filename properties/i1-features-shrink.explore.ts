@@ -1,7 +1,8 @@
 // I1 for explore: every guest variant and probe flow, the guest's transport ops; the monitor
 // keeps whether FEATURES_OK was seen and the feature word locked since.
 
-import { guestAlphabet, guestProfiles, PROBE_FLOWS } from '../generators/values.ts';
+import { guestAlphabet, guestProfiles } from '../generators/values.ts';
+import { PROBE_FLOWS } from '../types/policy.ts';
 import { lawEntry, makeScope, withDefaults, type ExploreScope, type ScopeOptions } from '../generators/scope.ts';
 import { featuresLaw } from './i1-features-shrink.ts';
 

@@ -3,7 +3,7 @@
 // FEATURES_OK; a failed FEATURES_OK re-read never reaches DRIVER_OK.
 
 import type { ProbeTranscript } from '../types/observation.ts';
-import type { GuestProfile } from '../types/profile.ts';
+import type { GuestProfile } from '../types/policy.ts';
 import { runScript } from '../types/stack.ts';
 import { hex } from '../types/trace.ts';
 import { VIRTIO_CONFIG_S_DRIVER_OK, VIRTIO_CONFIG_S_FAILED, VIRTIO_CONFIG_S_FEATURES_OK } from '../types/uapi.ts';

@@ -5,7 +5,8 @@
 
 import { GUEST_RAM_SIZE } from '../types/harness.ts';
 import type { Op } from '../types/ops.ts';
-import type { Profile, VmmProfile } from '../types/profile.ts';
+import type { Profile } from '../types/profile.ts';
+import type { VmmProfile } from '../types/policy.ts';
 import * as U from '../types/uapi.ts';
 import { access1, AP, byLevel, PAGE } from '../generators/values.ts';
 import {

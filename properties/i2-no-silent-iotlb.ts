@@ -5,7 +5,8 @@
 import fc from 'fast-check';
 import { GUEST_RAM_SIZE, NET_TAP_FD } from '../types/harness.ts';
 import type { Op } from '../types/ops.ts';
-import type { Profile, VmmProfile } from '../types/profile.ts';
+import type { Profile } from '../types/profile.ts';
+import type { VmmProfile } from '../types/policy.ts';
 import { formatObservation, formatOp } from '../types/trace.ts';
 import * as U from '../types/uapi.ts';
 import { bit, crosvmFixed, crosvmOld, qemuVmm, upstreamProfile } from '../generators/profiles.ts';

@@ -2,7 +2,8 @@
 // the proposal scope: every flow), the guest's transport ops; each probe is judged on its own,
 // so the monitor keeps nothing.
 
-import { guestAlphabet, guestProfiles, PROBE_FLOWS } from '../generators/values.ts';
+import { guestAlphabet, guestProfiles } from '../generators/values.ts';
+import { PROBE_FLOWS } from '../types/policy.ts';
 import { lawEntry, makeScope, withDefaults, type ExploreScope, type ScopeOptions } from '../generators/scope.ts';
 import { endiannessLaw } from './i3-endianness.ts';
 

@@ -2,7 +2,7 @@
 // and at probe stage, is the value the device meant, whatever the guest's and device's byte order.
 
 import fc from 'fast-check';
-import type { GuestConfig } from '../types/profile.ts';
+import type { GuestConfig } from '../types/policy.ts';
 import { runScript } from '../types/stack.ts';
 import { hex } from '../types/trace.ts';
 import { guestScriptArb, guestStackProfileArb } from '../generators/guest.ts';

@@ -14,7 +14,7 @@ import { withMonitor } from '../explore/monitor.ts';
 import type { Machine } from '../explore/types.ts';
 import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
-import type { ParentKind } from '../types/profile.ts';
+import type { ParentKind } from '../types/policy.ts';
 import * as U from '../types/uapi.ts';
 import { KERNEL_VALUES } from '../generators/vhost.ts';
 import { U64_MAX } from '../generators/u64.ts';

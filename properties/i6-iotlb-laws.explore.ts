@@ -7,7 +7,7 @@
 
 import { encodeIotlbWrite, toHex } from '../types/iotlbWire.ts';
 import type { IotlbWriteSpec, Op } from '../types/ops.ts';
-import type { KernelPolicy } from '../types/profile.ts';
+import type { KernelPolicy } from '../types/policy.ts';
 import * as U from '../types/uapi.ts';
 import { KERNEL_VALUES } from '../generators/vhost.ts';
 import { U64_MAX } from '../generators/u64.ts';

@@ -7,7 +7,8 @@
 // is where that VMM's -ENOBUFS is reached); VMM_SET_FEATURES with a guest that acks the UDP tunnel GSO bits, and one that acks none above 63.
 
 import type { Op } from '../types/ops.ts';
-import type { KernelPolicy, Profile, VmmProfile } from '../types/profile.ts';
+import type { Profile } from '../types/profile.ts';
+import type { KernelPolicy, VmmProfile } from '../types/policy.ts';
 import { VIRTIO_NET_F_GUEST_UDP_TUNNEL_GSO, VIRTIO_NET_F_HOST_UDP_TUNNEL_GSO, VIRTIO_F_VERSION_1 } from '../types/uapi.ts';
 import { qemuEnottyFallbackVmm } from '../generators/vhost.ts';
 import { AP, byLevel } from '../generators/values.ts';

@@ -8,7 +8,8 @@
 import fc from 'fast-check';
 import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
-import type { Profile, VmmProfile } from '../types/profile.ts';
+import type { Profile } from '../types/profile.ts';
+import type { VmmProfile } from '../types/policy.ts';
 import { hex } from '../types/trace.ts';
 import { featureWord } from '../model/featuresArray.ts';
 import { FEATURES_ARRAY_WORDS } from '../types/harness.ts';

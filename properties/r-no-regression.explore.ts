@@ -15,10 +15,11 @@ import { isDeepStrictEqual } from 'node:util';
 import { createModelStack } from '../model/stack.ts';
 import { withMonitor } from '../explore/monitor.ts';
 import type { Explorable, Monitor } from '../explore/types.ts';
-import type { Proposal } from '../proposals/proposal.ts';
+import type { PolicyChange } from '../types/change.ts';
 import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
-import { applyPolicy, patchedFields, type Profile, type VmmProfile } from '../types/profile.ts';
+import { applyPolicy, patchedFields, type Profile } from '../types/profile.ts';
+import { type VmmProfile } from '../types/policy.ts';
 import type { SnapshottingStack } from '../types/stack.ts';
 import { formatObservation, formatOp } from '../types/trace.ts';
 import { toJsonValue } from '../types/json.ts';
@@ -27,9 +28,6 @@ import { qemuNoIommu } from './i2-no-silent-iotlb.ts';
 import { propertyById } from './index.ts';
 import { crosvmFixed, crosvmOld, qemuVmm, upstreamGuest } from '../generators/profiles.ts';
 import { asOldUserspace, dependedOn, type NewBits } from './r-no-regression.ts';
-
-/** What R's proposal needs: its baseline, the policy, the bits old userspace never sets, the old VMMs. */
-export type RProposal = Pick<Proposal, 'policy' | 'baseline' | 'newBits' | 'oldVmms'>;
 
 /** One initial state: the old-userspace profile (what R's check is given) and its two pinned profiles. */
 export interface RPair {
@@ -49,7 +47,7 @@ export interface RScope extends ExploreScope {
 const OLD_VMMS: readonly VmmProfile[] = [qemuVmm, crosvmOld, crosvmFixed, qemuNoIommu];
 
 /** The I-properties whose scopes R's scope is made of: those judging a field the proposal or its baseline patch. */
-function sourceProperties(p: RProposal, entries: readonly ExploreEntry[]): ExploreEntry[] {
+function sourceProperties(p: PolicyChange, entries: readonly ExploreEntry[]): ExploreEntry[] {
   const fields = new Set([...patchedFields(p.policy), ...patchedFields(p.baseline ?? {})]);
   const touched = entries.filter(e => (propertyById(e.id)?.judges ?? []).some(f => fields.has(f)));
   return touched.length ? touched : [...entries];
@@ -58,7 +56,7 @@ function sourceProperties(p: RProposal, entries: readonly ExploreEntry[]): Explo
 /** The I-scopes' value level (default: default; at depth 6 the largest catalogue R scope, 72 pairs × 18 ops, takes about a second). */
 const subLevel = (v: ValueLevel | undefined): ValueLevel => v ?? 'default';
 
-export function rScopeForProposal(p: RProposal, entries: readonly ExploreEntry[], opts: Omit<ScopeOptions, 'over'> = {}): RScope {
+export function rScopeForProposal(p: PolicyChange, entries: readonly ExploreEntry[], opts: Omit<ScopeOptions, 'over'> = {}): RScope {
   if (!p.baseline) throw new Error('R is explored for a proposal with a baseline only');
   const baselinePatch = p.baseline;
   const options = withDefaults({ ...opts, over: 'scope' });

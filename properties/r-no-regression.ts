@@ -16,7 +16,8 @@ import fc from 'fast-check';
 import { isDeepStrictEqual } from 'node:util';
 import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
-import { applyPolicy, type PolicyPatch, type Profile, type VmmProfile } from '../types/profile.ts';
+import { applyPolicy, type PolicyPatch, type Profile } from '../types/profile.ts';
+import { type VmmProfile } from '../types/policy.ts';
 import type { Stack, StackFactory } from '../types/stack.ts';
 import { formatObservation, formatOp } from '../types/trace.ts';
 import * as U from '../types/uapi.ts';
@@ -25,12 +26,9 @@ import { kernelPolicyArb, vhostOpWith, vocabularyArb, iotlbSetupArb } from '../g
 import { guestAckedArb, qemuNoIommu } from './i2-no-silent-iotlb.ts';
 import { crosvmFixed, crosvmOld, qemuVmm, upstreamGuest } from '../generators/profiles.ts';
 import { sidesFor, type PropertyDef, type Subject, type Violation } from '../types/property.ts';
+import type { NewBits, PolicyChange } from '../types/change.ts';
 
-/** Bits an old userspace never sets: they did not exist when it was written. */
-export interface NewBits {
-  readonly features?: bigint;
-  readonly backendFeatures?: bigint;
-}
+export type { NewBits };
 
 /** One step of the two runs, for the side-by-side trace. */
 export interface RegressionStep {
@@ -140,13 +138,10 @@ export const oldUserspaceScriptArb: fc.Arbitrary<Op[]> = fc
   .map(([a, b]) => [...a, ...b]);
 
 
-export interface RegressionSpec {
+/** R's judge: a change with its baseline (the old userspaces default to every VMM the seeds name). */
+export interface RegressionSpec extends PolicyChange {
   readonly id: string;
-  readonly policy: PolicyPatch;
   readonly baseline: PolicyPatch;
-  readonly newBits?: NewBits;
-  /** the old userspaces to judge by (default: every VMM the seeds name) */
-  readonly oldVmms?: readonly VmmProfile[];
 }
 
 /** R for one proposal against its baseline. */

@@ -1,9 +1,9 @@
 // What a proposal is: a behaviour or candidate fix from a seed thread, as the policy fields it
 // changes, with the verdict its authors (or the thread) expect from each property.
 
-import type { PolicyPatch, VmmProfile } from '../types/profile.ts';
+import type { PolicyChange } from '../types/change.ts';
+import type { PolicyPatch } from '../types/profile.ts';
 import { ruleProblems, type RuleOverrides } from '../types/rules.ts';
-import type { NewBits } from '../properties/r-no-regression.ts';
 
 export type PropertyId = 'I1' | 'I2' | 'I3' | 'I4' | 'I5' | 'I6' | 'I7' | 'R';
 export const PROPERTY_IDS: readonly PropertyId[] = ['I1', 'I2', 'I3', 'I4', 'I5', 'I6', 'I7', 'R'];
@@ -19,7 +19,7 @@ export interface Expected {
 /** What became of it upstream. */
 export type Fate = 'upstream' | 'merged, since replaced' | 'rejected' | 'proposed' | 'userspace';
 
-export interface Proposal {
+export interface Proposal extends PolicyChange {
   /** short, unique, kebab-case */
   readonly id: string;
   readonly title: string;
@@ -39,12 +39,6 @@ export interface Proposal {
   readonly rules?: RuleOverrides;
   /** set when loaded from a file: its absolute path (a corpus entry's rulesFrom) */
   readonly source?: string;
-  /** for R: the behaviour before it, as the same fields */
-  readonly baseline?: PolicyPatch;
-  /** for R: bits an old userspace cannot know */
-  readonly newBits?: NewBits;
-  /** for R: the old userspaces (VMM profiles) to judge by; default every VMM the seeds name */
-  readonly oldVmms?: readonly VmmProfile[];
   /** the expected verdict of every property that applies */
   readonly expect: Readonly<Partial<Record<PropertyId, Expected>>>;
 }

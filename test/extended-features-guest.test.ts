@@ -9,7 +9,8 @@ import { upstreamGuest, upstreamProfile } from '../generators/profiles.ts';
 import { judgeSteps } from '../types/property.ts';
 import type { Observation, ProbeTranscript } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
-import type { FeatureWords, Profile } from '../types/profile.ts';
+import type { Profile } from '../types/profile.ts';
+import type { FeatureWords } from '../types/policy.ts';
 import * as U from '../types/uapi.ts';
 import { onBothSides } from './both-sides.ts';
 

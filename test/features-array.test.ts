@@ -8,7 +8,8 @@ import { upstreamProfile } from '../generators/profiles.ts';
 import { FEATURES_ARRAY_ADDR } from '../types/harness.ts';
 import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
-import type { FeaturesArrayRule, KernelPolicy, Profile } from '../types/profile.ts';
+import type { Profile } from '../types/profile.ts';
+import type { FeaturesArrayRule, KernelPolicy } from '../types/policy.ts';
 import * as U from '../types/uapi.ts';
 import { onBothSides } from './both-sides.ts';
 

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { accessOkWords, umemAccessOk as implOk } from '../impl/uaccess.ts';
 import { hiOf, loOf } from '../impl/u64.ts';
 import { accessOk, umemAccessOk as modelOk, userAddressLimit } from '../model/uaccess.ts';
-import type { KernelPolicy } from '../types/profile.ts';
+import type { KernelPolicy } from '../types/policy.ts';
 
 type K = Pick<KernelPolicy, 'abi' | 'accessOk'>;
 const S390: K = { abi: 'lp64', accessOk: 'alternate-address-space' };

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { upstreamProfile } from '../generators/profiles.ts';
 import { stackSubject } from '../harness/subject.ts';
 import type { Op } from '../types/ops.ts';
-import type { ParentKind, Profile, VdpaResetRule } from '../types/profile.ts';
+import type { Profile } from '../types/profile.ts';
+import type { ParentKind, VdpaResetRule } from '../types/policy.ts';
 import type { Stack } from '../types/stack.ts';
 import * as U from '../types/uapi.ts';
 

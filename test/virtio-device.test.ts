@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { upstreamGuest, upstreamProfile } from '../generators/profiles.ts';
 import type { Op } from '../types/ops.ts';
-import type { GuestProfile, Profile } from '../types/profile.ts';
+import type { Profile } from '../types/profile.ts';
+import type { GuestProfile } from '../types/policy.ts';
 import * as U from '../types/uapi.ts';
 import { onBothSides } from './both-sides.ts';
 

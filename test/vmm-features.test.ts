@@ -14,7 +14,8 @@ import { qemuExtendedVmm, qemuVmm, upstreamProfile } from '../generators/profile
 import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
 import type { VhostPart } from '../types/stack.ts';
-import type { FeaturesArrayRule, Profile, VhostDevice, VmmProfile } from '../types/profile.ts';
+import type { Profile } from '../types/profile.ts';
+import type { FeaturesArrayRule, VhostDevice, VmmProfile } from '../types/policy.ts';
 import * as U from '../types/uapi.ts';
 import { onBothSides } from './both-sides.ts';
 

@@ -14,7 +14,8 @@ import { vmmMapsAddr } from '../model/vring.ts';
 import { bit, upstreamProfile } from '../generators/profiles.ts';
 import { GUEST_RAM_HVA, GUEST_RAM_SIZE, NET_TAP_FD, VRING_USED_ADDR } from '../types/harness.ts';
 import type { Op } from '../types/ops.ts';
-import type { Profile, VhostDevice } from '../types/profile.ts';
+import type { Profile } from '../types/profile.ts';
+import type { VhostDevice } from '../types/policy.ts';
 import { formatObservation, formatOp, hex } from '../types/trace.ts';
 import * as U from '../types/uapi.ts';
 

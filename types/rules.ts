@@ -3,7 +3,7 @@
 // values pick the model's named implementations (model/rules.ts); a proposal may bring its own
 // functions for any of them (`rules: { iotlbEnable: ... }`), in force on the proposal's side only.
 
-import type { ParentKind, PolicyField } from './profile.ts';
+import { PARENT_KINDS, type ParentKind, type PolicyField } from './policy.ts';
 
 /** One step of the guest core's feature negotiation around drv->validate (virtio_dev_probe). */
 export type ProbeStep =
@@ -76,7 +76,6 @@ const bool = (v: unknown): string | null => (typeof v === 'boolean' ? null : 'a 
 const features128 = (v: unknown): string | null => (typeof v === 'bigint' && v >= 0n && v < 1n << 128n ? null : 'a bigint of at most 128 bits (two u64 words)');
 const idrWords = (v: unknown): string | null =>
   Array.isArray(v) && v.length === 6 && v.every(w => typeof w === 'bigint' && w >= 0n && w <= 0xffff_ffffn) ? null : 'six u32 bigints (IDR0..IDR5)';
-const PARENT_KINDS: readonly ParentKind[] = ['platform-iommu', 'onchip-reset-map', 'vendor-clears', 'vduse', 'vendor-dma-map'];
 const SAMPLE_IDR: readonly bigint[] = [0x0fffffffn, 0n, 0x7fn, 0xffffn, 0x75n, 0n];
 
 export const RULE_SPECS: readonly RuleSpec[] = [

@@ -101,7 +101,8 @@ export const VHOST_VSOCK_NVQS = 2;
  * on LP64 (a 4-byte hole) and at 4 on i386: the unstable ABI that v2 fixed. v2 puts
  * `u32 asid` in that slot, so the union is at 8 everywhere.
  */
-export type Abi = 'lp64' | 'i386';
+export const ABIS = ['lp64', 'i386'] as const;
+export type Abi = (typeof ABIS)[number];
 export interface MsgLayout {
   /** offset of the vhost_iotlb_msg inside the v1 message */
   v1IotlbOffset: number;

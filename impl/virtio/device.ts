@@ -1,7 +1,7 @@
 // The virtio device for the fast path: status byte, feature halves, and the config space kept
 // as two prebuilt byte images (little- and big-endian) so a read is a copy, not an encode.
 
-import type { GuestProfile } from '../../types/profile.ts';
+import type { GuestProfile } from '../../types/policy.ts';
 import { EINVAL, VIRTIO_CONFIG_S_FEATURES_OK, VIRTIO_CONFIG_S_NEEDS_RESET, VIRTIO_F_VERSION_1 } from '../../types/uapi.ts';
 import { maskOf, toHalves } from './featureWord.ts';
 

@@ -2,7 +2,7 @@
 // DataView; bigint only when the transcript is handed out.
 
 import type { ConfigRead, ProbeTranscript } from '../../types/observation.ts';
-import type { GuestProfile, ProbeFlow } from '../../types/profile.ts';
+import type { GuestProfile, ProbeFlow } from '../../types/policy.ts';
 import {
   ENODEV, VIRTIO_BLK_F_BLK_SIZE, VIRTIO_CONFIG_S_ACKNOWLEDGE, VIRTIO_CONFIG_S_DRIVER, VIRTIO_CONFIG_S_DRIVER_OK,
   VIRTIO_CONFIG_S_FAILED, VIRTIO_CONFIG_S_FEATURES_OK, VIRTIO_F_ACCESS_PLATFORM, VIRTIO_F_ADMIN_VQ, VIRTIO_F_IN_ORDER,

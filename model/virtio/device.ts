@@ -1,7 +1,7 @@
 // The virtio device as the guest's transport sees it: status register, device and driver
 // feature words, config space. Each operation is one register access by the driver.
 
-import type { GuestProfile } from '../../types/profile.ts';
+import type { GuestProfile } from '../../types/policy.ts';
 import { EINVAL, VIRTIO_CONFIG_S_FEATURES_OK } from '../../types/uapi.ts';
 import { configImage, configIsLittleEndian, configRead } from './deviceConfig.ts';
 import {

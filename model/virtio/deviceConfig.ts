@@ -1,7 +1,7 @@
 // The device-specific configuration space: its layout per device type, the byte order the
 // device uses right now, and what a config-space read returns.
 
-import type { GuestConfig, GuestProfile } from '../../types/profile.ts';
+import type { GuestConfig, GuestProfile } from '../../types/policy.ts';
 import { VIRTIO_F_VERSION_1 } from '../../types/uapi.ts';
 import type { DeviceTransport } from './deviceFeatures.ts';
 import { U64_MASK, hasBit } from './featureBits.ts';

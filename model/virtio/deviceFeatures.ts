@@ -1,7 +1,7 @@
 // The device's side of feature negotiation: which interface it presents, what it offers, and
 // whether it accepts the driver's features when the driver sets FEATURES_OK.
 
-import type { GuestProfile } from '../../types/profile.ts';
+import type { GuestProfile } from '../../types/policy.ts';
 import { VIRTIO_F_VERSION_1 } from '../../types/uapi.ts';
 import { U128_MASK, U32_MASK, U64_MASK, bit, hasBit, isSubset } from './featureBits.ts';
 

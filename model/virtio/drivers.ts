@@ -1,7 +1,7 @@
 // The two guest drivers negcheck models: what drv->validate and drv->probe read from config
 // space and which features validate clears.
 
-import type { GuestProfile } from '../../types/profile.ts';
+import type { GuestProfile } from '../../types/policy.ts';
 import { VIRTIO_BLK_F_BLK_SIZE } from '../../types/uapi.ts';
 import { BLK_BLK_SIZE, BLK_CAPACITY, type ConfigField, VSOCK_GUEST_CID } from './deviceConfig.ts';
 import { bit, hasBit } from './featureBits.ts';

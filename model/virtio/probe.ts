@@ -2,7 +2,7 @@
 // virtio_dev_probe), in the three historical orders of feature writes and validate (seed 004).
 
 import type { ConfigRead, ProbeTranscript } from '../../types/observation.ts';
-import type { GuestProfile } from '../../types/profile.ts';
+import type { GuestProfile } from '../../types/policy.ts';
 import type { ProbeStep, Rules } from '../../types/rules.ts';
 import {
   ENODEV, VIRTIO_CONFIG_S_ACKNOWLEDGE, VIRTIO_CONFIG_S_DRIVER, VIRTIO_CONFIG_S_DRIVER_OK, VIRTIO_CONFIG_S_FAILED,

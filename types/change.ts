@@ -1,0 +1,24 @@
+// What a proposal changes, in the words the properties, the explore scopes and R share: the policy
+// it pins, the behaviour before it (its baseline), the bits an old userspace cannot know, and the
+// old userspaces it is judged by. A Proposal is one (proposals/proposal.ts), with its story and
+// expectations around it.
+
+import type { PolicyPatch } from './profile.ts';
+import type { VmmProfile } from './policy.ts';
+
+/** Bits an old userspace never sets: they did not exist when it was written. */
+export interface NewBits {
+  readonly features?: bigint;
+  readonly backendFeatures?: bigint;
+}
+
+export interface PolicyChange {
+  /** the policy fields (and rules) the change sets */
+  readonly policy: PolicyPatch;
+  /** for R: the behaviour before it, as the same fields */
+  readonly baseline?: PolicyPatch;
+  /** for R: bits an old userspace cannot know */
+  readonly newBits?: NewBits;
+  /** for R: the old userspaces (VMM profiles) to judge by; default every VMM the seeds name */
+  readonly oldVmms?: readonly VmmProfile[];
+}
