@@ -13,6 +13,7 @@ import { writeAtomic } from './files.ts';
 import { textTable } from './table.ts';
 import { againstAction } from './bench/run.ts';
 import { UsageError } from './usage.ts';
+import { InputError } from '../types/errors.ts';
 
 export const BASELINE_SCHEMA = 'negcheck-bench-baseline/1';
 
@@ -214,7 +215,7 @@ export function registerBench(program: Command): void {
       try {
         process.exitCode = await benchAction(o);
       } catch (e) {
-        if (e instanceof UsageError) { console.error(`negcheck bench: ${e.message}`); process.exitCode = 2; return; }
+        if (e instanceof InputError) { console.error(`negcheck bench: ${e.message}`); process.exitCode = 2; return; }
         throw e;
       }
     });

@@ -3,7 +3,7 @@
 // proposal's side (`profile`, or R's `proposalProfile`).
 
 import type { CorpusEntry } from '../harness/corpus.ts';
-import { loadProposal } from './prove.ts';
+import { loadProposal } from '../proposals/load.ts';
 import { UsageError } from './usage.ts';
 
 export async function entryWithRules(e: CorpusEntry, where: string): Promise<CorpusEntry> {

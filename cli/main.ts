@@ -8,8 +8,10 @@ import { registerExplore } from './explore/command.ts';
 import { registerFuzz } from './fuzz/command.ts';
 import { UsageError } from './usage.ts';
 import { replay } from './replay.ts';
-import { loadProposal, proveAll, proveOne, ruleLines } from './prove.ts';
+import { proveAll, proveOne, ruleLines } from './prove.ts';
+import { loadProposal } from '../proposals/load.ts';
 import { CATALOGUE } from '../proposals/index.ts';
+import { InputError } from '../types/errors.ts';
 
 const program = new Command()
   .name('negcheck')
@@ -53,7 +55,7 @@ program.command('prove')
       if (ref === undefined) throw new UsageError('which proposal? give a catalogue id, a path to a proposal file, or --all');
       process.exitCode = proveOne(await loadProposal(ref), opts, log).status;
     } catch (e) {
-      if (e instanceof UsageError) { console.error(`negcheck prove: ${e.message}`); process.exitCode = 2; return; }
+      if (e instanceof InputError) { console.error(`negcheck prove: ${e.message}`); process.exitCode = 2; return; }
       throw e;
     }
   });

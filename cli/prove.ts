@@ -1,14 +1,12 @@
 // `negcheck prove <id | path/to/proposal.ts>` and `negcheck prove --all`.
 
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { styleText } from 'node:util';
-import { tsImport } from 'tsx/esm/api';
 import { serialiseEntry } from '../harness/corpus.ts';
 import { propertyById } from '../properties/index.ts';
-import { CATALOGUE, proposalById } from '../proposals/index.ts';
-import { PROPERTY_IDS, proposalProblems, proposalRuleNames, type Proposal, type PropertyId, withRulesInPolicy } from '../proposals/proposal.ts';
+import { CATALOGUE } from '../proposals/index.ts';
+import { PROPERTY_IDS, proposalRuleNames, type Proposal, type PropertyId } from '../proposals/proposal.ts';
 import { RULE_SPECS } from '../types/rules.ts';
 import { enginesDisagree, formatExhaustive } from '../proposals/exhaustive.ts';
 import { applicableProperties, faultLines, proveProperty, surprises, type ProveOptions, type ProveRow } from '../proposals/prove.ts';
@@ -18,27 +16,6 @@ import { writeAtomic } from './files.ts';
 import { UsageError } from './usage.ts';
 
 const colour = (s: string, c: 'green' | 'red' | 'yellow' | 'bold'): string => (process.stdout.isTTY ? styleText(c, s) : s);
-
-/** A catalogue id, or a .ts/.js file exporting `proposal` (or a default export). */
-export async function loadProposal(ref: string): Promise<Proposal> {
-  const known = proposalById(ref);
-  if (known) return known;
-  if (!/\.(ts|mts|js|mjs)$/.test(ref)) {
-    throw new UsageError(`unknown proposal ${JSON.stringify(ref)}: not a catalogue id (see \`negcheck prove --list\`) and not a .ts/.js file`);
-  }
-  let mod: Record<string, unknown>;
-  try {
-    // tsImport loads the file as ESM whatever package (or none) it sits in
-    mod = await tsImport(pathToFileURL(resolve(ref)).href, import.meta.url) as Record<string, unknown>;
-  } catch (e) {
-    throw new UsageError(`${ref}: does not load: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
-  }
-  const p = mod['proposal'] ?? mod['default'];
-  if (p === undefined) throw new UsageError(`${ref}: exports no proposal (export const proposal: Proposal = { ... })`);
-  const problems = proposalProblems(p);
-  if (problems.length > 0) throw new UsageError(`${ref}: not a valid proposal:\n  ${problems.join('\n  ')}`);
-  return withRulesInPolicy({ ...(p as Proposal), source: resolve(ref) });
-}
 
 /** Write a counterexample atomically (temp file + rename); returns its path. */
 export function saveCounterexample(dir: string, row: ProveRow): string {

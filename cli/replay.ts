@@ -13,7 +13,7 @@ import type { Op } from '../types/ops.ts';
 import type { Stack } from '../types/stack.ts';
 import { formatObservation, formatOp } from '../types/trace.ts';
 import { entryWithRules } from './entryRules.ts';
-import { UsageError } from './usage.ts';
+import { InputError } from '../types/errors.ts';
 
 /** An op's observation, or what it threw (a proposal's rule, or a model bug): replay prints either, never crashes. */
 type Seen = { readonly ok: Observation } | { readonly threw: string };
@@ -82,7 +82,7 @@ export async function replay(path: string): Promise<number> {
     try {
       entry = await entryWithRules(readEntry(file), file);
     } catch (e) {
-      if (e instanceof CorpusError || e instanceof UsageError) { console.error(`negcheck replay: ${e.message}`); return 2; }
+      if (e instanceof CorpusError || e instanceof InputError) { console.error(`negcheck replay: ${e.message}`); return 2; }
       throw e;
     }
     const r = replayEntry(entry, stackSubject);

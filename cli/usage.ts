@@ -1,6 +1,9 @@
 // A usage or input error: the command prints its message and exits 2.
 
-export class UsageError extends Error {}
+import { InputError } from '../types/errors.ts';
+
+/** A command-line mistake: an input error of the command's own. */
+export class UsageError extends InputError {}
 
 /**
  * A command's action whose result is the exit status: a UsageError is printed as
@@ -11,7 +14,7 @@ export function exitStatusAction<A extends unknown[]>(command: string, run: (...
     try {
       process.exitCode = await run(...args);
     } catch (e) {
-      if (e instanceof UsageError) { console.error(`negcheck ${command}: ${e.message}`); process.exitCode = 2; return; }
+      if (e instanceof InputError) { console.error(`negcheck ${command}: ${e.message}`); process.exitCode = 2; return; }
       throw e;
     }
   };

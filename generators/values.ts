@@ -3,7 +3,7 @@
 // counterpart of a fast-check arbitrary in generators/, kept to its edges.
 
 import { GUEST_RAM_HVA } from '../types/harness.ts';
-import type { IotlbWriteSpec, Op } from '../types/ops.ts';
+import type { Op } from '../types/ops.ts';
 import type { Profile } from '../types/profile.ts';
 import type { GuestConfig, GuestProfile, ProbeFlow } from '../types/policy.ts';
 import { hex } from '../types/trace.ts';
@@ -133,17 +133,5 @@ export function guestAlphabet(level: ValueLevel): Op[] {
 }
 
 // --- IOVAs, sizes, IOTLB messages (I2, I4, I6) -------------------------------------------------
-
-/** A v2 message of this userspace (asid 0) unless `extra` says otherwise. */
-export function msgSpec(type: number, iova: bigint, size: bigint, uaddr = HVA, perm: number = U.VHOST_ACCESS_RW,
-  extra: Partial<IotlbWriteSpec> = {}): IotlbWriteSpec {
-  return { header: U.VHOST_IOTLB_MSG_V2, layout: 'lp64', asid: 0, iova, size, uaddr, perm, type, ...extra };
-}
-
-/** That message, written. */
-export const iotlbMsg = (...args: Parameters<typeof msgSpec>): Op => ({ kind: 'IOTLB_WRITE', msg: msgSpec(...args) });
-
-/** A one-byte read access (the laws judge one-byte accesses). */
-export const access1 = (iova: bigint, access: number = U.VHOST_ACCESS_RO): Op => ({ kind: 'VQ_ACCESS', iova, len: 1, access });
 
 export const AP = bits(U.VIRTIO_F_ACCESS_PLATFORM);

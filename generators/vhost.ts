@@ -13,7 +13,7 @@ import * as U from '../types/uapi.ts';
 import { ABIS } from '../types/uapi.ts';
 import { bit, crosvmFixed, crosvmOld, qemuExtendedVmm, qemuVmm, upstreamKernel } from './profiles.ts';
 import { iovaArb, lenArb, sizeArb, u64Arb, U64_MAX } from './u64.ts';
-import { iotlbMsg } from './values.ts';
+import { iotlbMsg } from '../types/ops.ts';
 
 /**
  * Every value of the kernel's policy fields (fast-check draws from these; explore scopes enumerate

@@ -2,7 +2,9 @@
 // counters, so a generator that goes blind shows up as a zero (and fails a must-reach list).
 // Counted on the model side only, from ops and observables, never from internals.
 
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { InputError } from '../types/errors.ts';
 import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
 import type { Profile } from '../types/profile.ts';
@@ -150,4 +152,13 @@ export function parseMustReach(text: string): { property: string; transition: st
     const sp = l.indexOf(' ');
     return { property: l.slice(0, sp), transition: l.slice(sp + 1).trim() };
   });
+}
+
+/** The must-reach list in a file; a missing or malformed one is an input error naming it. */
+export function readMustReach(file: string): { property: string; transition: string }[] {
+  try {
+    return parseMustReach(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new InputError(`--must-reach ${file}: ${(e as Error).message}`);
+  }
 }

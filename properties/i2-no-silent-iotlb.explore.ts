@@ -8,7 +8,8 @@ import type { Op } from '../types/ops.ts';
 import type { Profile } from '../types/profile.ts';
 import type { VmmProfile } from '../types/policy.ts';
 import * as U from '../types/uapi.ts';
-import { access1, AP, byLevel, PAGE } from '../generators/values.ts';
+import { AP, byLevel, PAGE } from '../generators/values.ts';
+import { access1 } from '../types/ops.ts';
 import {
   axis, describeAxes, labelled, lawEntry, makeScope, product, withDefaults, type Axis, type ExploreScope, type ScopeOptions,
 } from '../generators/scope.ts';

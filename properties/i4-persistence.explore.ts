@@ -18,7 +18,8 @@ import type { ParentKind } from '../types/policy.ts';
 import * as U from '../types/uapi.ts';
 import { KERNEL_VALUES } from '../generators/vhost.ts';
 import { U64_MAX } from '../generators/u64.ts';
-import { access1, byLevel, HVA, iotlbMsg, PAGE } from '../generators/values.ts';
+import { byLevel, HVA, PAGE } from '../generators/values.ts';
+import { access1, iotlbMsg } from '../types/ops.ts';
 import {
   axis, describeAxes, lawMonitor, makeScope, product, traceOps, withDefaults, type ExploreEntry, type ExploreScope, type ScopeOptions,
 } from '../generators/scope.ts';

@@ -11,7 +11,8 @@ import type { KernelPolicy } from '../types/policy.ts';
 import * as U from '../types/uapi.ts';
 import { KERNEL_VALUES } from '../generators/vhost.ts';
 import { U64_MAX } from '../generators/u64.ts';
-import { access1, AP, byLevel, iotlbMsg, msgSpec, PAGE, UADDR32 } from '../generators/values.ts';
+import { AP, byLevel, PAGE, UADDR32 } from '../generators/values.ts';
+import { access1, iotlbMsg, msgSpec } from '../types/ops.ts';
 import {
   axis, describeAxes, lawEntry, makeScope, product, withDefaults, type Axis, type ExploreScope, type ScopeOptions, type ValueLevel,
 } from '../generators/scope.ts';

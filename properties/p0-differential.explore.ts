@@ -29,7 +29,8 @@ import { formatObservation, formatOp } from '../types/trace.ts';
 import { VRING_USED_ADDR } from '../types/harness.ts';
 import * as U from '../types/uapi.ts';
 import { VRING_STARTS } from './i2-no-silent-iotlb.ts';
-import { access1, AP, byLevel, HVA, iotlbMsg, PAGE } from '../generators/values.ts';
+import { AP, byLevel, HVA, PAGE } from '../generators/values.ts';
+import { access1, iotlbMsg } from '../types/ops.ts';
 import { axis, describeAxes, makeScope, product, traceOps, withDefaults, type ExploreEntry, type ExploreScope, type ScopeOptions } from '../generators/scope.ts';
 import { bits, upstreamProfile } from '../generators/profiles.ts';
 

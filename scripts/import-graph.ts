@@ -65,7 +65,7 @@ export function allowed(from: string, to: string): boolean {
 }
 
 /** Strongly connected components of more than one file (Tarjan). */
-function circlesOf(edges: ReadonlyMap<string, readonly string[]>): string[][] {
+export function circlesOf(edges: ReadonlyMap<string, readonly string[]>): string[][] {
   let next = 0;
   const index = new Map<string, number>();
   const low = new Map<string, number>();

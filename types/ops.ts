@@ -1,6 +1,8 @@
 // Operations are plain data. fast-check generates and shrinks arrays of them; a counterexample
 // is a JSON list of them that any implementation can replay.
 
+import { GUEST_RAM_HVA } from './harness.ts';
+import * as U from './uapi.ts';
 import type { Abi } from './uapi.ts';
 
 /**
@@ -84,3 +86,17 @@ export const OP_PARTY: Readonly<Record<OpKind, Party>> = {
   FEATURES_READ: 'virtio', CONFIG_READ: 'virtio', DEVICE_NEEDS_RESET: 'virtio', DRIVER_PROBE: 'virtio',
   GET_HW_INFO: 'hwinfo', VMM_VSMMU_IDR: 'hwinfo',
 };
+
+// --- builders ------------------------------------------------------------------------------------
+
+/** A v2 message of this userspace (asid 0) unless `extra` says otherwise. */
+export function msgSpec(type: number, iova: bigint, size: bigint, uaddr = GUEST_RAM_HVA, perm: number = U.VHOST_ACCESS_RW,
+  extra: Partial<IotlbWriteSpec> = {}): IotlbWriteSpec {
+  return { header: U.VHOST_IOTLB_MSG_V2, layout: 'lp64', asid: 0, iova, size, uaddr, perm, type, ...extra };
+}
+
+/** That message, written. */
+export const iotlbMsg = (...args: Parameters<typeof msgSpec>): Op => ({ kind: 'IOTLB_WRITE', msg: msgSpec(...args) });
+
+/** A one-byte read access (the laws judge one-byte accesses). */
+export const access1 = (iova: bigint, access: number = U.VHOST_ACCESS_RO): Op => ({ kind: 'VQ_ACCESS', iova, len: 1, access });

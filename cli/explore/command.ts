@@ -24,8 +24,8 @@ import { formatDuration } from '../duration.ts';
 import { saveToCorpus } from '../fuzz/store.ts';
 import { textTable } from '../table.ts';
 import { exitStatusAction, UsageError } from '../usage.ts';
-import { loadProposal } from '../prove.ts';
-import { readMustReach } from '../fuzz/command.ts';
+import { loadProposal } from '../../proposals/load.ts';
+import { readMustReach } from '../../harness/coverage.ts';
 import { compareReached, type FuzzCoverage, type ReachComparison, sampleScope } from './compareFuzz.ts';
 import { explorableOf, type ExploreTargetSpec, resolveExploreTarget, type ResolvedTarget } from './target.ts';
 

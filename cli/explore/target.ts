@@ -8,7 +8,7 @@ import type { ExploreEntry, ExploreScope, ValueLevel } from '../../generators/sc
 import { transitionNamingMachine } from '../../harness/explore-coverage.ts';
 import { exploreEntry, scopeFor, scopeForProposal } from '../../properties/explore-scopes.ts';
 import type { Proposal } from '../../proposals/proposal.ts';
-import { loadProposal } from '../prove.ts';
+import { loadProposal } from '../../proposals/load.ts';
 
 /** Structured-cloneable: crosses to the explore workers. */
 export interface ExploreTargetSpec {

@@ -1,13 +1,12 @@
 // `negcheck fuzz`: options, progress, signals, the end-of-run table and reports, exit status.
 
-import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { MUST_REACH_FILE, parseMustReach } from '../../harness/coverage.ts';
+import { MUST_REACH_FILE, readMustReach } from '../../harness/coverage.ts';
 import { stringifyJson } from '../../types/json.ts';
 import { durationArg, intArg, seedArg } from '../args.ts';
 import { formatDuration } from '../duration.ts';
-import { exitStatusAction, UsageError } from '../usage.ts';
+import { exitStatusAction } from '../usage.ts';
 import { buildReport, checkMustReach, coverageSummary, MUST_REACH_MIN_RUNS, mustReachLine, coverageTable, rate, resultTable, writeReports } from './report.ts';
 import { FuzzRun, type FuzzConfig, type FuzzResult, type Progress, type Shard } from './run.ts';
 import { selectTargets } from './targets.ts';
@@ -177,12 +176,4 @@ function corpusLine(c: FuzzResult['corpus']): string {
     ...(c.proposalErrors.length ? [`${c.proposalErrors.length} whose proposal's rule fails (below)`] : []),
   ];
   return `corpus: ${c.replayed} entries replayed, ${bad.length ? bad.join('; ') : 'all as expected'}`;
-}
-
-export function readMustReach(file: string): { property: string; transition: string }[] {
-  try {
-    return parseMustReach(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new UsageError(`--must-reach ${file}: ${(e as Error).message}`);
-  }
 }

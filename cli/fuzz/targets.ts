@@ -7,7 +7,7 @@ import { ALL_PROPERTIES, propertyById } from '../../properties/index.ts';
 import type { PropertyDef } from '../../types/property.ts';
 import type { Proposal, PropertyId } from '../../proposals/proposal.ts';
 import { applicableProperties, propertyFor } from '../../proposals/prove.ts';
-import { loadProposal } from '../prove.ts';
+import { loadProposal } from '../../proposals/load.ts';
 import { UsageError } from '../usage.ts';
 
 /** Plain data, so it can cross to a worker. */
