@@ -9,7 +9,8 @@
 //  - what one transition costs, split: restore, apply, fingerprint (over the states of depth 2).
 
 import { createModelStack } from '../model/stack.ts';
-import { bit, upstreamProfile } from '../generators/profiles.ts';
+import { upstreamProfile } from '../generators/profiles.ts';
+import { bit, U64_MAX } from '../types/bits.ts';
 import type { Op } from '../types/ops.ts';
 import type { Profile } from '../types/profile.ts';
 import type { VhostDevice } from '../types/policy.ts';
@@ -21,7 +22,6 @@ import { exploreParallel } from '../explore/parallel.ts';
 import { type StackScopeArgs, stackUnderTrivialMonitor } from '../explore/stackMachine.ts';
 import type { ExploreResult } from '../explore/types.ts';
 
-const U64_MAX = (1n << 64n) - 1n;
 const TOP_PAGE = (1n << 64n) - 0x1000n;
 
 const profileFor = (device: VhostDevice): Profile => ({ ...upstreamProfile, kernel: { ...upstreamProfile.kernel, device } });

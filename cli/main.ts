@@ -12,6 +12,7 @@ import { proveAll, proveOne, ruleLines } from './prove.ts';
 import { loadProposal } from '../proposals/load.ts';
 import { CATALOGUE } from '../proposals/index.ts';
 import { InputError } from '../types/errors.ts';
+import { propertyRange } from '../properties/index.ts';
 
 const program = new Command()
   .name('negcheck')
@@ -25,7 +26,7 @@ registerConformance(program);
 registerExplore(program);
 
 program.command('prove')
-  .description('judge a proposal (a catalogue id or a proposal .ts file) by every property that applies, I1..I6 and R')
+  .description(`judge a proposal (a catalogue id or a proposal .ts file) by every property that applies, ${propertyRange().replace('P0, ', '')} and R`)
   .argument('[proposal]', 'catalogue id, or path/to/proposal.ts exporting `proposal`')
   .option('--all', 'prove the whole catalogue and print the matrix; exit 1 if any verdict differs from the expected one')
   .option('--list', 'list the catalogue')
@@ -40,7 +41,7 @@ program.command('prove')
   .addHelpText('after', '\nEach row shows the sampled verdict (fast-check) and the exhaustive one (explore, to --depth over the\nproperty\'s finite scope; for R, two model stacks under the old userspace).\nExit status: 0 every property holds under both engines (with --all: every verdict as the catalogue expects and the\nengines agree), 1 a property is violated or the engines disagree (--all: a verdict differs), 2 bad input.')
   .action(async (ref: string | undefined, o: { all?: boolean; list?: boolean; rules?: boolean; seed: number; runs: number; time?: number; out: string; depth: number; exploreTime: number; explore: boolean }) => {
     const opts = {
-      seed: o.seed, runs: o.runs, out: o.out, json: false, ...(o.time !== undefined ? { timeMs: o.time } : {}),
+      seed: o.seed, runs: o.runs, out: o.out, ...(o.time !== undefined ? { timeMs: o.time } : {}),
       ...(o.explore ? { exhaustive: { depth: o.depth, timeMs: o.exploreTime } } : {}),
     };
     const log = (l: string): void => console.log(l);

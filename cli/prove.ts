@@ -4,9 +4,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { styleText } from 'node:util';
 import { serialiseEntry } from '../harness/corpus.ts';
-import { propertyById } from '../properties/index.ts';
+import { propertyById, PROPERTY_IDS, type PropertyId } from '../properties/index.ts';
 import { CATALOGUE } from '../proposals/index.ts';
-import { PROPERTY_IDS, proposalRuleNames, type Proposal, type PropertyId } from '../proposals/proposal.ts';
+import { proposalRuleNames, type Proposal } from '../proposals/proposal.ts';
 import { RULE_SPECS } from '../types/rules.ts';
 import { enginesDisagree, formatExhaustive } from '../proposals/exhaustive.ts';
 import { applicableProperties, faultLines, proveProperty, surprises, type ProveOptions, type ProveRow } from '../proposals/prove.ts';
@@ -58,7 +58,6 @@ export function disagreements(rows: readonly ProveRow[]): ProveRow[] {
 export interface ProveCliOptions extends ProveOptions {
   readonly out: string;
   readonly timeMs?: number;
-  readonly json: boolean;
 }
 
 function perPropertyOptions(p: Proposal, o: ProveCliOptions): ProveOptions {

@@ -23,8 +23,6 @@ export function counterMod5(): Explorable<number> {
   };
 }
 
-export const ARMED_OPS = ['incA', 'incB', 'reset'] as const;
-
 export interface ArmedCountersArgs {
   /** a planted bug: the monitor keeps its `armed` flag out of the fingerprint (a false reduction) */
   readonly forgetArmed?: boolean;

@@ -13,8 +13,9 @@ import {
   VIRTIO_F_ACCESS_PLATFORM, VIRTIO_F_NOTIF_CONFIG_DATA, VIRTIO_F_RING_PACKED, VIRTIO_F_RING_RESET,
   VIRTIO_F_VERSION_1, VIRTIO_RING_F_EVENT_IDX, VIRTIO_RING_F_INDIRECT_DESC, VIRTIO_VSOCK_F_SEQPACKET,
 } from '../types/uapi.ts';
-import { bit, upstreamProfile } from './profiles.ts';
-import { u64Arb, U64_MAX } from './u64.ts';
+import { upstreamProfile } from './profiles.ts';
+import { bit, U64_MAX } from '../types/bits.ts';
+import { u64Arb } from './u64.ts';
 
 
 /**

@@ -10,9 +10,8 @@ import {
   VIRTIO_RING_F_INDIRECT_DESC, VIRTIO_NET_F_MRG_RXBUF, VIRTIO_VSOCK_F_SEQPACKET, VIRTIO_NET_F_GUEST_UDP_TUNNEL_GSO,
   VIRTIO_NET_F_HOST_UDP_TUNNEL_GSO,
 } from '../types/uapi.ts';
+import { bits } from '../types/bits.ts';
 
-export const bit = (n: number): bigint => 1n << BigInt(n);
-export const bits = (...ns: number[]): bigint => ns.reduce((a, n) => a | bit(n), 0n);
 
 /** The IDR fields the merged uapi kdoc lets a VMM read (include/uapi/linux/iommufd.h). */
 export const SMMU_BASELINE_FIELDS: readonly string[] = [

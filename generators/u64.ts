@@ -3,8 +3,8 @@
 // mappings and accesses actually meet.
 
 import fc from 'fast-check';
+import { U64_MAX } from '../types/bits.ts';
 
-export const U64_MAX = (1n << 64n) - 1n;
 
 export const U64_EDGES: readonly bigint[] = [
   0n, 1n, (1n << 32n) - 1n, 1n << 32n, (1n << 32n) + 1n, (1n << 53n) - 1n, 1n << 53n, (1n << 53n) + 1n,

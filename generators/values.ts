@@ -9,9 +9,9 @@ import type { GuestConfig, GuestProfile, ProbeFlow } from '../types/policy.ts';
 import { hex } from '../types/trace.ts';
 import * as U from '../types/uapi.ts';
 import { GUEST_FEATURE_POOL } from './guest.ts';
-import { U64_MAX } from './u64.ts';
+import { U64_MAX, bit, bits } from '../types/bits.ts';
 import { axis, describeAxes, labelled, product, type Axis, type ValueLevel } from './scope.ts';
-import { bit, bits, upstreamGuest, upstreamProfile } from './profiles.ts';
+import { upstreamGuest, upstreamProfile } from './profiles.ts';
 
 /** The values a level keeps: `narrow` ⊆ `default` ⊆ `wide`, each list adding to the one before. */
 export function byLevel<T>(level: ValueLevel, narrow: readonly T[], more: readonly T[] = [], wide: readonly T[] = []): T[] {

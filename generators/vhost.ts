@@ -11,8 +11,9 @@ import {
 import { encodeIotlbWrite, toHex } from '../types/iotlbWire.ts';
 import * as U from '../types/uapi.ts';
 import { ABIS } from '../types/uapi.ts';
-import { bit, crosvmFixed, crosvmOld, qemuExtendedVmm, qemuVmm, upstreamKernel } from './profiles.ts';
-import { iovaArb, lenArb, sizeArb, u64Arb, U64_MAX } from './u64.ts';
+import { crosvmFixed, crosvmOld, qemuExtendedVmm, qemuVmm, upstreamKernel } from './profiles.ts';
+import { bit, U64_MAX } from '../types/bits.ts';
+import { iovaArb, lenArb, sizeArb, u64Arb } from './u64.ts';
 import { iotlbMsg } from '../types/ops.ts';
 
 /**

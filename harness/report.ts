@@ -5,7 +5,7 @@ import type { Profile } from '../types/profile.ts';
 import type { GuestProfile } from '../types/policy.ts';
 import { runScript } from '../types/stack.ts';
 import { formatTrace, hex } from '../types/trace.ts';
-import { type RunResult } from './run.ts';
+import type { RunResult } from './run.ts';
 import { sidesFor, type Subject } from '../types/property.ts';
 
 export function describeKernel(p: Profile): string {

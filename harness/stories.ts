@@ -4,10 +4,9 @@
 import type { Observation } from '../types/observation.ts';
 import { idrFieldValue, smmuIdrField } from '../types/smmuIdr.ts';
 import * as U from '../types/uapi.ts';
-import { bit, SMMU_BASELINE_FIELDS } from '../generators/profiles.ts';
+import { SMMU_BASELINE_FIELDS } from '../generators/profiles.ts';
+import { hasBit } from '../types/bits.ts';
 import { endsWith, inOrder, returns, never, step, type Story } from './story.ts';
-
-const hasBit = (word: bigint, n: number): boolean => (word & bit(n)) !== 0n;
 
 const guestIdrShows = (o: Observation, name: string): boolean =>
   o.kind === 'idr' && idrFieldValue(o.idr, smmuIdrField(name)) !== 0;

@@ -7,7 +7,7 @@ import type { Profile } from '../types/profile.ts';
 import { entryFromCounterexample, type CorpusEntry } from './corpus.ts';
 import { propertyById } from '../properties/index.ts';
 import { checkSafely, runProperty, type Counterexample } from './run.ts';
-import { type PropertyDef, type Subject } from '../types/property.ts';
+import type { PropertyDef, Subject } from '../types/property.ts';
 import { missingEssentials, pinProfile, traceSteps, type Story } from './story.ts';
 import { stackSubject } from './subject.ts';
 

@@ -8,7 +8,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Observation } from '../types/observation.ts';
 import type { Op, OpKind } from '../types/ops.ts';
 import { applyPolicy, type PolicyPatch, type Profile } from '../types/profile.ts';
-import { type GuestConfig } from '../types/policy.ts';
+import type { GuestConfig } from '../types/policy.ts';
 import { idrFieldValue, smmuIdrField, withIdrFields, type IdrFieldValues } from '../types/smmuIdr.ts';
 import type { StackFactory } from '../types/stack.ts';
 import { formatRet } from '../types/trace.ts';

@@ -1,51 +1,9 @@
-// The feature catalogue: every bit negcheck reasons about, with its value and source, and the
-// feature words each kernel device advertises. Values are from include/uapi/linux/*.h.
+// The feature words each kernel device advertises, and what each vDPA parent supports. Values are
+// from include/uapi/linux/*.h (types/uapi.ts).
 
 import * as U from '../types/uapi.ts';
 import type { KernelPolicy, ParentKind } from '../types/policy.ts';
-
-export interface FeatureBit {
-  readonly name: string;
-  readonly bit: number;
-  /** the word it lives in */
-  readonly word: 'virtio' | 'vhost-backend';
-  readonly source: string;
-}
-
-export const FEATURE_CATALOGUE: readonly FeatureBit[] = [
-  { name: 'VIRTIO_F_NOTIFY_ON_EMPTY', bit: U.VIRTIO_F_NOTIFY_ON_EMPTY, word: 'virtio', source: 'virtio_config.h (legacy)' },
-  { name: 'VIRTIO_F_ANY_LAYOUT', bit: U.VIRTIO_F_ANY_LAYOUT, word: 'virtio', source: 'virtio_config.h (legacy)' },
-  { name: 'VIRTIO_RING_F_INDIRECT_DESC', bit: U.VIRTIO_RING_F_INDIRECT_DESC, word: 'virtio', source: 'virtio_ring.h; spec 1.3 §6' },
-  { name: 'VIRTIO_RING_F_EVENT_IDX', bit: U.VIRTIO_RING_F_EVENT_IDX, word: 'virtio', source: 'virtio_ring.h; spec 1.3 §6' },
-  { name: 'VIRTIO_F_VERSION_1', bit: U.VIRTIO_F_VERSION_1, word: 'virtio', source: 'spec 1.3 §6' },
-  { name: 'VIRTIO_F_ACCESS_PLATFORM', bit: U.VIRTIO_F_ACCESS_PLATFORM, word: 'virtio', source: 'spec 1.3 §6; vhost: enables the device IOTLB' },
-  { name: 'VIRTIO_F_RING_PACKED', bit: U.VIRTIO_F_RING_PACKED, word: 'virtio', source: 'spec 1.3 §6' },
-  { name: 'VIRTIO_F_IN_ORDER', bit: U.VIRTIO_F_IN_ORDER, word: 'virtio', source: 'spec 1.3 §6' },
-  { name: 'VIRTIO_F_ORDER_PLATFORM', bit: U.VIRTIO_F_ORDER_PLATFORM, word: 'virtio', source: 'spec 1.3 §6' },
-  { name: 'VIRTIO_F_SR_IOV', bit: U.VIRTIO_F_SR_IOV, word: 'virtio', source: 'spec 1.3 §6' },
-  { name: 'VIRTIO_F_NOTIFICATION_DATA', bit: U.VIRTIO_F_NOTIFICATION_DATA, word: 'virtio', source: 'spec 1.3 §6' },
-  { name: 'VIRTIO_F_NOTIF_CONFIG_DATA', bit: U.VIRTIO_F_NOTIF_CONFIG_DATA, word: 'virtio', source: 'spec 1.3 §6' },
-  { name: 'VIRTIO_F_RING_RESET', bit: U.VIRTIO_F_RING_RESET, word: 'virtio', source: 'spec 1.3 §6' },
-  { name: 'VIRTIO_F_ADMIN_VQ', bit: U.VIRTIO_F_ADMIN_VQ, word: 'virtio', source: 'spec 1.3 §6' },
-  { name: 'VIRTIO_BLK_F_SIZE_MAX', bit: U.VIRTIO_BLK_F_SIZE_MAX, word: 'virtio', source: 'virtio_blk.h' },
-  { name: 'VIRTIO_BLK_F_BLK_SIZE', bit: U.VIRTIO_BLK_F_BLK_SIZE, word: 'virtio', source: 'virtio_blk.h; validated by 82e89ea077b9' },
-  { name: 'VIRTIO_NET_F_MRG_RXBUF', bit: U.VIRTIO_NET_F_MRG_RXBUF, word: 'virtio', source: 'virtio_net.h' },
-  { name: 'VIRTIO_VSOCK_F_SEQPACKET', bit: U.VIRTIO_VSOCK_F_SEQPACKET, word: 'virtio', source: 'virtio_vsock.h' },
-  { name: 'VHOST_F_LOG_ALL', bit: U.VHOST_F_LOG_ALL, word: 'virtio', source: 'vhost_types.h' },
-  { name: 'VHOST_NET_F_VIRTIO_NET_HDR', bit: U.VHOST_NET_F_VIRTIO_NET_HDR, word: 'virtio', source: 'vhost_types.h' },
-  { name: 'VHOST_F_IOTLB_SPLIT', bit: U.VHOST_F_IOTLB_SPLIT, word: 'virtio', source: 'hypothetical: Linus, seed 000' },
-  { name: 'VHOST_BACKEND_F_IOTLB_MSG_V2', bit: U.VHOST_BACKEND_F_IOTLB_MSG_V2, word: 'vhost-backend', source: 'vhost_types.h' },
-  { name: 'VHOST_BACKEND_F_IOTLB_BATCH', bit: U.VHOST_BACKEND_F_IOTLB_BATCH, word: 'vhost-backend', source: 'vhost_types.h' },
-  { name: 'VHOST_BACKEND_F_IOTLB_ASID', bit: U.VHOST_BACKEND_F_IOTLB_ASID, word: 'vhost-backend', source: 'vhost_types.h' },
-  { name: 'VHOST_BACKEND_F_SUSPEND', bit: U.VHOST_BACKEND_F_SUSPEND, word: 'vhost-backend', source: 'vhost_types.h' },
-  { name: 'VHOST_BACKEND_F_RESUME', bit: U.VHOST_BACKEND_F_RESUME, word: 'vhost-backend', source: 'vhost_types.h' },
-  { name: 'VHOST_BACKEND_F_ENABLE_AFTER_DRIVER_OK', bit: U.VHOST_BACKEND_F_ENABLE_AFTER_DRIVER_OK, word: 'vhost-backend', source: 'vhost_types.h' },
-  { name: 'VHOST_BACKEND_F_DESC_ASID', bit: U.VHOST_BACKEND_F_DESC_ASID, word: 'vhost-backend', source: 'vhost_types.h' },
-  { name: 'VHOST_BACKEND_F_IOTLB_PERSIST', bit: U.VHOST_BACKEND_F_IOTLB_PERSIST, word: 'vhost-backend', source: 'vhost_types.h (v6.7)' },
-];
-
-export const bit = (n: number): bigint => 1n << BigInt(n);
-export const hasBit = (word: bigint, n: number): boolean => (word & bit(n)) !== 0n;
+import { bit } from '../types/bits.ts';
 
 /** VHOST_FEATURES (drivers/vhost/vhost.h): what every vhost device supports. */
 export const VHOST_FEATURES = bit(U.VIRTIO_F_NOTIFY_ON_EMPTY) | bit(U.VIRTIO_RING_F_INDIRECT_DESC) |

@@ -8,8 +8,8 @@ import { FEATURES_ARRAY_ADDR, FEATURES_ARRAY_WORDS } from '../types/harness.ts';
 import type { KernelPolicy } from '../types/policy.ts';
 import { EFAULT, EOPNOTSUPP } from '../types/uapi.ts';
 import { accessOk, ulongMax } from './uaccess.ts';
+import { U64_MAX } from '../types/bits.ts';
 
-const U64_MAX = (1n << 64n) - 1n;
 
 /** VIRTIO_FEATURES_DWORDS as merged in e7d4c1c5a546 (VIRTIO_FEATURES_U64S since 9513f25056b2): the kernel's u64 feature words. */
 export const VIRTIO_FEATURES_U64S = 2n;

@@ -3,8 +3,8 @@
 // (earliest inserted among equal starts), delete removes whole maps, FIFO retirement.
 
 import { EFAULT } from '../types/uapi.ts';
+import { U64_MAX } from '../types/bits.ts';
 
-export const U64_MAX = (1n << 64n) - 1n;
 
 /** Wrap-around arithmetic of a C u64. */
 export const u64 = (x: bigint): bigint => BigInt.asUintN(64, x);

@@ -1,11 +1,7 @@
 // The kernel side of the vhost IOTLB wire format: vhost_chr_write_iter's framing, and the
 // message the kernel queues for read() (vhost_iotlb_miss, vhost_chr_read_iter).
 
-import type { SizeZeroRule } from '../types/policy.ts';
-import {
-  type Abi, EINVAL, MSG_LAYOUT, V2_IOTLB_OFFSET, VHOST_IOTLB_INVALIDATE, VHOST_IOTLB_MISS, VHOST_IOTLB_MSG,
-  VHOST_IOTLB_MSG_V2, VHOST_IOTLB_UPDATE,
-} from '../types/uapi.ts';
+import { type Abi, EINVAL, MSG_LAYOUT, V2_IOTLB_OFFSET, VHOST_IOTLB_MISS, VHOST_IOTLB_MSG, VHOST_IOTLB_MSG_V2 } from '../types/uapi.ts';
 
 /** struct vhost_iotlb_msg as the kernel copied it in. */
 export interface IotlbMsg {
@@ -61,17 +57,6 @@ export function parseIotlbWrite(bytes: Uint8Array, abi: Abi, asidAcked: boolean)
     type: bytes[body + 25] ?? 0,
   };
   return { ok: true, header, asid, msg };
-}
-
-/** The size-0 check of vhost_chr_write_iter, per kernel version (see SizeZeroRule). */
-export function sizeZeroRejected(rule: SizeZeroRule, msg: IotlbMsg): boolean {
-  if (msg.size !== 0n) return false;
-  switch (rule) {
-    case 'accept-all': return false;
-    case 'reject-all': return true;
-    case 'reject-update-invalidate': return msg.type === VHOST_IOTLB_UPDATE || msg.type === VHOST_IOTLB_INVALIDATE;
-    case 'reject-update': return msg.type === VHOST_IOTLB_UPDATE;
-  }
 }
 
 /** What a successful write returns: sizeof(struct vhost_msg) or sizeof(struct vhost_msg_v2). */

@@ -8,10 +8,10 @@ import {
   VHOST_BACKEND_F_IOTLB_MSG_V2, VHOST_F_IOTLB_SPLIT, VHOST_IOTLB_INVALIDATE, VHOST_IOTLB_UPDATE, ENOTTY, VIRTIO_F_ACCESS_PLATFORM,
   VIRTIO_F_VERSION_1,
 } from '../types/uapi.ts';
-import { bit, hasBit, parentHasPersistentMap, parentOps } from './features.ts';
+import { parentHasPersistentMap, parentOps } from './features.ts';
+import { bit, hasBit, U64_MAX } from '../types/bits.ts';
 import { assumeNestingFields, keepFields, sanitiseIdr } from './smmuIdr.ts';
 
-const U64_MAX = (1n << 64n) - 1n;
 
 // --- iotlbEnable: kernel.iotlbEnable ------------------------------------------------------------
 

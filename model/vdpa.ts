@@ -12,15 +12,9 @@ import {
   VHOST_IOTLB_BATCH_BEGIN, VHOST_IOTLB_BATCH_END, VHOST_IOTLB_INVALIDATE, VHOST_IOTLB_UPDATE,
   VIRTIO_CONFIG_S_FEATURES_OK, VIRTIO_F_ACCESS_PLATFORM,
 } from '../types/uapi.ts';
-import {
-  bit, hasBit, type ParentOps, parentOps, VDPA_PARENT_FEATURES, vdpaAcceptedBackendFeatures,
-  vdpaBackendFeatures,
-} from './features.ts';
-import {
-  type Iotlb, iotlbAddRange, iotlbCopy, iotlbCreate, iotlbDelRange, iotlbFirst, type IotlbMap,
-  iotlbOverlaps,
-  U64_MAX,
-} from './iotlb.ts';
+import { type ParentOps, parentOps, VDPA_PARENT_FEATURES, vdpaAcceptedBackendFeatures, vdpaBackendFeatures } from './features.ts';
+import { bit, hasBit, U64_MAX } from '../types/bits.ts';
+import { type Iotlb, iotlbAddRange, iotlbCopy, iotlbCreate, iotlbDelRange, iotlbFirst, type IotlbMap, iotlbOverlaps } from './iotlb.ts';
 import type { IotlbMsg } from './iotlbMsg.ts';
 import { translateDesc } from './translate.ts';
 import { accessObservation, vhostChrWrite } from './vhost.ts';

@@ -12,10 +12,9 @@ import {
   VHOST_BACKEND_F_IOTLB_ASID, VHOST_BACKEND_F_IOTLB_MSG_V2, VHOST_IOTLB_INVALIDATE,
   VHOST_IOTLB_MISS, VHOST_IOTLB_UPDATE,
 } from '../types/uapi.ts';
-import { hasBit, VHOST_GENERIC_BACKEND_FEATURES, vhostDeviceFeatures } from './features.ts';
-import {
-  type Iotlb, iotlbAddRange, iotlbCopy, iotlbCreate, iotlbDelRange, u64, U64_MAX,
-} from './iotlb.ts';
+import { VHOST_GENERIC_BACKEND_FEATURES, vhostDeviceFeatures } from './features.ts';
+import { hasBit, U64_MAX } from '../types/bits.ts';
+import { type Iotlb, iotlbAddRange, iotlbCopy, iotlbCreate, iotlbDelRange, u64 } from './iotlb.ts';
 import { userBuffer, vhostNetFeaturesArrayToAck, vhostNetGetFeaturesArray } from './featuresArray.ts';
 import {
   encodeQueuedMsg, type IotlbMsg, missMsg, parseIotlbWrite, type QueuedMsg, writeReturn,

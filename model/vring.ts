@@ -23,7 +23,7 @@ import type { VhostDevice } from '../types/policy.ts';
 import {
   EFAULT, ENOBUFS, ENOTSOCK, ENOTTY, VHOST_ACCESS_RO, VHOST_BACKEND_F_IOTLB_MSG_V2, VHOST_NET_VQ_MAX, VHOST_VSOCK_NVQS,
 } from '../types/uapi.ts';
-import { hasBit } from './features.ts';
+import { hasBit } from '../types/bits.ts';
 import { type Iotlb, u64 } from './iotlb.ts';
 import { missMsg, type QueuedMsg } from './iotlbMsg.ts';
 import { translateDesc } from './translate.ts';

@@ -14,7 +14,8 @@ import {
   axis, describeAxes, labelled, lawEntry, makeScope, product, withDefaults, type Axis, type ExploreScope, type ScopeOptions,
 } from '../generators/scope.ts';
 import { GUEST_BITS, i2Profile, noSilentIotlbLaw, qemuNoIommu, VRING_STARTS, VRING_STOPS } from './i2-no-silent-iotlb.ts';
-import { bit, crosvmFixed, crosvmOld, qemuVmm } from '../generators/profiles.ts';
+import { crosvmFixed, crosvmOld, qemuVmm } from '../generators/profiles.ts';
+import { bit } from '../types/bits.ts';
 
 const VMM_NAMES = new Map<VmmProfile, string>([
   [crosvmOld, 'crosvm before 4e7d00be'], [crosvmFixed, 'crosvm after 4e7d00be'], [qemuNoIommu, 'QEMU without vIOMMU'], [qemuVmm, 'QEMU'],

@@ -9,7 +9,8 @@ import type { Profile } from '../types/profile.ts';
 import type { VmmProfile } from '../types/policy.ts';
 import { formatObservation, formatOp } from '../types/trace.ts';
 import * as U from '../types/uapi.ts';
-import { bit, crosvmFixed, crosvmOld, qemuVmm, upstreamProfile } from '../generators/profiles.ts';
+import { crosvmFixed, crosvmOld, qemuVmm, upstreamProfile } from '../generators/profiles.ts';
+import { bit } from '../types/bits.ts';
 import { lawCheck, onBothSides, type PropertyDef, type StepLaw } from '../types/property.ts';
 
 /** QEMU without a vIOMMU: its known list has no ACCESS_PLATFORM and it sends no IOTLB messages. */

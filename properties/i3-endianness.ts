@@ -8,14 +8,14 @@ import { hex } from '../types/trace.ts';
 import { guestScriptArb, guestStackProfileArb } from '../generators/guest.ts';
 import { judgeSteps, onBothSides, type PropertyDef, type StepLaw } from '../types/property.ts';
 
-const U64_MASK = (1n << 64n) - 1n;
+const U64_MAX = (1n << 64n) - 1n;
 
 /** The value the device means for a config field the driver names (struct virtio_blk_config / virtio_vsock_config). */
 export function meantConfigValue(config: GuestConfig, field: string): bigint | undefined {
   switch (field) {
-    case 'capacity': return config.capacity & U64_MASK;
+    case 'capacity': return config.capacity & U64_MAX;
     case 'blk_size': return BigInt(config.blkSize >>> 0);
-    case 'guest_cid': return config.guestCid & U64_MASK;
+    case 'guest_cid': return config.guestCid & U64_MAX;
     default: return undefined;
   }
 }

@@ -17,14 +17,13 @@ import type { Op } from '../types/ops.ts';
 import type { ParentKind } from '../types/policy.ts';
 import * as U from '../types/uapi.ts';
 import { KERNEL_VALUES } from '../generators/vhost.ts';
-import { U64_MAX } from '../generators/u64.ts';
+import { U64_MAX, bits } from '../types/bits.ts';
 import { byLevel, HVA, PAGE } from '../generators/values.ts';
 import { access1, iotlbMsg } from '../types/ops.ts';
 import {
   axis, describeAxes, lawMonitor, makeScope, product, traceOps, withDefaults, type ExploreEntry, type ExploreScope, type ScopeOptions,
 } from '../generators/scope.ts';
 import { i4Profile, isReset, persistenceLaw, probeAroundReset, type ResetProbed } from './i4-persistence.ts';
-import { bits } from '../generators/profiles.ts';
 
 type Access = Extract<Op, { kind: 'VQ_ACCESS' }>;
 const isAccess = (op: Op): op is Access => op.kind === 'VQ_ACCESS';

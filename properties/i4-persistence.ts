@@ -12,7 +12,8 @@ import type { ParentKind } from '../types/policy.ts';
 import { formatObservation, formatOp } from '../types/trace.ts';
 import * as U from '../types/uapi.ts';
 import { KERNEL_VALUES, kernelPolicyArb, vhostOpWith, vocabularyArb } from '../generators/vhost.ts';
-import { bit, upstreamProfile } from '../generators/profiles.ts';
+import { upstreamProfile } from '../generators/profiles.ts';
+import { bit } from '../types/bits.ts';
 import { driveLaw, onBothSides, type PropertyDef, type StepLaw, type Violation } from '../types/property.ts';
 import type { Stack } from '../types/stack.ts';
 

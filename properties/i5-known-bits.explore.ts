@@ -3,11 +3,10 @@
 // baseline or less; ops: GET_HW_INFO and building the guest's vSMMU IDR, which is all the
 // hw_info world has. Each IDR is judged on its own, so the monitor keeps nothing.
 
-import type { SmmuProfile } from '../types/policy.ts';
+import type { SmmuProfile, HwInfoPolicy, VmmIdrPolicy } from '../types/policy.ts';
 import { idrFromFields } from '../types/smmuIdr.ts';
 import { SMMU_IDR_FIELDS, SMMU_IDR_WORDS } from '../types/uapi.ts';
 import { BASELINE_PLUS_BTM, hwInfoProfile, INTERESTING_IDR_FIELDS } from '../generators/smmu.ts';
-import type { HwInfoPolicy, VmmIdrPolicy } from '../types/policy.ts';
 import { byLevel } from '../generators/values.ts';
 import {
   axis, describeAxes, lawEntry, makeScope, product, withDefaults, type Axis, type ExploreScope, type ScopeOptions,

@@ -10,7 +10,7 @@ import { describeHwInfoRun, hwInfoSubject } from '../harness/hwinfo-subject.ts';
 import { I5 } from './i5-known-bits.ts';
 import { SMMU_BASELINE_FIELDS, upstreamProfile } from '../generators/profiles.ts';
 import { runProperty, scaledRuns, testSeed, type RunResult } from '../harness/run.ts';
-import { type Subject } from '../types/property.ts';
+import type { Subject } from '../types/property.ts';
 
 const field = (idr: readonly number[], name: string): number => idrFieldValue(idr, smmuIdrField(name));
 

@@ -10,14 +10,14 @@ import type { IotlbWriteSpec, Op } from '../types/ops.ts';
 import type { KernelPolicy } from '../types/policy.ts';
 import * as U from '../types/uapi.ts';
 import { KERNEL_VALUES } from '../generators/vhost.ts';
-import { U64_MAX } from '../generators/u64.ts';
+import { U64_MAX, bits } from '../types/bits.ts';
 import { AP, byLevel, PAGE, UADDR32 } from '../generators/values.ts';
 import { access1, iotlbMsg, msgSpec } from '../types/ops.ts';
 import {
   axis, describeAxes, lawEntry, makeScope, product, withDefaults, type Axis, type ExploreScope, type ScopeOptions, type ValueLevel,
 } from '../generators/scope.ts';
 import { i6Profile, iotlbLaw } from './i6-iotlb-laws.ts';
-import { bits, upstreamKernel } from '../generators/profiles.ts';
+import { upstreamKernel } from '../generators/profiles.ts';
 
 const UPDATE = U.VHOST_IOTLB_UPDATE;
 const INVALIDATE = U.VHOST_IOTLB_INVALIDATE;

@@ -34,8 +34,9 @@ import { formatObservation, formatOp, hex } from '../types/trace.ts';
 import * as U from '../types/uapi.ts';
 import { kernelPolicyArb, vhostOpWith, vocabularyArb } from '../generators/vhost.ts';
 import { expectedAccess, missBytesProblem, tableAfterInvalidate, tableAfterUpdate, type QueuedMiss, type TableMap } from './iotlb-table.ts';
-import { iovaArb, U64_MAX } from '../generators/u64.ts';
-import { bit, upstreamProfile } from '../generators/profiles.ts';
+import { iovaArb } from '../generators/u64.ts';
+import { U64_MAX, bit } from '../types/bits.ts';
+import { upstreamProfile } from '../generators/profiles.ts';
 import { lawCheck, onBothSides, type PropertyDef, type StepLaw } from '../types/property.ts';
 
 const AP = bit(U.VIRTIO_F_ACCESS_PLATFORM);

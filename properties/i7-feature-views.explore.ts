@@ -14,7 +14,8 @@ import { qemuEnottyFallbackVmm } from '../generators/vhost.ts';
 import { AP, byLevel } from '../generators/values.ts';
 import { axis, describeAxes, labelled, lawEntry, makeScope, product, withDefaults, type ExploreScope, type ScopeOptions } from '../generators/scope.ts';
 import { featureViewsLaw } from './i7-feature-views.ts';
-import { bit, qemuExtendedVmm, qemuVmm, upstreamProfile } from '../generators/profiles.ts';
+import { qemuExtendedVmm, qemuVmm, upstreamProfile } from '../generators/profiles.ts';
+import { bit } from '../types/bits.ts';
 
 const FILL = 0x5a5a_5a5a_5a5a_5a5an;
 const get = (count: bigint): Op => ({ kind: 'GET_FEATURES_ARRAY', count, fill: FILL });

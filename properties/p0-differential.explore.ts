@@ -32,7 +32,8 @@ import { VRING_STARTS } from './i2-no-silent-iotlb.ts';
 import { AP, byLevel, HVA, PAGE } from '../generators/values.ts';
 import { access1, iotlbMsg } from '../types/ops.ts';
 import { axis, describeAxes, makeScope, product, traceOps, withDefaults, type ExploreEntry, type ExploreScope, type ScopeOptions } from '../generators/scope.ts';
-import { bits, upstreamProfile } from '../generators/profiles.ts';
+import { upstreamProfile } from '../generators/profiles.ts';
+import { bits } from '../types/bits.ts';
 
 /** An implementation state: which profile, and the alphabet ops applied since init. */
 export interface ImplByTrace {

@@ -11,7 +11,7 @@ import { describeHwInfoRun, hwInfoSubject } from '../harness/hwinfo-subject.ts';
 import { firstDifference } from './p0-differential.ts';
 import { upstreamProfile } from '../generators/profiles.ts';
 import { runProperty, scaledRuns, testSeed } from '../harness/run.ts';
-import { type PropertyDef, type Subject } from '../types/property.ts';
+import type { PropertyDef, Subject } from '../types/property.ts';
 
 /** P0 for the hw_info part: every observation of the model equals the impl's. */
 const p0HwInfo: PropertyDef = {

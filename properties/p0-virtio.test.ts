@@ -7,7 +7,7 @@ import { guestScriptArb, guestStackProfileArb } from '../generators/guest.ts';
 import { firstDifference } from './p0-differential.ts';
 import { upstreamProfile } from '../generators/profiles.ts';
 import { runProperty, scaledRuns, testSeed } from '../harness/run.ts';
-import { type PropertyDef, type Subject } from '../types/property.ts';
+import type { PropertyDef, Subject } from '../types/property.ts';
 import { describeVirtioRun, virtioSubject } from '../harness/virtio-subject.ts';
 
 /** P0 for the guest virtio part: every observation of the impl equals the model's. */

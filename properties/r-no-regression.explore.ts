@@ -19,13 +19,12 @@ import type { PolicyChange } from '../types/change.ts';
 import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
 import { applyPolicy, patchedFields, type Profile } from '../types/profile.ts';
-import { type VmmProfile } from '../types/policy.ts';
+import type { PolicyField, VmmProfile } from '../types/policy.ts';
 import type { SnapshottingStack } from '../types/stack.ts';
 import { formatObservation, formatOp } from '../types/trace.ts';
 import { toJsonValue } from '../types/json.ts';
 import { distinct, traceBound, withDefaults, type ExploreEntry, type ExploreScope, type ScopeOptions, type ValueLevel } from '../generators/scope.ts';
 import { qemuNoIommu } from './i2-no-silent-iotlb.ts';
-import { propertyById } from './index.ts';
 import { crosvmFixed, crosvmOld, qemuVmm, upstreamGuest } from '../generators/profiles.ts';
 import { asOldUserspace, dependedOn, type NewBits } from './r-no-regression.ts';
 
@@ -46,17 +45,23 @@ export interface RScope extends ExploreScope {
 /** Every VMM the seeds name (oldVmmArb's), when the proposal names none. */
 const OLD_VMMS: readonly VmmProfile[] = [qemuVmm, crosvmOld, crosvmFixed, qemuNoIommu];
 
+/** An invariant's explore entry and the policy fields it judges (properties/index.ts gives R every registered one). */
+export interface JudgingScope {
+  readonly entry: ExploreEntry;
+  readonly judges: readonly PolicyField[];
+}
+
 /** The I-properties whose scopes R's scope is made of: those judging a field the proposal or its baseline patch. */
-function sourceProperties(p: PolicyChange, entries: readonly ExploreEntry[]): ExploreEntry[] {
+function sourceProperties(p: PolicyChange, sources: readonly JudgingScope[]): ExploreEntry[] {
   const fields = new Set([...patchedFields(p.policy), ...patchedFields(p.baseline ?? {})]);
-  const touched = entries.filter(e => (propertyById(e.id)?.judges ?? []).some(f => fields.has(f)));
-  return touched.length ? touched : [...entries];
+  const touched = sources.filter(s => s.judges.some(f => fields.has(f)));
+  return (touched.length ? touched : sources).map(s => s.entry);
 }
 
 /** The I-scopes' value level (default: default; at depth 6 the largest catalogue R scope, 72 pairs × 18 ops, takes about a second). */
 const subLevel = (v: ValueLevel | undefined): ValueLevel => v ?? 'default';
 
-export function rScopeForProposal(p: PolicyChange, entries: readonly ExploreEntry[], opts: Omit<ScopeOptions, 'over'> = {}): RScope {
+export function rScopeForProposal(p: PolicyChange, entries: readonly JudgingScope[], opts: Omit<ScopeOptions, 'over'> = {}): RScope {
   if (!p.baseline) throw new Error('R is explored for a proposal with a baseline only');
   const baselinePatch = p.baseline;
   const options = withDefaults({ ...opts, over: 'scope' });
@@ -178,7 +183,7 @@ export function rExplorable(scope: ExploreScope): Explorable {
  * so the single-stack machine callers pass is not used. The script R's check replays is the
  * alphabet ops of the trace: the check rewrites them as the old userspace itself.
  */
-export function rEntry(iEntries: readonly ExploreEntry[]): ExploreEntry {
+export function rEntry(iEntries: readonly JudgingScope[]): ExploreEntry {
   return {
     id: 'R',
     scope: () => { throw new Error('R has an explore scope for a proposal with a baseline only (explore --proposal)'); },

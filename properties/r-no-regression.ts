@@ -17,7 +17,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
 import { applyPolicy, type PolicyPatch, type Profile } from '../types/profile.ts';
-import { type VmmProfile } from '../types/policy.ts';
+import type { VmmProfile } from '../types/policy.ts';
 import type { Stack, StackFactory } from '../types/stack.ts';
 import { formatObservation, formatOp } from '../types/trace.ts';
 import * as U from '../types/uapi.ts';

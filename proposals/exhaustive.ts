@@ -6,10 +6,11 @@ import { stackMachine } from '../explore/stackMachine.ts';
 import { type Coverage, coverageOf, coverageText } from '../explore/verdict.ts';
 import { RuleFaultInSearch } from '../explore/expand.ts';
 import { traceOps } from '../generators/scope.ts';
-import { PROPOSAL_EXPLORE_ENTRIES, exploreEntry, scopeForProposal } from '../properties/explore-scopes.ts';
+import { PROPOSAL_EXPLORE_ENTRIES, exploreEntry, scopeForProposal } from '../properties/index.ts';
 import { ProposalFault } from '../harness/run.ts';
 import { ProposalRuleError } from '../types/rules.ts';
-import type { Proposal, PropertyId } from './proposal.ts';
+import type { Proposal } from './proposal.ts';
+import type { PropertyId } from '../properties/index.ts';
 
 export interface ExhaustiveOptions {
   readonly depth: number;

@@ -4,9 +4,7 @@
 import type { PolicyChange } from '../types/change.ts';
 import type { PolicyPatch } from '../types/profile.ts';
 import { ruleProblems, type RuleOverrides } from '../types/rules.ts';
-
-export type PropertyId = 'I1' | 'I2' | 'I3' | 'I4' | 'I5' | 'I6' | 'I7' | 'R';
-export const PROPERTY_IDS: readonly PropertyId[] = ['I1', 'I2', 'I3', 'I4', 'I5', 'I6', 'I7', 'R'];
+import { PROPERTY_IDS, type PropertyId } from '../properties/index.ts';
 
 export type Verdict = 'holds' | 'violated';
 

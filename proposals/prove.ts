@@ -7,14 +7,14 @@ import type { Op } from '../types/ops.ts';
 import { applyPolicy, judgedFields, type Profile, withoutRules } from '../types/profile.ts';
 import { formatObservation, formatOp, formatTrace } from '../types/trace.ts';
 import { CORPUS_FORMAT, type CorpusEntry } from '../harness/corpus.ts';
-import { propertyById } from '../properties/index.ts';
+import { propertyById, PROPERTY_IDS, type PropertyId } from '../properties/index.ts';
 import { runProperty, seedFor, type Counterexample } from '../harness/run.ts';
-import { type PropertyDef, type Violation } from '../types/property.ts';
+import type { PropertyDef, Violation } from '../types/property.ts';
 import { asOldUserspace, compareRuns, noRegression } from '../properties/r-no-regression.ts';
 import { stackSubject } from '../harness/subject.ts';
 import { ProposalRuleError } from '../types/rules.ts';
 import { exhaustiveVerdict, type ExhaustiveOptions, type ExhaustiveVerdict } from './exhaustive.ts';
-import { PROPERTY_IDS, proposalRuleNames, type Expected, type Proposal, type PropertyId, type Verdict } from './proposal.ts';
+import { proposalRuleNames, type Expected, type Proposal, type Verdict } from './proposal.ts';
 
 export interface ProveOptions {
   readonly seed: number;

@@ -11,7 +11,7 @@ import { BIN, CLI_ENV, negcheck, ROOT } from './negcheck.ts';
 import { runChunk } from '../cli/fuzz/worker.ts';
 import { I6 } from '../properties/i6-iotlb-laws.ts';
 import { runProperty } from '../harness/run.ts';
-import { type PropertyDef } from '../types/property.ts';
+import type { PropertyDef } from '../types/property.ts';
 import { stackSubject } from '../harness/subject.ts';
 import type { Profile } from '../types/profile.ts';
 

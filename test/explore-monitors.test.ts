@@ -29,16 +29,15 @@ import { KERNEL_VALUES } from '../generators/vhost.ts';
 import {
   distinct, distinctProfiles, lawMonitor, type ExploreEntry, type ExploreScope, type LawSnapshot,
 } from '../generators/scope.ts';
-import { EXPLORE_ENTRIES, exploreEntry, scopeFor, scopeForProposal } from '../properties/explore-scopes.ts';
+import { EXPLORE_ENTRIES, exploreEntry, scopeFor, scopeForProposal, propertyById } from '../properties/index.ts';
 import { i2ProfileArb } from '../properties/i2-no-silent-iotlb.ts';
 import { i4ProfileArb, persistenceLaw } from '../properties/i4-persistence.ts';
 import { withResetProbes } from '../properties/i4-persistence.explore.ts';
 import { i6ScopeArb, iotlbLaw, type IotlbLawState } from '../properties/i6-iotlb-laws.ts';
-import { propertyById } from '../properties/index.ts';
 import { crosvmOld } from '../generators/profiles.ts';
 import { lastOffByOne } from './mutants.ts';
 import { checkSafely, scaledRuns, testSeed } from '../harness/run.ts';
-import { type PropertyDef, type StepLaw } from '../types/property.ts';
+import type { PropertyDef, StepLaw } from '../types/property.ts';
 import { replayMachine } from './explore-replay.ts';
 import { stackMachine } from '../explore/stackMachine.ts';
 

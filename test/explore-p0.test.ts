@@ -8,7 +8,7 @@ import { withMonitor } from '../explore/monitor.ts';
 import { stackMachine } from '../explore/stackMachine.ts';
 import { createImplStack } from '../impl/stack.ts';
 import { createModelStack } from '../model/stack.ts';
-import { exploreEntry, scopeFor } from '../properties/explore-scopes.ts';
+import { exploreEntry, scopeFor } from '../properties/index.ts';
 import { differenceMonitor, replayedImplMachine, sideBySide } from '../properties/p0-differential.explore.ts';
 import { firstDifference } from '../properties/p0-differential.ts';
 import type { Op } from '../types/ops.ts';

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { negcheck } from './negcheck.ts';
 import { explore } from '../explore/engine.ts';
-import { exploreEntry, scopeFor, scopeForProposal } from '../properties/explore-scopes.ts';
+import { exploreEntry, scopeFor, scopeForProposal } from '../properties/index.ts';
 import type { RScope } from '../properties/r-no-regression.explore.ts';
 import { stackSubject } from '../harness/subject.ts';
 import { CATALOGUE } from '../proposals/index.ts';

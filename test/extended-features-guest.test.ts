@@ -13,8 +13,8 @@ import type { Profile } from '../types/profile.ts';
 import type { FeatureWords } from '../types/policy.ts';
 import * as U from '../types/uapi.ts';
 import { onBothSides } from './both-sides.ts';
+import { bit } from '../types/bits.ts';
 
-const bit = (b: number): bigint => 1n << BigInt(b);
 const TUNNEL = bit(U.VIRTIO_NET_F_GUEST_UDP_TUNNEL_GSO) | bit(U.VIRTIO_NET_F_HOST_UDP_TUNNEL_GSO);
 const V1 = bit(U.VIRTIO_F_VERSION_1);
 

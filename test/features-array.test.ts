@@ -12,10 +12,10 @@ import type { Profile } from '../types/profile.ts';
 import type { FeaturesArrayRule, KernelPolicy } from '../types/policy.ts';
 import * as U from '../types/uapi.ts';
 import { onBothSides } from './both-sides.ts';
+import { bit } from '../types/bits.ts';
 
 const profile = (kernel: Partial<KernelPolicy>): Profile => ({ ...upstreamProfile, kernel: { ...upstreamProfile.kernel, device: 'vhost-net', ...kernel } });
 const FILL = 0x5a5a_5a5a_5a5a_5a5an;
-const bit = (b: number): bigint => 1n << BigInt(b);
 const AP = bit(U.VIRTIO_F_ACCESS_PLATFORM);
 
 /** Both sides, the same answers: the observation of the last op. */

@@ -8,7 +8,7 @@ import type { Stack, StackFactory } from '../types/stack.ts';
 import { MSG_LAYOUT, V2_IOTLB_OFFSET, VHOST_IOTLB_UPDATE, VIRTIO_F_ACCESS_PLATFORM } from '../types/uapi.ts';
 import { createModelStack, type ModelStackSnapshot } from '../model/stack.ts';
 import type { VhostSnapshot } from '../model/vhost.ts';
-import { bit } from '../generators/profiles.ts';
+import { bit } from '../types/bits.ts';
 
 function rewriting(factory: StackFactory, rewrite: (op: Op) => Op): StackFactory {
   return (profile: Profile): Stack => {

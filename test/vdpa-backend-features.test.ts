@@ -11,9 +11,9 @@ import type { Profile } from '../types/profile.ts';
 import type { ParentKind, VdpaResetRule } from '../types/policy.ts';
 import type { Stack } from '../types/stack.ts';
 import * as U from '../types/uapi.ts';
+import { bit } from '../types/bits.ts';
 
 const PARENTS: readonly ParentKind[] = ['platform-iommu', 'onchip-reset-map', 'vendor-clears'];
-const bit = (n: number): bigint => 1n << BigInt(n);
 const PERSIST = bit(U.VHOST_BACKEND_F_IOTLB_PERSIST);
 const MSG_V2 = bit(U.VHOST_BACKEND_F_IOTLB_MSG_V2);
 

@@ -18,8 +18,8 @@ import type { Profile } from '../types/profile.ts';
 import type { ParentKind } from '../types/policy.ts';
 import type { Stack } from '../types/stack.ts';
 import * as U from '../types/uapi.ts';
+import { bit } from '../types/bits.ts';
 
-const bit = (n: number): bigint => 1n << BigInt(n);
 const MSG_V2 = bit(U.VHOST_BACKEND_F_IOTLB_MSG_V2);
 const BATCH = bit(U.VHOST_BACKEND_F_IOTLB_BATCH);
 

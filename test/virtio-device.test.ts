@@ -9,8 +9,8 @@ import type { Profile } from '../types/profile.ts';
 import type { GuestProfile } from '../types/policy.ts';
 import * as U from '../types/uapi.ts';
 import { onBothSides } from './both-sides.ts';
+import { bit } from '../types/bits.ts';
 
-const bit = (b: number): bigint => 1n << BigInt(b);
 const V1 = bit(U.VIRTIO_F_VERSION_1);
 const S_DRIVER = U.VIRTIO_CONFIG_S_ACKNOWLEDGE | U.VIRTIO_CONFIG_S_DRIVER;
 const guest = (g: Partial<GuestProfile>): Profile => ({ ...upstreamProfile, guest: { ...upstreamGuest, ...g } });

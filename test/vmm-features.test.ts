@@ -18,8 +18,8 @@ import type { Profile } from '../types/profile.ts';
 import type { FeaturesArrayRule, VhostDevice, VmmProfile } from '../types/policy.ts';
 import * as U from '../types/uapi.ts';
 import { onBothSides } from './both-sides.ts';
+import { bit } from '../types/bits.ts';
 
-const bit = (b: number): bigint => 1n << BigInt(b);
 const GUEST = bit(U.VIRTIO_F_VERSION_1) | bit(U.VIRTIO_F_ACCESS_PLATFORM) | bit(U.VIRTIO_NET_F_GUEST_UDP_TUNNEL_GSO) | bit(U.VIRTIO_NET_F_HOST_UDP_TUNNEL_GSO);
 const LOW = bit(U.VIRTIO_F_VERSION_1) | bit(U.VIRTIO_F_ACCESS_PLATFORM);
 

@@ -7,7 +7,7 @@ import type fc from 'fast-check';
 import type { Observation } from './observation.ts';
 import type { Op } from './ops.ts';
 import { hasRules, type Profile } from './profile.ts';
-import { type PolicyField } from './policy.ts';
+import type { PolicyField } from './policy.ts';
 import type { Stack, StackFactory } from './stack.ts';
 
 /** The implementations under test: the reference model and the optimised implementation. */

@@ -4,6 +4,7 @@
 // functions for any of them (`rules: { iotlbEnable: ... }`), in force on the proposal's side only.
 
 import { PARENT_KINDS, type ParentKind, type PolicyField } from './policy.ts';
+import { U64_MAX } from './bits.ts';
 
 /** One step of the guest core's feature negotiation around drv->validate (virtio_dev_probe). */
 export type ProbeStep =
@@ -70,7 +71,6 @@ export interface RuleSpec {
   returns(v: unknown): string | null;
 }
 
-const U64_MAX = (1n << 64n) - 1n;
 const isU64 = (v: unknown): boolean => typeof v === 'bigint' && v >= 0n && v <= U64_MAX;
 const bool = (v: unknown): string | null => (typeof v === 'boolean' ? null : 'a boolean');
 const features128 = (v: unknown): string | null => (typeof v === 'bigint' && v >= 0n && v < 1n << 128n ? null : 'a bigint of at most 128 bits (two u64 words)');

@@ -6,7 +6,7 @@ import { stackMachine } from '../../explore/stackMachine.ts';
 import type { Explorable } from '../../explore/types.ts';
 import type { ExploreEntry, ExploreScope, ValueLevel } from '../../generators/scope.ts';
 import { transitionNamingMachine } from '../../harness/explore-coverage.ts';
-import { exploreEntry, scopeFor, scopeForProposal } from '../../properties/explore-scopes.ts';
+import { exploreEntry, scopeFor, scopeForProposal } from '../../properties/index.ts';
 import type { Proposal } from '../../proposals/proposal.ts';
 import { loadProposal } from '../../proposals/load.ts';
 

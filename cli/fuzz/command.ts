@@ -3,6 +3,7 @@
 import { availableParallelism } from 'node:os';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { MUST_REACH_FILE, readMustReach } from '../../harness/coverage.ts';
+import { propertyRange } from '../../properties/index.ts';
 import { stringifyJson } from '../../types/json.ts';
 import { durationArg, intArg, seedArg } from '../args.ts';
 import { formatDuration } from '../duration.ts';
@@ -83,7 +84,7 @@ export function registerFuzz(program: Command): void {
     .option('--seed <n>', 'seed for a reproducible run (default: random, printed)', seedArg)
     .option('--workers <n>', 'worker threads (default: the cores)', intArg('--workers', 1), availableParallelism())
     .option('--shard <i/n>', 'this job is shard i of n: disjoint seeds per shard', parseShard, { index: 1, count: 1 })
-    .option('--property <ids...>', 'only these properties (P0, I1..I6; R with --proposal)')
+    .option('--property <ids...>', `only these properties (${propertyRange()}; R with --proposal)`)
     .option('--proposal <refs...>', 'fuzz the properties that judge these proposals (catalogue ids or files)')
     .option('--report <dir>', 'write report.json, junit.xml and summary.md here')
     .option('--corpus <dir>', 'replay these counterexamples first and save new ones here', 'corpus')

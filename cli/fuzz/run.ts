@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { CorpusError, corpusFiles, readEntry } from '../../harness/corpus.ts';
 import { STEPS } from '../../harness/coverage.ts';
 import { seedFor } from '../../harness/run.ts';
-import { type Violation } from '../../types/property.ts';
+import type { Violation } from '../../types/property.ts';
 import { replayEntry } from '../../harness/replay.ts';
 import { entryWithRules } from '../entryRules.ts';
 import { stackSubject } from '../../harness/subject.ts';

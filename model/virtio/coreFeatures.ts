@@ -7,7 +7,7 @@ import {
   VIRTIO_F_ORDER_PLATFORM, VIRTIO_F_RING_PACKED, VIRTIO_F_RING_RESET, VIRTIO_F_SR_IOV, VIRTIO_F_VERSION_1,
   VIRTIO_RING_F_EVENT_IDX, VIRTIO_RING_F_INDIRECT_DESC,
 } from '../../types/uapi.ts';
-import { bit, bits, hasBit } from './featureBits.ts';
+import { bit, bits, hasBit } from '../../types/bits.ts';
 
 /** include/uapi/linux/virtio_config.h: VIRTIO_TRANSPORT_F_START 28, VIRTIO_TRANSPORT_F_END 42 (after ADMIN_VQ). */
 export const VIRTIO_TRANSPORT_F_START = 28;

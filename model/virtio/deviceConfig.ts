@@ -4,7 +4,7 @@
 import type { GuestConfig, GuestProfile } from '../../types/policy.ts';
 import { VIRTIO_F_VERSION_1 } from '../../types/uapi.ts';
 import type { DeviceTransport } from './deviceFeatures.ts';
-import { U64_MASK, hasBit } from './featureBits.ts';
+import { U64_MAX, hasBit } from '../../types/bits.ts';
 
 /** One field of a config struct: byte offset and width. */
 export interface ConfigField {
@@ -31,9 +31,9 @@ export const VSOCK_CONFIG_SIZE = 8;
 
 /** The value the device means for each field; fields negcheck does not vary are 0. */
 export function configFieldValues(deviceType: GuestProfile['deviceType'], config: GuestConfig): ReadonlyMap<ConfigField, bigint> {
-  if (deviceType === 'vsock') return new Map([[VSOCK_GUEST_CID, config.guestCid & U64_MASK]]);
+  if (deviceType === 'vsock') return new Map([[VSOCK_GUEST_CID, config.guestCid & U64_MAX]]);
   return new Map([
-    [BLK_CAPACITY, config.capacity & U64_MASK],
+    [BLK_CAPACITY, config.capacity & U64_MAX],
     [BLK_SIZE_MAX, 0n],
     [BLK_SEG_MAX, 0n],
     [BLK_GEOMETRY, 0n],

@@ -3,7 +3,8 @@
 
 import type { GuestProfile } from '../../types/policy.ts';
 import { VIRTIO_F_VERSION_1 } from '../../types/uapi.ts';
-import { U128_MASK, U32_MASK, U64_MASK, bit, hasBit, isSubset } from './featureBits.ts';
+import { U128_MASK, U32_MASK, isSubset } from './featureBits.ts';
+import { U64_MAX, bit, hasBit } from '../../types/bits.ts';
 
 export type DeviceTransport = GuestProfile['transport'];
 
@@ -22,7 +23,7 @@ export function deviceTransport(guest: GuestProfile): DeviceTransport {
  * device_feature_select / driver_feature_select = i for bits 32i..32i+31 (spec 1.3 §4.1.4.3).
  */
 export function featureWordMask(transport: DeviceTransport, words: GuestProfile['deviceFeatureWords']): bigint {
-  return transport === 'legacy' ? U32_MASK : words === 4 ? U128_MASK : U64_MASK;
+  return transport === 'legacy' ? U32_MASK : words === 4 ? U128_MASK : U64_MAX;
 }
 
 /** The bits the device presents and stores: its select words. */

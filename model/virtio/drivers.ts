@@ -4,7 +4,7 @@
 import type { GuestProfile } from '../../types/policy.ts';
 import { VIRTIO_BLK_F_BLK_SIZE } from '../../types/uapi.ts';
 import { BLK_BLK_SIZE, BLK_CAPACITY, type ConfigField, VSOCK_GUEST_CID } from './deviceConfig.ts';
-import { bit, hasBit } from './featureBits.ts';
+import { bit, hasBit } from '../../types/bits.ts';
 
 /**
  * How a driver decodes a field: 'virtio' = virtio_cread / virtio_to_cpu, in the byte order

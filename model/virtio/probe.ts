@@ -12,7 +12,7 @@ import { filterTransportFeatures, initialDevFeatures, virtioIsLittleEndian } fro
 import type { ConfigField } from './deviceConfig.ts';
 import { type VirtioDevice, readConfig, readDeviceFeatures, readStatus, writeDriverFeatures, writeStatus } from './device.ts';
 import { type DriverContext, type FieldDecode, type VirtioDriver, driverFor } from './drivers.ts';
-import { bit, hasBit } from './featureBits.ts';
+import { bit, hasBit } from '../../types/bits.ts';
 
 /** One probe in progress: the core's dev->features and what it has done so far. */
 interface ProbeRun {

@@ -1,6 +1,6 @@
 // Linus's split asked of vhost-net: a separate bit turns the IOTLB on, ACCESS_PLATFORM no longer does.
 
-import { bit } from '../../generators/profiles.ts';
+import { bit } from '../../types/bits.ts';
 import { VHOST_F_IOTLB_SPLIT } from '../../types/uapi.ts';
 import type { Proposal } from '../proposal.ts';
 import { NET_UPSTREAM, SEED_VSOCK_LINUS } from './common.ts';

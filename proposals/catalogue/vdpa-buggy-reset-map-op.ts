@@ -1,7 +1,7 @@
 // A `buggy_virtio_reset_map` parent op (mlx5_vdpa, vdpa_sim) vhost-vdpa calls on reset unless
 // IOTLB_PERSIST is acked; .reset itself no longer touches the maps.
 
-import { bit } from '../../generators/profiles.ts';
+import { bit } from '../../types/bits.ts';
 import { VHOST_BACKEND_F_IOTLB_PERSIST } from '../../types/uapi.ts';
 import type { Proposal } from '../proposal.ts';
 import { SEED_VDPA_RESET, VDPA_BEFORE_V6_7 } from './common.ts';

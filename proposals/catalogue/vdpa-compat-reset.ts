@@ -1,7 +1,7 @@
 // What v6.7 merged: a separate .compat_reset(flags) op; vhost-vdpa passes VDPA_RESET_F_CLEAN_MAP
 // unless IOTLB_PERSIST is acked, and only mlx5_vdpa/vdpa_sim implement it.
 
-import { bit } from '../../generators/profiles.ts';
+import { bit } from '../../types/bits.ts';
 import { VHOST_BACKEND_F_IOTLB_PERSIST } from '../../types/uapi.ts';
 import type { Proposal } from '../proposal.ts';
 import { SEED_VDPA_RESET, VDPA_BEFORE_V6_7 } from './common.ts';

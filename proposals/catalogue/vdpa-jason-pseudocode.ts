@@ -1,6 +1,6 @@
 // Jason Wang's first pseudo-code in seed 002: reset(); if (!IOTLB_PERSIST) reset_map().
 
-import { bit } from '../../generators/profiles.ts';
+import { bit } from '../../types/bits.ts';
 import { VHOST_BACKEND_F_IOTLB_PERSIST } from '../../types/uapi.ts';
 import type { Proposal } from '../proposal.ts';
 import { SEED_VDPA_RESET, VDPA_BEFORE_V6_7 } from './common.ts';

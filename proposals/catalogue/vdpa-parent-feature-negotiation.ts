@@ -1,7 +1,7 @@
 // The parent advertises persistent mappings; vhost-vdpa negotiates it with userspace, and a
 // parent that used to clear keeps clearing unless IOTLB_PERSIST was negotiated.
 
-import { bit } from '../../generators/profiles.ts';
+import { bit } from '../../types/bits.ts';
 import { VHOST_BACKEND_F_IOTLB_PERSIST } from '../../types/uapi.ts';
 import type { Proposal } from '../proposal.ts';
 import { SEED_VDPA_RESET, VDPA_BEFORE_V6_7 } from './common.ts';

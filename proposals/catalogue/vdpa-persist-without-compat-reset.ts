@@ -2,7 +2,7 @@
 // series started from before compat_reset (seed 002). Its own rule, so the pre-v6.7 baseline can
 // be the kernel it really was: one without the bit.
 
-import { bit } from '../../generators/profiles.ts';
+import { bit } from '../../types/bits.ts';
 import { VHOST_BACKEND_F_IOTLB_PERSIST } from '../../types/uapi.ts';
 import type { Proposal } from '../proposal.ts';
 import { SEED_VDPA_RESET, VDPA_BEFORE_V6_7 } from './common.ts';

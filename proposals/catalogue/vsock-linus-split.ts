@@ -1,7 +1,7 @@
 // Linus's suggestion in seed 000: a feature bit must not mean two things, so a separate
 // vhost-only bit, not ACCESS_PLATFORM, turns the device IOTLB on.
 
-import { bit } from '../../generators/profiles.ts';
+import { bit } from '../../types/bits.ts';
 import { VHOST_F_IOTLB_SPLIT } from '../../types/uapi.ts';
 import type { Proposal } from '../proposal.ts';
 import { NON_IOTLB_VMMS, SEED_VSOCK_LINUS, VSOCK_BEFORE_E13A } from './common.ts';
