@@ -413,8 +413,12 @@ export const i6ProfileArb: fc.Arbitrary<Profile> = i6ScopeArb.filter(p => p.kern
 export const I6: PropertyDef = {
   id: 'I6',
   title: 'IOTLB semantics',
-  statement: 'translations agree with the maps in force (range, permission, offset); invalidate removes whole maps; malformed messages are rejected with the kernel\'s error and change nothing',
-  source: 'drivers/vhost/iotlb.c, vhost.c vhost_chr_write_iter/translate_desc, vdpa.c vhost_vdpa_process_iotlb_msg',
+  statement: 'translations agree with the maps in force (range, permission, offset); invalidate removes whole maps; malformed messages are rejected with the kernel\'s error and change nothing; '
+    + 'table: from the fresh IOTLB each ACCESS_PLATFORM ack makes, while the maps written since do not overlap, every access observes exactly what translate_desc over them gives '
+    + '(segments, -EPERM, -ENOBUFS past VQ_IOV_MAX, a miss at the first unmapped byte), with FIFO retirement at max_iotlb_entries, INVALIDATE freeing what '
+    + 'del_range(iova, iova + size - 1) meets (size 0 included) and the IOTLB staying when the bit is acked away; miss-bytes: reads return the queued MISS messages in order, '
+    + 'byte for byte; asid: without IOTLB_ASID acked the asid word is not read',
+  source: 'drivers/vhost/iotlb.c; vhost.c vhost_chr_write_iter/_read_iter, translate_desc, vhost_iotlb_miss, vhost_init_device_iotlb; vdpa.c vhost_vdpa_process_iotlb_msg',
   profiles: i6ProfileArb,
   judges: ['kernel.sizeZero', 'kernel.abi', 'kernel.maxIotlbEntries', 'kernel.parent', 'vmm.userAbi', 'vmm.iotlbMsgV2'],
   scripts: i6ScriptArb,

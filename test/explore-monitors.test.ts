@@ -240,18 +240,13 @@ describe('explore scopes', () => {
     }
   });
 
-  it('have the sizes the report gives (profiles × ops at values default; over the property\'s profiles, then its proposal scope)', () => {
-    const sizes = Object.fromEntries(EXPLORE_ENTRIES.map(e => {
+  it('describe the sizes they have (the sizes themselves are docs/explore.md\'s generated table)', () => {
+    for (const e of EXPLORE_ENTRIES) {
       const own = e.scope();
-      const wider = e.scope({ over: 'scope' });
       expect(own.depth).toBe(6);
       expect(own.describe()).toContain(`${own.profiles.length} profiles × ${own.alphabet.length} ops, depth 6`);
-      return [e.id, `${own.profiles.length}x${own.alphabet.length}, ${wider.profiles.length}x${wider.alphabet.length}`];
-    }));
-    expect(sizes).toEqual({
-      I1: '6912x11, 6912x11', I2: '24x12, 36x12', I3: '1728x11, 6912x11', I4: '5x12, 40x12', I5: '24x2, 48x2', I6: '132x18, 132x18',
-      I7: '18x13, 18x13',
-    });
+      expect(e.scope({ over: 'scope' }).profiles.length).toBeGreaterThanOrEqual(own.profiles.length);
+    }
   });
 
   it('pin each proposal\'s policy onto the proposal scope: every profile carries it, each once', () => {
