@@ -15,10 +15,10 @@ import { isDeepStrictEqual } from 'node:util';
 import { createModelStack } from '../model/stack.ts';
 import { withMonitor } from '../explore/monitor.ts';
 import type { Explorable, Monitor } from '../explore/types.ts';
-import type { PolicyChange } from '../types/change.ts';
+import { changeSides, type PolicyChange } from '../types/change.ts';
 import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
-import { applyPolicy, patchedFields, type Profile } from '../types/profile.ts';
+import { patchedFields, type Profile } from '../types/profile.ts';
 import type { PolicyField, VmmProfile } from '../types/policy.ts';
 import type { SnapshottingStack } from '../types/stack.ts';
 import { formatObservation, formatOp } from '../types/trace.ts';
@@ -63,7 +63,6 @@ const subLevel = (v: ValueLevel | undefined): ValueLevel => v ?? 'default';
 
 export function rScopeForProposal(p: PolicyChange, entries: readonly JudgingScope[], opts: Omit<ScopeOptions, 'over'> = {}): RScope {
   if (!p.baseline) throw new Error('R is explored for a proposal with a baseline only');
-  const baselinePatch = p.baseline;
   const options = withDefaults({ ...opts, over: 'scope' });
   const values = subLevel(opts.values);
   const sources = sourceProperties(p, entries);
@@ -77,8 +76,7 @@ export function rScopeForProposal(p: PolicyChange, entries: readonly JudgingScop
     for (const sp of s.profiles) {
       for (const vmm of vmms) {
         const profile: Profile = { ...sp, vmm, guest: upstreamGuest };
-        const baseline = applyPolicy(profile, baselinePatch);
-        const proposal = applyPolicy(profile, p.policy);
+        const { baseline, proposal } = changeSides(p, profile);
         const key = JSON.stringify(toJsonValue({ baseline, proposal }));
         if (seen.has(key)) continue;
         seen.add(key);

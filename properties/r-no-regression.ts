@@ -16,7 +16,7 @@ import fc from 'fast-check';
 import { isDeepStrictEqual } from 'node:util';
 import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
-import { applyPolicy, type PolicyPatch, type Profile } from '../types/profile.ts';
+import type { PolicyPatch, Profile } from '../types/profile.ts';
 import type { VmmProfile } from '../types/policy.ts';
 import type { Stack, StackFactory } from '../types/stack.ts';
 import { formatObservation, formatOp } from '../types/trace.ts';
@@ -26,7 +26,7 @@ import { kernelPolicyArb, vhostOpWith, vocabularyArb, iotlbSetupArb } from '../g
 import { guestAckedArb, qemuNoIommu } from './i2-no-silent-iotlb.ts';
 import { crosvmFixed, crosvmOld, qemuVmm, upstreamGuest } from '../generators/profiles.ts';
 import { sidesFor, type PropertyDef, type Subject, type Violation } from '../types/property.ts';
-import type { NewBits, PolicyChange } from '../types/change.ts';
+import { changeSides, type NewBits, type PolicyChange } from '../types/change.ts';
 
 export type { NewBits };
 
@@ -158,7 +158,9 @@ export function noRegression(p: RegressionSpec): PropertyDef {
     source: 'DESIGN.md "Properties"; Linus, seed 000: "if a change results in user programs breaking, it\'s a bug in the kernel"',
     profiles,
     scripts: oldUserspaceScriptArb,
-    check: (subject, profile, ops) =>
-      regressionCheck(subject, applyPolicy(profile, p.baseline), applyPolicy(profile, p.policy), ops, newBits),
+    check: (subject, profile, ops) => {
+      const sides = changeSides(p, profile);
+      return regressionCheck(subject, sides.baseline, sides.proposal, ops, newBits);
+    },
   };
 }

@@ -3,6 +3,7 @@
 // counterexample.
 
 import type fc from 'fast-check';
+import { changeSides } from '../types/change.ts';
 import type { Op } from '../types/ops.ts';
 import { applyPolicy, judgedFields, type Profile, withoutRules } from '../types/profile.ts';
 import { formatObservation, formatOp, formatTrace } from '../types/trace.ts';
@@ -69,8 +70,7 @@ export function propertyFor(p: Proposal, id: PropertyId): { def: PropertyDef; pr
 
 /** R's two traces side by side: op, what the baseline answered, what the proposal answered. */
 function regressionTrace(p: Proposal, profile: Profile, ops: readonly Op[]): { ops: Op[]; lines: string[]; base: Profile; prop: Profile } {
-  const base = applyPolicy(profile, p.baseline!);
-  const prop = applyPolicy(profile, p.policy);
+  const { baseline: base, proposal: prop } = changeSides(p, profile);
   const script = asOldUserspace(stackSubject.model(base), ops, p.newBits ?? {}, base.vmm);
   const { steps, broken } = compareRuns(stackSubject.model, base, prop, script, {});
   const width = Math.max(...steps.map(s => formatOp(s.op).length));
@@ -107,10 +107,9 @@ export function proveProperty(p: Proposal, id: PropertyId, opts: ProveOptions): 
  */
 export function faultLines(p: Proposal, property: string, error: ProposalRuleError, profile: Profile, ops: readonly Op[]): string[] {
   // R runs the script as the old userspace issues it on the baseline (regressionTrace); the rules are the proposal side's
-  const side = property === 'R' ? applyPolicy(profile, p.policy) : profile;
-  const script = property === 'R' && p.baseline
-    ? asOldUserspace(stackSubject.model(applyPolicy(profile, p.baseline)), ops, p.newBits ?? {}, applyPolicy(profile, p.baseline).vmm)
-    : ops;
+  const sides = property === 'R' && p.baseline ? changeSides(p, profile) : null;
+  const side = sides ? sides.proposal : profile;
+  const script = sides ? asOldUserspace(stackSubject.model(sides.baseline), ops, p.newBits ?? {}, sides.baseline.vmm) : ops;
   return [
     `error in the proposal ${p.source ?? p.id}: its ${error.message}`,
     `  this is the proposal's own error, not a verdict of ${property}: fix the rule (\`negcheck prove --rules\` gives each rule's domain)`,
@@ -148,8 +147,8 @@ export function counterexampleEntry(
       t = regressionTrace(p, cx.profile, cx.ops);
     } catch (e) {
       // a proposal's rule threw: the script as generated, and the throw
-      const base = applyPolicy(cx.profile, p.baseline!);
-      t = { ops: [...cx.ops], lines: [...cx.ops.map(formatOp), `threw: ${e instanceof Error ? e.message : String(e)}`], base, prop: applyPolicy(cx.profile, p.policy) };
+      const { baseline: base, proposal: prop } = changeSides(p, cx.profile);
+      t = { ops: [...cx.ops], lines: [...cx.ops.map(formatOp), `threw: ${e instanceof Error ? e.message : String(e)}`], base, prop };
     }
     return {
       entry: {

@@ -3,8 +3,8 @@
 // old userspaces it is judged by. A Proposal is one (proposals/proposal.ts), with its story and
 // expectations around it.
 
-import type { PolicyPatch } from './profile.ts';
 import type { VmmProfile } from './policy.ts';
+import { applyPolicy, type PolicyPatch, type Profile } from './profile.ts';
 
 /** Bits an old userspace never sets: they did not exist when it was written. */
 export interface NewBits {
@@ -21,4 +21,13 @@ export interface PolicyChange {
   readonly newBits?: NewBits;
   /** for R: the old userspaces (VMM profiles) to judge by; default every VMM the seeds name */
   readonly oldVmms?: readonly VmmProfile[];
+}
+
+/**
+ * R's two sides of an old userspace's profile: its baseline put in, and the change put in. The one
+ * place a change is applied against its baseline (R's check, R's explore pairs, its traces).
+ */
+export function changeSides(c: PolicyChange, profile: Profile): { readonly baseline: Profile; readonly proposal: Profile } {
+  if (c.baseline === undefined) throw new Error('a change is judged against its baseline only when it has one');
+  return { baseline: applyPolicy(profile, c.baseline), proposal: applyPolicy(profile, c.policy) };
 }
