@@ -6,7 +6,9 @@ const jsonReport = process.env['NEGCHECK_VITEST_JSON'];
 
 export default defineConfig({
   test: {
-    include: ['properties/**/*.test.ts', 'test/**/*.test.ts'],
+    // every *.test.ts of the repository, wherever it sits (a property's beside it, the rest in test/)
+    include: ['**/*.test.ts'],
+    exclude: ['node_modules/**', '.stryker-tmp/**'],
     testTimeout: 120_000,
     hookTimeout: 60_000,
     ...(jsonReport ? { reporters: ['default', 'json'], outputFile: { json: jsonReport } } : {}),

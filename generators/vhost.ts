@@ -10,7 +10,6 @@ import {
 } from '../types/policy.ts';
 import { encodeIotlbWrite, toHex } from '../types/iotlbWire.ts';
 import * as U from '../types/uapi.ts';
-import { ABIS } from '../types/uapi.ts';
 import { crosvmFixed, crosvmOld, qemuExtendedVmm, qemuVmm, upstreamKernel } from './profiles.ts';
 import { bit, U64_MAX } from '../types/bits.ts';
 import { iovaArb, lenArb, sizeArb, u64Arb } from './u64.ts';
@@ -29,7 +28,7 @@ export const KERNEL_VALUES = {
   vdpaReset: VDPA_RESET_RULES,
   // 640: retirement at the limit with a table of more than one block (impl/iotlbOrder.ts BLOCK_MAX 512)
   maxIotlbEntries: [1, 2, 3, 4, 8, 640, 2048],
-  abi: ABIS,
+  abi: U.ABIS,
   // x86-32 is what a 32-bit kernel gets (kernelPolicyArb below), never drawn on its own
   accessOk: ACCESS_OK_RULES.filter(r => r !== 'x86-32'),
   featuresArray: FEATURES_ARRAY_RULES,
@@ -80,7 +79,7 @@ export const featureWordArb: fc.Arbitrary<bigint> = fc.oneof(
  */
 const arrayCountArb: fc.Arbitrary<bigint> = fc.oneof(
   { weight: 8, arbitrary: fc.constantFrom(0n, 1n, 2n, 2n, 3n, 4n, 5n) },
-  { weight: 1, arbitrary: fc.constantFrom(1n << 32n, (1n << 32n) + 2n, (1n << 61n) + 2n, (1n << 64n) - 1n) },
+  { weight: 1, arbitrary: fc.constantFrom(1n << 32n, (1n << 32n) + 2n, (1n << 61n) + 2n, U64_MAX) },
 );
 const highWordArb: fc.Arbitrary<bigint> = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom(0n, 0xan, 0x2n, 0x8n) },
@@ -88,7 +87,7 @@ const highWordArb: fc.Arbitrary<bigint> = fc.oneof(
   { weight: 1, arbitrary: u64Arb },
 );
 export const featuresArrayOpArb: fc.Arbitrary<Op> = fc.oneof(
-  fc.record({ count: arrayCountArb, fill: fc.constantFrom(0n, (1n << 64n) - 1n, 0x5a5a_5a5a_5a5a_5a5an) })
+  fc.record({ count: arrayCountArb, fill: fc.constantFrom(0n, U64_MAX, 0x5a5a_5a5a_5a5a_5a5an) })
     .map(({ count, fill }): Op => ({ kind: 'GET_FEATURES_ARRAY', count, fill })),
   fc.record({
     count: arrayCountArb,

@@ -3,7 +3,7 @@
 
 import * as U from '../types/uapi.ts';
 import type { KernelPolicy, ParentKind } from '../types/policy.ts';
-import { bit } from '../types/bits.ts';
+import { bit, U64_MAX } from '../types/bits.ts';
 
 /** VHOST_FEATURES (drivers/vhost/vhost.h): what every vhost device supports. */
 export const VHOST_FEATURES = bit(U.VIRTIO_F_NOTIFY_ON_EMPTY) | bit(U.VIRTIO_RING_F_INDIRECT_DESC) |
@@ -100,19 +100,19 @@ export function parentOps(kind: ParentKind): ParentOps {
     // a compliant on-chip IOMMU parent: .reset keeps maps, .reset_map restores 1:1
     case 'onchip-reset-map':
       return { setMap: true, dmaMap: false, resetMap: true, compatReset: false, suspend: true, resume: true,
-        iovaFirst: 0n, iovaLast: (1n << 64n) - 1n, requiresAccessPlatform: false, initialIdentity: true };
+        iovaFirst: 0n, iovaLast: U64_MAX, requiresAccessPlatform: false, initialIdentity: true };
     // mlx5_vdpa / vdpa_sim: set_map, reset_map and compat_reset
     case 'vendor-clears':
       return { setMap: true, dmaMap: false, resetMap: true, compatReset: true, suspend: true, resume: true,
-        iovaFirst: 0n, iovaLast: (1n << 64n) - 1n, requiresAccessPlatform: true, initialIdentity: true };
+        iovaFirst: 0n, iovaLast: U64_MAX, requiresAccessPlatform: true, initialIdentity: true };
     // VDUSE: set_map only; vduse_vdpa_get_iova_range is [0, ULLONG_MAX]; no suspend/resume ops
     case 'vduse':
       return { setMap: true, dmaMap: false, resetMap: false, compatReset: false, suspend: false, resume: false,
-        iovaFirst: 0n, iovaLast: (1n << 64n) - 1n, requiresAccessPlatform: false, initialIdentity: false };
+        iovaFirst: 0n, iovaLast: U64_MAX, requiresAccessPlatform: false, initialIdentity: false };
     // vdpa_sim with batch_mapping=0 (vdpasim_config_ops): dma_map/dma_unmap, no set_map
     case 'vendor-dma-map':
       return { setMap: false, dmaMap: true, resetMap: true, compatReset: true, suspend: true, resume: true,
-        iovaFirst: 0n, iovaLast: (1n << 64n) - 1n, requiresAccessPlatform: true, initialIdentity: true };
+        iovaFirst: 0n, iovaLast: U64_MAX, requiresAccessPlatform: true, initialIdentity: true };
   }
 }
 

@@ -8,7 +8,6 @@ import { runScript } from '../types/stack.ts';
 import { hex } from '../types/trace.ts';
 import { bits } from '../types/bits.ts';
 import * as U from '../types/uapi.ts';
-import { VIRTIO_CONFIG_S_DRIVER_OK, VIRTIO_CONFIG_S_FAILED, VIRTIO_CONFIG_S_FEATURES_OK } from '../types/uapi.ts';
 import { guestScriptArb, guestStackProfileArb } from '../generators/guest.ts';
 import { judgeSteps, onBothSides, type PropertyDef, type StepLaw } from '../types/property.ts';
 
@@ -27,7 +26,7 @@ const CORE_KEEPS = bits(
   U.VIRTIO_F_RING_PACKED, U.VIRTIO_F_ORDER_PLATFORM, U.VIRTIO_F_NOTIFICATION_DATA, U.VIRTIO_F_IN_ORDER,
   U.VIRTIO_F_SR_IOV, U.VIRTIO_F_RING_RESET, U.VIRTIO_F_ADMIN_VQ,
 );
-const FEATURES_OK = BigInt(VIRTIO_CONFIG_S_FEATURES_OK);
+const FEATURES_OK = BigInt(U.VIRTIO_CONFIG_S_FEATURES_OK);
 
 /** What is wrong with one probe transcript, or null. */
 export function probeTranscriptProblem(t: ProbeTranscript, guest: GuestProfile): string | null {
@@ -45,7 +44,7 @@ export function probeTranscriptProblem(t: ProbeTranscript, guest: GuestProfile):
     return `device was last told ${hex(last)} but the driver runs with ${hex(t.negotiated)}`;
   }
   const failed = t.result < 0 || t.featuresOkReread === false;
-  if (failed && (t.result >= 0 || !(t.status & VIRTIO_CONFIG_S_FAILED) || (t.status & VIRTIO_CONFIG_S_DRIVER_OK))) {
+  if (failed && (t.result >= 0 || !(t.status & U.VIRTIO_CONFIG_S_FAILED) || (t.status & U.VIRTIO_CONFIG_S_DRIVER_OK))) {
     return `FEATURES_OK re-read ${String(t.featuresOkReread)}, result ${t.result}, status ${hex(t.status)}:`
       + ' a failed probe must end FAILED without DRIVER_OK (spec §3.1.1)';
   }
@@ -73,7 +72,7 @@ export const featuresLaw: StepLaw<FeaturesLawState> = {
         if (o.kind !== 'probe') return `DRIVER_PROBE observed ${o.kind}, not a transcript`;
         const problem = probeTranscriptProblem(o.transcript, profile.guest);
         if (problem !== null) return problem;
-        s.featuresOkSeen = (o.transcript.status & VIRTIO_CONFIG_S_FEATURES_OK) !== 0;
+        s.featuresOkSeen = (o.transcript.status & U.VIRTIO_CONFIG_S_FEATURES_OK) !== 0;
         s.locked = s.featuresOkSeen ? o.transcript.written.at(-1) : undefined;
         break;
       }
@@ -82,7 +81,7 @@ export const featuresLaw: StepLaw<FeaturesLawState> = {
         else { s.featuresOkSeen = false; s.locked = undefined; }
         break;
       case 'STATUS_WRITE':
-        if (!(op.status & VIRTIO_CONFIG_S_FEATURES_OK)) { s.featuresOkSeen = false; s.locked = undefined; }
+        if (!(op.status & U.VIRTIO_CONFIG_S_FEATURES_OK)) { s.featuresOkSeen = false; s.locked = undefined; }
         break;
       case 'DEVICE_RESET':
         s.featuresOkSeen = false;

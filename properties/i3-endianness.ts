@@ -7,8 +7,8 @@ import { runScript } from '../types/stack.ts';
 import { hex } from '../types/trace.ts';
 import { guestScriptArb, guestStackProfileArb } from '../generators/guest.ts';
 import { judgeSteps, onBothSides, type PropertyDef, type StepLaw } from '../types/property.ts';
+import { U64_MAX } from '../types/bits.ts';
 
-const U64_MAX = (1n << 64n) - 1n;
 
 /** The value the device means for a config field the driver names (struct virtio_blk_config / virtio_vsock_config). */
 export function meantConfigValue(config: GuestConfig, field: string): bigint | undefined {

@@ -5,9 +5,10 @@
 // (times, rates) are not here: they carry the command, date and machine they came from.
 
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultVectorDir, replayConformance } from '../conformance/index.ts';
+import { corpusFiles } from '../harness/corpus.ts';
 import { MUST_REACH_FILE, readMustReach } from '../harness/coverage.ts';
 import { P0_EXPLORE_ENTRIES, PROPERTY_IDS, REGISTRY, scopeFor, scopeForProposal } from '../properties/index.ts';
 import { noRegression } from '../properties/r-no-regression.ts';
@@ -19,8 +20,10 @@ import { importGraph, LAYERS, ROOT } from './import-graph.ts';
 
 export { ROOT };
 
-/** The docs that hold generated blocks. */
-export const DOC_FILES = ['README.md', 'docs/explore.md', 'docs/prove.md', 'docs/conformance.md', 'docs/tests.md'] as const;
+/** The docs the script keeps: README.md and every page of docs/ (a block anywhere there is checked). */
+export function docFiles(): string[] {
+  return ['README.md', ...readdirSync(join(ROOT, 'docs')).filter(f => f.endsWith('.md')).sort().map(f => `docs/${f}`)];
+}
 
 /** What each folder holds, for the layout table (the files and lines are counted). */
 const FOLDERS: Readonly<Record<string, string>> = {
@@ -62,18 +65,18 @@ function countsBlock(): string {
     `- ${CATALOGUE.length} catalogue proposals, ${withBaseline} of them with a baseline (judged by R), ${catalogueRows()} (proposal, property) rows in \`prove --all\`'s matrix;`,
     `- ${RULE_SPECS.length} named rules a proposal may bring (\`negcheck prove --rules\`);`,
     `- ${readMustReach(MUST_REACH_FILE).length} must-reach transitions (\`properties/must-reach.txt\`);`,
-    `- ${testCount()} tests in \`npm test\` (\`vitest list\`).`,
+    `- ${testCount() - corpusFiles(join(ROOT, 'corpus')).length} tests in \`npm test\` (\`vitest list\`), and one more for each \`corpus/\` entry.`,
   ].join('\n');
 }
 
 function layoutBlock(): string {
+  // files, not lines: a line count would make every edit a docs change (`npx tsx scripts/import-graph.ts` prints the lines)
   const g = importGraph();
-  const lines = (f: string): number => readFileSync(join(ROOT, f), 'utf8').split('\n').length;
   const rows = LAYERS.flatMap((layer, i) => layer.map(folder => {
     const files = [...g.edges.keys()].filter(f => f.startsWith(`${folder}/`) && !f.endsWith('.test.ts'));
-    return [`\`${folder}/\``, String(i), FOLDERS[folder] ?? '', String(files.length), fmt(files.reduce((n, f) => n + lines(f), 0))];
+    return [`\`${folder}/\``, String(i), FOLDERS[folder] ?? '', String(files.length)];
   }));
-  return `${table(['folder', 'layer', 'holds', 'files', 'lines'], rows)}\n\nA folder imports only its own files and lower layers' (\`test/layers.test.ts\`, ` +
+  return `${table(['folder', 'layer', 'holds', 'source files'], rows)}\n\nA folder imports only its own files and lower layers' (\`test/layers.test.ts\`, ` +
     `\`npx tsx scripts/import-graph.ts\`: ${g.circles.length} circles, ${g.backUp.length} imports back up a layer). ` +
     'Tests (`*.test.ts`, `test/`), `scripts/` and `mutation/` sit on top.';
 }
@@ -162,7 +165,7 @@ export function blockNames(text: string): string[] {
 
 /** Each doc that differs from what the script would write now. */
 export function staleDocs(): { file: string; expected: string }[] {
-  const texts = DOC_FILES.map(f => [f, readFileSync(join(ROOT, f), 'utf8')] as const);
+  const texts = docFiles().map(f => [f, readFileSync(join(ROOT, f), 'utf8')] as const);
   const blocks = computeBlocks(texts.flatMap(([, t]) => blockNames(t)));
   return texts.flatMap(([file, text]) => {
     const expected = render(text, file, blocks);

@@ -2,7 +2,10 @@
 // import, `import type` included), or an import that runs back up a layer. `npx tsx
 // scripts/import-graph.ts` prints the layers with their files and lines, the edges between folders,
 // and every circle and back-up import (exit 1 when there is one); test/layers.test.ts holds it to
-// zero. Imports are read with TypeScript's own pre-processor (static, type-only and dynamic).
+// zero. Imports are read with TypeScript's own pre-processor (static, type-only, `export … from`
+// and literal dynamic imports), and `new URL('./x.ts', import.meta.url)` (a worker or a module a
+// worker loads) counts as an import too. A computed `import(spec.module)` is not seen: the URL it
+// is given is, where that URL is written.
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
@@ -49,7 +52,7 @@ function sourceFiles(): string[] {
     for (const name of readdirSync(join(ROOT, dir))) {
       const p = join(dir, name);
       if (statSync(join(ROOT, p)).isDirectory()) walk(p);
-      else if (/\.(ts|mts)$/.test(name)) out.push(p);
+      else if (/\.(ts|mts|mjs)$/.test(name)) out.push(p);
     }
   };
   for (const folder of [...LAYERS.flat(), ...TOP]) walk(folder);
@@ -95,8 +98,11 @@ export function importGraph(): ImportGraph {
   const known = new Set(files);
   const edges = new Map<string, string[]>();
   for (const f of files) {
-    const info = ts.preProcessFile(readFileSync(join(ROOT, f), 'utf8'), true, true);
-    const targets = info.importedFiles.map(i => i.fileName).filter(s => s.startsWith('.'))
+    const text = readFileSync(join(ROOT, f), 'utf8');
+    const info = ts.preProcessFile(text, true, true);
+    // and the modules a worker or a spec loads by URL: new URL('./x.ts', import.meta.url)
+    const byUrl = [...text.matchAll(/new URL\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*,\s*import\.meta\.url\s*\)/g)].map(m => m[1]!);
+    const targets = [...info.importedFiles.map(i => i.fileName), ...byUrl].filter(s => s.startsWith('.'))
       .map(s => normalize(join(dirname(f), s))).filter(t => known.has(t));
     edges.set(f, [...new Set(targets)]);
   }
@@ -127,4 +133,8 @@ function main(): number {
   return g.circles.length + g.backUp.length === 0 ? 0 : 1;
 }
 
-if (process.argv[1] && normalize(process.argv[1]) === normalize(fileURLToPath(import.meta.url))) process.exitCode = main();
+if (process.argv[1] && normalize(process.argv[1]) === normalize(fileURLToPath(import.meta.url))) {
+  // `... | head` closes stdout early: stop quietly
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(0); else throw e; });
+  process.exitCode = main();
+}

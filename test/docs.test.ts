@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { blockNames, computeBlocks, render, ROOT, staleDocs } from '../scripts/docs.ts';
+import { BLOCKS, blockNames, computeBlocks, docFiles, render, ROOT, staleDocs } from '../scripts/docs.ts';
 
 describe('the docs', () => {
   it('hold what scripts/docs.ts writes now (run `npm run docs` after a change that moves a count)', () => {
@@ -21,6 +21,11 @@ describe('the docs', () => {
     // what the script writes differs from the planted doc (so the first test would fail), and is the committed one
     expect(render(planted, 'docs/prove.md', blocks)).not.toBe(planted);
     expect(render(planted, 'docs/prove.md', blocks)).toBe(text);
+  });
+
+  it('use every block the script writes, somewhere', () => {
+    const used = new Set(docFiles().flatMap(f => blockNames(readFileSync(join(ROOT, f), 'utf8'))));
+    expect(Object.keys(BLOCKS).filter(name => !used.has(name))).toEqual([]);
   });
 
   it('name only blocks the script knows', () => {

@@ -16,10 +16,12 @@ describe('the import graph', () => {
   });
 
   it('reads every kind of import, and the checks can fail', () => {
-    // not vacuous: the graph holds the imports it must (a static, a type-only one)
+    // not vacuous: the graph holds the imports it must (static, type-only, by URL, of a .mjs)
     expect(g.edges.get('model/stack.ts')).toContain('model/vdpa.ts');
     expect(g.edges.get('types/profile.ts')).toContain('types/policy.ts');
-    expect(g.edges.get('cli/explore/command.ts')).toContain('explore/parallel.ts');
+    expect(g.edges.get('cli/explore/command.ts')).toContain('cli/explore/target.ts');
+    expect(g.edges.get('explore/parallel.ts')).toContain('explore/worker-entry.mjs');
+    expect(g.edges.get('bench/explore.ts')).toContain('explore/toys.ts');
     // a planted back-up import and a planted circle are caught
     expect(allowed('model/vhost.ts', 'properties/i6-iotlb-laws.ts')).toBe(false);
     expect(allowed('model/vhost.ts', 'impl/vhost.ts')).toBe(false);

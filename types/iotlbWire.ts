@@ -3,9 +3,9 @@
 // The kernel side (parsing) lives separately in model/ and impl/.
 
 import type { IotlbWriteSpec, Op } from './ops.ts';
+import { U64_MAX } from './bits.ts';
 import { MSG_LAYOUT, V2_IOTLB_OFFSET, VHOST_IOTLB_MSG, VHOST_IOTLB_MSG_V2 } from './uapi.ts';
 
-const U64 = (1n << 64n) - 1n;
 
 /** sizeof the whole message userspace would write for this header and layout. */
 export function iotlbWriteFullSize(spec: Pick<IotlbWriteSpec, 'header' | 'layout'>): number {
@@ -20,9 +20,9 @@ export function encodeIotlbWrite(spec: IotlbWriteSpec): Uint8Array {
   dv.setInt32(0, spec.header | 0, true);
   const body = spec.header === VHOST_IOTLB_MSG ? MSG_LAYOUT[spec.layout].v1IotlbOffset : V2_IOTLB_OFFSET;
   if (spec.header === VHOST_IOTLB_MSG_V2) dv.setUint32(4, spec.asid >>> 0, true);
-  dv.setBigUint64(body + 0, spec.iova & U64, true);
-  dv.setBigUint64(body + 8, spec.size & U64, true);
-  dv.setBigUint64(body + 16, spec.uaddr & U64, true);
+  dv.setBigUint64(body + 0, spec.iova & U64_MAX, true);
+  dv.setBigUint64(body + 8, spec.size & U64_MAX, true);
+  dv.setBigUint64(body + 16, spec.uaddr & U64_MAX, true);
   dv.setUint8(body + 24, spec.perm & 0xff);
   dv.setUint8(body + 25, spec.type & 0xff);
   const len = spec.length === undefined ? full : Math.max(0, Math.min(full, spec.length));

@@ -23,7 +23,7 @@ export interface Violation {
 }
 
 export interface PropertyDef {
-  /** short id: P0, I1..I6 */
+  /** short id: P0, I1, ... (properties/index.ts registers each) */
   readonly id: string;
   readonly title: string;
   /** one-line statement of what must hold */

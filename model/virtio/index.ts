@@ -13,8 +13,6 @@ import { virtioDevProbe } from './probe.ts';
 import { rulesOf } from '../rules.ts';
 import type { Rules } from '../../types/rules.ts';
 
-export { CORE_TRANSPORT_FEATURES } from './coreFeatures.ts';
-
 /** One transport op on the device, and what the driver observes. */
 export function applyVirtioOp(dev: VirtioDevice, op: Op, probeSteps: Rules['probeSteps']): Observation {
   switch (op.kind) {
