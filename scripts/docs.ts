@@ -12,6 +12,7 @@ import { corpusFiles } from '../harness/corpus.ts';
 import { MUST_REACH_FILE, readMustReach } from '../harness/coverage.ts';
 import { P0_EXPLORE_ENTRIES, PROPERTY_IDS, REGISTRY, scopeFor, scopeForProposal } from '../properties/index.ts';
 import { noRegression } from '../properties/r-no-regression.ts';
+import { readLock } from '../lab/setup.ts';
 import { CATALOGUE } from '../proposals/index.ts';
 import { applicableProperties } from '../proposals/prove.ts';
 import { RULE_SPECS } from '../types/rules.ts';
@@ -35,6 +36,7 @@ const FOLDERS: Readonly<Record<string, string>> = {
   properties: 'P0, I1–I7 and R: each law, its explore scope and its test side by side; the registry (index.ts)',
   harness: 'running a property, the corpus format, replay, reports, transition coverage, story entries',
   conformance: 'replaying the kernel\'s own answers (../shared/conformance) on model and implementation',
+  lab: 'real kernels (Debian\'s 6.1, 6.12, 7.2) under QEMU: set-up from the lock file, the initramfs, the guest agent (agent/, C), booting',
   proposals: 'the proposal catalogue (catalogue/*.ts), loading a proposal file, the prover and its exhaustive half',
   bench: 'tinybench suites, fixtures, the gate\'s statistics, the explore benchmarks',
   cli: 'the negcheck command (fuzz, explore, prove, replay, conformance, bench)',
@@ -65,7 +67,7 @@ function countsBlock(): string {
     `- ${CATALOGUE.length} catalogue proposals, ${withBaseline} of them with a baseline (judged by R), ${catalogueRows()} (proposal, property) rows in \`prove --all\`'s matrix;`,
     `- ${RULE_SPECS.length} named rules a proposal may bring (\`negcheck prove --rules\`);`,
     `- ${readMustReach(MUST_REACH_FILE).length} must-reach transitions (\`properties/must-reach.txt\`);`,
-    `- ${testCount() - corpusFiles(join(ROOT, 'corpus')).length} tests in \`npm test\` (\`vitest list\`), and one more for each \`corpus/\` entry.`,
+    `- ${testCount() - corpusFiles(join(ROOT, 'corpus')).length} tests in \`npm test\` (\`vitest list\`), one more for each \`corpus/\` entry.`,
   ].join('\n');
 }
 
@@ -113,6 +115,11 @@ function conformanceBlock(): string {
     `and ${msg!.traces} traces of raw \`write()\`s to a generic vhost fd (${fmt(msg!.compared)} answers, ${msg!.skipped} skipped).`;
 }
 
+function labKernelsBlock(): string {
+  const rows = readLock().map(k => `| ${k.id} | ${k.suite} | ${k.packages.map(p => `\`${p.name}\` ${p.version}`).join('<br>')} | ${k.why} |`);
+  return ['| kernel | Debian suite | packages (lab/kernels.lock.json) | why it is in the lab |', '|---|---|---|---|', ...rows].join('\n');
+}
+
 let tests: number | undefined;
 /** The number of tests `npm test` runs, as vitest lists them. */
 function testCount(): number {
@@ -135,6 +142,7 @@ export const BLOCKS: Readonly<Record<string, () => string>> = {
   rules: rulesBlock,
   catalogue: catalogueBlock,
   conformance: conformanceBlock,
+  'lab-kernels': labKernelsBlock,
 };
 
 const BLOCK = /<!-- generated: ([a-z0-9-]+) -->\n[\s\S]*?<!-- \/generated -->/g;

@@ -26,6 +26,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['generators'],
   ['properties'],
   ['harness', 'conformance'],
+  ['lab'],
   ['proposals'],
   ['bench'],
   ['cli'],
