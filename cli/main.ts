@@ -6,6 +6,7 @@ import { registerBench } from './bench.ts';
 import { registerConformance } from './conformance.ts';
 import { registerExplore } from './explore/command.ts';
 import { registerFuzz } from './fuzz/command.ts';
+import { registerKernel } from './kernel.ts';
 import { registerLab } from './lab.ts';
 import { UsageError } from './usage.ts';
 import { replay } from './replay.ts';
@@ -26,6 +27,7 @@ registerBench(program);
 registerConformance(program);
 registerExplore(program);
 registerLab(program);
+registerKernel(program);
 
 program.command('prove')
   .description(`judge a proposal (a catalogue id or a proposal .ts file) by every property that applies, ${propertyRange().replace('P0, ', '')} and R`)

@@ -41,6 +41,27 @@ function translated(dev: VhostPart, o: Observation): { result: unknown; missMsg:
   return { result: { miss: hex(iova) }, missMsg: r.bytes };
 }
 
+/**
+ * A message-path trace as negcheck ops (the real-kernel lab runs them): backend_features is
+ * SET_BACKEND_FEATURES, enable_iotlb SET_FEATURES with ACCESS_PLATFORM, write a raw write(), a
+ * translate a device access of that many bytes; a table has no op (no ioctl lists the IOTLB).
+ */
+export function msgVectorOps(trace: VectorTrace<MsgVectorOp>): Op[] {
+  const ops: Op[] = [];
+  trace.ops.forEach((o, i) => {
+    const where = `${trace.id} op ${i}`;
+    switch (o.op) {
+      case 'backend_features': ops.push({ kind: 'SET_BACKEND_FEATURES', features: u64Of(o['features'], `${where}.features`) }); break;
+      case 'enable_iotlb': ops.push({ kind: 'SET_FEATURES', features: AP }); break;
+      case 'write': ops.push({ kind: 'IOTLB_WRITE_RAW', bytes: String(o['bytes']).toLowerCase() }); break;
+      case 'translate': ops.push({ kind: 'VQ_ACCESS', iova: u64Of(o['iova'], `${where}.iova`), len: Number(o['len']), access: Number(o['access']) }); break;
+      case 'table': break;
+      default: throw new VectorFileError(`${where}: unknown op ${JSON.stringify(o.op)}`);
+    }
+  });
+  return ops;
+}
+
 export function replayMsgVectors(traces: readonly VectorTrace<MsgVectorOp>[], create: (p: Profile) => VhostPart): ReplayReport {
   const checkers: TraceChecker[] = [];
   for (const trace of traces) {

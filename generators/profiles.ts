@@ -32,6 +32,7 @@ export const upstreamKernel: KernelPolicy = {
   hwInfo: 'raw',
   kernelIdrFields: SMMU_BASELINE_FIELDS,
   featuresArray: 'clear-after-copied',
+  netFeatures: 'ring-reset-in-order',
 };
 
 /** QEMU's vhost allowlist (hw/virtio/vhost-user / vhost_net feature_bits), the bits negcheck models. */

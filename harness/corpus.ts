@@ -60,7 +60,7 @@ const PROFILE_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldType>
   kernel: {
     device: 'string', parent: 'string', iotlbEnable: 'string', vsockAccessPlatform: 'boolean', sizeZero: 'string',
     vdpaReset: 'string', maxIotlbEntries: 'int', abi: 'string', accessOk: 'string', hwInfo: 'string', kernelIdrFields: 'strings',
-    featuresArray: 'string',
+    featuresArray: 'string', netFeatures: 'string',
   },
   vmm: { features: 'string', featuresIoctls: 'string', knownFeatures: 'features', speaksIotlb: 'boolean', userAbi: 'string', iotlbMsgV2: 'boolean', idr: 'string', knownIdrFields: 'strings' },
   guest: {
@@ -113,8 +113,9 @@ export function validateOp(x: unknown, path: string): Op {
 
 /** Profile fields added after entries were first written, and what an entry without them describes. */
 const FIELDS_ADDED_LATER: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
-  // kernels without the array ioctls (before 333c515d1896)
-  kernel: { featuresArray: 'absent' },
+  // kernels without the array ioctls (before 333c515d1896); vhost-net offering RING_RESET, as the
+  // model had it before the lab's kernels answered (netFeatures)
+  kernel: { featuresArray: 'absent', netFeatures: 'ring-reset' },
   // VMMs that knew only the 64-bit feature ioctls
   vmm: { featuresIoctls: '64-bit' },
   // guests and devices with two feature select words (before 69b946151224)

@@ -33,6 +33,12 @@ const VHOST_FEATURES = word(U.VIRTIO_F_NOTIFY_ON_EMPTY, U.VIRTIO_RING_F_INDIRECT
 
 export const VDPA_PARENT_WORD = word(U.VIRTIO_F_ANY_LAYOUT, U.VIRTIO_F_VERSION_1, U.VIRTIO_F_ACCESS_PLATFORM, 5);
 
+const NET_LATER_WORDS: Readonly<Record<KernelPolicy['netFeatures'], Word>> = {
+  'base': word(),
+  'ring-reset': word(U.VIRTIO_F_RING_RESET),
+  'ring-reset-in-order': word(U.VIRTIO_F_RING_RESET, U.VIRTIO_F_IN_ORDER),
+};
+
 export function deviceWord(k: KernelPolicy): Word {
   const split = k.iotlbEnable === 'separate-bit' ? word(U.VHOST_F_IOTLB_SPLIT) : word();
   switch (k.device) {
@@ -40,8 +46,8 @@ export function deviceWord(k: KernelPolicy): Word {
       return or(or(VHOST_FEATURES, split),
         word(U.VIRTIO_VSOCK_F_SEQPACKET, ...(k.vsockAccessPlatform ? [U.VIRTIO_F_ACCESS_PLATFORM] : [])));
     case 'vhost-net':
-      return or(or(VHOST_FEATURES, split), word(U.VHOST_NET_F_VIRTIO_NET_HDR, U.VIRTIO_NET_F_MRG_RXBUF,
-        U.VIRTIO_F_ACCESS_PLATFORM, U.VIRTIO_F_RING_RESET));
+      return or(or(VHOST_FEATURES, split), or(word(U.VHOST_NET_F_VIRTIO_NET_HDR, U.VIRTIO_NET_F_MRG_RXBUF,
+        U.VIRTIO_F_ACCESS_PLATFORM), NET_LATER_WORDS[k.netFeatures]));
     case 'vhost-vdpa':
       return VDPA_PARENT_WORD;
   }

@@ -62,11 +62,26 @@ export class PrivateApt {
   }
 
   private updated = false;
+  /** what the last `apt-get update` said when it failed (a mirror mid-sync fails one index file) */
+  private updateError: string | null = null;
 
-  /** The private lists, fetched once and only when a package must be downloaded. */
+  /**
+   * The private lists, fetched once and only when a package must be downloaded. A failed update
+   * is retried, then left to the download: the lists of the suite it needs may well be complete
+   * (a mirror in the middle of a sync fails one suite's index, "File has unexpected size").
+   */
   private update(): void {
     if (this.updated) return;
-    this.run('apt-get', ['update']);
+    for (const wait of [0, 5, 20]) {
+      if (wait) spawnSync('sleep', [String(wait)]);
+      try {
+        this.run('apt-get', ['update']);
+        this.updateError = null;
+        break;
+      } catch (e) {
+        this.updateError = (e as Error).message;
+      }
+    }
     this.updated = true;
   }
 
@@ -91,9 +106,11 @@ export class PrivateApt {
       if (hash !== sha256) throw new LabError(`${name} ${version}: sha256 ${hash}, the lock file says ${sha256}`);
       renameSync(join(tmp, got), file);
     } catch (e) {
+      const after = this.updateError === null ? '' : ` (apt-get update had failed: ${this.updateError})`;
       if (e instanceof LabError && /Version '.*' for '.*' was not found|Unable to locate package/.test(e.message)) {
-        throw new LabError(`${name} ${version} is not on the mirror any more: pick a version it has (apt-cache policy ${name}) and update lab/kernels.lock.json`);
+        throw new LabError(`${name} ${version} is not on the mirror any more: pick a version it has (apt-cache policy ${name}) and update lab/kernels.lock.json${after}`);
       }
+      if (e instanceof LabError && after) throw new LabError(`${e.message}${after}`);
       throw e;
     } finally {
       rmSync(tmp, { recursive: true, force: true });

@@ -63,7 +63,9 @@ export function moduleDepends(bytes: Uint8Array): string[] {
 
 /**
  * `wanted` and everything they depend on, dependencies first (the order insmod needs). A module
- * built into the kernel (modules.builtin) needs no file; one neither built in nor shipped is an error.
+ * built into the kernel (modules.builtin) needs no file; one neither built in nor shipped is an
+ * error. sid's split packages ship no modules.builtin: there a module that is not shipped is taken
+ * to be built in (7.2's virtio_pci and virtio_console are), and the boot tells whether it was.
  */
 export function loadOrder(dir: string, wanted: readonly string[]): ModuleFile[] {
   const index = moduleIndex(dir);
@@ -78,6 +80,7 @@ export function loadOrder(dir: string, wanted: readonly string[]): ModuleFile[] 
     if (state.get(n) === 'done' || builtin.has(n)) return;
     if (state.get(n) === 'visiting') throw new LabError(`module dependency circle: ${[...chain, n].join(' -> ')}`);
     const file = index.get(n);
+    if (file === undefined && !existsSync(builtinFile)) { state.set(n, 'done'); return; }
     if (file === undefined) throw new LabError(`module ${n} is neither shipped nor built in (needed by ${chain.join(' -> ') || 'the lab'})`);
     state.set(n, 'visiting');
     for (const d of moduleDepends(moduleBytes(file.path))) visit(d, [...chain, n]);

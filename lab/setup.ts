@@ -46,11 +46,14 @@ export function cacheDir(): string {
   return process.env['NEGCHECK_LAB_CACHE'] || join(homedir(), '.cache', 'negcheck-lab');
 }
 
+/** The agent's port to the host: a virtio-console port on virtio-pci (lab/qemu.ts). */
+const AGENT_PORT_MODULES = ['virtio_pci', 'virtio_console'];
+
 /** The modules each lab kernel's guest loads (what it has of them: 6.1 has no VDPA). */
 export const WANTED_MODULES: Readonly<Record<string, readonly string[]>> = {
-  '6.1': ['vhost_net', 'vhost_vsock', 'tun'],
-  '6.12': ['vhost_net', 'vhost_vsock', 'tun', 'vhost_vdpa', 'vduse'],
-  '7.2': ['vhost_net', 'vhost_vsock', 'tun', 'vhost_vdpa', 'vduse'],
+  '6.1': ['vhost_net', 'vhost_vsock', 'tun', ...AGENT_PORT_MODULES],
+  '6.12': ['vhost_net', 'vhost_vsock', 'tun', 'vhost_vdpa', 'vduse', ...AGENT_PORT_MODULES],
+  '7.2': ['vhost_net', 'vhost_vsock', 'tun', 'vhost_vdpa', 'vduse', ...AGENT_PORT_MODULES],
 };
 
 /** What a set-up kernel is made of, in the cache. */

@@ -21,8 +21,17 @@ export function vhostVsockFeatures(k: KernelPolicy): bigint {
  */
 export function vhostNetFeatures(k: KernelPolicy): bigint {
   const word0 = VHOST_FEATURES | bit(U.VHOST_NET_F_VIRTIO_NET_HDR) | bit(U.VIRTIO_NET_F_MRG_RXBUF) |
-    bit(U.VIRTIO_F_ACCESS_PLATFORM) | bit(U.VIRTIO_F_RING_RESET) | iotlbSplitBit(k);
+    bit(U.VIRTIO_F_ACCESS_PLATFORM) | vhostNetLaterBits(k) | iotlbSplitBit(k);
   return k.featuresArray === 'absent' ? word0 : word0 | bit(U.VIRTIO_NET_F_GUEST_UDP_TUNNEL_GSO) | bit(U.VIRTIO_NET_F_HOST_UDP_TUNNEL_GSO);
+}
+
+/** The bits vhost-net gained after 6.1 (netFeatures; the lab's 6.1, 6.12 and 7.2 answered each set). */
+function vhostNetLaterBits(k: KernelPolicy): bigint {
+  switch (k.netFeatures) {
+    case 'base': return 0n;
+    case 'ring-reset': return bit(U.VIRTIO_F_RING_RESET);
+    case 'ring-reset-in-order': return bit(U.VIRTIO_F_RING_RESET) | bit(U.VIRTIO_F_IN_ORDER);
+  }
 }
 
 /** Under Linus's split the kernel advertises the separate IOTLB bit too. */

@@ -136,7 +136,7 @@ const CASES: readonly (EquivalenceCase & { readonly name: string; readonly minVi
   { name: 'I3 over its scope and the s390 guest', def: def('I3'), profiles: fc.oneof(def('I3').scope!, s390), runs: 1500, minViolated: 10 },
   { name: 'I4 over its scope and the resets that break it', def: def('I4'), profiles: fc.oneof(def('I4').scope!, brokenResets), runs: 5000, minViolated: 10 },
   { name: 'I5 over its scope (raw-forwarding VMMs too)', def: def('I5'), profiles: def('I5').scope!, minViolated: 20 },
-  { name: 'I6 over its scope (size 0 unchecked too) and a 32-bit VMM writing v1', def: def('I6'), profiles: fc.oneof(i6ScopeArb, v1From32BitVmm), minViolated: 20 },
+  { name: 'I6 over its scope (size 0 unchecked too) and a 32-bit VMM writing v1', def: def('I6'), profiles: fc.oneof(i6ScopeArb, v1From32BitVmm), runs: 800, minViolated: 20 },
   { name: 'I6 on a model whose UPDATE is one byte short', def: def('I6'), profiles: i6ScopeArb, factory: lastOffByOne(createModelStack), minViolated: 20 },
 ];
 

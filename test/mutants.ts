@@ -4,8 +4,8 @@
 import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
 import type { Profile } from '../types/profile.ts';
-import type { Stack, StackFactory } from '../types/stack.ts';
-import { MSG_LAYOUT, V2_IOTLB_OFFSET, VHOST_IOTLB_UPDATE, VIRTIO_F_ACCESS_PLATFORM } from '../types/uapi.ts';
+import type { Part, Stack, StackFactory } from '../types/stack.ts';
+import { EAGAIN, MSG_LAYOUT, V2_IOTLB_OFFSET, VHOST_IOTLB_UPDATE, VIRTIO_F_ACCESS_PLATFORM } from '../types/uapi.ts';
 import { createModelStack, type ModelStackSnapshot } from '../model/stack.ts';
 import type { VhostSnapshot } from '../model/vhost.ts';
 import { bit } from '../types/bits.ts';
@@ -78,3 +78,22 @@ export const missPermDropped = (f: StackFactory): StackFactory => (profile: Prof
     },
   };
 };
+
+/**
+ * A vhost-net/vsock model that forgets the MISS a failed vring start queues: the start still fails
+ * with -EFAULT, but nothing waits for userspace (the crosvm story without its MISS).
+ */
+export function vringMissForgotten(createVhost: (p: Profile) => Part): (p: Profile) => Part {
+  return (profile: Profile): Part => {
+    const part = createVhost(profile);
+    let forget = false;
+    return {
+      apply(op: Op): Observation {
+        if (forget && op.kind === 'IOTLB_READ') { forget = false; return { kind: 'read', ret: -EAGAIN, bytes: '' }; }
+        const o = part.apply(op);
+        if (o.kind === 'vring' && o.miss !== null) { forget = true; return { ...o, miss: null }; }
+        return o;
+      },
+    };
+  };
+}

@@ -18,6 +18,11 @@ export const VDPA_NAS = 1;
  */
 export const VRING_USED_GPA: readonly bigint[] = [0x3000n, 0x3800n];
 
+/** The rest of those two rings (VHOST_SET_VRING_NUM, VHOST_SET_VRING_ADDR): only the lab's agent sets them for real. */
+export const VRING_NUM = 128;
+export const VRING_DESC_GPA: readonly bigint[] = [0x1000n, 0x1800n];
+export const VRING_AVAIL_GPA: readonly bigint[] = [0x2000n, 0x2800n];
+
 /**
  * The used-ring address the VMM gave VHOST_SET_VRING_ADDR for each vq: the ring's GPA looked up
  * in the VMM's own memory table (the one it gave VHOST_SET_MEM_TABLE), i.e. a user virtual
@@ -36,7 +41,8 @@ export const VDPA_NVQS = 2;
 /**
  * The VMM's struct vhost_features_array for VHOST_GET/SET_FEATURES_ARRAY: `count` at this user
  * address (below every architecture's user limit), then FEATURES_ARRAY_WORDS u64 words; the next
- * byte is unmapped, so the kernel reading or clearing past them faults (-EFAULT).
+ * byte is unmapped, so the kernel reading or clearing past them faults (-EFAULT). The buffer ends
+ * where a page ends (0x0800_0000), so the lab's agent lays out the same addresses with mmap.
  */
-export const FEATURES_ARRAY_ADDR = 0x0800_0000n;
 export const FEATURES_ARRAY_WORDS = 4;
+export const FEATURES_ARRAY_ADDR = 0x0800_0000n - 8n * BigInt(1 + FEATURES_ARRAY_WORDS);

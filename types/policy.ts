@@ -104,6 +104,16 @@ export type AccessOkRule = (typeof ACCESS_OK_RULES)[number];
 export const FEATURES_ARRAY_RULES = ['absent', 'clear-at-start', 'clear-after-copied'] as const;
 export type FeaturesArrayRule = (typeof FEATURES_ARRAY_RULES)[number];
 
+/**
+ * What vhost-net offers beyond VHOST_FEATURES, MRG_RXBUF and ACCESS_PLATFORM (drivers/vhost/net.c
+ * VHOST_NET_FEATURES, later vhost_net_bits[]), as the lab's kernels answered VHOST_GET_FEATURES:
+ * - `base`: 6.1.176 net.c:73-77, 0x33d008000;
+ * - `ring-reset`: + VIRTIO_F_RING_RESET (6.12.117 net.c:77), 0x1033d008000;
+ * - `ring-reset-in-order`: + VIRTIO_F_IN_ORDER (7.2.13 net.c:78), 0x10b3d008000.
+ */
+export const NET_FEATURE_SETS = ['base', 'ring-reset', 'ring-reset-in-order'] as const;
+export type NetFeatureSet = (typeof NET_FEATURE_SETS)[number];
+
 /** arm-smmu-v3 IOMMU_GET_HW_INFO: the raw registers (merged), or sanitised to what the kernel supports (seed 003) */
 export const HW_INFO_POLICIES = ['raw', 'sanitise'] as const;
 export type HwInfoPolicy = (typeof HW_INFO_POLICIES)[number];
@@ -128,6 +138,8 @@ export interface KernelPolicy {
   readonly kernelIdrFields: readonly string[];
   /** vhost-net's VHOST_GET/SET_FEATURES_ARRAY (absent before 333c515d1896) */
   readonly featuresArray: FeaturesArrayRule;
+  /** what vhost-net offers besides the bits every version has */
+  readonly netFeatures: NetFeatureSet;
 }
 
 /** How a VMM turns guest-acked features into VHOST_SET_FEATURES (seeds 000/001). */

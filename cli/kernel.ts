@@ -1,0 +1,117 @@
+// `negcheck kernel`: traces on the lab's real kernels and on the model with each kernel's profile,
+// compared op by op (lab/kernel.ts); per kernel the figures and every finding.
+
+import type { Command } from 'commander';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type KernelReport, checkKernel, isFinding, type TraceResult } from '../lab/kernel.ts';
+import { defaultInputPaths, readInputs } from '../lab/inputs.ts';
+import { labKernels, readLock } from '../lab/setup.ts';
+import { LAB_STORIES } from '../lab/stories.ts';
+import { stringifyJson } from '../types/json.ts';
+import { formatDuration } from './duration.ts';
+import { writeAtomic } from './files.ts';
+import { intArg } from './args.ts';
+import { textTable } from './table.ts';
+import { exitStatusAction, UsageError } from './usage.ts';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+export const KERNEL_EXIT = { ok: 0, finding: 1, usage: 2, SIGINT: 130 } as const;
+
+function kernelIds(v: string): string[] {
+  const all = readLock().map(k => k.id);
+  if (v === 'all') return all;
+  const ids = v.split(',');
+  const unknown = ids.filter(id => !all.includes(id));
+  if (unknown.length) throw new UsageError(`--kernel ${unknown.join(',')}: the lab has ${all.join(', ')} (or all)`);
+  return ids;
+}
+
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+const rate = (n: number, ms: number): string => (ms > 0 ? fmt((n * 1000) / ms) : '-');
+
+function findingLines(r: TraceResult): string[] {
+  const v = r.verdict;
+  const out: string[] = [];
+  switch (v.status) {
+    case 'mismatch':
+      if (v.known !== null) { out.push(`known difference ${v.known}: ${r.name} op ${v.mismatch.from} ${v.mismatch.op}: kernel ${v.mismatch.kernel}; model ${v.mismatch.model}`); break; }
+      out.push(`MISMATCH ${r.name} op ${v.mismatch.from} (syscall ${v.mismatch.step}) ${v.mismatch.op}`, `    kernel: ${v.mismatch.kernel}`, `    model:  ${v.mismatch.model}`);
+      break;
+    case 'crashed': case 'hung':
+      out.push(`${v.status.toUpperCase()} ${r.name} after ${r.ops} syscalls; the console's tail:`, ...v.console.slice(-8).map(l => `    | ${l}`));
+      break;
+    case 'setup-failed':
+      out.push(`SET-UP FAILED ${r.name}: ${v.step} -> ${v.ret}`);
+      break;
+    case 'not-run':
+      out.push(`NOT RUN ${r.name}: ${v.why}`);
+      break;
+    default:
+  }
+  for (const m of r.kmsg) out.push(`KERNEL LOG ${r.name}: ${m}`);
+  return out;
+}
+
+function printReport(rep: KernelReport): void {
+  const counts = new Map<string, number>();
+  for (const r of rep.results) counts.set(r.verdict.status, (counts.get(r.verdict.status) ?? 0) + 1);
+  const ran = rep.results.length - (counts.get('skipped') ?? 0);
+  console.log(`${rep.kernel} (${rep.release}, cpu ${rep.cpu}): ${rep.results.length} traces, ${ran} run, ${counts.get('match') ?? 0} as the model says; ` +
+    `${fmt(rep.ops)} syscalls in ${rep.boots} boot${rep.boots === 1 ? '' : 's'}${rep.interrupted ? ' (INTERRUPTED)' : ''}`);
+  console.log(`  agent ready ${rep.helloMs === null ? '-' : formatDuration(rep.helloMs)}, first op ${rep.firstOpMs === null ? '-' : formatDuration(rep.firstOpMs)}; ` +
+    `${rate(rep.ops, rep.guestMs)} ops/s in the guest; ${rate(ran, rep.wallMs)} traces/s end to end (${formatDuration(rep.wallMs)})`);
+  const skipped = rep.results.filter(r => r.verdict.status === 'skipped');
+  if (skipped.length) {
+    const why = new Map<string, number>();
+    for (const r of skipped) if (r.verdict.status === 'skipped') why.set(r.verdict.why, (why.get(r.verdict.why) ?? 0) + 1);
+    for (const [w, n] of why) console.log(`  skipped ${n}: ${w}`);
+  }
+  for (const r of rep.results) for (const l of findingLines(r)) console.log(`  ${l}`);
+}
+
+export function registerKernel(program: Command): void {
+  program.command('kernel')
+    .description('run traces on the lab\'s real kernels and on the model with each kernel\'s profile, and compare every answer')
+    .argument('[paths...]', 'corpus entries or directories of them, and message-vector .jsonl files (default: corpus/, ../shared/conformance/iotlb-msg-kernel-vectors.jsonl and the seed stories of lab/stories.ts)')
+    .option('--kernel <ids>', 'these lab kernels (comma-separated, or all)', 'all')
+    .option('--json <file>', 'also write the whole report as JSON')
+    .option('--trace-timeout <ms>', 'a trace whose guest says nothing for this long is a hang', intArg('--trace-timeout', 100), 10_000)
+    .addHelpText('after', [
+      '',
+      'Each trace runs on a fresh vhost fd in the guest (lab/agent), with the syscalls its ops stand for: a VMM op',
+      'becomes the ioctls the model\'s VMM issues; device accesses and the guest\'s ops are left out on both sides.',
+      'The model runs with the kernel\'s profile (lab/profiles.ts) and the trace\'s VMM and guest.',
+      '',
+      `Exit status: ${KERNEL_EXIT.ok} every answer as the model says (or a known difference, lab/known-differences.ts) and a clean\nkernel log, ${KERNEL_EXIT.finding} a mismatch, a WARN/BUG/oops, a guest`,
+      `that crashed or hung; ${KERNEL_EXIT.usage} bad input or a lab that is not set up (npx negcheck lab setup); ${KERNEL_EXIT.SIGINT} interrupted (what completed is reported).`,
+    ].join('\n'))
+    .action(exitStatusAction('kernel', async (paths: string[], o: { kernel: string; json?: string; traceTimeout: number }) => {
+      const kernels = labKernels(kernelIds(o.kernel));
+      const inputs = paths.length ? readInputs(paths) : [...readInputs(defaultInputPaths(ROOT)), ...LAB_STORIES];
+      const abort = new AbortController();
+      const onSigint = (): void => abort.abort();
+      process.on('SIGINT', onSigint);
+      const reports: KernelReport[] = [];
+      try {
+        for (const k of kernels) {
+          if (abort.signal.aborted) break;
+          const rep = await checkKernel(k, inputs, { traceTimeoutMs: o.traceTimeout, signal: abort.signal });
+          printReport(rep);
+          reports.push(rep);
+        }
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+      const rows = reports.map(r => {
+        const ran = r.results.filter(x => x.verdict.status !== 'skipped').length;
+        return [r.kernel, String(ran), fmt(r.ops), r.firstOpMs === null ? '-' : formatDuration(r.firstOpMs), rate(r.ops, r.guestMs), rate(ran, r.wallMs), String(r.results.filter(isFinding).length)];
+      });
+      console.log('');
+      for (const l of textTable(['kernel', 'traces run', 'syscalls', 'first op', 'ops/s in guest', 'traces/s', 'findings'], rows, 'numbers')) console.log(l);
+      if (o.json) writeAtomic(o.json, stringifyJson({ format: 'negcheck-kernel-report/1', inputs: inputs.length, reports }));
+      if (abort.signal.aborted) return KERNEL_EXIT.SIGINT;
+      return reports.some(r => r.results.some(isFinding)) ? KERNEL_EXIT.finding : KERNEL_EXIT.ok;
+    }));
+}

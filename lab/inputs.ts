@@ -1,0 +1,51 @@
+// What `negcheck kernel` runs: traces in negcheck's own formats, each with the profile it was
+// written for (whose VMM and guest the comparison keeps; the kernel is the lab's). The defaults:
+// corpus/, and the shared message-path vectors (raw writes to a vhost-net fd).
+
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { MSG_VECTORS, defaultVectorDir } from '../conformance/index.ts';
+import { MSG_VECTOR_PROFILE, type MsgVectorOp, msgVectorOps } from '../conformance/msgVectors.ts';
+import { readVectorFile, VectorFileError } from '../conformance/vectors.ts';
+import { CorpusError, corpusFiles, readEntry } from '../harness/corpus.ts';
+import type { Op } from '../types/ops.ts';
+import type { Profile } from '../types/profile.ts';
+import { LabError } from './errors.ts';
+
+export interface KernelInput {
+  /** where it came from: `corpus/x.json`, `iotlb-msg-kernel-vectors.jsonl#kmsg-1-000` */
+  readonly name: string;
+  readonly profile: Profile;
+  readonly ops: readonly Op[];
+}
+
+/** A corpus entry (R's: its baseline side, the old userspace's script). */
+function corpusInputs(path: string): KernelInput[] {
+  return corpusFiles(path).map(file => {
+    const e = readEntry(file);
+    return { name: file, profile: e.profile, ops: e.ops };
+  });
+}
+
+function vectorInputs(file: string): KernelInput[] {
+  return readVectorFile<MsgVectorOp>(file).map(t => ({ name: `${file}#${t.id}`, profile: MSG_VECTOR_PROFILE, ops: msgVectorOps(t) }));
+}
+
+/** The traces of FILE|DIR arguments: a .jsonl is a message-vector file, anything else corpus entries. */
+export function readInputs(paths: readonly string[]): KernelInput[] {
+  return paths.flatMap(p => {
+    if (!existsSync(p)) throw new LabError(`${p}: no such file or directory`);
+    try {
+      if (!statSync(p).isDirectory() && p.endsWith('.jsonl')) return vectorInputs(p);
+      return corpusInputs(p);
+    } catch (e) {
+      if (e instanceof CorpusError || e instanceof VectorFileError) throw new LabError(e.message);
+      throw e;
+    }
+  });
+}
+
+/** corpus/ of this repository and the shared message-path vectors (`negcheck kernel` adds lab/stories.ts's). */
+export function defaultInputPaths(root: string): string[] {
+  return [join(root, 'corpus'), join(defaultVectorDir(), MSG_VECTORS)];
+}

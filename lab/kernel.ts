@@ -1,0 +1,101 @@
+// `negcheck kernel`'s engine: the traces on one lab kernel and on the model with that kernel's
+// profile, compared op by op; what the kernel log said; the figures of the run.
+
+import { type Mismatch, type Plan, firstMismatch, planTrace, type VhostFactory } from './compare.ts';
+import { knownDifference } from './known-differences.ts';
+import type { KernelInput } from './inputs.ts';
+import { labProfile, onLabKernel } from './profiles.ts';
+import type { AgentTrace } from './protocol.ts';
+import { type RunOptions, runTraces } from './run.ts';
+import type { LabKernel } from './setup.ts';
+
+export type TraceVerdict =
+  /** every syscall answered as the model said */
+  | { readonly status: 'match' }
+  /** `known`: the id of the known difference (lab/known-differences.ts) it is, or null: a finding */
+  | { readonly status: 'mismatch'; readonly mismatch: Mismatch; readonly known: string | null }
+  /** the guest died or stopped answering while running it (the console's tail) */
+  | { readonly status: 'crashed' | 'hung'; readonly console: readonly string[] }
+  | { readonly status: 'setup-failed'; readonly step: string; readonly ret: number }
+  /** not run: a device the kernel's guest lacks, no syscall in it, or the run was interrupted */
+  | { readonly status: 'skipped' | 'not-run'; readonly why: string };
+
+export interface TraceResult {
+  readonly name: string;
+  readonly verdict: TraceVerdict;
+  /** syscalls run and compared */
+  readonly ops: number;
+  /** trace ops no syscall stands for, left out on both sides */
+  readonly leftOut: number;
+  /** WARN, BUG or oops lines the kernel logged while it ran */
+  readonly kmsg: readonly string[];
+}
+
+export interface KernelReport {
+  readonly kernel: string;
+  readonly release: string;
+  readonly cpu: string;
+  readonly results: readonly TraceResult[];
+  /** ms from QEMU's start to the agent's hello, and to the first op's answer, of the first boot */
+  readonly helloMs: number | null;
+  readonly firstOpMs: number | null;
+  readonly boots: number;
+  /** syscalls run in the guest, and the guest's own time running them */
+  readonly ops: number;
+  readonly guestMs: number;
+  readonly wallMs: number;
+  readonly interrupted: boolean;
+}
+
+/** A finding: anything but a match, a known difference or a skip. */
+export function isFinding(r: TraceResult): boolean {
+  const v = r.verdict;
+  return r.kmsg.length > 0 || !(v.status === 'match' || v.status === 'skipped' || (v.status === 'mismatch' && v.known !== null));
+}
+
+export interface CheckOptions extends RunOptions {
+  /** the model's vhost device (default createVhostModel; a test plants a bug here) */
+  readonly createVhost?: VhostFactory;
+}
+
+export async function checkKernel(k: LabKernel, inputs: readonly KernelInput[], o: CheckOptions = {}): Promise<KernelReport> {
+  const profile = labProfile(k.id);
+  const planned: { input: KernelInput; plan: Plan; trace: AgentTrace }[] = [];
+  const results: (TraceResult | null)[] = inputs.map(input => {
+    const device = input.profile.kernel.device;
+    const skip = (why: string): TraceResult => ({ name: input.name, verdict: { status: 'skipped', why }, ops: 0, leftOut: input.ops.length, kmsg: [] });
+    if (!profile.devices.value.includes(device)) return skip(`${device}: not in the ${k.id} guest (${profile.devices.why})`);
+    const plan = planTrace(input.ops, onLabKernel(profile, input.profile), o.createVhost);
+    if (plan.steps.length === 0) return skip('no syscall in it');
+    const id = planned.length;
+    // distinct guest CIDs per trace of a boot (3 is the first a guest may have)
+    planned.push({ input, plan, trace: { id, device, cid: 3 + id, ops: plan.steps.map(s => s.op) } });
+    return null;
+  });
+  const run = await runTraces(k, planned.map(p => p.trace), o);
+  let ops = 0;
+  let guestNs = 0;
+  const ran = planned.map(({ input, plan }, i): TraceResult => {
+    const out = run.outcomes[i]!;
+    const base = { name: input.name, leftOut: plan.leftOut };
+    switch (out.status) {
+      case 'done': {
+        ops += out.answers.length;
+        guestNs += out.guestNs;
+        const m = firstMismatch(plan, out.answers);
+        return { ...base, ops: out.answers.length, kmsg: out.kmsg, verdict: m === null ? { status: 'match' } : { status: 'mismatch', mismatch: m, known: knownDifference(k.id, m)?.id ?? null } };
+      }
+      case 'setup-failed': return { ...base, ops: 0, kmsg: [], verdict: out };
+      case 'crashed': case 'hung': return { ...base, ops: out.answers.length, kmsg: [], verdict: { status: out.status, console: out.console } };
+      case 'not-run': return { ...base, ops: 0, kmsg: [], verdict: { status: 'not-run', why: 'interrupted' } };
+    }
+  });
+  let next = 0;
+  const all = results.map(r => r ?? ran[next++]!);
+  const first = run.boots[0];
+  return {
+    kernel: k.id, release: run.release || k.release, cpu: run.cpu, results: all,
+    helloMs: first?.helloMs ?? null, firstOpMs: first?.firstOpMs ?? null, boots: run.boots.length,
+    ops, guestMs: guestNs / 1e6, wallMs: run.wallMs, interrupted: run.interrupted,
+  };
+}

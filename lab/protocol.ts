@@ -1,0 +1,125 @@
+// The host's side of the agent protocol (lab/agent/agent.c holds the guest's): text lines over the
+// guest's second serial port. Data first (what a kernel op is, what the agent answers), then the
+// two directions: ops into lines, answer lines into observations. Pure functions: the tests check
+// them without a guest.
+
+import {
+  FEATURES_ARRAY_ADDR, FEATURES_ARRAY_WORDS, GUEST_RAM_GPA, GUEST_RAM_HVA, GUEST_RAM_SIZE, NET_TAP_FD,
+  VRING_AVAIL_GPA, VRING_DESC_GPA, VRING_NUM, VRING_USED_GPA,
+} from '../types/harness.ts';
+import { toHex, userspaceWriteBytes } from '../types/iotlbWire.ts';
+import type { Observation } from '../types/observation.ts';
+import type { Op, VringOp } from '../types/ops.ts';
+import type { VhostDevice } from '../types/policy.ts';
+import { LabError } from './errors.ts';
+
+/** The ops a real kernel runs from userspace: the vhost device's ioctls, write() and read(). */
+export type KernelOp = Extract<Op, { kind:
+  | 'GET_FEATURES' | 'SET_FEATURES' | 'GET_BACKEND_FEATURES' | 'SET_BACKEND_FEATURES'
+  | 'GET_FEATURES_ARRAY' | 'SET_FEATURES_ARRAY' | 'IOTLB_WRITE' | 'IOTLB_WRITE_RAW' | 'IOTLB_READ'
+  | 'VDPA_SET_STATUS' | 'VDPA_GET_STATUS' | 'VSOCK_SET_RUNNING' | 'NET_SET_BACKEND' }>;
+
+const KERNEL_OP_KINDS: ReadonlySet<string> = new Set<KernelOp['kind']>([
+  'GET_FEATURES', 'SET_FEATURES', 'GET_BACKEND_FEATURES', 'SET_BACKEND_FEATURES', 'GET_FEATURES_ARRAY', 'SET_FEATURES_ARRAY',
+  'IOTLB_WRITE', 'IOTLB_WRITE_RAW', 'IOTLB_READ', 'VDPA_SET_STATUS', 'VDPA_GET_STATUS', 'VSOCK_SET_RUNNING', 'NET_SET_BACKEND',
+]);
+
+export function isKernelOp(op: Op): op is KernelOp {
+  return KERNEL_OP_KINDS.has(op.kind);
+}
+
+/** One trace for the agent: a fresh fd of `device`, the harness's set-up, then `ops`. */
+export interface AgentTrace {
+  readonly id: number;
+  readonly device: VhostDevice;
+  /** vhost-vsock's guest CID, distinct per trace of a boot */
+  readonly cid: number;
+  readonly ops: readonly KernelOp[];
+}
+
+/** What the agent said about one op: its return value and what it read back. */
+export interface AgentAnswer {
+  readonly ret: number;
+  /** v=: the value an ioctl wrote (features, status) */
+  readonly value?: bigint;
+  /** b=: the bytes a read() returned, hex */
+  readonly bytes?: string;
+  /** w=: the features-array buffer's words after the call */
+  readonly words?: readonly bigint[];
+  /** q=: whether a message became readable on the fd (vring ops): unknown when one already was */
+  readonly queued?: 'queued' | 'none' | 'unknown';
+}
+
+const h = (v: bigint | number): string => BigInt.asUintN(64, BigInt(v)).toString(16);
+
+/** The lines that lay out the harness's address space in the guest: guest RAM, the buffer, the rings. */
+export function envLines(): string[] {
+  if (GUEST_RAM_GPA !== 0n) throw new LabError('the agent maps guest RAM at GPA 0 only');
+  const rings = VRING_USED_GPA.map((used, vq) =>
+    `ring ${vq} ${h(VRING_NUM)} ${h(GUEST_RAM_HVA + VRING_DESC_GPA[vq]!)} ${h(GUEST_RAM_HVA + VRING_AVAIL_GPA[vq]!)} ${h(GUEST_RAM_HVA + used)}`);
+  return [`env ${h(GUEST_RAM_HVA)} ${h(GUEST_RAM_SIZE)} ${h(FEATURES_ARRAY_ADDR)} ${h(FEATURES_ARRAY_WORDS)}`, ...rings];
+}
+
+/** One op as the agent's line. */
+export function opLine(op: KernelOp): string {
+  switch (op.kind) {
+    case 'GET_FEATURES': return 'gf';
+    case 'SET_FEATURES': return `sf ${h(op.features)}`;
+    case 'GET_BACKEND_FEATURES': return 'gbf';
+    case 'SET_BACKEND_FEATURES': return `sbf ${h(op.features)}`;
+    case 'GET_FEATURES_ARRAY': return `gfa ${h(op.count)} ${h(op.fill)}`;
+    case 'SET_FEATURES_ARRAY': {
+      const words = Array.from({ length: FEATURES_ARRAY_WORDS }, (_, i) => h(op.words[i] ?? 0n));
+      return `sfa ${h(op.count)} ${words.join(' ')}`;
+    }
+    case 'IOTLB_WRITE': case 'IOTLB_WRITE_RAW': return `w ${toHex(userspaceWriteBytes(op)) || '-'}`;
+    case 'IOTLB_READ': return `r ${op.len}`;
+    case 'VDPA_SET_STATUS': return `vss ${op.status}`;
+    case 'VDPA_GET_STATUS': return 'vgs';
+    case 'VSOCK_SET_RUNNING': return `run ${op.start}`;
+    // the harness's fds: its tap (NET_TAP_FD), -1, and any other fd, which is not a socket
+    case 'NET_SET_BACKEND': return `nb ${op.index} ${op.fd === -1 ? 'none' : op.fd === NET_TAP_FD ? 'tap' : 'notsock'}`;
+  }
+}
+
+/** A trace's lines, `trace` to `end`. */
+export function traceLines(t: AgentTrace): string[] {
+  return [`trace ${t.id} ${t.device} ${t.cid}`, ...t.ops.map(opLine), 'end'];
+}
+
+/** An answer line (`= RET [v=HEX] [b=HEX] [w=HEX,...] [q=...]`). */
+export function parseAnswer(line: string): AgentAnswer {
+  const [eq, ret, ...fields] = line.split(' ');
+  if (eq !== '=' || ret === undefined || !/^-?\d+$/.test(ret)) throw new LabError(`agent: not an answer: ${line}`);
+  const a: { -readonly [K in keyof AgentAnswer]: AgentAnswer[K] } = { ret: Number(ret) };
+  for (const f of fields) {
+    const [k, v = ''] = f.split('=');
+    if (k === 'v') a.value = BigInt(`0x${v}`);
+    else if (k === 'b') a.bytes = v === '-' ? '' : v;
+    else if (k === 'w') a.words = v.split(',').map(w => BigInt(`0x${w}`));
+    else if (k === 'q' && (v === 'queued' || v === 'none' || v === 'unknown')) a.queued = v;
+    else throw new LabError(`agent: unknown field ${f} in ${line}`);
+  }
+  return a;
+}
+
+/** The kernel ops whose answer is an observation of the model's kind as it is (all but the vring ops). */
+export type PlainKernelOp = Exclude<KernelOp, VringOp>;
+
+/** The kernel's answer to a plain op as the model's observation of it. */
+export function observationOf(op: PlainKernelOp, a: AgentAnswer): Observation {
+  const need = <T>(v: T | undefined, what: string): T => {
+    if (v === undefined) throw new LabError(`agent: ${op.kind} answer without ${what}`);
+    return v;
+  };
+  switch (op.kind) {
+    case 'GET_FEATURES': case 'GET_BACKEND_FEATURES': case 'VDPA_GET_STATUS':
+      return { kind: 'value', ret: a.ret, value: need(a.value, 'v=') };
+    case 'SET_FEATURES': case 'SET_BACKEND_FEATURES': case 'IOTLB_WRITE': case 'IOTLB_WRITE_RAW': case 'VDPA_SET_STATUS':
+      return { kind: 'ret', ret: a.ret };
+    case 'GET_FEATURES_ARRAY': case 'SET_FEATURES_ARRAY':
+      return { kind: 'features-array', ret: a.ret, words: need(a.words, 'w=') };
+    case 'IOTLB_READ':
+      return { kind: 'read', ret: a.ret, bytes: a.ret > 0 ? need(a.bytes, 'b=') : '' };
+  }
+}

@@ -1,0 +1,45 @@
+// The model held to the lab's real kernels (issue 25): `negcheck kernel`'s default run (corpus/,
+// the shared message-path vectors, lab/stories.ts) on 6.1, 6.12 and 7.2, with every difference
+// either none or a known one (lab/known-differences.ts) that still occurs; and a planted model
+// error caught by it. `npm test` sets the lab up first; NEGCHECK_LAB=off leaves these out.
+
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { defaultInputPaths, readInputs } from '../lab/inputs.ts';
+import { checkKernel, isFinding, type KernelReport } from '../lab/kernel.ts';
+import { KNOWN_DIFFERENCES } from '../lab/known-differences.ts';
+import { labKernels } from '../lab/setup.ts';
+import { LAB_STORIES } from '../lab/stories.ts';
+import { createVhostModel } from '../model/stack.ts';
+import { vringMissForgotten } from './mutants.ts';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const labOff = process.env['NEGCHECK_LAB'] === 'off';
+
+describe.skipIf(labOff)('the model on the lab\'s kernels', () => {
+  const inputs = labOff ? [] : [...readInputs(defaultInputPaths(ROOT)), ...LAB_STORIES];
+
+  it.each(['6.1', '6.12', '7.2'])('%s: every trace answers as the model says, or as a known difference that still occurs', async id => {
+    const [k] = labKernels([id]);
+    const rep: KernelReport = await checkKernel(k!, inputs);
+    const findings = rep.results.filter(isFinding).map(r => `${r.name}: ${JSON.stringify(r.verdict)} ${r.kmsg.join(' ')}`);
+    expect(findings).toEqual([]);
+    const seen = new Set(rep.results.flatMap(r => (r.verdict.status === 'mismatch' && r.verdict.known !== null ? [r.verdict.known] : [])));
+    expect([...seen].sort()).toEqual(KNOWN_DIFFERENCES.filter(d => d.kernels.includes(id)).map(d => d.id).sort());
+    // every input ran or was skipped for a reason the report names (a device the guest lacks)
+    expect(rep.results.filter(r => r.verdict.status === 'match').length).toBeGreaterThan(inputs.length / 2);
+    console.log(`${id}: ${rep.results.length} traces, ${rep.ops} syscalls, first op ${Math.round(rep.firstOpMs ?? -1)} ms, ${Math.round(rep.ops / (rep.guestMs / 1000))} ops/s in the guest`);
+  }, 120_000);
+
+  it('catches a planted model error: a failed vring start that queues no MISS', async () => {
+    const [k] = labKernels(['6.1']);
+    const crosvm = LAB_STORIES.filter(s => s.name.startsWith('story: crosvm'));
+    const rep = await checkKernel(k!, crosvm, { createVhost: vringMissForgotten(createVhostModel) });
+    expect(rep.results.map(r => r.verdict)).toEqual([expect.objectContaining({
+      status: 'mismatch', known: null,
+      mismatch: expect.objectContaining({ op: 'VHOST_VSOCK_SET_RUNNING 1', kernel: '-EFAULT, a message became readable (a MISS queued)', model: '-EFAULT' }) as unknown,
+    })]);
+    expect(rep.results.some(isFinding)).toBe(true);
+  }, 60_000);
+});
