@@ -31,6 +31,12 @@ function kernelIds(v: string): string[] {
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 const rate = (n: number, ms: number): string => (ms > 0 ? fmt((n * 1000) / ms) : '-');
 
+/** From the first line that says what went wrong (a panic, BUG, oops, WARN), else the last lines. */
+function consoleExcerpt(lines: readonly string[]): readonly string[] {
+  const at = lines.findIndex(l => /Kernel panic|BUG:|Oops|WARNING:|general protection/.test(l));
+  return at >= 0 ? lines.slice(at, at + 12) : lines.slice(-8);
+}
+
 function findingLines(r: TraceResult): string[] {
   const v = r.verdict;
   const out: string[] = [];
@@ -40,7 +46,7 @@ function findingLines(r: TraceResult): string[] {
       out.push(`MISMATCH ${r.name} op ${v.mismatch.from} (syscall ${v.mismatch.step}) ${v.mismatch.op}`, `    kernel: ${v.mismatch.kernel}`, `    model:  ${v.mismatch.model}`);
       break;
     case 'crashed': case 'hung':
-      out.push(`${v.status.toUpperCase()} ${r.name} after ${r.ops} syscalls; the console's tail:`, ...v.console.slice(-8).map(l => `    | ${l}`));
+      out.push(`${v.status.toUpperCase()} ${r.name} after ${r.ops} syscalls; the console:`, ...consoleExcerpt(v.console).map(l => `    | ${l}`));
       break;
     case 'setup-failed':
       out.push(`SET-UP FAILED ${r.name}: ${v.step} -> ${v.ret}`);

@@ -33,6 +33,7 @@ export const upstreamKernel: KernelPolicy = {
   kernelIdrFields: SMMU_BASELINE_FIELDS,
   featuresArray: 'clear-after-copied',
   netFeatures: 'ring-reset-in-order',
+  iotlbTransitions: 'invalidate-rings',
 };
 
 /** QEMU's vhost allowlist (hw/virtio/vhost-user / vhost_net feature_bits), the bits negcheck models. */

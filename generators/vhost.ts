@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { NET_TAP_FD, VRING_USED_ADDR } from '../types/harness.ts';
 import type { IotlbWriteSpec, Op } from '../types/ops.ts';
 import {
-  ACCESS_OK_RULES, FEATURES_ARRAY_RULES, NET_FEATURE_SETS, IOTLB_ENABLE_RULES, type KernelPolicy, PARENT_KINDS, SIZE_ZERO_RULES, VDPA_RESET_RULES, VHOST_DEVICES,
+  ACCESS_OK_RULES, FEATURES_ARRAY_RULES, IOTLB_TRANSITION_RULES, NET_FEATURE_SETS, IOTLB_ENABLE_RULES, type KernelPolicy, PARENT_KINDS, SIZE_ZERO_RULES, VDPA_RESET_RULES, VHOST_DEVICES,
   type VmmProfile,
 } from '../types/policy.ts';
 import { encodeIotlbWrite, toHex } from '../types/iotlbWire.ts';
@@ -33,6 +33,7 @@ export const KERNEL_VALUES = {
   accessOk: ACCESS_OK_RULES.filter(r => r !== 'x86-32'),
   featuresArray: FEATURES_ARRAY_RULES,
   netFeatures: NET_FEATURE_SETS,
+  iotlbTransitions: IOTLB_TRANSITION_RULES,
 } as const satisfies { readonly [K in keyof KernelPolicy]?: readonly KernelPolicy[K][] };
 
 export const kernelPolicyArb: fc.Arbitrary<KernelPolicy> = fc.record({
@@ -49,6 +50,7 @@ export const kernelPolicyArb: fc.Arbitrary<KernelPolicy> = fc.record({
   kernelIdrFields: fc.constant(upstreamKernel.kernelIdrFields),
   featuresArray: fc.constantFrom(...KERNEL_VALUES.featuresArray),
   netFeatures: fc.constantFrom(...KERNEL_VALUES.netFeatures),
+  iotlbTransitions: fc.constantFrom(...KERNEL_VALUES.iotlbTransitions),
   // a 32-bit kernel is x86-32 here (access_ok below 0xC0000000)
 }).map(k => (k.abi === 'i386' ? { ...k, accessOk: 'x86-32' } : k)) as fc.Arbitrary<KernelPolicy>;
 

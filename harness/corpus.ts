@@ -60,7 +60,7 @@ const PROFILE_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldType>
   kernel: {
     device: 'string', parent: 'string', iotlbEnable: 'string', vsockAccessPlatform: 'boolean', sizeZero: 'string',
     vdpaReset: 'string', maxIotlbEntries: 'int', abi: 'string', accessOk: 'string', hwInfo: 'string', kernelIdrFields: 'strings',
-    featuresArray: 'string', netFeatures: 'string',
+    featuresArray: 'string', netFeatures: 'string', iotlbTransitions: 'string',
   },
   vmm: { features: 'string', featuresIoctls: 'string', knownFeatures: 'features', speaksIotlb: 'boolean', userAbi: 'string', iotlbMsgV2: 'boolean', idr: 'string', knownIdrFields: 'strings' },
   guest: {
@@ -114,8 +114,9 @@ export function validateOp(x: unknown, path: string): Op {
 /** Profile fields added after entries were first written, and what an entry without them describes. */
 const FIELDS_ADDED_LATER: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
   // kernels without the array ioctls (before 333c515d1896); vhost-net offering RING_RESET, as the
-  // model had it before the lab's kernels answered (netFeatures)
-  kernel: { featuresArray: 'absent', netFeatures: 'ring-reset' },
+  // model had it before the lab's kernels answered (netFeatures); the rings kept across IOTLB
+  // transitions (iotlbTransitions), as the model had it then
+  kernel: { featuresArray: 'absent', netFeatures: 'ring-reset', iotlbTransitions: 'keep-rings' },
   // VMMs that knew only the 64-bit feature ioctls
   vmm: { featuresIoctls: '64-bit' },
   // guests and devices with two feature select words (before 69b946151224)

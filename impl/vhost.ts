@@ -80,7 +80,16 @@ export class VhostDev implements RingHost {
         on = testBit(hi, lo, U.VIRTIO_F_ACCESS_PLATFORM) && testBit(0, this.backendLo, U.VHOST_BACKEND_F_IOTLB_MSG_V2); break;
       case 'separate-bit': on = testBit(hi, lo, U.VHOST_F_IOTLB_SPLIT); break;
     }
-    if (on) this.iotlb = new IotlbIndex(this.k.maxIotlbEntries, true);
+    const transitions = this.k.iotlbTransitions === 'invalidate-rings';
+    if (on) {
+      if (this.iotlb === null && transitions) this.rings.forgetAddresses();
+      this.iotlb = new IotlbIndex(this.k.maxIotlbEntries, true);
+    } else if (transitions && this.iotlb !== null) {
+      // vhost_clear_device_iotlb
+      this.iotlb = null;
+      this.rings.forgetAddresses();
+      this.readList = [];
+    }
     return 0;
   }
 

@@ -59,6 +59,8 @@ export class Vrings {
   private missHi = 0;
   private missLo = 0;
   private readonly r = new U64Reg();
+  /** vhost_vq_invalidate_access ran on every vq: the used rings are at address 0 */
+  private forgotten = false;
 
   constructor(private readonly device: VhostDevice) {
     this.backend = new Array<boolean>(nvqsOf(device)).fill(false);
@@ -111,10 +113,15 @@ export class Vrings {
     return this.result(r);
   }
 
+  /** kernel.iotlbTransitions 'invalidate-rings': every vq's ring addresses NULL (model: vringForgetAddresses). */
+  forgetAddresses(): void {
+    this.forgotten = true;
+  }
+
   /** vhost_vq_init_access: put used->flags, then get used->idx. */
   private initAccess(host: RingHost, vq: number): number {
-    const hi = USED_HI[vq]!;
-    const lo = USED_LO[vq]!;
+    const hi = this.forgotten ? 0 : USED_HI[vq]!;
+    const lo = this.forgotten ? 0 : USED_LO[vq]!;
     const flags = this.userAccess(host, hi, lo);
     if (flags !== 0) return flags;
     const idx = this.r.add(hi, lo, 0, U16);

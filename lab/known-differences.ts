@@ -18,17 +18,6 @@ export interface KnownDifference {
 
 export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
   {
-    id: 'rings-forgotten-on-iotlb-enable',
-    kernels: ['6.12', '7.2'],
-    op: /^(read\(72\)|VHOST_VSOCK_SET_RUNNING 1|VHOST_NET_SET_BACKEND index=0 fd=3)$/,
-    kernel: /MISS iova=0x0 |^-EFAULT, a message became readable/,
-    model: /MISS iova=0x7f00_0000_3000 |^0$/,
-    why: '6.12.117 and 7.2.13 vhost_init_device_iotlb: with no IOTLB before, vhost_vq_invalidate_access sets every vq\'s desc/avail/used ' +
-      'to NULL, so vhost_vq_init_access then touches iova 0 (6.1.176 keeps the addresses); and un-acking ACCESS_PLATFORM ' +
-      '(vhost_clear_device_iotlb) drops the IOTLB, both message lists and the addresses. The model keeps the rings at the ' +
-      'harness\'s addresses for good: to be modelled as an iotlbEnable rule of its own.',
-  },
-  {
     id: 'worker-prefetch-miss',
     kernels: ['6.1'],
     op: /^(VHOST_VSOCK_SET_RUNNING 1|VHOST_NET_SET_BACKEND index=1 fd=3)$/,

@@ -47,6 +47,7 @@ export const LAB_PROFILES: readonly LabProfile[] = [
       ...COMMON,
       vdpaReset: { value: 'plain-reset', why: 'v6.1 drivers/vhost/vdpa.c (before 4398776f7a6d, v6.7); no vhost-vdpa in this config anyway' },
       featuresArray: { value: 'absent', why: 'no VHOST_GET/SET_FEATURES_ARRAY before 333c515d1896 (v6.17)' },
+      iotlbTransitions: { value: 'keep-rings', why: '6.1.176 vhost_init_device_iotlb keeps the ring addresses (__vhost_vq_meta_reset only) and *_set_features has no else: the IOTLB stays; the lab: a start after SET_FEATURES ACCESS_PLATFORM misses at the used ring, 0x7f0000003000' },
       netFeatures: { value: 'base', why: '6.1.176 net.c:73-77 VHOST_NET_FEATURES has no RING_RESET; the lab: vhost-net GET_FEATURES 0x33d008000' },
     },
   },
@@ -58,6 +59,7 @@ export const LAB_PROFILES: readonly LabProfile[] = [
       ...COMMON,
       vdpaReset: { value: 'compat-reset', why: 'v6.12 drivers/vhost/vdpa.c vhost_vdpa_reset: vdpa_reset(v->vdpa, IOTLB_PERSIST acked ? 0 : VDPA_RESET_F_CLEAN_MAP) (4398776f7a6d, v6.7)' },
       featuresArray: { value: 'absent', why: 'no VHOST_GET/SET_FEATURES_ARRAY before 333c515d1896 (v6.17)' },
+      iotlbTransitions: { value: 'invalidate-rings', why: '6.12.117 vhost.c vhost_init_device_iotlb -> vhost_vq_invalidate_access, *_set_features -> vhost_clear_device_iotlb ("vhost: invalidate vring access on IOTLB transitions", 6.12.114); the lab: the start misses at iova 0' },
       netFeatures: { value: 'ring-reset', why: '6.12.117 net.c:77 adds VIRTIO_F_RING_RESET; the lab: vhost-net GET_FEATURES 0x1033d008000' },
     },
   },
@@ -68,6 +70,7 @@ export const LAB_PROFILES: readonly LabProfile[] = [
     kernel: {
       ...COMMON,
       vdpaReset: { value: 'compat-reset', why: 'as 6.12 (vhost_vdpa_reset with VDPA_RESET_F_CLEAN_MAP)' },
+      iotlbTransitions: { value: 'invalidate-rings', why: 'as 6.12 (the fix is in 7.2.7); the lab: the start misses at iova 0' },
       netFeatures: { value: 'ring-reset-in-order', why: '7.2.13 net.c:72-81 vhost_net_bits[] adds VIRTIO_F_IN_ORDER; the lab: vhost-net GET_FEATURES 0x10b3d008000' },
       featuresArray: { value: 'clear-after-copied', why: 'v7.2 drivers/vhost/net.c VHOST_GET_FEATURES_ARRAY: clear_user(argp + size_mul(copied, sizeof(u64)), ...): the fix of the clear start is in' },
     },

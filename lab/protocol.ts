@@ -35,6 +35,8 @@ export interface AgentTrace {
   /** vhost-vsock's guest CID, distinct per trace of a boot */
   readonly cid: number;
   readonly ops: readonly KernelOp[];
+  /** lines sent after the ops: `hang` and `crash` make the agent fail, for the runner's tests */
+  readonly then?: readonly ('hang' | 'crash')[];
 }
 
 /** What the agent said about one op: its return value and what it read back. */
@@ -84,7 +86,7 @@ export function opLine(op: KernelOp): string {
 
 /** A trace's lines, `trace` to `end`. */
 export function traceLines(t: AgentTrace): string[] {
-  return [`trace ${t.id} ${t.device} ${t.cid}`, ...t.ops.map(opLine), 'end'];
+  return [`trace ${t.id} ${t.device} ${t.cid}`, ...t.ops.map(opLine), ...(t.then ?? []), 'end'];
 }
 
 /** An answer line (`= RET [v=HEX] [b=HEX] [w=HEX,...] [q=...]`). */

@@ -121,7 +121,7 @@ export async function runTraces(k: LabKernel, traces: readonly AgentTrace[], o: 
         } catch (e) {
           if (!(e instanceof Stopped)) throw e;
           if (o.signal?.aborted) break;
-          outcomes[next] = { status: e.why, answers, console: g.console.slice(-30) };
+          outcomes[next] = { status: e.why, answers, console: g.console.slice(-80) };
           next++;
           break;
         }

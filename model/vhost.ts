@@ -22,7 +22,7 @@ import {
 import { type Translation, translateDesc } from './translate.ts';
 import { umemAccessOk } from './uaccess.ts';
 import {
-  vhostNvqs, vringApply, vringCreate, vringIoctlUnknown, type VringState,
+  vhostNvqs, vringApply, vringCreate, vringForgetAddresses, vringIoctlUnknown, type VringState,
 } from './vring.ts';
 
 /**
@@ -66,8 +66,8 @@ export function vhostOfferedFeatures(s: VhostState): bigint {
 
 /**
  * VHOST_SET_FEATURES on net/vsock: unknown bits -EOPNOTSUPP, then *_set_features, where the
- * iotlbEnable rule decides whether the device IOTLB comes on (upstream: ACCESS_PLATFORM).
- * Clearing the bit later never turns it off.
+ * iotlbEnable rule decides whether the device IOTLB comes on (upstream: ACCESS_PLATFORM); whether
+ * clearing the bit later turns it off is kernel.iotlbTransitions's.
  */
 export function vhostSetFeatures(s: VhostState, features: bigint): number {
   if (features & ~vhostOfferedFeatures(s)) return -EOPNOTSUPP;
@@ -80,6 +80,7 @@ export function vhostSetFeatures(s: VhostState, features: bigint): number {
  */
 export function vhostAckFeatures(s: VhostState, features: bigint): number {
   if (s.rules.iotlbEnable(features, s.ackedBackend)) vhostInitDeviceIotlb(s);
+  else if (s.kernel.iotlbTransitions === 'invalidate-rings') vhostClearDeviceIotlb(s);
   s.ackedFeatures = features;
   return 0;
 }
@@ -103,9 +104,25 @@ export function vhostFeaturesArray(s: VhostState, op: Extract<Op, { kind: 'GET_F
   return { kind: 'features-array', ret: ack.ok ? vhostAckFeatures(s, ack.features) : ack.err, words: buffer };
 }
 
-/** vhost_init_device_iotlb: a fresh, empty IOTLB replaces any old one (its maps are freed). */
+/**
+ * vhost_init_device_iotlb: a fresh, empty IOTLB replaces any old one (its maps are freed); with
+ * 'invalidate-rings', the first one makes every vq forget its ring addresses (6.12.117 vhost.c:2359).
+ */
 export function vhostInitDeviceIotlb(s: VhostState): void {
+  if (s.iotlb === null && s.kernel.iotlbTransitions === 'invalidate-rings') vringForgetAddresses(s.vring);
   s.iotlb = iotlbCreate(s.kernel.maxIotlbEntries, true);
+}
+
+/**
+ * vhost_clear_device_iotlb ('invalidate-rings', 6.12.117 vhost.c:2303): no IOTLB any more, every vq
+ * forgets its ring addresses, and the queued and pending messages go (vhost_clear_msg).
+ */
+export function vhostClearDeviceIotlb(s: VhostState): void {
+  if (s.iotlb === null) return;
+  s.iotlb = null;
+  vringForgetAddresses(s.vring);
+  s.readList = [];
+  s.pendingList = [];
 }
 
 /** VHOST_SET_BACKEND_FEATURES on net/vsock: only IOTLB_MSG_V2 is known. */

@@ -34,6 +34,8 @@ import { translateDesc } from './translate.ts';
  */
 export interface VringState {
   backend: readonly boolean[];
+  /** vhost_vq_invalidate_access ran: every vq's ring addresses are NULL, the used ring at address 0 */
+  addressesForgotten: boolean;
 }
 
 /**
@@ -67,7 +69,17 @@ export function vhostNvqs(device: VhostDevice): number {
 }
 
 export function vringCreate(device: VhostDevice): VringState {
-  return { backend: new Array<boolean>(vhostNvqs(device)).fill(false) };
+  return { backend: new Array<boolean>(vhostNvqs(device)).fill(false), addressesForgotten: false };
+}
+
+/** vhost_vq_invalidate_access on every vq (kernel.iotlbTransitions 'invalidate-rings'): desc, avail and used NULL. */
+export function vringForgetAddresses(v: VringState): void {
+  v.addressesForgotten = true;
+}
+
+/** Where vq's used ring is: the harness's address, or NULL once forgotten. */
+function usedRingAddr(v: VringState, vq: number): bigint {
+  return v.addressesForgotten ? 0n : VRING_USED_ADDR[vq]!;
 }
 
 function setBackend(v: VringState, vq: number, on: boolean): void {
@@ -117,7 +129,7 @@ export function vhostUserAccess(s: VringHost, addr: bigint, len: number): UserAc
  * (Without an IOTLB it also checks access_ok(&used->idx), which a user address passes.)
  */
 export function vhostVqInitAccess(s: VringHost, vq: number): UserAccess {
-  const used = VRING_USED_ADDR[vq]!;
+  const used = usedRingAddr(s.vring, vq);
   const flags = vhostUserAccess(s, used, U16);
   if (flags.ret !== 0) return flags;
   return vhostUserAccess(s, u64(used + USED_IDX), U16);

@@ -28,9 +28,11 @@ function deviceAxes(level: ValueLevel): readonly (readonly [KernelPolicy['device
   const limits = axis(...byLevel<number>(level, [2048], [1, 2], [3, 4, 8, 640]));
   const accessOk = byLevel<KernelPolicy['accessOk']>(level, ['x86-64'], [], ['alternate-address-space']);
   const resets = byLevel<KernelPolicy['vdpaReset']>(level, ['compat-reset'], [], KERNEL_VALUES.vdpaReset.filter(r => r !== 'compat-reset'));
+  // the IOTLB going off when the bit is acked away (6.12, 7.2) and staying (6.1)
+  const transitions = axis<KernelPolicy['iotlbTransitions']>('invalidate-rings', 'keep-rings');
   return [
-    ['vhost-net', { maxIotlbEntries: limits, accessOk: axis(...accessOk) }],
-    ['vhost-vsock', { maxIotlbEntries: limits, vsockAccessPlatform: axis(...byLevel(level, [true], [], [false])) }],
+    ['vhost-net', { maxIotlbEntries: limits, accessOk: axis(...accessOk), iotlbTransitions: transitions }],
+    ['vhost-vsock', { maxIotlbEntries: limits, vsockAccessPlatform: axis(...byLevel(level, [true], [], [false])), iotlbTransitions: transitions }],
     ['vhost-vdpa', { parent: axis(...KERNEL_VALUES.parent), vdpaReset: axis(...resets) }],
   ];
 }

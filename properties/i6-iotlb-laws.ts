@@ -163,12 +163,22 @@ export const iotlbLaw: StepLaw<IotlbLawState> = {
     if (op.kind === 'SET_BACKEND_FEATURES' && o.kind === 'ret' && o.ret === 0) s.backend = op.features;
     // an IOTLB to invalidate: for vhost-vdpa the AS, once an UPDATE or BATCH_BEGIN allocated it
     // (vhost_vdpa_find_alloc_as); for net/vsock dev->iotlb once ACCESS_PLATFORM was acked (I6's
-    // rule): each such ack makes a fresh, empty one (vhost_init_device_iotlb), and acking features
-    // without the bit later leaves it in force (vhost_net_set_features tears nothing down)
+    // rule): each such ack makes a fresh, empty one (vhost_init_device_iotlb); acking features
+    // without the bit later leaves it in force (6.1's *_set_features tears nothing down), or, with
+    // kernel.iotlbTransitions 'invalidate-rings', turns it off with its maps and queued messages
+    // (vhost_clear_device_iotlb), after which accesses go through the memory table again
     if (vdpa && (isWrite(op, U.VHOST_IOTLB_UPDATE) || isWrite(op, U.VHOST_IOTLB_BATCH_BEGIN)) && ok(o)) s.iotlbOn = true;
-    const apAcked = (op.kind === 'SET_FEATURES' && o.kind === 'ret' && o.ret === 0 && (op.features & AP) !== 0n) ||
-      (op.kind === 'VMM_SET_FEATURES' && o.kind === 'vmm' && o.ret === 0 && (o.set & AP) !== 0n);
-    if (!vdpa && apAcked) { s.iotlbOn = true; s.table = iotlbMadeByAccessPlatform(profile) ? [] : null; }
+    // word 0 of what an accepted SET_FEATURES_ARRAY acks: the first of its count words, or none
+    const acked = op.kind === 'SET_FEATURES' && o.kind === 'ret' && o.ret === 0 ? op.features
+      : op.kind === 'VMM_SET_FEATURES' && o.kind === 'vmm' && o.ret === 0 ? o.set
+        : op.kind === 'SET_FEATURES_ARRAY' && o.kind === 'features-array' && o.ret === 0 ? (op.count >= 1n ? op.words[0] ?? 0n : 0n) : null;
+    if (!vdpa && acked !== null && (acked & AP) !== 0n) { s.iotlbOn = true; s.table = iotlbMadeByAccessPlatform(profile) ? [] : null; }
+    if (!vdpa && acked !== null && (acked & AP) === 0n && s.iotlbOn && iotlbMadeByAccessPlatform(profile) &&
+      profile.kernel.iotlbTransitions === 'invalidate-rings') {
+      s.iotlbOn = false;
+      s.table = null;
+      s.missQueue = [];
+    }
     // the array ioctl's acked set is the kernel's reading of a buffer: the table law stops there
     if (op.kind === 'SET_FEATURES_ARRAY' && o.kind === 'features-array' && o.ret === 0) s.table = null;
     if (isWrite(op) && ok(o) && s.table !== null) s.table = tableAfterWrite(s.table, op.msg, profile, s.backend);
@@ -416,11 +426,11 @@ export const I6: PropertyDef = {
   statement: 'translations agree with the maps in force (range, permission, offset); invalidate removes whole maps; malformed messages are rejected with the kernel\'s error and change nothing; '
     + 'table: from the fresh IOTLB each ACCESS_PLATFORM ack makes, while the maps written since do not overlap, every access observes exactly what translate_desc over them gives '
     + '(segments, -EPERM, -ENOBUFS past VQ_IOV_MAX, a miss at the first unmapped byte), with FIFO retirement at max_iotlb_entries, INVALIDATE freeing what '
-    + 'del_range(iova, iova + size - 1) meets (size 0 included) and the IOTLB staying when the bit is acked away; miss-bytes: reads return the queued MISS messages in order, '
+    + 'del_range(iova, iova + size - 1) meets (size 0 included) and the IOTLB staying when the bit is acked away (going, with its maps and queued messages, on a kernel that invalidates the rings on IOTLB transitions); miss-bytes: reads return the queued MISS messages in order, '
     + 'byte for byte; asid: without IOTLB_ASID acked the asid word is not read',
   source: 'drivers/vhost/iotlb.c; vhost.c vhost_chr_write_iter/_read_iter, translate_desc, vhost_iotlb_miss, vhost_init_device_iotlb; vdpa.c vhost_vdpa_process_iotlb_msg',
   profiles: i6ProfileArb,
-  judges: ['kernel.sizeZero', 'kernel.abi', 'kernel.maxIotlbEntries', 'kernel.parent', 'vmm.userAbi', 'vmm.iotlbMsgV2'],
+  judges: ['kernel.sizeZero', 'kernel.abi', 'kernel.maxIotlbEntries', 'kernel.parent', 'kernel.iotlbTransitions', 'vmm.userAbi', 'vmm.iotlbMsgV2'],
   scripts: i6ScriptArb,
   check: onBothSides(checkIotlbLaws),
 };

@@ -11,6 +11,8 @@ import { checkKernel, isFinding, type KernelReport } from '../lab/kernel.ts';
 import { KNOWN_DIFFERENCES } from '../lab/known-differences.ts';
 import { labKernels } from '../lab/setup.ts';
 import { LAB_STORIES } from '../lab/stories.ts';
+import type { AgentTrace } from '../lab/protocol.ts';
+import { runTraces } from '../lab/run.ts';
 import { createVhostModel } from '../model/stack.ts';
 import { vringMissForgotten } from './mutants.ts';
 
@@ -41,5 +43,36 @@ describe.skipIf(labOff)('the model on the lab\'s kernels', () => {
       mismatch: expect.objectContaining({ op: 'VHOST_VSOCK_SET_RUNNING 1', kernel: '-EFAULT, a message became readable (a MISS queued)', model: '-EFAULT' }) as unknown,
     })]);
     expect(rep.results.some(isFinding)).toBe(true);
+  }, 60_000);
+});
+
+describe.skipIf(labOff)('a guest that fails', () => {
+  const gf = { kind: 'GET_FEATURES' } as const;
+  const trace = (id: number, then?: readonly ('hang' | 'crash')[]): AgentTrace => ({ id, device: 'vhost-vsock', cid: 3 + id, ops: [gf], ...(then ? { then } : {}) });
+
+  it('a hang is reported naming its trace after the trace timeout, and the run goes on with a fresh boot', async () => {
+    const [k] = labKernels(['6.1']);
+    const run = await runTraces(k!, [trace(0), trace(1, ['hang']), trace(2)], { traceTimeoutMs: 1500 });
+    expect(run.outcomes.map(o => o.status)).toEqual(['done', 'hung', 'done']);
+    expect(run.boots.map(b => b.traces)).toEqual([2, 1]);
+  }, 60_000);
+
+  it('a crash (the agent dies, the kernel panics) is reported with the console, and the run goes on', async () => {
+    const [k] = labKernels(['6.1']);
+    const run = await runTraces(k!, [trace(0, ['crash']), trace(1)], { traceTimeoutMs: 10_000 });
+    expect(run.outcomes.map(o => o.status)).toEqual(['crashed', 'done']);
+    const crashed = run.outcomes[0]!;
+    expect(crashed.status === 'crashed' && crashed.console.join('\n')).toMatch(/Attempted to kill init/);
+    expect(run.boots).toHaveLength(2);
+  }, 60_000);
+
+  it('an abort (SIGINT) stops the guest and keeps what completed', async () => {
+    const [k] = labKernels(['6.1']);
+    const abort = new AbortController();
+    const run = await runTraces(k!, [trace(0), trace(1, ['hang']), trace(2)], {
+      traceTimeoutMs: 30_000, signal: abort.signal, onTrace: done => { if (done === 1) setTimeout(() => abort.abort(), 200); },
+    });
+    expect(run.interrupted).toBe(true);
+    expect(run.outcomes.map(o => o.status)).toEqual(['done', 'not-run', 'not-run']);
   }, 60_000);
 });

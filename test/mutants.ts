@@ -61,7 +61,11 @@ const AP_BIT = bit(VIRTIO_F_ACCESS_PLATFORM);
 export const iotlbNotFresh: StackFactory = editingIotlb((op, o, before, after) =>
   accepted(op, o) && (op.features & AP_BIT) !== 0n && before !== null ? before : after);
 
-/** SET_FEATURES without ACCESS_PLATFORM tears the IOTLB down (accesses go back to the memory table). */
+/**
+ * SET_FEATURES without ACCESS_PLATFORM tears the IOTLB down (accesses go back to the memory table):
+ * a bug on a kernel that keeps the IOTLB (iotlbTransitions 'keep-rings', 6.1), the rule on one that
+ * does not (6.12, 7.2).
+ */
 export const iotlbOffWhenCleared: StackFactory = editingIotlb((op, o, _before, after) =>
   accepted(op, o) && (op.features & AP_BIT) === 0n ? null : after);
 

@@ -16,7 +16,7 @@ import { bit } from '../types/bits.ts';
 import { GUEST_RAM_HVA, GUEST_RAM_SIZE, NET_TAP_FD, VRING_USED_ADDR } from '../types/harness.ts';
 import type { Op } from '../types/ops.ts';
 import type { Profile } from '../types/profile.ts';
-import type { VhostDevice } from '../types/policy.ts';
+import type { IotlbTransitionRule, VhostDevice } from '../types/policy.ts';
 import { formatObservation, formatOp, hex } from '../types/trace.ts';
 import * as U from '../types/uapi.ts';
 
@@ -34,14 +34,15 @@ const readMiss = (iova: bigint): string => `72 bytes v1 MISS iova=${hex(iova)} p
 
 type Step = readonly [Op, string];
 
-function profileFor(device: VhostDevice): Profile {
-  return { ...upstreamProfile, kernel: { ...upstreamProfile.kernel, device } };
+/** A kernel whose rings stay where the VMM set them (6.1's iotlbTransitions), unless said otherwise. */
+function profileFor(device: VhostDevice, iotlbTransitions: IotlbTransitionRule): Profile {
+  return { ...upstreamProfile, kernel: { ...upstreamProfile.kernel, device, iotlbTransitions } };
 }
 
 /** Run the steps on model and impl: both must print the expected observation at every step. */
-function expectSteps(device: VhostDevice, steps: readonly Step[]): void {
-  const model = createModelStack(profileFor(device));
-  const impl = createImplStack(profileFor(device));
+function expectSteps(device: VhostDevice, steps: readonly Step[], transitions: IotlbTransitionRule = 'keep-rings'): void {
+  const model = createModelStack(profileFor(device, transitions));
+  const impl = createImplStack(profileFor(device, transitions));
   steps.forEach(([op, want], i) => {
     const m = model.apply(op);
     const o = impl.apply(op);
@@ -136,6 +137,26 @@ describe('VHOST_NET_SET_BACKEND (vhost_net_set_backend → vhost_vq_init_access)
 
   it('VHOST_VSOCK_SET_RUNNING is not a net ioctl: vhost_vring_ioctl reads the int as a vq index', () => {
     expectSteps('vhost-net', [[start(1), '-ENOTTY'], [start(0), '-ENOTTY'], [start(2), '-ENOBUFS'], [start(-1), '-ENOBUFS']]);
+  });
+});
+
+describe('IOTLB transitions (kernel.iotlbTransitions; the lab\'s 6.1 keeps the rings, 6.12 and 7.2 invalidate them)', () => {
+  const OFF: Op = { kind: 'SET_FEATURES', features: 0n };
+  it('keep-rings: the start misses at the used ring, and acking the bit away leaves the IOTLB on', () => {
+    expectSteps('vhost-vsock', [[IOTLB_ON, '0'], [OFF, '0'], [start(), missAt(USED0)], [READ, readMiss(USED0)]], 'keep-rings');
+  });
+
+  it('invalidate-rings: the first IOTLB forgets the ring addresses, so the start misses at iova 0', () => {
+    expectSteps('vhost-vsock', [[IOTLB_ON, '0'], [start(), missAt(0n)], [READ, readMiss(0n)], [IOTLB_ON, '0'], [start(), missAt(0n)]], 'invalidate-rings');
+    expectSteps('vhost-net', [[IOTLB_ON, '0'], [backend(0, NET_TAP_FD), missAt(0n)], [READ, readMiss(0n)]], 'invalidate-rings');
+  });
+
+  it('invalidate-rings: acking the bit away drops the IOTLB and the queued MISS; the used ring at NULL then faults', () => {
+    expectSteps('vhost-vsock', [
+      [IOTLB_ON, '0'], [start(), missAt(0n)], [OFF, '0'], [READ, '-EAGAIN'], [start(), '-EFAULT'],
+      // on again: a map at iova 0 now serves the forgotten rings
+      [IOTLB_ON, '0'], [update(0n, 0x1000n, U.VHOST_ACCESS_RW), '72'], [start(), '0'],
+    ], 'invalidate-rings');
   });
 });
 

@@ -105,6 +105,20 @@ export const FEATURES_ARRAY_RULES = ['absent', 'clear-at-start', 'clear-after-co
 export type FeaturesArrayRule = (typeof FEATURES_ARRAY_RULES)[number];
 
 /**
+ * What an IOTLB coming on or going off does to the rings (vhost_net_set_features,
+ * vhost_vsock_set_features, vhost_init_device_iotlb):
+ * - `keep-rings`: 6.1.176: the ring addresses the VMM set stay in force, and features acked without
+ *   the enabling bit leave the IOTLB on;
+ * - `invalidate-rings`: 6.12.117 and 7.2.13 ("vhost: invalidate vring access on IOTLB transitions",
+ *   CVE-2026-97988, in 6.12.114 and 7.2.7): the first IOTLB makes every vq forget its desc/avail/used
+ *   addresses (vhost_vq_invalidate_access: NULL, so a start touches address 0), and features acked
+ *   without the bit turn it off (vhost_clear_device_iotlb: the maps, the read and pending lists and
+ *   the ring addresses go). The lab's 6.12 and 7.2 answered so (docs/lab.md).
+ */
+export const IOTLB_TRANSITION_RULES = ['keep-rings', 'invalidate-rings'] as const;
+export type IotlbTransitionRule = (typeof IOTLB_TRANSITION_RULES)[number];
+
+/**
  * What vhost-net offers beyond VHOST_FEATURES, MRG_RXBUF and ACCESS_PLATFORM (drivers/vhost/net.c
  * VHOST_NET_FEATURES, later vhost_net_bits[]), as the lab's kernels answered VHOST_GET_FEATURES:
  * - `base`: 6.1.176 net.c:73-77, 0x33d008000;
@@ -140,6 +154,8 @@ export interface KernelPolicy {
   readonly featuresArray: FeaturesArrayRule;
   /** what vhost-net offers besides the bits every version has */
   readonly netFeatures: NetFeatureSet;
+  /** what the IOTLB coming on or going off does to the rings */
+  readonly iotlbTransitions: IotlbTransitionRule;
 }
 
 /** How a VMM turns guest-acked features into VHOST_SET_FEATURES (seeds 000/001). */

@@ -9,7 +9,8 @@
  *   host:  env RAM_HVA RAM_SIZE FA_ADDR FA_WORDS      (hex)  the harness's addresses (types/harness.ts)
  *          ring VQ NUM DESC AVAIL USED              (hex)  each vq's ring addresses
  *          trace ID DEVICE CID                             DEVICE: vhost-net | vhost-vsock
- *          OP ARGS...                                      one line per op (run_op below)
+ *          OP ARGS...                                      one line per op (run_op below; hang and crash
+ *                                                          are the host's tests of a guest that fails)
  *          end                                             close the fds, report the kernel log
  *          quit                                            power off
  *   agent: hello RELEASE | trace ID ok | trace ID setup STEP -ERRNO | = RET [v=HEX] [b=HEX]
@@ -279,6 +280,13 @@ static int run_op(char *line)
 		else if (strcmp(which, "notsock") == 0) f.fd = devnull;
 		else return -1;
 		vring_op(VHOST_NET_SET_BACKEND, &f);
+	} else if (strcmp(op, "hang") == 0) {
+		/* for the host's tests: a guest that stops answering, and one whose agent dies (init exits: panic) */
+		fflush(out);
+		for (;;) pause();
+	} else if (strcmp(op, "crash") == 0) {
+		fflush(out);
+		_exit(1);
 	} else {
 		return -1;
 	}

@@ -1,0 +1,74 @@
+// `negcheck kernel` and `negcheck lab` as a user runs them: --help, bad input and a lab that is not
+// set up (exit 2, the message naming the problem, nothing written), a real run with --json, SIGINT.
+
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BIN, CLI_ENV, negcheck, ROOT } from './negcheck.ts';
+
+const tmp = mkdtempSync(join(tmpdir(), 'negcheck-kernel-cli-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const labOff = process.env['NEGCHECK_LAB'] === 'off';
+
+describe('negcheck kernel and lab: usage', () => {
+  it('--help names the inputs, the profile file and every exit status', () => {
+    const r = negcheck('kernel', '--help');
+    expect(r.status).toBe(0);
+    for (const s of ['--kernel', '--json', '--trace-timeout', 'lab/profiles.ts', 'known-differences', 'Exit status: 0', '130 interrupted']) expect(r.stdout).toContain(s);
+    expect(negcheck('lab', 'setup', '--help').stdout).toContain('NEGCHECK_LAB_CACHE');
+  });
+
+  it('an unknown kernel, a missing input and a corrupt corpus entry are exit 2, named, nothing written', () => {
+    const json = join(tmp, 'bad.json');
+    expect(negcheck('kernel', '--kernel', '5.4', '--json', json)).toMatchObject({ status: 2, stderr: expect.stringContaining('--kernel 5.4: the lab has 6.1, 6.12, 7.2') as unknown });
+    expect(negcheck('kernel', join(tmp, 'nothing-here'), '--json', json)).toMatchObject({ status: 2, stderr: expect.stringContaining('nothing-here: no such file or directory') as unknown });
+    const corrupt = join(tmp, 'corrupt.json');
+    writeFileSync(corrupt, '{"format": "negcheck-counterexample/1"}');
+    expect(negcheck('kernel', corrupt, '--json', json)).toMatchObject({ status: 2, stderr: expect.stringContaining('corrupt.json') as unknown });
+    expect(existsSync(json)).toBe(false);
+  });
+
+  it('a lab that is not set up is exit 2, naming the set-up command', () => {
+    const env = { ...CLI_ENV, NEGCHECK_LAB_CACHE: join(tmp, 'no-cache') };
+    const c = spawn(process.execPath, [BIN, 'kernel', '--kernel', '6.1'], { cwd: ROOT, env });
+    let stderr = '';
+    c.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    return new Promise<void>(resolve => c.on('exit', code => {
+      expect(code).toBe(2);
+      expect(stderr).toContain('lab kernel 6.1 is not set up: run `npx negcheck lab setup`');
+      resolve();
+    }));
+  });
+});
+
+describe.skipIf(labOff)('negcheck kernel on the lab', () => {
+  it('runs the corpus on 6.1, prints the figures and writes the JSON report', () => {
+    const json = join(tmp, 'report.json');
+    const r = negcheck('kernel', '--kernel', '6.1', join(ROOT, 'corpus'), '--json', json);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^6\.1 \(6\.1\.0-\d+-cloud-amd64, cpu qemu64\): \d+ traces/m);
+    expect(r.stdout).toMatch(/ops\/s in the guest/);
+    const rep = JSON.parse(readFileSync(json, 'utf8')) as { format: string; reports: { kernel: string; interrupted: boolean }[] };
+    expect(rep.format).toBe('negcheck-kernel-report/1');
+    expect(rep.reports.map(x => [x.kernel, x.interrupted])).toEqual([['6.1', false]]);
+  }, 120_000);
+
+  it('on SIGINT stops the guest, reports what completed and exits 130', async () => {
+    const json = join(tmp, 'sigint.json');
+    const c = spawn(process.execPath, [BIN, 'kernel', '--kernel', '6.1,7.2', '--json', json], { cwd: ROOT, env: CLI_ENV });
+    let stdout = '';
+    const exited = new Promise<number | null>(resolve => c.on('exit', code => resolve(code)));
+    await new Promise<void>(resolve => c.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (/^6\.1 \(/m.test(stdout)) resolve();
+    }));
+    // 6.1 is done; 7.2 is booting or running
+    await new Promise(r => setTimeout(r, 1500));
+    c.kill('SIGINT');
+    expect(await exited).toBe(130);
+    const rep = JSON.parse(readFileSync(json, 'utf8')) as { reports: { kernel: string; interrupted: boolean }[] };
+    expect(rep.reports.map(x => [x.kernel, x.interrupted])).toEqual([['6.1', false], ['7.2', true]]);
+  }, 180_000);
+});
