@@ -5,7 +5,9 @@ import type { Command } from 'commander';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type KernelReport, checkKernel, isFinding, type TraceResult } from '../lab/kernel.ts';
-import { defaultInputPaths, readInputs } from '../lab/inputs.ts';
+import { catalogueInputs } from '../lab/catalogue.ts';
+import { defaultInputPaths, type KernelInput, readInputs } from '../lab/inputs.ts';
+import { labProfile } from '../lab/profiles.ts';
 import { labKernels, readLock } from '../lab/setup.ts';
 import { LAB_STORIES } from '../lab/stories.ts';
 import { stringifyJson } from '../types/json.ts';
@@ -80,7 +82,7 @@ function printReport(rep: KernelReport): void {
 export function registerKernel(program: Command): void {
   program.command('kernel')
     .description('run traces on the lab\'s real kernels and on the model with each kernel\'s profile, and compare every answer')
-    .argument('[paths...]', 'corpus entries or directories of them, and message-vector .jsonl files (default: corpus/, ../shared/conformance/iotlb-msg-kernel-vectors.jsonl and the seed stories of lab/stories.ts)')
+    .argument('[paths...]', 'corpus entries or directories of them, and message-vector .jsonl files (default: corpus/, ../shared/conformance/iotlb-msg-kernel-vectors.jsonl, the seed stories of lab/stories.ts and the catalogue\'s counterexamples whose kernel is the lab kernel, lab/catalogue.ts)')
     .option('--kernel <ids>', 'these lab kernels (comma-separated, or all)', 'all')
     .option('--json <file>', 'also write the whole report as JSON')
     .option('--trace-timeout <ms>', 'a trace whose guest says nothing for this long is a hang', intArg('--trace-timeout', 100), 10_000)
@@ -96,6 +98,8 @@ export function registerKernel(program: Command): void {
     .action(exitStatusAction('kernel', async (paths: string[], o: { kernel: string; json?: string; traceTimeout: number }) => {
       const kernels = labKernels(kernelIds(o.kernel));
       const inputs = paths.length ? readInputs(paths) : [...readInputs(defaultInputPaths(ROOT)), ...LAB_STORIES];
+      // by default also the catalogue's counterexamples whose kernel is this one (lab/catalogue.ts)
+      const inputsFor = (id: string): KernelInput[] => (paths.length ? inputs : [...inputs, ...catalogueInputs(labProfile(id))]);
       const abort = new AbortController();
       const onSigint = (): void => abort.abort();
       process.on('SIGINT', onSigint);
@@ -103,7 +107,7 @@ export function registerKernel(program: Command): void {
       try {
         for (const k of kernels) {
           if (abort.signal.aborted) break;
-          const rep = await checkKernel(k, inputs, { traceTimeoutMs: o.traceTimeout, signal: abort.signal });
+          const rep = await checkKernel(k, inputsFor(k.id), { traceTimeoutMs: o.traceTimeout, signal: abort.signal });
           printReport(rep);
           reports.push(rep);
         }
@@ -116,7 +120,7 @@ export function registerKernel(program: Command): void {
       });
       console.log('');
       for (const l of textTable(['kernel', 'traces run', 'syscalls', 'first op', 'ops/s in guest', 'traces/s', 'findings'], rows, 'numbers')) console.log(l);
-      if (o.json) writeAtomic(o.json, stringifyJson({ format: 'negcheck-kernel-report/1', inputs: inputs.length, reports }));
+      if (o.json) writeAtomic(o.json, stringifyJson({ format: 'negcheck-kernel-report/1', reports }));
       if (abort.signal.aborted) return KERNEL_EXIT.SIGINT;
       return reports.some(r => r.results.some(isFinding)) ? KERNEL_EXIT.finding : KERNEL_EXIT.ok;
     }));

@@ -14,7 +14,7 @@ import type { Part } from '../types/stack.ts';
 import { formatObservation, formatOp, formatRet } from '../types/trace.ts';
 import { type AgentAnswer, isKernelOp, type KernelOp, observationOf, type PlainKernelOp } from './protocol.ts';
 
-/** One syscall of a trace: the op, the trace op it comes from, and the model's answer. */
+/** One op the agent runs (a syscall, or the VDUSE parent's access): the op, the trace op it comes from, and the model's answer. */
 export interface PlannedStep {
   readonly op: KernelOp;
   /** index of the trace op it comes from (a VMM op makes several) */
@@ -33,9 +33,9 @@ export interface Plan {
 
 /**
  * The trace's syscalls and the model's answers. The ops no syscall stands for are left out of the
- * model's run too, so both sides run the same program: a device access (VQ_ACCESS) is vhost's own,
- * made by the kernel when a ring is processed, and the guest's and the vSMMU's ops never reach the
- * vhost device.
+ * model's run too, so both sides run the same program: a device access (VQ_ACCESS) on net and
+ * vsock is vhost's own, made by the kernel when a ring is processed (on vhost-vdpa the agent's VDUSE
+ * parent makes it), and the guest's and the vSMMU's ops never reach the vhost device.
  */
 export function planTrace(ops: readonly Op[], profile: Profile, createVhost: VhostFactory = createVhostModel): Plan {
   const vhost = createVhost(profile);
@@ -44,7 +44,7 @@ export function planTrace(ops: readonly Op[], profile: Profile, createVhost: Vho
   const recording: Part = {
     apply(op: Op): Observation {
       const model = vhost.apply(op);
-      if (!isKernelOp(op)) throw new Error(`the VMM issued ${op.kind}, which is no syscall`);
+      if (!isKernelOp(op, profile.kernel.device)) throw new Error(`the VMM issued ${op.kind}, which is no syscall`);
       steps.push({ op, from, model });
       return model;
     },
@@ -53,7 +53,7 @@ export function planTrace(ops: readonly Op[], profile: Profile, createVhost: Vho
   for (; from < ops.length; from++) {
     const op = ops[from]!;
     if (op.kind === 'VMM_SET_FEATURES') vmmSetFeatures(profile, recording, op.guestFeatures);
-    else if (isKernelOp(op)) recording.apply(op);
+    else if (isKernelOp(op, profile.kernel.device)) recording.apply(op);
     else leftOut++;
   }
   return { steps, leftOut };

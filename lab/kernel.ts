@@ -83,7 +83,7 @@ export async function checkKernel(k: LabKernel, inputs: readonly KernelInput[], 
         ops += out.answers.length;
         guestNs += out.guestNs;
         const m = firstMismatch(plan, out.answers);
-        return { ...base, ops: out.answers.length, kmsg: out.kmsg, verdict: m === null ? { status: 'match' } : { status: 'mismatch', mismatch: m, known: knownDifference(k.id, m)?.id ?? null } };
+        return { ...base, ops: out.answers.length, kmsg: out.kmsg, verdict: m === null ? { status: 'match' } : { status: 'mismatch', mismatch: m, known: knownDifference(k.id, m, input.profile.kernel.device, input.ops)?.id ?? null } };
       }
       case 'setup-failed': return { ...base, ops: 0, kmsg: [], verdict: out };
       case 'crashed': case 'hung': return { ...base, ops: out.answers.length, kmsg: [], verdict: { status: out.status, console: out.console } };

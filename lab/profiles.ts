@@ -54,7 +54,7 @@ export const LAB_PROFILES: readonly LabProfile[] = [
   {
     id: '6.12',
     cpu: CPU,
-    devices: { value: ['vhost-net', 'vhost-vsock'], why: 'trixie\'s kernel: VHOST_NET=m, VHOST_VSOCK=m; VHOST_VDPA=m and VDPA_USER=m too, which the agent does not drive yet' },
+    devices: { value: ['vhost-net', 'vhost-vsock', 'vhost-vdpa'], why: 'trixie\'s kernel: VHOST_NET=m, VHOST_VSOCK=m, VHOST_VDPA=m and VDPA_USER=m (vhost-vdpa over a VDUSE device the agent creates and answers, lab/agent/vduse.c)' },
     kernel: {
       ...COMMON,
       vdpaReset: { value: 'compat-reset', why: 'v6.12 drivers/vhost/vdpa.c vhost_vdpa_reset: vdpa_reset(v->vdpa, IOTLB_PERSIST acked ? 0 : VDPA_RESET_F_CLEAN_MAP) (4398776f7a6d, v6.7)' },
@@ -66,7 +66,7 @@ export const LAB_PROFILES: readonly LabProfile[] = [
   {
     id: '7.2',
     cpu: CPU,
-    devices: { value: ['vhost-net', 'vhost-vsock'], why: 'sid\'s kernel: VHOST_NET=m, VHOST_VSOCK=m; VHOST_VDPA=m and VDPA_USER=m too, which the agent does not drive yet' },
+    devices: { value: ['vhost-net', 'vhost-vsock', 'vhost-vdpa'], why: 'sid\'s kernel: as trixie\'s (VDUSE at API version 0: one address space)' },
     kernel: {
       ...COMMON,
       vdpaReset: { value: 'compat-reset', why: 'as 6.12 (vhost_vdpa_reset with VDPA_RESET_F_CLEAN_MAP)' },

@@ -7,25 +7,34 @@ import {
   FEATURES_ARRAY_ADDR, FEATURES_ARRAY_WORDS, GUEST_RAM_GPA, GUEST_RAM_HVA, GUEST_RAM_SIZE, NET_TAP_FD,
   VRING_AVAIL_GPA, VRING_DESC_GPA, VRING_NUM, VRING_USED_GPA,
 } from '../types/harness.ts';
+import { VDPA_PARENT_FEATURES } from '../model/features.ts';
 import { toHex, userspaceWriteBytes } from '../types/iotlbWire.ts';
-import type { Observation } from '../types/observation.ts';
+import type { Observation, Segment } from '../types/observation.ts';
 import type { Op, VringOp } from '../types/ops.ts';
 import type { VhostDevice } from '../types/policy.ts';
 import { LabError } from './errors.ts';
 
-/** The ops a real kernel runs from userspace: the vhost device's ioctls, write() and read(). */
+/**
+ * The ops a real kernel runs: the vhost device's ioctls, write() and read() from userspace, and on
+ * vhost-vdpa the device's own accesses (VQ_ACCESS), which the agent makes as the VDUSE parent.
+ */
 export type KernelOp = Extract<Op, { kind:
   | 'GET_FEATURES' | 'SET_FEATURES' | 'GET_BACKEND_FEATURES' | 'SET_BACKEND_FEATURES'
   | 'GET_FEATURES_ARRAY' | 'SET_FEATURES_ARRAY' | 'IOTLB_WRITE' | 'IOTLB_WRITE_RAW' | 'IOTLB_READ'
-  | 'VDPA_SET_STATUS' | 'VDPA_GET_STATUS' | 'VSOCK_SET_RUNNING' | 'NET_SET_BACKEND' }>;
+  | 'VDPA_SET_STATUS' | 'VDPA_GET_STATUS' | 'VSOCK_SET_RUNNING' | 'NET_SET_BACKEND' | 'VQ_ACCESS' }>;
 
-const KERNEL_OP_KINDS: ReadonlySet<string> = new Set<KernelOp['kind']>([
+const SYSCALL_OP_KINDS: ReadonlySet<string> = new Set<Exclude<KernelOp['kind'], 'VQ_ACCESS'>>([
   'GET_FEATURES', 'SET_FEATURES', 'GET_BACKEND_FEATURES', 'SET_BACKEND_FEATURES', 'GET_FEATURES_ARRAY', 'SET_FEATURES_ARRAY',
   'IOTLB_WRITE', 'IOTLB_WRITE_RAW', 'IOTLB_READ', 'VDPA_SET_STATUS', 'VDPA_GET_STATUS', 'VSOCK_SET_RUNNING', 'NET_SET_BACKEND',
 ]);
 
-export function isKernelOp(op: Op): op is KernelOp {
-  return KERNEL_OP_KINDS.has(op.kind);
+/**
+ * Whether the agent runs `op` on `device`. A device access is vhost's own on net and vsock (the
+ * kernel makes it when it processes a ring, nothing the agent can ask for); on vhost-vdpa the
+ * device is the agent's VDUSE parent, which translates it through the parent's IOTLB.
+ */
+export function isKernelOp(op: Op, device: VhostDevice): op is KernelOp {
+  return SYSCALL_OP_KINDS.has(op.kind) || (op.kind === 'VQ_ACCESS' && device === 'vhost-vdpa');
 }
 
 /** One trace for the agent: a fresh fd of `device`, the harness's set-up, then `ops`. */
@@ -50,16 +59,22 @@ export interface AgentAnswer {
   readonly words?: readonly bigint[];
   /** q=: whether a message became readable on the fd (vring ops): unknown when one already was */
   readonly queued?: 'queued' | 'none' | 'unknown';
+  /** s=: a device access's segments, [uaddr, len] each */
+  readonly segments?: readonly Segment[];
 }
 
 const h = (v: bigint | number): string => BigInt.asUintN(64, BigInt(v)).toString(16);
 
-/** The lines that lay out the harness's address space in the guest: guest RAM, the buffer, the rings. */
+/**
+ * The lines that lay out the harness's address space in the guest (guest RAM, the buffer, the
+ * rings) and give the VDUSE parent the features the model's vhost-vdpa parent offers: the parent
+ * is the agent's to define, and it is defined as the model's (model/features.ts VDPA_PARENT_FEATURES).
+ */
 export function envLines(): string[] {
   if (GUEST_RAM_GPA !== 0n) throw new LabError('the agent maps guest RAM at GPA 0 only');
   const rings = VRING_USED_GPA.map((used, vq) =>
     `ring ${vq} ${h(VRING_NUM)} ${h(GUEST_RAM_HVA + VRING_DESC_GPA[vq]!)} ${h(GUEST_RAM_HVA + VRING_AVAIL_GPA[vq]!)} ${h(GUEST_RAM_HVA + used)}`);
-  return [`env ${h(GUEST_RAM_HVA)} ${h(GUEST_RAM_SIZE)} ${h(FEATURES_ARRAY_ADDR)} ${h(FEATURES_ARRAY_WORDS)}`, ...rings];
+  return [`env ${h(GUEST_RAM_HVA)} ${h(GUEST_RAM_SIZE)} ${h(FEATURES_ARRAY_ADDR)} ${h(FEATURES_ARRAY_WORDS)}`, ...rings, `vdpa ${h(VDPA_PARENT_FEATURES)}`];
 }
 
 /** One op as the agent's line. */
@@ -79,6 +94,7 @@ export function opLine(op: KernelOp): string {
     case 'VDPA_SET_STATUS': return `vss ${op.status}`;
     case 'VDPA_GET_STATUS': return 'vgs';
     case 'VSOCK_SET_RUNNING': return `run ${op.start}`;
+    case 'VQ_ACCESS': return `acc ${h(op.iova)} ${h(op.len)} ${op.access}`;
     // the harness's fds: its tap (NET_TAP_FD), -1, and any other fd, which is not a socket
     case 'NET_SET_BACKEND': return `nb ${op.index} ${op.fd === -1 ? 'none' : op.fd === NET_TAP_FD ? 'tap' : 'notsock'}`;
   }
@@ -100,6 +116,10 @@ export function parseAnswer(line: string): AgentAnswer {
     else if (k === 'b') a.bytes = v === '-' ? '' : v;
     else if (k === 'w') a.words = v.split(',').map(w => BigInt(`0x${w}`));
     else if (k === 'q' && (v === 'queued' || v === 'none' || v === 'unknown')) a.queued = v;
+    else if (k === 's') a.segments = v === '-' ? [] : v.split(',').map(seg => {
+      const [addr, len] = seg.split(':');
+      return [BigInt(`0x${addr}`), Number(`0x${len}`)] as const;
+    });
     else throw new LabError(`agent: unknown field ${f} in ${line}`);
   }
   return a;
@@ -123,5 +143,8 @@ export function observationOf(op: PlainKernelOp, a: AgentAnswer): Observation {
       return { kind: 'features-array', ret: a.ret, words: need(a.words, 'w=') };
     case 'IOTLB_READ':
       return { kind: 'read', ret: a.ret, bytes: a.ret > 0 ? need(a.bytes, 'b=') : '' };
+    // the agent's walk ends in the errno a fault would have (vduse.c vduse_access)
+    case 'VQ_ACCESS':
+      return a.ret === 0 ? { kind: 'access', outcome: 'ok', segments: need(a.segments, 's=') } : { kind: 'access', outcome: 'fault', errno: -a.ret };
   }
 }

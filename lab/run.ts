@@ -111,7 +111,7 @@ export async function runTraces(k: LabKernel, traces: readonly AgentTrace[], o: 
           if (e instanceof Stopped) throw new LabError(`${k.id}: the agent ${e.why} before it laid out the harness's addresses; the console's tail:\n${g.console.slice(-10).join('\n')}`);
           throw e;
         });
-        if (!/^(env|ring) ok$/.test(line)) throw new LabError(`${k.id}: agent: ${line}`);
+        if (!/^(env|ring|vdpa) ok$/.test(line)) throw new LabError(`${k.id}: agent: ${line}`);
       }
       g.send(traces.slice(first).flatMap(traceLines));
       for (; next < traces.length; next++) {

@@ -7,7 +7,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +18,7 @@ import { loadOrder, moduleBytes, modulesDir } from './modules.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const LOCK_FILE = join(HERE, 'kernels.lock.json');
-export const AGENT_SOURCE = join(HERE, 'agent', 'agent.c');
+export const AGENT_DIR = join(HERE, 'agent');
 
 export interface LockedPackage { readonly name: string; readonly version: string; readonly sha256: string }
 export interface LockedKernel { readonly id: string; readonly suite: string; readonly why: string; readonly packages: readonly LockedPackage[] }
@@ -105,12 +105,13 @@ const sha = (parts: readonly (string | Uint8Array)[]): string => {
 
 /** Build the agent with gcc -static, into the cache (again when its source changed). */
 export function buildAgent(cache: string): string {
-  const source = readFileSync(AGENT_SOURCE);
-  const out = join(cache, 'agent', `agent-${sha([source]).slice(0, 16)}`);
+  const files = readdirSync(AGENT_DIR).filter(f => /\.[ch]$/.test(f)).sort();
+  const out = join(cache, 'agent', `agent-${sha(files.flatMap(f => [f, readFileSync(join(AGENT_DIR, f))])).slice(0, 16)}`);
   if (existsSync(out)) return out;
   mkdirSync(dirname(out), { recursive: true });
-  const r = spawnSync('gcc', ['-static', '-O2', '-Wall', '-Werror', '-o', `${out}.tmp`, AGENT_SOURCE], { encoding: 'utf8' });
-  if (r.status !== 0) throw new LabError(`gcc -static lab/agent/agent.c failed:\n${r.stderr}`);
+  const sources = files.filter(f => f.endsWith('.c'));
+  const r = spawnSync('gcc', ['-static', '-O2', '-Wall', '-Werror', '-o', `${out}.tmp`, ...sources], { encoding: 'utf8', cwd: AGENT_DIR });
+  if (r.status !== 0) throw new LabError(`gcc -static lab/agent/${sources.join(' ')} failed:\n${r.stderr}`);
   renameSync(`${out}.tmp`, out);
   return out;
 }

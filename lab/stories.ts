@@ -4,7 +4,7 @@
 
 import { crosvmOld, qemuExtendedVmm, upstreamProfile } from '../generators/profiles.ts';
 import { bit } from '../types/bits.ts';
-import { FEATURES_ARRAY_WORDS, VRING_USED_ADDR, GUEST_RAM_HVA } from '../types/harness.ts';
+import { FEATURES_ARRAY_ADDR, FEATURES_ARRAY_WORDS, GUEST_RAM_HVA, VRING_USED_ADDR } from '../types/harness.ts';
 import { iotlbMsg, type Op } from '../types/ops.ts';
 import type { VhostDevice } from '../types/policy.ts';
 import type { Profile } from '../types/profile.ts';
@@ -20,6 +20,15 @@ const on = (device: VhostDevice, vmm = upstreamProfile.vmm): Profile => ({ ...up
 
 /** A one-page map of the used rings' page (both vqs' used rings share it: types/harness.ts) to guest RAM. */
 const mapUsedRings = (): Op => iotlbMsg(U.VHOST_IOTLB_UPDATE, VRING_USED_ADDR[0]!, 0x1000n, GUEST_RAM_HVA + 0x3000n);
+
+/** A device access of 16 bytes at `iova` (on vhost-vdpa: the agent's VDUSE parent translating it). */
+const read16 = (iova: bigint): Op => ({ kind: 'VQ_ACCESS', iova, len: 16, access: U.VHOST_ACCESS_RO });
+const vdpaStatus = (status: number): Op => ({ kind: 'VDPA_SET_STATUS', status });
+const S = { ACK: 1, DRIVER: 2, DRIVER_OK: 4, FEATURES_OK: 8 } as const;
+const V2_BATCH = bit(U.VHOST_BACKEND_F_IOTLB_MSG_V2) | bit(U.VHOST_BACKEND_F_IOTLB_BATCH);
+
+/** vhost-vdpa's own max_iotlb_entries (drivers/vhost/vdpa.c module parameter, default 2048; not vhost.c's) */
+const VHOST_VDPA_MAX_IOTLB_ENTRIES = 2048;
 
 export const LAB_STORIES: readonly KernelInput[] = [
   {
@@ -90,6 +99,81 @@ export const LAB_STORIES: readonly KernelInput[] = [
       { kind: 'SET_FEATURES_ARRAY', count: 2n, words: [V1, 0x1n] },
       { kind: 'GET_FEATURES' },
       { kind: 'VMM_SET_FEATURES', guestFeatures: AP | V1 | bit(U.VIRTIO_NET_F_GUEST_UDP_TUNNEL_GSO) },
+    ],
+  },
+  {
+    // seed 002: IOTLB_PERSIST is offered only by a parent whose maps persist (4398776f7a6d, v6.7);
+    // VDUSE has set_map and no reset_map, so it is not, and asking for it is refused
+    name: 'story: what vhost-vdpa offers over a VDUSE parent (IOTLB_PERSIST or not)',
+    profile: on('vhost-vdpa'),
+    ops: [
+      { kind: 'GET_FEATURES' },
+      { kind: 'GET_BACKEND_FEATURES' },
+      { kind: 'SET_BACKEND_FEATURES', features: V2_BATCH | bit(U.VHOST_BACKEND_F_IOTLB_PERSIST) },
+      { kind: 'SET_BACKEND_FEATURES', features: V2_BATCH | bit(U.VHOST_BACKEND_F_SUSPEND) },
+      { kind: 'SET_BACKEND_FEATURES', features: V2_BATCH },
+      { kind: 'GET_BACKEND_FEATURES' },
+    ],
+  },
+  {
+    // seed 002: what a reset does to the parent's maps (VDUSE: vduse_dev_reset keeps the set_map
+    // maps, with or without CLEAN_MAP: it has no compat_reset), and what a batch defers
+    name: 'story: a VDUSE parent\'s maps across a batch, a reset and an INVALIDATE',
+    profile: on('vhost-vdpa'),
+    ops: [
+      { kind: 'SET_BACKEND_FEATURES', features: V2_BATCH },
+      read16(0x1000n),
+      iotlbMsg(U.VHOST_IOTLB_UPDATE, 0x1000n, 0x1000n, GUEST_RAM_HVA + 0x5000n, U.VHOST_ACCESS_RW),
+      read16(0x1000n),
+      read16(0x1ff8n),
+      iotlbMsg(U.VHOST_IOTLB_UPDATE, 0x1800n, 0x1000n, GUEST_RAM_HVA + 0x9000n, U.VHOST_ACCESS_RW),
+      iotlbMsg(U.VHOST_IOTLB_BATCH_BEGIN, 0n, 0n),
+      iotlbMsg(U.VHOST_IOTLB_UPDATE, 0x2000n, 0x1000n, GUEST_RAM_HVA + 0x8000n, U.VHOST_ACCESS_RO),
+      read16(0x2000n),
+      iotlbMsg(U.VHOST_IOTLB_BATCH_END, 0n, 0n),
+      read16(0x2000n),
+      read16(0x1ff8n),
+      { kind: 'VQ_ACCESS', iova: 0x2000n, len: 16, access: U.VHOST_ACCESS_WO },
+      vdpaStatus(S.ACK), vdpaStatus(S.ACK | S.DRIVER), { kind: 'SET_FEATURES', features: AP | V1 },
+      vdpaStatus(S.ACK | S.DRIVER | S.FEATURES_OK), vdpaStatus(S.ACK | S.DRIVER | S.FEATURES_OK | S.DRIVER_OK),
+      { kind: 'VDPA_GET_STATUS' },
+      vdpaStatus(S.ACK),
+      vdpaStatus(0),
+      { kind: 'VDPA_GET_STATUS' },
+      read16(0x1000n),
+      iotlbMsg(U.VHOST_IOTLB_INVALIDATE, 0x1000n, 0x1000n),
+      read16(0x1000n),
+      read16(0x2000n),
+      iotlbMsg(U.VHOST_IOTLB_INVALIDATE, 0n, 0n),
+      read16(0x2000n),
+    ],
+  },
+  {
+    // vhost_vdpa_va_map (VDUSE is a use_va parent) maps only what a shared file backs: a map of
+    // the features-array buffer's page (anonymous, private) is accepted and maps nothing
+    name: 'story: vhost-vdpa maps memory no shared file backs (VA mode)',
+    profile: on('vhost-vdpa'),
+    ops: [
+      { kind: 'SET_BACKEND_FEATURES', features: V2_BATCH },
+      iotlbMsg(U.VHOST_IOTLB_UPDATE, 0x1000n, 0x1000n, FEATURES_ARRAY_ADDR & ~0xfffn, U.VHOST_ACCESS_RW),
+      read16(0x1000n),
+      iotlbMsg(U.VHOST_IOTLB_UPDATE, 0x1000n, 0x1000n, GUEST_RAM_HVA, U.VHOST_ACCESS_RW),
+      read16(0x1000n),
+    ],
+  },
+  {
+    // vhost_vdpa_alloc_as: vhost_iotlb_init(&as->iotlb, max_iotlb_entries, 0), a limit and no retire
+    // (a batch, so the parent's set_map runs once, at BATCH_END); known difference vhost-iotlb-limit-enforced
+    name: 'story: the 2049th map of a vhost-vdpa address space',
+    profile: on('vhost-vdpa'),
+    ops: [
+      { kind: 'SET_BACKEND_FEATURES', features: V2_BATCH },
+      iotlbMsg(U.VHOST_IOTLB_BATCH_BEGIN, 0n, 0n),
+      ...Array.from({ length: VHOST_VDPA_MAX_IOTLB_ENTRIES + 1 }, (_, i) =>
+        iotlbMsg(U.VHOST_IOTLB_UPDATE, 0x1000n * BigInt(1 + i), 0x1000n, GUEST_RAM_HVA + 0x1000n * BigInt(i), U.VHOST_ACCESS_RO)),
+      iotlbMsg(U.VHOST_IOTLB_BATCH_END, 0n, 0n),
+      read16(0x1000n * BigInt(VHOST_VDPA_MAX_IOTLB_ENTRIES)),
+      read16(0x1000n * BigInt(VHOST_VDPA_MAX_IOTLB_ENTRIES + 1)),
     ],
   },
 ];

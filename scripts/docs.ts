@@ -36,10 +36,10 @@ const FOLDERS: Readonly<Record<string, string>> = {
   properties: 'P0, I1–I7 and R: each law, its explore scope and its test side by side; the registry (index.ts)',
   harness: 'running a property, the corpus format, replay, reports, transition coverage, story entries',
   conformance: 'replaying the kernel\'s own answers (../shared/conformance) on model and implementation',
-  lab: 'real kernels (Debian\'s 6.1, 6.12, 7.2) under QEMU: set-up from the lock file, the guest agent (agent/, C) and its protocol, each kernel\'s profile, traces compared with the model, known differences',
+  lab: 'real kernels (Debian\'s 6.1, 6.12, 7.2) under QEMU: set-up from the lock file, the guest agent (agent/, C) and its protocol, each kernel\'s profile, traces compared with the model (vhost-vdpa over a VDUSE parent the agent answers), the catalogue\'s counterexamples of each kernel, known differences',
   proposals: 'the proposal catalogue (catalogue/*.ts), loading a proposal file, the prover and its exhaustive half',
   bench: 'tinybench suites, fixtures, the gate\'s statistics, the explore benchmarks',
-  cli: 'the negcheck command (fuzz, explore, prove, replay, conformance, bench)',
+  cli: 'the negcheck command (fuzz, explore, prove, replay, conformance, bench, lab, kernel)',
 };
 
 const table = (head: readonly string[], rows: readonly (readonly string[])[]): string =>

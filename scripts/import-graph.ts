@@ -26,8 +26,8 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['generators'],
   ['properties'],
   ['harness', 'conformance'],
-  ['lab'],
   ['proposals'],
+  ['lab'],
   ['bench'],
   ['cli'],
 ];

@@ -16,11 +16,12 @@ import * as U from '../types/uapi.ts';
 const AP = 1n << BigInt(U.VIRTIO_F_ACCESS_PLATFORM);
 
 describe('the agent protocol', () => {
-  it('lays out guest RAM, the features-array buffer (ending where a page ends) and both rings', () => {
+  it('lays out guest RAM, the features-array buffer (ending where a page ends), both rings and the VDUSE parent\'s features', () => {
     expect(envLines()).toEqual([
       `env 7f0000000000 100000000 ${FEATURES_ARRAY_ADDR.toString(16)} ${FEATURES_ARRAY_WORDS}`,
       'ring 0 80 7f0000001000 7f0000002000 7f0000003000',
       'ring 1 80 7f0000001800 7f0000002800 7f0000003800',
+      'vdpa 308000020',
     ]);
     expect((FEATURES_ARRAY_ADDR + 8n * BigInt(1 + FEATURES_ARRAY_WORDS)) % 4096n).toBe(0n);
   });
@@ -35,6 +36,7 @@ describe('the agent protocol', () => {
     expect(opLine({ kind: 'NET_SET_BACKEND', index: 0, fd: -1 })).toBe('nb 0 none');
     expect(opLine({ kind: 'NET_SET_BACKEND', index: 0, fd: 7 })).toBe('nb 0 notsock');
     expect(opLine({ kind: 'VSOCK_SET_RUNNING', start: 1 })).toBe('run 1');
+    expect(opLine({ kind: 'VQ_ACCESS', iova: 0x1ff8n, len: 16, access: U.VHOST_ACCESS_WO })).toBe('acc 1ff8 10 2');
     expect(traceLines({ id: 4, device: 'vhost-vsock', cid: 7, ops: [{ kind: 'GET_FEATURES' }] })).toEqual(['trace 4 vhost-vsock 7', 'gf', 'end']);
   });
 
@@ -43,6 +45,8 @@ describe('the agent protocol', () => {
     expect(parseAnswer('= -105 w=5a,5a,0,0')).toEqual({ ret: -105, words: [0x5an, 0x5an, 0n, 0n] });
     expect(parseAnswer('= -11 b=-')).toEqual({ ret: -11, bytes: '' });
     expect(parseAnswer('= -14 q=queued')).toEqual({ ret: -14, queued: 'queued' });
+    expect(parseAnswer('= 0 s=7f0000005ff8:8,7f0000008000:8')).toEqual({ ret: 0, segments: [[0x7f00_0000_5ff8n, 8], [0x7f00_0000_8000n, 8]] });
+    expect(parseAnswer('= 0 s=-')).toEqual({ ret: 0, segments: [] });
     expect(() => parseAnswer('trace 1 ok')).toThrow(LabError);
     expect(() => parseAnswer('= 0 z=1')).toThrow(/unknown field z=1/);
   });
@@ -58,7 +62,7 @@ describe('a trace\'s plan', () => {
     ], crosvmOnVsock);
     expect(plan.steps.map(s => [s.op.kind, s.from])).toEqual([['GET_FEATURES', 0], ['SET_FEATURES', 0], ['VSOCK_SET_RUNNING', 3]]);
     expect(plan.leftOut).toBe(2);
-    expect(plan.steps.every(s => isKernelOp(s.op))).toBe(true);
+    expect(plan.steps.every(s => isKernelOp(s.op, 'vhost-vsock'))).toBe(true);
     // the model's answers: the crosvm story (seed 001); on 6.1 the start misses at the used ring,
     // on 6.12 and 7.2 at iova 0 (the first IOTLB made every vq forget its ring addresses)
     const ops = [{ kind: 'VMM_SET_FEATURES', guestFeatures: AP | (1n << 32n) }, { kind: 'VSOCK_SET_RUNNING', start: 1 }] as const;

@@ -8,13 +8,15 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { defaultInputPaths, readInputs } from '../lab/inputs.ts';
 import { checkKernel, isFinding, type KernelReport } from '../lab/kernel.ts';
+import { catalogueInputs } from '../lab/catalogue.ts';
 import { KNOWN_DIFFERENCES } from '../lab/known-differences.ts';
+import { labProfile } from '../lab/profiles.ts';
 import { labKernels } from '../lab/setup.ts';
 import { LAB_STORIES } from '../lab/stories.ts';
 import type { AgentTrace } from '../lab/protocol.ts';
 import { runTraces } from '../lab/run.ts';
 import { createVhostModel } from '../model/stack.ts';
-import { vringMissForgotten } from './mutants.ts';
+import { vdpaResetDropsMaps, vringMissForgotten } from './mutants.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const labOff = process.env['NEGCHECK_LAB'] === 'off';
@@ -24,13 +26,22 @@ describe.skipIf(labOff)('the model on the lab\'s kernels', () => {
 
   it.each(['6.1', '6.12', '7.2'])('%s: every trace answers as the model says, or as a known difference that still occurs', async id => {
     const [k] = labKernels([id]);
-    const rep: KernelReport = await checkKernel(k!, inputs);
+    const catalogue = catalogueInputs(labProfile(id));
+    const rep: KernelReport = await checkKernel(k!, [...inputs, ...catalogue]);
     const findings = rep.results.filter(isFinding).map(r => `${r.name}: ${JSON.stringify(r.verdict)} ${r.kmsg.join(' ')}`);
     expect(findings).toEqual([]);
     const seen = new Set(rep.results.flatMap(r => (r.verdict.status === 'mismatch' && r.verdict.known !== null ? [r.verdict.known] : [])));
     expect([...seen].sort()).toEqual(KNOWN_DIFFERENCES.filter(d => d.kernels.includes(id)).map(d => d.id).sort());
     // every input ran or was skipped for a reason the report names (a device the guest lacks)
     expect(rep.results.filter(r => r.verdict.status === 'match').length).toBeGreaterThan(inputs.length / 2);
+    // the catalogue's counterexamples of this kernel ran (crosvm's I2 on vsock and net among them)
+    const ranCatalogue = rep.results.filter(r => r.name.startsWith('catalogue: ') && r.verdict.status === 'match').map(r => r.name);
+    expect(ranCatalogue).toEqual(catalogue.map(c => c.name));
+    expect(ranCatalogue.some(n => n.includes('vsock-crosvm-masks-old-binary I2'))).toBe(true);
+    // vhost-vdpa ran where the guest has it (over the agent's VDUSE parent), and only there
+    const vdpa = rep.results.filter(r => r.name.includes('vhost-vdpa') || r.name.includes('VDUSE'));
+    expect(vdpa.length).toBeGreaterThanOrEqual(3);
+    expect(vdpa.every(r => (id === '6.1' ? r.verdict.status === 'skipped' : r.ops > 0))).toBe(true);
     console.log(`${id}: ${rep.results.length} traces, ${rep.ops} syscalls, first op ${Math.round(rep.firstOpMs ?? -1)} ms, ${Math.round(rep.ops / (rep.guestMs / 1000))} ops/s in the guest`);
   }, 120_000);
 
@@ -43,6 +54,18 @@ describe.skipIf(labOff)('the model on the lab\'s kernels', () => {
       mismatch: expect.objectContaining({ op: 'VHOST_VSOCK_SET_RUNNING 1', kernel: '-EFAULT, a message became readable (a MISS queued)', model: '-EFAULT' }) as unknown,
     })]);
     expect(rep.results.some(isFinding)).toBe(true);
+  }, 60_000);
+});
+
+describe.skipIf(labOff)('vhost-vdpa over the agent\'s VDUSE parent', () => {
+  it.each(['6.12', '7.2'])('%s: catches a planted model error: a reset that drops the parent\'s maps', async id => {
+    const [k] = labKernels([id]);
+    const story = LAB_STORIES.filter(s => s.name.startsWith('story: a VDUSE parent\'s maps'));
+    const rep = await checkKernel(k!, story, { createVhost: vdpaResetDropsMaps(createVhostModel) });
+    expect(rep.results.map(r => r.verdict)).toEqual([expect.objectContaining({
+      status: 'mismatch', known: null,
+      mismatch: expect.objectContaining({ op: 'vq access RO iova=0x1000 len=16', kernel: 'ok 0x7f00_0000_5000+16', model: 'fault -EFAULT' }) as unknown,
+    })]);
   }, 60_000);
 });
 

@@ -5,7 +5,7 @@ import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
 import type { Profile } from '../types/profile.ts';
 import type { Part, Stack, StackFactory } from '../types/stack.ts';
-import { EAGAIN, MSG_LAYOUT, V2_IOTLB_OFFSET, VHOST_IOTLB_UPDATE, VIRTIO_F_ACCESS_PLATFORM } from '../types/uapi.ts';
+import { EAGAIN, EFAULT, MSG_LAYOUT, V2_IOTLB_OFFSET, VHOST_IOTLB_UPDATE, VIRTIO_F_ACCESS_PLATFORM } from '../types/uapi.ts';
 import { createModelStack, type ModelStackSnapshot } from '../model/stack.ts';
 import type { VhostSnapshot } from '../model/vhost.ts';
 import { bit } from '../types/bits.ts';
@@ -96,6 +96,25 @@ export function vringMissForgotten(createVhost: (p: Profile) => Part): (p: Profi
         if (forget && op.kind === 'IOTLB_READ') { forget = false; return { kind: 'read', ret: -EAGAIN, bytes: '' }; }
         const o = part.apply(op);
         if (o.kind === 'vring' && o.miss !== null) { forget = true; return { ...o, miss: null }; }
+        return o;
+      },
+    };
+  };
+}
+
+/**
+ * A vhost-vdpa model whose reset drops the parent's maps (as a parent with compat_reset does without
+ * IOTLB_PERSIST): after SET_STATUS 0 every device access faults. The lab's VDUSE parent keeps them.
+ */
+export function vdpaResetDropsMaps(createVhost: (p: Profile) => Part): (p: Profile) => Part {
+  return (profile: Profile): Part => {
+    const part = createVhost(profile);
+    let reset = false;
+    return {
+      apply(op: Op): Observation {
+        const o = part.apply(op);
+        if (op.kind === 'VDPA_SET_STATUS' && op.status === 0 && o.kind === 'ret' && o.ret === 0) reset = true;
+        if (op.kind === 'VQ_ACCESS' && reset) return { kind: 'access', outcome: 'fault', errno: EFAULT };
         return o;
       },
     };

@@ -8,13 +8,18 @@
  *
  *   host:  env RAM_HVA RAM_SIZE FA_ADDR FA_WORDS      (hex)  the harness's addresses (types/harness.ts)
  *          ring VQ NUM DESC AVAIL USED              (hex)  each vq's ring addresses
- *          trace ID DEVICE CID                             DEVICE: vhost-net | vhost-vsock
+ *          vdpa FEATURES                            (hex)  the VDUSE parent's device features
+ *          trace ID DEVICE CID                             DEVICE: vhost-net | vhost-vsock | vhost-vdpa
  *          OP ARGS...                                      one line per op (run_op below; hang and crash
  *                                                          are the host's tests of a guest that fails)
  *          end                                             close the fds, report the kernel log
  *          quit                                            power off
  *   agent: hello RELEASE | trace ID ok | trace ID setup STEP -ERRNO | = RET [v=HEX] [b=HEX]
- *          [w=HEX,HEX,...] [q=queued|none|unknown] | kmsg TEXT | end ID NS | bye | error TEXT
+ *          [w=HEX,HEX,...] [q=queued|none|unknown] [s=HEX:LEN,...] | kmsg TEXT | end ID NS | bye | error TEXT
+ *
+ * vhost-vdpa runs over a VDUSE device the agent creates for each trace (vduse.c): the kernel's
+ * vDPA parent is then the agent's own child process answering the device side, and a device
+ * access (acc) is translated by the parent's IOTLB as VDUSE_IOTLB_GET_FD shows it.
  *
  * Built static with gcc at lab set-up (lab/setup.ts): the initramfs has no libc.
  */
@@ -37,6 +42,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "vduse.h"
+
 /* 333c515d1896 (v6.17): struct vhost_features_array { __u64 count; __u64 features[]; } */
 #ifndef VHOST_GET_FEATURES_ARRAY
 #define VHOST_GET_FEATURES_ARRAY _IOR(VHOST_VIRTIO, 0x83, uint64_t)
@@ -44,6 +51,7 @@
 #endif
 
 #define MAX_VQS 2
+#define VQ_IOV_MAX 16 /* types/harness.ts */
 
 static struct {
 	uint64_t ram_hva, ram_size, fa_addr, fa_words;
@@ -139,9 +147,14 @@ static void put_hex(const unsigned char *b, long n)
 
 static int map_env(void)
 {
+	/* guest RAM is a shared memfd, as a VMM's is: vhost-vdpa in VA mode (VDUSE) maps only what a
+	 * shared file backs (vhost_vdpa_va_map skips any other VMA without an error) */
+	int ram_fd = memfd_create("negcheck-ram", 0);
+	if (ram_fd < 0 || ftruncate(ram_fd, (off_t)env.ram_size) < 0) return -1;
 	void *ram = mmap((void *)env.ram_hva, env.ram_size, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+			 MAP_SHARED | MAP_NORESERVE | MAP_FIXED_NOREPLACE, ram_fd, 0);
 	if (ram == MAP_FAILED || (uint64_t)ram != env.ram_hva) return -1;
+	vduse_ram(ram_fd, env.ram_hva);
 	/* the buffer ends where a page ends, and the next page stays unmapped: the kernel reading or
 	 * clearing past its words faults (types/harness.ts FEATURES_ARRAY_ADDR) */
 	uint64_t end = env.fa_addr + 8 * (1 + env.fa_words);
@@ -168,8 +181,18 @@ static int readable(void)
 }
 
 /* open the device fresh and set it up as the harness's VMM has: owner, guest RAM, the rings */
-static int trace_begin(const char *device, uint64_t cid, const char **step)
+static int vdpa; /* this trace runs on vhost-vdpa over a VDUSE device (vduse.c) */
+
+static int trace_begin(long long id, const char *device, uint64_t cid, const char **step)
 {
+	vdpa = strcmp(device, "/dev/vhost-vdpa") == 0;
+	if (vdpa) {
+		/* the harness's vhost-vdpa VMM: owner, and nothing else (its maps are IOTLB messages) */
+		vfd = vduse_begin(id, step);
+		if (vfd < 0) return vfd;
+		*step = "set_owner";
+		return ioctl(vfd, VHOST_SET_OWNER) < 0 ? -errno : 0;
+	}
 	*step = "open";
 	vfd = open(device, O_RDWR | O_NONBLOCK);
 	if (vfd < 0) return -errno;
@@ -196,6 +219,14 @@ static int trace_begin(const char *device, uint64_t cid, const char **step)
 		if (ioctl(vfd, VHOST_VSOCK_SET_GUEST_CID, &cid) < 0) return -errno;
 	}
 	return 0;
+}
+
+static void trace_close(void)
+{
+	if (vdpa) vduse_end(vfd);
+	else if (vfd >= 0) close(vfd);
+	vfd = -1;
+	vdpa = 0;
 }
 
 static void features_array(uint64_t req, uint64_t count, const uint64_t *words)
@@ -280,6 +311,10 @@ static int run_op(char *line)
 		else if (strcmp(which, "notsock") == 0) f.fd = devnull;
 		else return -1;
 		vring_op(VHOST_NET_SET_BACKEND, &f);
+	} else if (strcmp(op, "acc") == 0) {
+		/* a device access: only the VDUSE parent's side is the agent's to make (vduse.c) */
+		if (!vdpa || hex_u64(&s, &x) || hex_u64(&s, &y) || dec_i64(&s, &i)) return -1;
+		vduse_access(out, x, y, (unsigned)i, VQ_IOV_MAX);
 	} else if (strcmp(op, "hang") == 0) {
 		/* for the host's tests: a guest that stops answering, and one whose agent dies (init exits: panic) */
 		fflush(out);
@@ -405,6 +440,11 @@ static void serve(void)
 				fprintf(out, "ring ok\n");
 			}
 			fflush(out);
+		} else if (strcmp(cmd, "vdpa") == 0) {
+			uint64_t f;
+			if (hex_u64(&s, &f)) fprintf(out, "error bad vdpa\n");
+			else { vduse_features(f); fprintf(out, "vdpa ok\n"); }
+			fflush(out);
 		} else if (strcmp(cmd, "trace") == 0) {
 			char *device;
 			int64_t cid;
@@ -413,21 +453,19 @@ static void serve(void)
 			if (!dec_i64(&s, &id) && (device = next_tok(&s)) && !dec_i64(&s, &cid) && env.have_env) {
 				char path[64];
 				snprintf(path, sizeof path, "/dev/%s", device);
-				r = trace_begin(path, (uint64_t)cid, &step);
+				r = trace_begin(id, path, (uint64_t)cid, &step);
 			}
 			trace_ns = 0;
 			in_trace = 1;
 			if (r == 0) fprintf(out, "trace %lld ok\n", (long long)id);
 			else {
 				fprintf(out, "trace %lld setup %s %d\n", (long long)id, step, r);
-				if (vfd >= 0) close(vfd);
-				vfd = -1;
+				trace_close();
 			}
 			fflush(out);
 		} else if (strcmp(cmd, "end") == 0) {
 			in_trace = 0;
-			if (vfd >= 0) close(vfd);
-			vfd = -1;
+			trace_close();
 			if (kmsg >= 0) report_kmsg();
 			fprintf(out, "end %lld %llu\n", (long long)id, (unsigned long long)trace_ns);
 			fflush(out);
