@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type KernelReport, checkKernel, isFinding, type TraceResult } from '../lab/kernel.ts';
 import { catalogueInputs } from '../lab/catalogue.ts';
-import { defaultInputPaths, type KernelInput, readInputs } from '../lab/inputs.ts';
+import { defaultInputs, type KernelInput, readInputs } from '../lab/inputs.ts';
 import { labProfile } from '../lab/profiles.ts';
 import { labKernels, readLock } from '../lab/setup.ts';
 import { LAB_STORIES } from '../lab/stories.ts';
@@ -97,7 +97,9 @@ export function registerKernel(program: Command): void {
     ].join('\n'))
     .action(exitStatusAction('kernel', async (paths: string[], o: { kernel: string; json?: string; traceTimeout: number }) => {
       const kernels = labKernels(kernelIds(o.kernel));
-      const inputs = paths.length ? readInputs(paths) : [...readInputs(defaultInputPaths(ROOT)), ...LAB_STORIES];
+      const defaults = paths.length ? null : defaultInputs(ROOT);
+      for (const m of defaults?.missing ?? []) console.log(`not here, left out: ${m} (NEGCHECK_CONFORMANCE names the vectors' directory)`);
+      const inputs = defaults === null ? readInputs(paths) : [...defaults.inputs, ...LAB_STORIES];
       // by default also the catalogue's counterexamples whose kernel is this one (lab/catalogue.ts)
       const inputsFor = (id: string): KernelInput[] => (paths.length ? inputs : [...inputs, ...catalogueInputs(labProfile(id))]);
       const abort = new AbortController();

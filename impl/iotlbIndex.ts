@@ -172,6 +172,33 @@ export class IotlbIndex {
   }
 
   /**
+   * iotlb_access_ok (vhost.c) over this table: every byte of [addr, addr + len) mapped with
+   * `access`, however many maps that takes (no iov limit, unlike translate). XLATE_OK, XLATE_PERM,
+   * or XLATE_HOLE with the first unmapped byte in hole*. For ranges that end below 2^64 (the rings').
+   */
+  accessOk(addrH: number, addrL: number, len: number, access: number): number {
+    if (len <= 0) return XLATE_OK;
+    const cur = this.cur.set(addrH, addrL);
+    const last = this.r.add(addrH, addrL, 0, len - 1);
+    const qlH = last.hi;
+    const qlL = last.lo;
+    let remaining = len;
+    for (;;) {
+      const s = this.lookup(cur.hi, cur.lo, qlH, qlL);
+      if (s === NONE || lt(cur.hi, cur.lo, this.startHi[s]!, this.startLo[s]!)) {
+        this.holeHi = cur.hi;
+        this.holeLo = cur.lo;
+        return XLATE_HOLE;
+      }
+      if ((this.perm[s]! & access) === 0) return XLATE_PERM;
+      const d = this.r.sub(this.lastHi[s]!, this.lastLo[s]!, cur.hi, cur.lo);
+      if (d.hi !== 0 || d.lo + 1 >= remaining) return XLATE_OK;
+      remaining -= d.lo + 1;
+      cur.add(cur.hi, cur.lo, 0, d.lo + 1);
+    }
+  }
+
+  /**
    * The slots of every map overlapping [qs, ql] in tree order (itree_first, then itree_next):
    * from the first position whose running max of `last` reaches qs, while start <= ql.
    * Conformance and tests only: it allocates.

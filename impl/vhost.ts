@@ -48,6 +48,8 @@ export class VhostDev implements RingHost {
   /** vhost_net_features[0..1] for the array ioctls; null: the device has none */
   private readonly featureWords: readonly Word[] | null;
   private backendLo = 0;
+  /** VIRTIO_RING_F_EVENT_IDX in the acked features (the rings' sizes, impl/vring.ts prefetch) */
+  eventIdx = false;
   private iotlb: IotlbIndex | null = null;
   private readonly umem: IotlbIndex;
   // The kernel moves a fully read MISS to dev->pending_list, and vhost_iotlb_notify_vq frees the
@@ -80,6 +82,7 @@ export class VhostDev implements RingHost {
         on = testBit(hi, lo, U.VIRTIO_F_ACCESS_PLATFORM) && testBit(0, this.backendLo, U.VHOST_BACKEND_F_IOTLB_MSG_V2); break;
       case 'separate-bit': on = testBit(hi, lo, U.VHOST_F_IOTLB_SPLIT); break;
     }
+    this.eventIdx = testBit(hi, lo, U.VIRTIO_RING_F_EVENT_IDX);
     const transitions = this.k.iotlbTransitions === 'invalidate-rings';
     if (on) {
       if (this.iotlb === null && transitions) this.rings.forgetAddresses();

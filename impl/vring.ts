@@ -2,18 +2,23 @@
 // the used-ring addresses as hi/lo constants and the translation through the device's
 // IotlbIndex. The rules are model/vring.ts's, function for function.
 
-import { GUEST_RAM_HVA, GUEST_RAM_SIZE, NET_TAP_FD, VRING_USED_ADDR } from '../types/harness.ts';
+import {
+  GUEST_RAM_HVA, GUEST_RAM_SIZE, NET_TAP_FD, VRING_AVAIL_ADDR, VRING_DESC_ADDR, VRING_NUM, VRING_USED_ADDR,
+} from '../types/harness.ts';
 import type { Observation } from '../types/observation.ts';
 import type { VringOp } from '../types/ops.ts';
 import type { VhostDevice } from '../types/policy.ts';
 import * as U from '../types/uapi.ts';
 import { type IotlbIndex, XLATE_HOLE, XLATE_OK } from './iotlbIndex.ts';
+import { testBit } from './features.ts';
 import { hiOf, le, loOf, lt, toBig, U64Reg } from './u64.ts';
 
 /** What a vring start needs of its vhost device. */
 export interface RingHost {
   /** dev->iotlb; null while the device IOTLB is off */
   readonly deviceIotlb: IotlbIndex | null;
+  /** VIRTIO_RING_F_EVENT_IDX acked: the avail and used rings carry one more u16 */
+  readonly eventIdx: boolean;
   /** vhost_iotlb_miss: queue a MISS for read(), in the format the acked backend features ask for */
   queueMiss(iovaHi: number, iovaLo: number, perm: number): void;
   /** vhost_clear_msg: drop the read list (and the pending list, which the implementation does not keep) */
@@ -22,6 +27,13 @@ export interface RingHost {
 
 const USED_HI = VRING_USED_ADDR.map(hiOf);
 const USED_LO = VRING_USED_ADDR.map(loOf);
+const DESC_HI = VRING_DESC_ADDR.map(hiOf);
+const DESC_LO = VRING_DESC_ADDR.map(loOf);
+const AVAIL_HI = VRING_AVAIL_ADDR.map(hiOf);
+const AVAIL_LO = VRING_AVAIL_ADDR.map(loOf);
+/** VSOCK_VQ_RX and VHOST_NET_VQ_TX: the vq whose worker a start runs (model: vqMetaPrefetch) */
+const VSOCK_VQ_RX = 0;
+const VHOST_NET_VQ_TX = 1;
 const RAM_HI = hiOf(GUEST_RAM_HVA);
 const RAM_LO = loOf(GUEST_RAM_HVA);
 const RAM_END_HI = hiOf(GUEST_RAM_HVA + GUEST_RAM_SIZE);
@@ -95,6 +107,7 @@ export class Vrings {
         return this.result(r);
       }
     }
+    this.prefetch(host, VSOCK_VQ_RX);
     return this.result(0);
   }
 
@@ -110,7 +123,30 @@ export class Vrings {
     if (!attach) return this.result(0);
     const r = this.initAccess(host, index);
     if (r !== 0) this.backend[index] = old;
+    else if (index === VHOST_NET_VQ_TX) this.prefetch(host, index);
     return this.result(r);
+  }
+
+  /** vq_meta_prefetch as the worker runs it after a start: desc (RO), avail (RO), used (WO); the first failure stops it, a hole queues a MISS. */
+  private prefetch(host: RingHost, vq: number): void {
+    const t = host.deviceIotlb;
+    if (t === null || this.forgotten) return;
+    const event = host.eventIdx ? 2 : 0;
+    if (!this.ringOk(host, t, DESC_HI[vq]!, DESC_LO[vq]!, 16 * VRING_NUM, U.VHOST_ACCESS_RO)) return;
+    if (!this.ringOk(host, t, AVAIL_HI[vq]!, AVAIL_LO[vq]!, 4 + 2 * VRING_NUM + event, U.VHOST_ACCESS_RO)) return;
+    this.ringOk(host, t, USED_HI[vq]!, USED_LO[vq]!, 4 + 8 * VRING_NUM + event, U.VHOST_ACCESS_WO);
+  }
+
+  /** iotlb_access_ok of one ring: a hole queues a MISS with the access asked for. */
+  private ringOk(host: RingHost, t: IotlbIndex, hi: number, lo: number, len: number, access: number): boolean {
+    const code = t.accessOk(hi, lo, len, access);
+    if (code === XLATE_HOLE) {
+      host.queueMiss(t.holeHi, t.holeLo, access);
+      this.missed = true;
+      this.missHi = t.holeHi;
+      this.missLo = t.holeLo;
+    }
+    return code === XLATE_OK;
   }
 
   /** kernel.iotlbTransitions 'invalidate-rings': every vq's ring addresses NULL (model: vringForgetAddresses). */
@@ -141,7 +177,8 @@ export class Vrings {
       this.missLo = t.holeLo;
       return -U.EFAULT;
     }
-    // any other failure, or a translation over two maps ("Non atomic userspace memory access")
-    return code === XLATE_OK && t.segCount === 1 ? 0 : -U.EFAULT;
+    // any other failure, a translation over two maps ("Non atomic userspace memory access"), or a
+    // uaddr the VMM does not map (__get_user/__put_user fault there)
+    return code === XLATE_OK && t.segCount === 1 && vmmMapsWords(t.segUaddrHi[0]!, t.segUaddrLo[0]!, U16) ? 0 : -U.EFAULT;
   }
 }

@@ -49,3 +49,13 @@ export function readInputs(paths: readonly string[]): KernelInput[] {
 export function defaultInputPaths(root: string): string[] {
   return [join(root, 'corpus'), join(defaultVectorDir(), MSG_VECTORS)];
 }
+
+/**
+ * `negcheck kernel`'s default inputs that are here, and the default paths that are not: the shared
+ * vectors live beside the repository (../shared), which a workflow's checkout may not have. The
+ * command says which it left out; the tests read defaultInputPaths and require all.
+ */
+export function defaultInputs(root: string): { inputs: KernelInput[]; missing: string[] } {
+  const paths = defaultInputPaths(root);
+  return { inputs: readInputs(paths.filter(p => existsSync(p))), missing: paths.filter(p => !existsSync(p)) };
+}

@@ -30,16 +30,6 @@ function mapsOutsideGuestRam(ops: readonly Op[]): boolean {
 
 export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
   {
-    id: 'worker-prefetch-miss',
-    kernels: ['6.1'],
-    op: /^(VHOST_VSOCK_SET_RUNNING 1|VHOST_NET_SET_BACKEND index=1 fd=3)$/,
-    kernel: /^0, a message became readable/,
-    model: /^0$/,
-    why: 'a start that succeeds queues vhost\'s worker (vsock: send_pkt_work on the RX vq; net: handle_tx, woken by the tap being ' +
-      'writable), whose vq_meta_prefetch -> iotlb_access_ok misses on the first unmapped byte of the desc ring and queues a MISS ' +
-      '(6.1.176 vhost.c:1349). The model has no worker: to be modelled as part of the start.',
-  },
-  {
     id: 'vdpa-va-map-shared-files-only',
     kernels: ['6.12', '7.2'],
     op: /^(vq access|write\(v2 asid=0 UPDATE)/,

@@ -11,20 +11,27 @@
 // (vhost_vsock_start/stop, vhost_vsock_dev_ioctl), net.c (vhost_net_set_backend, get_socket),
 // and 9526f9a2b762 "vhost/net: Clear the pending messages when the backend is removed" (v6.2).
 //
+// A start that succeeds with the device IOTLB on also runs vhost's worker on one vq (vsock's
+// send_pkt_work, net's handle_tx), whose vq_meta_prefetch checks the whole of that vq's rings and
+// queues a MISS at the first unmapped byte (vqMetaPrefetch).
+//
 // Not modelled: the owner check (the harness's VMM owns the device), VHOST_SET_VRING_ADDR/NUM
-// (the harness set the rings up at VRING_USED_ADDR), dirty logging, and vq->meta_iotlb: only
-// vq_meta_prefetch in the kick handlers fills that cache and every UPDATE/INVALIDATE empties
-// it, so vhost_vq_init_access always takes the translate_desc path here.
+// (the harness set the rings up at VRING_*_ADDR, VRING_NUM), dirty logging, and vq->meta_iotlb:
+// only a vq_meta_prefetch that passes fills that cache and every UPDATE/INVALIDATE empties it, so
+// it never changes an answer, and vhost_vq_init_access always takes the translate_desc path here.
 
-import { GUEST_RAM_HVA, GUEST_RAM_SIZE, NET_TAP_FD, VRING_USED_ADDR } from '../types/harness.ts';
+import {
+  GUEST_RAM_HVA, GUEST_RAM_SIZE, NET_TAP_FD, VRING_AVAIL_ADDR, VRING_DESC_ADDR, VRING_NUM, VRING_USED_ADDR,
+} from '../types/harness.ts';
 import type { Observation } from '../types/observation.ts';
 import type { VringOp } from '../types/ops.ts';
 import type { VhostDevice } from '../types/policy.ts';
 import {
-  EFAULT, ENOBUFS, ENOTSOCK, ENOTTY, VHOST_ACCESS_RO, VHOST_BACKEND_F_IOTLB_MSG_V2, VHOST_NET_VQ_MAX, VHOST_VSOCK_NVQS,
+  EFAULT, ENOBUFS, ENOTSOCK, ENOTTY, VHOST_ACCESS_RO, VHOST_ACCESS_WO, VHOST_BACKEND_F_IOTLB_MSG_V2, VHOST_NET_VQ_MAX,
+  VHOST_VSOCK_NVQS, VIRTIO_RING_F_EVENT_IDX,
 } from '../types/uapi.ts';
 import { hasBit } from '../types/bits.ts';
-import { type Iotlb, u64 } from './iotlb.ts';
+import { type Iotlb, iotlbFirst, mapSize, u64 } from './iotlb.ts';
 import { missMsg, type QueuedMsg } from './iotlbMsg.ts';
 import { translateDesc } from './translate.ts';
 
@@ -46,6 +53,8 @@ export interface VringState {
 export interface VringHost {
   readonly kernel: { readonly device: VhostDevice };
   readonly iotlb: Iotlb | null;
+  /** the acked virtio features (VIRTIO_RING_F_EVENT_IDX sizes the avail and used rings) */
+  readonly ackedFeatures: bigint;
   readonly ackedBackend: bigint;
   readList: readonly QueuedMsg[];
   pendingList: readonly QueuedMsg[];
@@ -57,6 +66,10 @@ interface UserAccess {
   readonly ret: number;
   readonly miss: bigint | null;
 }
+
+/** VSOCK_VQ_RX (drivers/vhost/vsock.c: the host-to-guest vq) and VHOST_NET_VQ_TX (drivers/vhost/net.c). */
+const VSOCK_VQ_RX = 0;
+const VHOST_NET_VQ_TX = 1;
 
 /** sizeof(__virtio16): vring_used.flags and vring_used.idx. */
 const U16 = 2;
@@ -112,9 +125,60 @@ export function vhostGetUserSlow(s: VringHost, addr: bigint, len: number): UserA
       // vhost_iotlb_miss: appended to dev->read_list (a new array: never changed in place)
       s.readList = [...s.readList, missMsg(hasBit(s.ackedBackend, VHOST_BACKEND_F_IOTLB_MSG_V2), t.addr, VHOST_ACCESS_RO)];
       return { ret: -EFAULT, miss: t.addr };
-    case 'ok': return { ret: t.segments.length === 1 ? 0 : -EFAULT, miss: null };
+    // then __get_user/__put_user on the uaddr it gave, which faults where the VMM maps nothing (the
+    // lab, 6.1.176: a used ring mapped to an unmapped uaddr makes the start -EFAULT, no MISS)
+    case 'ok': return { ret: t.segments.length === 1 && vmmMapsAddr(t.segments[0]![0], len) ? 0 : -EFAULT, miss: null };
     default: return { ret: -EFAULT, miss: null };
   }
+}
+
+/** vq_meta_prefetch's three ranges of a vq: desc (RO), avail (RO), used (WO), each sized for VRING_NUM entries. */
+function ringRanges(s: VringHost, vq: number): readonly (readonly [addr: bigint, len: bigint, access: number])[] {
+  // vhost_get_desc_size, vhost_get_avail_size, vhost_get_used_size: the event word with EVENT_IDX
+  const event = hasBit(s.ackedFeatures, VIRTIO_RING_F_EVENT_IDX) ? 2n : 0n;
+  const num = BigInt(VRING_NUM);
+  return [
+    [VRING_DESC_ADDR[vq]!, 16n * num, VHOST_ACCESS_RO],
+    [VRING_AVAIL_ADDR[vq]!, 4n + 2n * num + event, VHOST_ACCESS_RO],
+    [VRING_USED_ADDR[vq]!, 4n + 8n * num + event, VHOST_ACCESS_WO],
+  ];
+}
+
+/**
+ * iotlb_access_ok: every byte of [addr, addr + len) mapped with `access`, however many maps that
+ * takes. A hole queues a MISS at its first byte (vhost_iotlb_miss, with the access asked for) and
+ * fails; a map without the access fails without one.
+ */
+function iotlbAccessOk(s: VringHost, t: Iotlb, addr: bigint, len: bigint, access: number): { readonly ok: boolean; readonly miss: bigint | null } {
+  const last = u64(addr + len - 1n);
+  for (let done = 0n; len > done;) {
+    const m = iotlbFirst(t, addr, last);
+    if (m === undefined || m.start > addr) {
+      s.readList = [...s.readList, missMsg(hasBit(s.ackedBackend, VHOST_BACKEND_F_IOTLB_MSG_V2), addr, access)];
+      return { ok: false, miss: addr };
+    }
+    if ((m.perm & access) === 0) return { ok: false, miss: null };
+    const size = u64(mapSize(m) - addr + m.start);
+    done = u64(done + size);
+    addr = u64(addr + size);
+  }
+  return { ok: true, miss: null };
+}
+
+/**
+ * vq_meta_prefetch as vhost's worker runs it once a start succeeded: nothing without the device
+ * IOTLB or once the ring addresses are forgotten (all three NULL: "return 0"), else
+ * iotlb_access_ok over the desc, avail and used rings in that order, stopping at the first that
+ * fails. The MISS it queued, if any. The lab, 6.1.176: a vsock start after mapping the used rings
+ * only queues a MISS at vq 0's desc ring.
+ */
+export function vqMetaPrefetch(s: VringHost, vq: number): bigint | null {
+  if (s.iotlb === null || s.vring.addressesForgotten) return null;
+  for (const [addr, len, access] of ringRanges(s, vq)) {
+    const r = iotlbAccessOk(s, s.iotlb, addr, len, access);
+    if (!r.ok) return r.miss;
+  }
+  return null;
 }
 
 /** The vhost_put_user / vhost_get_user macros: the VMM's address, or the IOTLB once it is on. */
@@ -151,7 +215,9 @@ export function vhostVsockStart(s: VringHost): Observation {
       return { kind: 'vring', ret: r.ret, miss: r.miss };
     }
   }
-  return { kind: 'vring', ret: 0, miss: null };
+  // "Some packets may have been queued before the device was started, let's kick the send worker":
+  // every start that succeeds queues send_pkt_work on the RX vq
+  return { kind: 'vring', ret: 0, miss: vqMetaPrefetch(s, VSOCK_VQ_RX) };
 }
 
 /** vhost_vsock_stop: every vq's backend cleared; no access. */
@@ -189,8 +255,13 @@ export function vhostNetSetBackend(s: VringHost, index: number, fd: number): Obs
   setBackend(s.vring, index, attach);
   if (!attach) return { kind: 'vring', ret: 0, miss: null };
   const r = vhostVqInitAccess(s, index);
-  if (r.ret !== 0) setBackend(s.vring, index, old);
-  return { kind: 'vring', ret: r.ret, miss: r.miss };
+  if (r.ret !== 0) {
+    setBackend(s.vring, index, old);
+    return { kind: 'vring', ret: r.ret, miss: r.miss };
+  }
+  // vhost_net_enable_vq polls the tap: always writable, so the TX vq's handle_tx runs (the RX vq's
+  // handle_rx waits for a packet, and none comes)
+  return { kind: 'vring', ret: 0, miss: index === VHOST_NET_VQ_TX ? vqMetaPrefetch(s, index) : null };
 }
 
 /**

@@ -13,7 +13,7 @@ import { createModelStack } from '../model/stack.ts';
 import { vmmMapsAddr } from '../model/vring.ts';
 import { upstreamProfile } from '../generators/profiles.ts';
 import { bit } from '../types/bits.ts';
-import { GUEST_RAM_HVA, GUEST_RAM_SIZE, NET_TAP_FD, VRING_USED_ADDR } from '../types/harness.ts';
+import { GUEST_RAM_HVA, GUEST_RAM_SIZE, NET_TAP_FD, VRING_AVAIL_ADDR, VRING_DESC_ADDR, VRING_USED_ADDR } from '../types/harness.ts';
 import type { Op } from '../types/ops.ts';
 import type { Profile } from '../types/profile.ts';
 import type { IotlbTransitionRule, VhostDevice } from '../types/policy.ts';
@@ -21,6 +21,8 @@ import { formatObservation, formatOp, hex } from '../types/trace.ts';
 import * as U from '../types/uapi.ts';
 
 const [USED0, USED1] = VRING_USED_ADDR as [bigint, bigint];
+const [DESC0, DESC1] = VRING_DESC_ADDR as [bigint, bigint];
+const [AVAIL0] = VRING_AVAIL_ADDR as [bigint, bigint];
 const IOTLB_ON: Op = { kind: 'SET_FEATURES', features: bit(U.VIRTIO_F_ACCESS_PLATFORM) };
 const update = (iova: bigint, size: bigint, perm: number): Op => ({
   kind: 'IOTLB_WRITE',
@@ -30,6 +32,8 @@ const start = (s = 1): Op => ({ kind: 'VSOCK_SET_RUNNING', start: s });
 const backend = (index: number, fd: number): Op => ({ kind: 'NET_SET_BACKEND', index, fd });
 const READ: Op = { kind: 'IOTLB_READ', len: 72 };
 const missAt = (iova: bigint): string => `-EFAULT, MISS iova=${hex(iova)} queued`;
+/** a start that succeeded, and the MISS vhost's worker then queued prefetching the rings (vq_meta_prefetch) */
+const prefetchMissAt = (iova: bigint): string => `0, MISS iova=${hex(iova)} queued`;
 const readMiss = (iova: bigint): string => `72 bytes v1 MISS iova=${hex(iova)} perm=RO`;
 
 type Step = readonly [Op, string];
@@ -69,8 +73,9 @@ describe('VHOST_VSOCK_SET_RUNNING (vhost_vsock_start → vhost_vq_init_access)',
   });
 
   it('starts once a map covers both used rings, read-write or read-only (the put of used->flags asks for RO)', () => {
-    expectSteps('vhost-vsock', [[IOTLB_ON, '0'], [update(USED0, 0x1000n, U.VHOST_ACCESS_RW), '72'], [start(), '0'], [READ, '-EAGAIN']]);
-    expectSteps('vhost-vsock', [[IOTLB_ON, '0'], [update(USED0, 0x1000n, U.VHOST_ACCESS_RO), '72'], [start(), '0']]);
+    // vhost's worker then prefetches vq 0's rings and misses at its desc ring (the next describe)
+    expectSteps('vhost-vsock', [[IOTLB_ON, '0'], [update(USED0, 0x1000n, U.VHOST_ACCESS_RW), '72'], [start(), prefetchMissAt(DESC0)], [READ, readMiss(DESC0)], [READ, '-EAGAIN']]);
+    expectSteps('vhost-vsock', [[IOTLB_ON, '0'], [update(USED0, 0x1000n, U.VHOST_ACCESS_RO), '72'], [start(), prefetchMissAt(DESC0)]]);
   });
 
   it('fails on -EPERM after one good segment: used->flags over an RO byte then a WO byte', () => {
@@ -92,12 +97,13 @@ describe('VHOST_VSOCK_SET_RUNNING (vhost_vsock_start → vhost_vq_init_access)',
     expectSteps('vhost-vsock', [
       [IOTLB_ON, '0'], [update(USED0, 2n, U.VHOST_ACCESS_RW), '72'], [start(), missAt(USED0 + 2n)],
       [update(USED0 + 2n, 2n, U.VHOST_ACCESS_RW), '72'], [start(), missAt(USED1)],
-      [update(USED1, 4n, U.VHOST_ACCESS_RW), '72'], [start(), '0'],
+      [update(USED1, 4n, U.VHOST_ACCESS_RW), '72'], [start(), prefetchMissAt(DESC0)],
     ]);
   });
 
   it('does not touch a running device: a new empty IOTLB under it changes nothing until the next start', () => {
-    expectSteps('vhost-vsock', [[start(), '0'], [IOTLB_ON, '0'], [start(), '0'], [start(0), '0'], [start(), missAt(USED0)]]);
+    // (the worker a start kicks does see it: its prefetch misses)
+    expectSteps('vhost-vsock', [[start(), '0'], [IOTLB_ON, '0'], [start(), prefetchMissAt(DESC0)], [start(0), '0'], [start(), missAt(USED0)]]);
   });
 
   it('takes any nonzero int as start; VHOST_NET_SET_BACKEND is not a vsock ioctl', () => {
@@ -105,6 +111,45 @@ describe('VHOST_VSOCK_SET_RUNNING (vhost_vsock_start → vhost_vq_init_access)',
       [IOTLB_ON, '0'], [start(2), missAt(USED0)], [start(-1), missAt(USED0)],
       [backend(0, NET_TAP_FD), '-ENOTTY'], [backend(1, -1), '-ENOTTY'], [backend(2, NET_TAP_FD), '-ENOBUFS'],
     ]);
+  });
+});
+
+describe('the worker a start runs (vq_meta_prefetch: desc RO, avail RO, used WO)', () => {
+  const map = (iova: bigint, size: bigint, perm: number = U.VHOST_ACCESS_RW): Op => ({
+    kind: 'IOTLB_WRITE',
+    msg: { header: U.VHOST_IOTLB_MSG_V2, layout: 'lp64', asid: 0, iova, size, uaddr: GUEST_RAM_HVA + (iova & 0xffff_ffffn), perm, type: U.VHOST_IOTLB_UPDATE },
+  });
+  const EVENT_IDX_ON: Op = { kind: 'SET_FEATURES', features: bit(U.VIRTIO_F_ACCESS_PLATFORM) | bit(U.VIRTIO_RING_F_EVENT_IDX) };
+  // 128 entries: desc 2048 bytes, avail 4 + 256 (+ 2 with EVENT_IDX), used 4 + 1024 (+ 2)
+  const ringsOfVq0 = (availLen: bigint): Op[] => [map(USED0, 0x1000n), map(DESC0, 0x800n), map(AVAIL0, availLen)];
+
+  it('misses at the first unmapped byte of the first ring that is not all mapped; with every ring mapped, nothing', () => {
+    expectSteps('vhost-vsock', [IOTLB_ON, map(USED0, 0x1000n), map(DESC0, 0x7ffn)].map((op, i): Step => [op, i ? '72' : '0']).concat([
+      [start(), prefetchMissAt(DESC0 + 0x7ffn)], [start(0), '0'], [map(DESC0 + 0x7ffn, 1n), '72'], [start(), prefetchMissAt(AVAIL0)],
+      [start(0), '0'], [map(AVAIL0, 0x104n), '72'], [start(), '0'], [READ, readMiss(DESC0 + 0x7ffn)], [READ, readMiss(AVAIL0)], [READ, '-EAGAIN'],
+    ]));
+  });
+
+  it('sizes avail and used by VIRTIO_RING_F_EVENT_IDX, and stops without a MISS where a map lacks the access (used is WO)', () => {
+    expectSteps('vhost-vsock', [[EVENT_IDX_ON, '0'], ...ringsOfVq0(0x104n).map((op): Step => [op, '72']), [start(), prefetchMissAt(AVAIL0 + 0x104n)]]);
+    expectSteps('vhost-vsock', [
+      [IOTLB_ON, '0'], [map(USED0, 0x1000n, U.VHOST_ACCESS_RO), '72'], [map(DESC0, 0x800n), '72'], [map(AVAIL0, 0x104n), '72'],
+      [start(), '0'], [READ, '-EAGAIN'],
+    ]);
+  });
+
+  it('on net, only an attach to the TX vq (the tap is always writable; RX waits for a packet); nothing without the IOTLB', () => {
+    expectSteps('vhost-net', [[IOTLB_ON, '0'], [map(USED0, 0x1000n), '72'], [backend(0, NET_TAP_FD), '0'], [backend(1, NET_TAP_FD), prefetchMissAt(DESC1)]]);
+    expectSteps('vhost-net', [[backend(1, NET_TAP_FD), '0'], [READ, '-EAGAIN']]);
+  });
+
+  it('nothing once the ring addresses are forgotten (a kernel that invalidates the rings on IOTLB transitions)', () => {
+    expectSteps('vhost-vsock', [[IOTLB_ON, '0'], [map(0n, 0x1000n), '72'], [start(), '0'], [READ, '-EAGAIN']], 'invalidate-rings');
+  });
+
+  it('a used ring that translates to memory the VMM does not map: __put_user faults, -EFAULT, no MISS', () => {
+    const away: Op = { kind: 'IOTLB_WRITE', msg: { header: U.VHOST_IOTLB_MSG_V2, layout: 'lp64', asid: 0, iova: USED0, size: 0x1000n, uaddr: 0x1000n, perm: 3, type: U.VHOST_IOTLB_UPDATE } };
+    expectSteps('vhost-vsock', [[IOTLB_ON, '0'], [away, '72'], [start(), '-EFAULT'], [READ, '-EAGAIN']]);
   });
 });
 
@@ -117,7 +162,7 @@ describe('VHOST_NET_SET_BACKEND (vhost_net_set_backend → vhost_vq_init_access)
     expectSteps('vhost-net', [
       [backend(0, NET_TAP_FD), '0'], [IOTLB_ON, '0'], [backend(0, NET_TAP_FD), '0'], [backend(0, -1), '0'],
       [backend(0, NET_TAP_FD), missAt(USED0)], [backend(1, NET_TAP_FD), missAt(USED1)],
-      [update(USED0, 0x1000n, U.VHOST_ACCESS_RO), '72'], [backend(0, NET_TAP_FD), '0'], [backend(1, NET_TAP_FD), '0'],
+      [update(USED0, 0x1000n, U.VHOST_ACCESS_RO), '72'], [backend(0, NET_TAP_FD), '0'], [backend(1, NET_TAP_FD), prefetchMissAt(DESC1)],
     ]);
   });
 

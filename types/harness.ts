@@ -18,7 +18,7 @@ export const VDPA_NAS = 1;
  */
 export const VRING_USED_GPA: readonly bigint[] = [0x3000n, 0x3800n];
 
-/** The rest of those two rings (VHOST_SET_VRING_NUM, VHOST_SET_VRING_ADDR): only the lab's agent sets them for real. */
+/** The rest of those two rings (VHOST_SET_VRING_NUM, VHOST_SET_VRING_ADDR): set for real by the lab's agent; the model reads them where vhost's worker prefetches a started vq's rings. */
 export const VRING_NUM = 128;
 export const VRING_DESC_GPA: readonly bigint[] = [0x1000n, 0x1800n];
 export const VRING_AVAIL_GPA: readonly bigint[] = [0x2000n, 0x2800n];
@@ -31,6 +31,9 @@ export const VRING_AVAIL_GPA: readonly bigint[] = [0x2000n, 0x2800n];
  * script maps it like any other IOVA.
  */
 export const VRING_USED_ADDR: readonly bigint[] = VRING_USED_GPA.map(gpa => GUEST_RAM_HVA + gpa - GUEST_RAM_GPA);
+/** The desc and avail rings' addresses, likewise. */
+export const VRING_DESC_ADDR: readonly bigint[] = VRING_DESC_GPA.map(gpa => GUEST_RAM_HVA + gpa - GUEST_RAM_GPA);
+export const VRING_AVAIL_ADDR: readonly bigint[] = VRING_AVAIL_GPA.map(gpa => GUEST_RAM_HVA + gpa - GUEST_RAM_GPA);
 
 /** The one tap the VMM opened for VHOST_NET_SET_BACKEND; every other fd but -1 is not a socket. */
 export const NET_TAP_FD = 3;
