@@ -168,7 +168,8 @@ export class VdpaDev {
       case 'SET_BACKEND_FEATURES': return { kind: 'ret', ret: this.setBackendFeatures(hiOf(op.features), loOf(op.features)) };
       case 'IOTLB_WRITE': case 'IOTLB_WRITE_RAW':
         return { kind: 'ret', ret: chrWrite(this.k, testBit(0, this.backendLo, U.VHOST_BACKEND_F_IOTLB_ASID), userspaceWriteBytes(op), this.msg, m => this.processMsg(m)) };
-      case 'IOTLB_READ': return { kind: 'read', ret: op.len < U.MSG_LAYOUT[this.k.abi].v1Size ? 0 : -U.EAGAIN, bytes: '' };
+      // no read_iter on vhost-vdpa: vfs_read's -EINVAL (model: vdpaApply)
+      case 'IOTLB_READ': return { kind: 'read', ret: -U.EINVAL, bytes: '' };
       case 'VQ_ACCESS': {
         const code = this.view.translate(hiOf(op.iova), loOf(op.iova), op.len, op.access);
         return accessResult(this.view, code, U.EFAULT);

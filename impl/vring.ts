@@ -3,7 +3,8 @@
 // IotlbIndex. The rules are model/vring.ts's, function for function.
 
 import {
-  GUEST_RAM_HVA, GUEST_RAM_SIZE, NET_TAP_FD, VRING_AVAIL_ADDR, VRING_DESC_ADDR, VRING_NUM, VRING_USED_ADDR,
+  FEATURES_ARRAY_END, FEATURES_ARRAY_PAGE, GUEST_RAM_HVA, GUEST_RAM_SIZE, NET_TAP_FD, VRING_AVAIL_ADDR, VRING_DESC_ADDR,
+  VRING_NUM, VRING_USED_ADDR,
 } from '../types/harness.ts';
 import type { Observation } from '../types/observation.ts';
 import type { VringOp } from '../types/ops.ts';
@@ -31,22 +32,27 @@ const DESC_HI = VRING_DESC_ADDR.map(hiOf);
 const DESC_LO = VRING_DESC_ADDR.map(loOf);
 const AVAIL_HI = VRING_AVAIL_ADDR.map(hiOf);
 const AVAIL_LO = VRING_AVAIL_ADDR.map(loOf);
-/** VSOCK_VQ_RX and VHOST_NET_VQ_TX: the vq whose worker a start runs (model: vqMetaPrefetch) */
+/** VSOCK_VQ_RX: the vq whose worker a vsock start runs (model: vqMetaPrefetch) */
 const VSOCK_VQ_RX = 0;
-const VHOST_NET_VQ_TX = 1;
 const RAM_HI = hiOf(GUEST_RAM_HVA);
 const RAM_LO = loOf(GUEST_RAM_HVA);
 const RAM_END_HI = hiOf(GUEST_RAM_HVA + GUEST_RAM_SIZE);
 const RAM_END_LO = loOf(GUEST_RAM_HVA + GUEST_RAM_SIZE);
+const FA_HI = hiOf(FEATURES_ARRAY_PAGE);
+const FA_LO = loOf(FEATURES_ARRAY_PAGE);
+const FA_END_HI = hiOf(FEATURES_ARRAY_END);
+const FA_END_LO = loOf(FEATURES_ARRAY_END);
 /** sizeof(__virtio16), and offsetof(struct vring_used, idx) */
 const U16 = 2;
 
 const ram = new U64Reg();
 
-/** [hi:lo, + len) lies in the guest RAM the VMM has mapped (model: vmmMapsAddr). */
+/** [hi:lo, + len) lies in memory the VMM has mapped: guest RAM or the features-array page (model: vmmMapsAddr). */
 export function vmmMapsWords(hi: number, lo: number, len: number): boolean {
   const end = ram.add(hi, lo, 0, len);
-  return le(RAM_HI, RAM_LO, hi, lo) && !lt(end.hi, end.lo, hi, lo) && le(end.hi, end.lo, RAM_END_HI, RAM_END_LO);
+  if (lt(end.hi, end.lo, hi, lo)) return false; // past 2^64
+  return (le(RAM_HI, RAM_LO, hi, lo) && le(end.hi, end.lo, RAM_END_HI, RAM_END_LO)) ||
+    (le(FA_HI, FA_LO, hi, lo) && le(end.hi, end.lo, FA_END_HI, FA_END_LO));
 }
 
 /** dev->nvqs of vhost-net and vhost-vsock. */
@@ -122,8 +128,8 @@ export class Vrings {
     this.backend[index] = attach;
     if (!attach) return this.result(0);
     const r = this.initAccess(host, index);
+    // no worker runs: the harness's tap is down (model: vhostNetSetBackend)
     if (r !== 0) this.backend[index] = old;
-    else if (index === VHOST_NET_VQ_TX) this.prefetch(host, index);
     return this.result(r);
   }
 

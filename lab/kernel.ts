@@ -85,7 +85,7 @@ export async function checkKernel(k: LabKernel, inputs: readonly KernelInput[], 
         const m = firstMismatch(plan, out.answers);
         return { ...base, ops: out.answers.length, kmsg: out.kmsg, verdict: m === null ? { status: 'match' } : { status: 'mismatch', mismatch: m, known: knownDifference(k.id, m, input.profile.kernel.device, input.ops)?.id ?? null } };
       }
-      case 'setup-failed': return { ...base, ops: 0, kmsg: [], verdict: out };
+      case 'setup-failed': return { ...base, ops: 0, kmsg: out.kmsg, verdict: { status: 'setup-failed', step: out.step, ret: out.ret } };
       case 'crashed': case 'hung': return { ...base, ops: out.answers.length, kmsg: [], verdict: { status: out.status, console: out.console } };
       case 'not-run': return { ...base, ops: 0, kmsg: [], verdict: { status: 'not-run', why: 'interrupted' } };
     }

@@ -135,8 +135,11 @@ export function observationOf(op: PlainKernelOp, a: AgentAnswer): Observation {
     return v;
   };
   switch (op.kind) {
-    case 'GET_FEATURES': case 'GET_BACKEND_FEATURES': case 'VDPA_GET_STATUS':
+    case 'GET_FEATURES': case 'GET_BACKEND_FEATURES':
       return { kind: 'value', ret: a.ret, value: need(a.value, 'v=') };
+    // on net and vsock the vhost-vdpa ioctl is unknown: a failed call is a plain return (model/vhost.ts)
+    case 'VDPA_GET_STATUS':
+      return a.ret === 0 ? { kind: 'value', ret: 0, value: need(a.value, 'v=') } : { kind: 'ret', ret: a.ret };
     case 'SET_FEATURES': case 'SET_BACKEND_FEATURES': case 'IOTLB_WRITE': case 'IOTLB_WRITE_RAW': case 'VDPA_SET_STATUS':
       return { kind: 'ret', ret: a.ret };
     case 'GET_FEATURES_ARRAY': case 'SET_FEATURES_ARRAY':

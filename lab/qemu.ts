@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LabError } from './errors.ts';
+import { BootFailure, LabError } from './errors.ts';
 import type { LabKernel } from './setup.ts';
 
 /** The CPU every lab guest boots on, recorded in every report. */
@@ -21,7 +21,9 @@ export const LAB_MEMORY_MB = 1024;
 function qemuArgs(k: LabKernel, append: string, extra: readonly string[]): string[] {
   return [
     '-accel', 'tcg', '-cpu', LAB_CPU, '-m', String(LAB_MEMORY_MB), '-smp', '1', '-nographic', '-no-reboot',
-    '-kernel', k.vmlinuz, '-initrd', k.initramfs, '-append', `console=ttyS0 panic=-1 quiet ${append}`.trim(), ...extra,
+    // norandmaps: the agent's address space is the same every boot (its stack ends at the top of
+    // the user half), so what vhost-vdpa's VA mode finds under a uaddr does not vary with ASLR
+    '-kernel', k.vmlinuz, '-initrd', k.initramfs, '-append', `console=ttyS0 panic=-1 quiet norandmaps ${append}`.trim(), ...extra,
   ];
 }
 
@@ -121,7 +123,7 @@ export interface Guest {
 export class GuestTimeout extends LabError {}
 
 /** Boot with the agent serving; resolves once the agent said hello on the port (or rejects after `bootTimeoutMs`). */
-export async function startGuest(k: LabKernel, bootTimeoutMs = 60_000): Promise<Guest> {
+export async function startGuest(k: LabKernel, bootTimeoutMs = 60_000, signal?: AbortSignal): Promise<Guest> {
   const dir = mkdtempSync(join(tmpdir(), 'negcheck-guest-'));
   const path = join(dir, 'agent.sock');
   const server = createServer();
@@ -142,6 +144,11 @@ export async function startGuest(k: LabKernel, bootTimeoutMs = 60_000): Promise<
   q.on('error', e => { spawnError = e; });
   const cleanup = (): void => { server.close(); rmSync(dir, { recursive: true, force: true }); };
   void exited.then(cleanup);
+  // an abort while booting stops QEMU; the waits below then fail and the caller sees signal.aborted
+  const onAbort = (): void => { q.kill('SIGKILL'); };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  if (signal?.aborted) onAbort();
+  void exited.then(() => signal?.removeEventListener('abort', onAbort));
 
   // the agent's port: lines queued until asked for
   const lines: string[] = [];
@@ -151,7 +158,7 @@ export async function startGuest(k: LabKernel, bootTimeoutMs = 60_000): Promise<
   const socket = await new Promise<Socket>((resolve, reject) => {
     const timer = setTimeout(() => { q.kill('SIGKILL'); reject(new LabError(`${k.id}: QEMU did not connect the agent's port within ${bootTimeoutMs} ms: ${stderr.trim()}`)); }, bootTimeoutMs);
     server.once('connection', s => { clearTimeout(timer); resolve(s); });
-    void exited.then(code => { clearTimeout(timer); reject(spawnError ? noQemu(spawnError) : new LabError(`qemu-system-x86_64 exited ${code} before connecting: ${stderr.trim().split('\n').slice(-2).join(' / ')}`)); });
+    void exited.then(code => { clearTimeout(timer); reject(spawnError ? noQemu(spawnError) : new BootFailure(`qemu-system-x86_64 exited ${code} before connecting: ${stderr.trim().split('\n').slice(-2).join(' / ')}`, consoleLines)); });
   });
   splitLines(socket, line => { lines.push(line); wake(); });
   socket.on('close', () => { ended = true; wake(); });
@@ -171,11 +178,15 @@ export async function startGuest(k: LabKernel, bootTimeoutMs = 60_000): Promise<
   };
   const kill = async (): Promise<void> => { socket.destroy(); q.kill('SIGKILL'); await exited; };
 
-  const hello = await nextLine(bootTimeoutMs).catch(async e => { await kill(); throw e; });
+  const hello = await nextLine(bootTimeoutMs).catch(async (e: unknown) => {
+    await kill();
+    throw e instanceof GuestTimeout ? new BootFailure(`${k.id}: the agent did not say hello within ${bootTimeoutMs} ms`, consoleLines.slice(-80)) : e;
+  });
   if (hello === null || !hello.startsWith('hello ')) {
     await kill();
-    throw new LabError(`${k.id}: the agent did not say hello (${hello ?? 'the guest stopped'}); console:\n${consoleLines.slice(-10).join('\n')}`);
+    throw new BootFailure(`${k.id}: the agent did not say hello (${hello ?? 'the guest stopped'})`, consoleLines.slice(-80));
   }
+  signal?.removeEventListener('abort', onAbort);
   return {
     kernel: k, helloMs: performance.now() - t0, hello, console: consoleLines, exited, kill, nextLine,
     elapsedMs: () => performance.now() - t0,

@@ -3,7 +3,7 @@
 // line within the trace timeout) is reported naming the trace it was running, and the run goes on
 // with a fresh boot from the next trace. An abort (SIGINT) kills the guest and keeps what completed.
 
-import { LabError } from './errors.ts';
+import { BootFailure, LabError } from './errors.ts';
 import { type AgentAnswer, type AgentTrace, envLines, parseAnswer, traceLines } from './protocol.ts';
 import { GuestTimeout, LAB_CPU, startGuest, type Guest } from './qemu.ts';
 import type { LabKernel } from './setup.ts';
@@ -11,8 +11,8 @@ import type { LabKernel } from './setup.ts';
 /** What became of one trace on the kernel. */
 export type TraceOutcome =
   | { readonly status: 'done'; readonly answers: readonly AgentAnswer[]; readonly kmsg: readonly string[]; readonly guestNs: number }
-  /** the agent could not set the fd up as the harness has it (open, SET_OWNER, SET_MEM_TABLE, rings, CID) */
-  | { readonly status: 'setup-failed'; readonly step: string; readonly ret: number }
+  /** the agent could not set the fd up as the harness has it (open, SET_OWNER, SET_MEM_TABLE, rings, CID, the VDUSE device) */
+  | { readonly status: 'setup-failed'; readonly step: string; readonly ret: number; readonly kmsg: readonly string[] }
   /** the guest stopped (a panic, an oops that killed the agent) or stopped answering while running it */
   | { readonly status: 'crashed' | 'hung'; readonly answers: readonly AgentAnswer[]; readonly console: readonly string[] }
   /** not reached: the run was interrupted */
@@ -69,23 +69,29 @@ async function protocolLine(g: Guest, timeoutMs: number): Promise<string> {
 /** One trace's answers, from its `trace` line to its `end` line. */
 async function readTrace(g: Guest, t: AgentTrace, timeoutMs: number, answers: AgentAnswer[], onAnswer: () => void): Promise<TraceOutcome> {
   const head = await protocolLine(g, timeoutMs);
-  const setup = /^trace (\d+) setup (\S+) (-?\d+)$/.exec(head);
+  const setup = new RegExp(`^trace ${t.id} setup (\\S+) (-?\\d+)$`).exec(head);
   if (setup) {
-    await protocolLine(g, timeoutMs); // its end line
-    return { status: 'setup-failed', step: setup[2]!, ret: Number(setup[3]) };
+    const { kmsg } = await readEnd(g, t, timeoutMs);
+    return { status: 'setup-failed', step: setup[1]!, ret: Number(setup[2]), kmsg };
   }
   if (head !== `trace ${t.id} ok`) throw new LabError(`${g.kernel.id}: agent: expected "trace ${t.id} ok", got "${head}"`);
   for (let i = 0; i < t.ops.length; i++) {
     answers.push(parseAnswer(await protocolLine(g, timeoutMs)));
     onAnswer();
   }
+  const { kmsg, guestNs } = await readEnd(g, t, timeoutMs);
+  return { status: 'done', answers, kmsg, guestNs };
+}
+
+/** The kernel log lines the agent reports at a trace's end, and its `end ID NS` line. */
+async function readEnd(g: Guest, t: AgentTrace, timeoutMs: number): Promise<{ kmsg: string[]; guestNs: number }> {
   const kmsg: string[] = [];
   for (;;) {
     const line = await protocolLine(g, timeoutMs);
     if (line.startsWith('kmsg ')) { kmsg.push(line.slice(5)); continue; }
     const end = /^end (\d+) (\d+)$/.exec(line);
     if (!end || Number(end[1]) !== t.id) throw new LabError(`${g.kernel.id}: agent: expected "end ${t.id} NS", got "${line}"`);
-    return { status: 'done', answers, kmsg, guestNs: Number(end[2]) };
+    return { kmsg, guestNs: Number(end[2]) };
   }
 }
 
@@ -98,7 +104,16 @@ export async function runTraces(k: LabKernel, traces: readonly AgentTrace[], o: 
   let next = 0;
   let release = '';
   while (next < traces.length && !o.signal?.aborted) {
-    const g = await startGuest(k, o.bootTimeoutMs);
+    let g: Guest;
+    try {
+      g = await startGuest(k, o.bootTimeoutMs, o.signal);
+    } catch (e) {
+      if (o.signal?.aborted) break;
+      if (!(e instanceof BootFailure)) throw e;
+      // a kernel that does not come up runs none of what is left: each is a crash, with the console
+      for (; next < traces.length; next++) outcomes[next] = { status: 'crashed', answers: [], console: [e.message, ...e.console] };
+      break;
+    }
     release = g.hello.split(' ')[1] ?? '';
     const onAbort = (): void => { void g.kill(); };
     o.signal?.addEventListener('abort', onAbort);
@@ -108,11 +123,20 @@ export async function runTraces(k: LabKernel, traces: readonly AgentTrace[], o: 
       g.send(envLines());
       for (let i = 0; i < envLines().length; i++) {
         const line = await protocolLine(g, traceTimeoutMs).catch((e: unknown) => {
-          if (e instanceof Stopped) throw new LabError(`${k.id}: the agent ${e.why} before it laid out the harness's addresses; the console's tail:\n${g.console.slice(-10).join('\n')}`);
+          if (e instanceof Stopped) return null;
           throw e;
         });
+        if (line === null) {
+          if (o.signal?.aborted) break;
+          // the agent died laying out the harness's addresses: as a guest that does not come up
+          for (; next < traces.length; next++) {
+            outcomes[next] = { status: 'crashed', answers: [], console: [`${k.id}: the agent stopped before it laid out the harness's addresses`, ...g.console.slice(-80)] };
+          }
+          break;
+        }
         if (!/^(env|ring|vdpa) ok$/.test(line)) throw new LabError(`${k.id}: agent: ${line}`);
       }
+      if (next === traces.length || o.signal?.aborted) continue;
       g.send(traces.slice(first).flatMap(traceLines));
       for (; next < traces.length; next++) {
         const answers: AgentAnswer[] = [];

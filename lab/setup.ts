@@ -192,6 +192,8 @@ export function setUpLab(o: SetupOptions = {}): LabKernel[] {
 /** The set-up kernels in the cache, without setting anything up (an error naming the command when one is missing). */
 export function labKernels(ids?: readonly string[]): LabKernel[] {
   const lock = readLock();
+  const unknown = (ids ?? []).filter(id => !lock.some(k => k.id === id));
+  if (unknown.length) throw new LabError(`no lab kernel ${unknown.join(', ')}: lab/kernels.lock.json has ${lock.map(k => k.id).join(', ')}`);
   const cache = cacheDir();
   return lock.filter(k => !ids || ids.includes(k.id)).map(k => {
     const stamp = join(cache, 'kernels', k.id, 'stamp.json');

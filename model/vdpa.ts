@@ -7,7 +7,7 @@ import type { Op } from '../types/ops.ts';
 import type { KernelPolicy } from '../types/policy.ts';
 import type { Rules } from '../types/rules.ts';
 import {
-  EAGAIN, EBUSY, EEXIST, MSG_LAYOUT, EFAULT, EINVAL, EOPNOTSUPP, VHOST_BACKEND_F_DESC_ASID,
+  EBUSY, EEXIST, EFAULT, EINVAL, EOPNOTSUPP, VHOST_BACKEND_F_DESC_ASID,
   VHOST_BACKEND_F_IOTLB_ASID, VHOST_BACKEND_F_IOTLB_PERSIST, VHOST_BACKEND_F_RESUME, VHOST_BACKEND_F_SUSPEND,
   VHOST_IOTLB_BATCH_BEGIN, VHOST_IOTLB_BATCH_END, VHOST_IOTLB_INVALIDATE, VHOST_IOTLB_UPDATE,
   VIRTIO_CONFIG_S_FEATURES_OK, VIRTIO_F_ACCESS_PLATFORM,
@@ -225,8 +225,9 @@ export function vdpaApply(s: VdpaState, op: Op): Observation {
     case 'IOTLB_WRITE': case 'IOTLB_WRITE_RAW': {
       return { kind: 'ret', ret: vhostChrWrite(s.kernel.abi, s.rules.sizeZeroRefused, s.ackedBackend, userspaceWriteBytes(op), (asid, msg) => vdpaProcessIotlbMsg(s, asid, msg)) };
     }
-    // vhost-vdpa never queues MISS messages; a non-blocking read of the empty queue
-    case 'IOTLB_READ': return { kind: 'read', ret: op.len < MSG_LAYOUT[s.kernel.abi].v1Size ? 0 : -EAGAIN, bytes: '' };
+    // vhost_vdpa_fops has a write_iter and no read_iter (vhost-vdpa never queues a MISS): vfs_read
+    // finds no FMODE_CAN_READ and says -EINVAL, whatever the length (the lab, 6.12.117 and 7.2.13)
+    case 'IOTLB_READ': return { kind: 'read', ret: -EINVAL, bytes: '' };
     case 'VQ_ACCESS': return vdpaVqAccess(s, op.iova, op.len, op.access);
     case 'VDPA_SET_STATUS': return { kind: 'ret', ret: vdpaSetStatus(s, op.status) };
     case 'VDPA_GET_STATUS': return { kind: 'value', ret: 0, value: BigInt(s.status) };

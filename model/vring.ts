@@ -11,9 +11,9 @@
 // (vhost_vsock_start/stop, vhost_vsock_dev_ioctl), net.c (vhost_net_set_backend, get_socket),
 // and 9526f9a2b762 "vhost/net: Clear the pending messages when the backend is removed" (v6.2).
 //
-// A start that succeeds with the device IOTLB on also runs vhost's worker on one vq (vsock's
-// send_pkt_work, net's handle_tx), whose vq_meta_prefetch checks the whole of that vq's rings and
-// queues a MISS at the first unmapped byte (vqMetaPrefetch).
+// A vsock start that succeeds with the device IOTLB on also runs vhost's worker on the RX vq
+// (send_pkt_work), whose vq_meta_prefetch checks the whole of that vq's rings and queues a MISS at
+// the first unmapped byte (vqMetaPrefetch). A net attach wakes no worker: the harness's tap is down.
 //
 // Not modelled: the owner check (the harness's VMM owns the device), VHOST_SET_VRING_ADDR/NUM
 // (the harness set the rings up at VRING_*_ADDR, VRING_NUM), dirty logging, and vq->meta_iotlb:
@@ -21,7 +21,8 @@
 // it never changes an answer, and vhost_vq_init_access always takes the translate_desc path here.
 
 import {
-  GUEST_RAM_HVA, GUEST_RAM_SIZE, NET_TAP_FD, VRING_AVAIL_ADDR, VRING_DESC_ADDR, VRING_NUM, VRING_USED_ADDR,
+  FEATURES_ARRAY_END, FEATURES_ARRAY_PAGE, GUEST_RAM_HVA, GUEST_RAM_SIZE, NET_TAP_FD, VRING_AVAIL_ADDR, VRING_DESC_ADDR,
+  VRING_NUM, VRING_USED_ADDR,
 } from '../types/harness.ts';
 import type { Observation } from '../types/observation.ts';
 import type { VringOp } from '../types/ops.ts';
@@ -67,9 +68,8 @@ interface UserAccess {
   readonly miss: bigint | null;
 }
 
-/** VSOCK_VQ_RX (drivers/vhost/vsock.c: the host-to-guest vq) and VHOST_NET_VQ_TX (drivers/vhost/net.c). */
+/** VSOCK_VQ_RX (drivers/vhost/vsock.c: the host-to-guest vq, whose worker a start kicks). */
 const VSOCK_VQ_RX = 0;
-const VHOST_NET_VQ_TX = 1;
 
 /** sizeof(__virtio16): vring_used.flags and vring_used.idx. */
 const U16 = 2;
@@ -104,12 +104,13 @@ function clearBackends(v: VringState): void {
 }
 
 /**
- * Without the device IOTLB, vhost_put_user/vhost_get_user are __put_user/__get_user on the
- * VMM's own address: they work where the VMM has guest RAM mapped, the userspace_addr side of
- * the region it gave VHOST_SET_MEM_TABLE.
+ * __put_user/__get_user on the VMM's own address (without the device IOTLB, or on the uaddr a
+ * translation gave): they work where the VMM has memory, its guest RAM (the userspace_addr side
+ * of the region it gave VHOST_SET_MEM_TABLE) and the page of its features-array buffer.
  */
 export function vmmMapsAddr(addr: bigint, len: number): boolean {
-  return addr >= GUEST_RAM_HVA && addr + BigInt(len) <= GUEST_RAM_HVA + GUEST_RAM_SIZE;
+  const within = (start: bigint, end: bigint): boolean => addr >= start && addr + BigInt(len) <= end;
+  return within(GUEST_RAM_HVA, GUEST_RAM_HVA + GUEST_RAM_SIZE) || within(FEATURES_ARRAY_PAGE, FEATURES_ARRAY_END);
 }
 
 /**
@@ -259,9 +260,10 @@ export function vhostNetSetBackend(s: VringHost, index: number, fd: number): Obs
     setBackend(s.vring, index, old);
     return { kind: 'vring', ret: r.ret, miss: r.miss };
   }
-  // vhost_net_enable_vq polls the tap: always writable, so the TX vq's handle_tx runs (the RX vq's
-  // handle_rx waits for a packet, and none comes)
-  return { kind: 'vring', ret: 0, miss: index === VHOST_NET_VQ_TX ? vqMetaPrefetch(s, index) : null };
+  // vhost_net_enable_vq polls the tap, but the harness's tap is down: tun_sock_writeable wants
+  // IFF_UP, so the TX vq's handle_tx is never woken, and no packet comes for the RX vq's handle_rx:
+  // no worker, no prefetch (the lab, 6.1.176: a TX attach with the used rings mapped queues nothing)
+  return { kind: 'vring', ret: 0, miss: null };
 }
 
 /**

@@ -18,7 +18,7 @@
 //        (size 0 included), and a SET_FEATURES without the bit leaves the IOTLB in force;
 //  miss-bytes  a read returns the queued MISS messages in order, each as vhost_chr_read_iter copies
 //        it (v1/v2 as acked when queued; iova the first unmapped byte, perm the access), and
-//        -EAGAIN once none is queued;
+//        -EAGAIN once none is queued (vhost-vdpa has no read path: -EINVAL);
 //  asid  without VHOST_BACKEND_F_IOTLB_ASID acked the v2 asid word is not read: a write is judged
 //        as if it were 0.
 // Each law is checked wherever its pattern appears in a script; the generator plants patterns.
@@ -278,6 +278,8 @@ function tableAfterWrite(table: readonly TableMap[], m: IotlbWriteSpec, p: Profi
  * the oldest queued MISS, or -EAGAIN (O_NONBLOCK) when none is queued.
  */
 function readProblem(s: IotlbLawState, len: number, o: Extract<Observation, { kind: 'read' }>, p: Profile): string | null {
+  // vhost_vdpa_fops has no read_iter: vfs_read is -EINVAL whatever the length (the lab, 6.12 and 7.2)
+  if (p.kernel.device === 'vhost-vdpa') return o.ret === -U.EINVAL ? null : 'vhost-vdpa has no read path: a read must be -EINVAL';
   if (len < U.MSG_LAYOUT[p.kernel.abi].v1Size) return o.ret === 0 ? null : 'a buffer smaller than struct vhost_msg must read 0';
   const head = s.missQueue[0];
   if (head === undefined) return o.ret === -U.EAGAIN ? null : 'no MISS is queued: a non-blocking read must be -EAGAIN';
@@ -427,7 +429,7 @@ export const I6: PropertyDef = {
     + 'table: from the fresh IOTLB each ACCESS_PLATFORM ack makes, while the maps written since do not overlap, every access observes exactly what translate_desc over them gives '
     + '(segments, -EPERM, -ENOBUFS past VQ_IOV_MAX, a miss at the first unmapped byte), with FIFO retirement at max_iotlb_entries, INVALIDATE freeing what '
     + 'del_range(iova, iova + size - 1) meets (size 0 included) and the IOTLB staying when the bit is acked away (going, with its maps and queued messages, on a kernel that invalidates the rings on IOTLB transitions); miss-bytes: reads return the queued MISS messages in order, '
-    + 'byte for byte; asid: without IOTLB_ASID acked the asid word is not read',
+    + 'byte for byte (vhost-vdpa has no read path: -EINVAL); asid: without IOTLB_ASID acked the asid word is not read',
   source: 'drivers/vhost/iotlb.c; vhost.c vhost_chr_write_iter/_read_iter, translate_desc, vhost_iotlb_miss, vhost_init_device_iotlb; vdpa.c vhost_vdpa_process_iotlb_msg',
   profiles: i6ProfileArb,
   judges: ['kernel.sizeZero', 'kernel.abi', 'kernel.maxIotlbEntries', 'kernel.parent', 'kernel.iotlbTransitions', 'vmm.userAbi', 'vmm.iotlbMsgV2'],

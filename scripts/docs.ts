@@ -124,8 +124,9 @@ let tests: number | undefined;
 /** The number of tests `npm test` runs, as vitest lists them. */
 function testCount(): number {
   if (tests !== undefined) return tests;
-  // without NEGCHECK_VITEST_JSON: CI's report file is the test run's, not this listing's
-  const env = { ...process.env, NEGCHECK_VITEST_JSON: '' };
+  // without NEGCHECK_VITEST_JSON: CI's report file is the test run's, not this listing's; and with
+  // the lab in (vitest list leaves out what skipIf skips: NEGCHECK_LAB=off would count fewer)
+  const env = { ...process.env, NEGCHECK_VITEST_JSON: '', NEGCHECK_LAB: '' };
   const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'list', '--json'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20, env });
   if (r.status !== 0) throw new Error(`vitest list failed: ${r.stderr}`);
   tests = (JSON.parse(r.stdout) as unknown[]).length;

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultInputPaths, readInputs } from '../lab/inputs.ts';
 import { checkKernel, isFinding, type KernelReport } from '../lab/kernel.ts';
 import { catalogueInputs } from '../lab/catalogue.ts';
+import { KERNEL_FINDINGS } from '../lab/findings.ts';
 import { KNOWN_DIFFERENCES } from '../lab/known-differences.ts';
 import { labProfile } from '../lab/profiles.ts';
 import { labKernels } from '../lab/setup.ts';
@@ -67,6 +68,19 @@ describe.skipIf(labOff)('vhost-vdpa over the agent\'s VDUSE parent', () => {
       mismatch: expect.objectContaining({ op: 'vq access RO iova=0x1000 len=16', kernel: 'ok 0x7f00_0000_5000+16', model: 'fault -EFAULT' }) as unknown,
     })]);
   }, 60_000);
+});
+
+describe.skipIf(labOff)('what the lab found in the kernels (lab/findings.ts)', () => {
+  for (const f of KERNEL_FINDINGS) {
+    it.each(f.kernels)(`%s: ${f.name}`, async id => {
+      const [k] = labKernels([id]);
+      const rep = await checkKernel(k!, [f]);
+      const r = rep.results[0]!;
+      expect(r.verdict.status).toBe('match');
+      expect(r.kmsg.some(l => f.kmsg.test(l)), r.kmsg.join('\n')).toBe(true);
+      expect(isFinding(r)).toBe(true);
+    }, 60_000);
+  }
 });
 
 describe.skipIf(labOff)('a guest that fails', () => {

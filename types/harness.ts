@@ -49,3 +49,6 @@ export const VDPA_NVQS = 2;
  */
 export const FEATURES_ARRAY_WORDS = 4;
 export const FEATURES_ARRAY_ADDR = 0x0800_0000n - 8n * BigInt(1 + FEATURES_ARRAY_WORDS);
+/** The page that buffer lives in: VMM memory too (the agent maps it read-write). */
+export const FEATURES_ARRAY_PAGE = FEATURES_ARRAY_ADDR & ~0xfffn;
+export const FEATURES_ARRAY_END = FEATURES_ARRAY_ADDR + 8n * BigInt(1 + FEATURES_ARRAY_WORDS);

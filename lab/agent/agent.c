@@ -221,10 +221,12 @@ static int trace_begin(long long id, const char *device, uint64_t cid, const cha
 	return 0;
 }
 
+/* a device the kernel would not tear down is said as a kernel log line: the host reports it as a finding */
 static void trace_close(void)
 {
-	if (vdpa) vduse_end(vfd);
-	else if (vfd >= 0) close(vfd);
+	const char *step = "";
+	int r = vdpa ? vduse_end(vfd, &step) : (vfd >= 0 ? close(vfd) : 0);
+	if (vdpa && r) fprintf(out, "kmsg negcheck agent: tearing the VDUSE device down failed at %s: %d\n", step, r);
 	vfd = -1;
 	vdpa = 0;
 }
@@ -244,8 +246,9 @@ static void vring_op(unsigned long req, void *arg)
 {
 	int before = readable();
 	int r = neg_errno(ioctl(vfd, req, arg));
-	/* a start queues vhost's worker (vsock's send work, net's TX handler), whose vq_meta_prefetch can
-	 * queue a MISS of its own: let it run before looking (one CPU: sleeping lets the worker in) */
+	/* a vsock start queues vhost's worker (send_pkt_work), whose vq_meta_prefetch can queue a MISS
+	 * of its own: let it run before looking (one CPU: sleeping lets the worker in). The tap stays
+	 * down, so a net attach wakes no worker (tun_sock_writeable wants IFF_UP; no packet comes in) */
 	usleep(2000);
 	int after = readable();
 	fprintf(out, "= %d q=%s\n", r, before ? "unknown" : after ? "queued" : "none");
@@ -395,8 +398,10 @@ static void serve(void)
 	if (port < 0) { printf("NEGCHECK serve-failed no virtio-console port \"negcheck\" errno=%d\n", errno); return; }
 	FILE *in = fdopen(port, "r");
 	out = fdopen(dup(port), "w");
-	/* the answers go out at each trace's end, not one write() each */
-	setvbuf(out, NULL, _IOFBF, 1 << 20);
+	/* the answers go out at each trace's end (or when 1 MiB has gathered), not one write() each: glibc
+	 * takes the size only with a buffer of ours */
+	static char out_buf[1 << 20];
+	setvbuf(out, out_buf, _IOFBF, sizeof out_buf);
 	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
 	if (kmsg >= 0) lseek(kmsg, 0, SEEK_END);
 	devnull = open("/dev/null", O_RDWR);

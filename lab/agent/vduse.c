@@ -109,7 +109,8 @@ static int genl_open(void)
 	int r = genl_call(&m, reply, sizeof reply);
 	if (r) { close(genl); genl = -1; return r; }
 	struct nlmsghdr *h = (struct nlmsghdr *)reply;
-	int len = (int)h->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
+	/* genl_call copied at most sizeof reply bytes of it */
+	int len = (int)(h->nlmsg_len < sizeof reply ? h->nlmsg_len : sizeof reply) - NLMSG_LENGTH(GENL_HDRLEN);
 	for (struct nlattr *a = (struct nlattr *)((char *)NLMSG_DATA(h) + GENL_HDRLEN); len >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN;
 	     len -= NLA_ALIGN(a->nla_len), a = (struct nlattr *)((char *)a + NLA_ALIGN(a->nla_len)))
 		if (a->nla_type == CTRL_ATTR_FAMILY_ID) vdpa_family = *(uint16_t *)((char *)a + NLA_HDRLEN);
@@ -216,10 +217,11 @@ int vduse_begin(long long id, const char **step)
 	return open_retrying(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
 }
 
-void vduse_end(int vhost_fd)
+int vduse_end(int vhost_fd, const char **step)
 {
+	int r = 0;
 	if (vhost_fd >= 0) close(vhost_fd); /* release resets the device: the daemon still answers */
-	if (added) vdpa_dev(VDPA_CMD_DEV_DEL);
+	if (added && (r = vdpa_dev(VDPA_CMD_DEV_DEL))) *step = "vdpa_dev_del";
 	added = 0;
 	if (daemon_pid > 0) {
 		kill(daemon_pid, SIGKILL);
@@ -228,8 +230,12 @@ void vduse_end(int vhost_fd)
 	daemon_pid = -1;
 	if (dev_fd >= 0) close(dev_fd);
 	dev_fd = -1;
-	if (control >= 0 && name[0]) ioctl(control, VDUSE_DESTROY_DEV, name);
+	if (control >= 0 && name[0] && ioctl(control, VDUSE_DESTROY_DEV, name) < 0 && !r) {
+		r = -errno;
+		*step = "vduse_destroy_dev";
+	}
 	name[0] = '\0';
+	return r;
 }
 
 /* ---- a device access ------------------------------------------------------------------------------- */

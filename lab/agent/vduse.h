@@ -17,8 +17,9 @@ void vduse_features(uint64_t features);
 
 /* create, bind and open trace ID's device; the vhost-vdpa fd, or -errno with *step naming the step */
 int vduse_begin(long long id, const char **step);
-/* close it (the vhost-vdpa fd first, while the device side still answers), delete and destroy it */
-void vduse_end(int vhost_fd);
+/* close it (the vhost-vdpa fd first, while the device side still answers), delete and destroy it:
+ * 0, or the -errno of the step (*step) that failed */
+int vduse_end(int vhost_fd, const char **step);
 
 /*
  * A device access of LEN bytes at IOVA as the parent translates it (translate_desc's walk over the
