@@ -8,12 +8,13 @@ import { type KernelReport, checkKernel, isFinding, type TraceResult } from '../
 import { catalogueInputs } from '../lab/catalogue.ts';
 import { defaultInputs, type KernelInput, readInputs } from '../lab/inputs.ts';
 import { labProfile } from '../lab/profiles.ts';
-import { labKernels, readLock } from '../lab/setup.ts';
+import { generatedInputs, kernelCoverage } from '../lab/generate.ts';
+import { type LabKernel, labKernels, readLock } from '../lab/setup.ts';
 import { LAB_STORIES } from '../lab/stories.ts';
 import { stringifyJson } from '../types/json.ts';
 import { formatDuration } from './duration.ts';
 import { writeAtomic } from './files.ts';
-import { intArg } from './args.ts';
+import { durationArg, intArg, seedArg } from './args.ts';
 import { textTable } from './table.ts';
 import { exitStatusAction, UsageError } from './usage.ts';
 
@@ -59,6 +60,7 @@ function findingLines(r: TraceResult): string[] {
     default:
   }
   for (const m of r.kmsg) out.push(`KERNEL LOG ${r.name}: ${m}`);
+  for (const m of r.knownKmsg) out.push(`known kernel finding (lab/findings.ts): ${r.name}: ${m}`);
   return out;
 }
 
@@ -79,6 +81,51 @@ function printReport(rep: KernelReport): void {
   for (const r of rep.results) for (const l of findingLines(r)) console.log(`  ${l}`);
 }
 
+/** Scripts per boot of a generated run: a --time budget is looked at between batches. */
+const GENERATE_BATCH = 500;
+
+/** `--generate`: per kernel, batches of generated scripts until the count or the time budget is reached. */
+async function generateOnKernels(kernels: readonly LabKernel[], o: { count: number; seed: number; timeMs: number | undefined; traceTimeoutMs: number; json: string | undefined }): Promise<number> {
+  const abort = new AbortController();
+  const onSigint = (): void => abort.abort();
+  process.on('SIGINT', onSigint);
+  const out: { kernel: string; scripts: number; ops: number; guestMs: number; findings: number; crashes: number; transitions: Record<string, number>; reports: KernelReport[] }[] = [];
+  try {
+    for (const k of kernels) {
+      if (abort.signal.aborted) break;
+      const lab = labProfile(k.id);
+      const t0 = performance.now();
+      const counts = new Map<string, number>();
+      const reports: KernelReport[] = [];
+      for (let from = 0; from < o.count && !abort.signal.aborted; from += GENERATE_BATCH) {
+        if (o.timeMs !== undefined && performance.now() - t0 >= o.timeMs) break;
+        const inputs = generatedInputs(lab, o.seed, from, Math.min(GENERATE_BATCH, o.count - from));
+        const rep = await checkKernel(k, inputs, { traceTimeoutMs: o.traceTimeoutMs, signal: abort.signal });
+        kernelCoverage(lab, inputs, rep, counts);
+        reports.push(rep);
+        for (const r of rep.results) for (const l of findingLines(r)) console.log(`  ${l}`);
+      }
+      const all = reports.flatMap(r => r.results);
+      const ran = all.filter(r => r.verdict.status !== 'skipped' && r.verdict.status !== 'not-run');
+      const ops = reports.reduce((n, r) => n + r.ops, 0);
+      const guestMs = reports.reduce((n, r) => n + r.guestMs, 0);
+      const row = {
+        kernel: k.id, scripts: ran.length, ops, guestMs, findings: all.filter(isFinding).length,
+        crashes: all.filter(r => r.verdict.status === 'crashed' || r.verdict.status === 'hung').length,
+        transitions: Object.fromEntries([...counts].sort(([a], [b]) => a.localeCompare(b))), reports,
+      };
+      console.log(`${k.id}: ${fmt(row.scripts)} generated scripts (seed ${o.seed}), ${fmt(ops)} syscalls, ${rate(ops, guestMs)} ops/s in the guest, ` +
+        `${rate(row.scripts, performance.now() - t0)} scripts/s; ${row.findings} findings, ${row.crashes} guest crashes; ${counts.size} distinct transitions`);
+      out.push(row);
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  if (o.json) writeAtomic(o.json, stringifyJson({ format: 'negcheck-kernel-generate/1', seed: o.seed, kernels: out }));
+  if (abort.signal.aborted) return KERNEL_EXIT.SIGINT;
+  return out.some(r => r.findings > 0) ? KERNEL_EXIT.finding : KERNEL_EXIT.ok;
+}
+
 export function registerKernel(program: Command): void {
   program.command('kernel')
     .description('run traces on the lab\'s real kernels and on the model with each kernel\'s profile, and compare every answer')
@@ -86,6 +133,9 @@ export function registerKernel(program: Command): void {
     .option('--kernel <ids>', 'these lab kernels (comma-separated, or all)', 'all')
     .option('--json <file>', 'also write the whole report as JSON')
     .option('--trace-timeout <ms>', 'a trace whose guest says nothing for this long is a hang', intArg('--trace-timeout', 100), 10_000)
+    .option('--generate <n>', 'instead of the inputs: N scripts from negcheck\'s own vhost generator per kernel (issue 26\'s random search)', intArg('--generate', 1))
+    .option('--seed <seed>', 'the generator\'s seed (script i of a seed is always the same)', seedArg, 1)
+    .option('--time <duration>', 'with --generate: stop starting batches of scripts after this long (e.g. 10m)', durationArg)
     .addHelpText('after', [
       '',
       'Each trace runs on a fresh vhost fd in the guest (lab/agent), with the syscalls its ops stand for: a VMM op',
@@ -95,8 +145,11 @@ export function registerKernel(program: Command): void {
       `Exit status: ${KERNEL_EXIT.ok} every answer as the model says (or a known difference, lab/known-differences.ts) and a clean\nkernel log, ${KERNEL_EXIT.finding} a mismatch, a WARN/BUG/oops, a guest`,
       `that crashed or hung; ${KERNEL_EXIT.usage} bad input or a lab that is not set up (npx negcheck lab setup); ${KERNEL_EXIT.SIGINT} interrupted (what completed is reported).`,
     ].join('\n'))
-    .action(exitStatusAction('kernel', async (paths: string[], o: { kernel: string; json?: string; traceTimeout: number }) => {
+    .action(exitStatusAction('kernel', async (paths: string[], o: { kernel: string; json?: string; traceTimeout: number; generate?: number; seed: number; time?: number }) => {
+      if (o.generate !== undefined && paths.length) throw new UsageError('--generate runs generated scripts: give it no inputs');
+      if (o.time !== undefined && o.generate === undefined) throw new UsageError('--time bounds --generate');
       const kernels = labKernels(kernelIds(o.kernel));
+      if (o.generate !== undefined) return generateOnKernels(kernels, { count: o.generate, seed: o.seed, timeMs: o.time, traceTimeoutMs: o.traceTimeout, json: o.json });
       const defaults = paths.length ? null : defaultInputs(ROOT);
       for (const m of defaults?.missing ?? []) console.log(`not here, left out: ${m} (NEGCHECK_CONFORMANCE names the vectors' directory)`);
       const inputs = defaults === null ? readInputs(paths) : [...defaults.inputs, ...LAB_STORIES];

@@ -2,6 +2,7 @@
 // profile, compared op by op; what the kernel log said; the figures of the run.
 
 import { type Mismatch, type Plan, firstMismatch, planTrace, type VhostFactory } from './compare.ts';
+import { KERNEL_FINDINGS } from './findings.ts';
 import { knownDifference } from './known-differences.ts';
 import type { KernelInput } from './inputs.ts';
 import { labProfile, onLabKernel } from './profiles.ts';
@@ -29,6 +30,8 @@ export interface TraceResult {
   readonly leftOut: number;
   /** WARN, BUG or oops lines the kernel logged while it ran */
   readonly kmsg: readonly string[];
+  /** the kernel log lines a known kernel finding makes (lab/findings.ts): reported, not a finding */
+  readonly knownKmsg: readonly string[];
 }
 
 export interface KernelReport {
@@ -53,6 +56,12 @@ export function isFinding(r: TraceResult): boolean {
   return r.kmsg.length > 0 || !(v.status === 'match' || v.status === 'skipped' || (v.status === 'mismatch' && v.known !== null));
 }
 
+/** A trace's kernel log lines: those a known kernel finding of this kernel makes, and the rest. */
+function splitKmsg(kernel: string, lines: readonly string[]): { kmsg: string[]; knownKmsg: string[] } {
+  const known = (l: string): boolean => KERNEL_FINDINGS.some(f => f.kernels.includes(kernel) && f.kmsg.test(l));
+  return { kmsg: lines.filter(l => !known(l)), knownKmsg: lines.filter(known) };
+}
+
 export interface CheckOptions extends RunOptions {
   /** the model's vhost device (default createVhostModel; a test plants a bug here) */
   readonly createVhost?: VhostFactory;
@@ -63,7 +72,7 @@ export async function checkKernel(k: LabKernel, inputs: readonly KernelInput[], 
   const planned: { input: KernelInput; plan: Plan; trace: AgentTrace }[] = [];
   const results: (TraceResult | null)[] = inputs.map(input => {
     const device = input.profile.kernel.device;
-    const skip = (why: string): TraceResult => ({ name: input.name, verdict: { status: 'skipped', why }, ops: 0, leftOut: input.ops.length, kmsg: [] });
+    const skip = (why: string): TraceResult => ({ name: input.name, verdict: { status: 'skipped', why }, ops: 0, leftOut: input.ops.length, kmsg: [], knownKmsg: [] });
     if (!profile.devices.value.includes(device)) return skip(`${device}: not in the ${k.id} guest (${profile.devices.why})`);
     const plan = planTrace(input.ops, onLabKernel(profile, input.profile), o.createVhost);
     if (plan.steps.length === 0) return skip('no syscall in it');
@@ -83,11 +92,11 @@ export async function checkKernel(k: LabKernel, inputs: readonly KernelInput[], 
         ops += out.answers.length;
         guestNs += out.guestNs;
         const m = firstMismatch(plan, out.answers);
-        return { ...base, ops: out.answers.length, kmsg: out.kmsg, verdict: m === null ? { status: 'match' } : { status: 'mismatch', mismatch: m, known: knownDifference(k.id, m, input.profile.kernel.device, input.ops)?.id ?? null } };
+        return { ...base, ops: out.answers.length, ...splitKmsg(k.id, out.kmsg), verdict: m === null ? { status: 'match' } : { status: 'mismatch', mismatch: m, known: knownDifference(k.id, m, input.profile.kernel.device, input.ops)?.id ?? null } };
       }
-      case 'setup-failed': return { ...base, ops: 0, kmsg: out.kmsg, verdict: { status: 'setup-failed', step: out.step, ret: out.ret } };
-      case 'crashed': case 'hung': return { ...base, ops: out.answers.length, kmsg: [], verdict: { status: out.status, console: out.console } };
-      case 'not-run': return { ...base, ops: 0, kmsg: [], verdict: { status: 'not-run', why: 'interrupted' } };
+      case 'setup-failed': return { ...base, ops: 0, ...splitKmsg(k.id, out.kmsg), verdict: { status: 'setup-failed', step: out.step, ret: out.ret } };
+      case 'crashed': case 'hung': return { ...base, ops: out.answers.length, kmsg: [], knownKmsg: [], verdict: { status: out.status, console: out.console } };
+      case 'not-run': return { ...base, ops: 0, kmsg: [], knownKmsg: [], verdict: { status: 'not-run', why: 'interrupted' } };
     }
   });
   let next = 0;

@@ -27,6 +27,9 @@ describe('negcheck kernel and lab: usage', () => {
     const corrupt = join(tmp, 'corrupt.json');
     writeFileSync(corrupt, '{"format": "negcheck-counterexample/1"}');
     expect(negcheck('kernel', corrupt, '--json', json)).toMatchObject({ status: 2, stderr: expect.stringContaining('corrupt.json') as unknown });
+    expect(negcheck('kernel', '--generate', '10', corrupt, '--json', json)).toMatchObject({ status: 2, stderr: expect.stringContaining('--generate runs generated scripts: give it no inputs') as unknown });
+    expect(negcheck('kernel', '--time', '1m', '--json', json)).toMatchObject({ status: 2, stderr: expect.stringContaining('--time bounds --generate') as unknown });
+    expect(negcheck('kernel', '--generate', '0', '--json', json).status).toBe(2);
     expect(existsSync(json)).toBe(false);
   });
 
@@ -53,6 +56,21 @@ describe.skipIf(labOff)('negcheck kernel on the lab', () => {
     const rep = JSON.parse(readFileSync(json, 'utf8')) as { format: string; reports: { kernel: string; interrupted: boolean }[] };
     expect(rep.format).toBe('negcheck-kernel-report/1');
     expect(rep.reports.map(x => [x.kernel, x.interrupted])).toEqual([['6.1', false]]);
+  }, 120_000);
+
+  it('--generate runs the same scripts for a seed and reports their transitions', () => {
+    const run = (name: string): { scripts: number; findings: number; transitions: Record<string, number> } => {
+      const json = join(tmp, name);
+      const r = negcheck('kernel', '--kernel', '6.1', '--generate', '40', '--seed', '7', '--json', json);
+      expect(r.status, r.stdout + r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/^6\.1: \d+ generated scripts \(seed 7\), [\d,]+ syscalls, .* distinct transitions$/m);
+      return (JSON.parse(readFileSync(json, 'utf8')) as { kernels: { scripts: number; findings: number; transitions: Record<string, number> }[] }).kernels[0]!;
+    };
+    const a = run('gen-a.json');
+    expect(a.scripts).toBeGreaterThan(30);
+    expect(a.findings).toBe(0);
+    expect(Object.keys(a.transitions).length).toBeGreaterThan(10);
+    expect(run('gen-b.json').transitions).toEqual(a.transitions);
   }, 120_000);
 
   it('on SIGINT stops the guest, reports what completed and exits 130', async () => {

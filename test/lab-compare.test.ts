@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { planTrace, firstMismatch } from '../lab/compare.ts';
 import { LabError } from '../lab/errors.ts';
 import { knownDifference } from '../lab/known-differences.ts';
+import { generatedInputs } from '../lab/generate.ts';
 import { LAB_PROFILES, labProfile, onLabKernel } from '../lab/profiles.ts';
 import { envLines, isKernelOp, opLine, parseAnswer, traceLines } from '../lab/protocol.ts';
 import { readLock } from '../lab/setup.ts';
@@ -131,5 +132,16 @@ describe('a known difference covers its own mismatches only', () => {
     const refused = (from: number) => at(from, 'write(v2 asid=0 UPDATE iova=0x1 size=0x1000 uaddr=0x7f00_0000_0000 RW)', '-EFAULT', '72');
     expect(knownDifference('7.2', refused(2048), 'vhost-vdpa', ops)?.id).toBe('vhost-iotlb-limit-enforced');
     expect(knownDifference('7.2', refused(100), 'vhost-vdpa', ops)).toBeNull();
+  });
+});
+
+describe('generated scripts (negcheck kernel --generate)', () => {
+  it('script i of a seed is the same however many are asked for, on the kernel\'s devices only', () => {
+    const lab = labProfile('6.1');
+    const all = generatedInputs(lab, 11, 0, 12);
+    expect(generatedInputs(lab, 11, 5, 3)).toEqual(all.slice(5, 8));
+    expect(all.map(i => i.name)).toEqual(Array.from({ length: 12 }, (_, i) => `gen-11-${i}`));
+    expect(new Set(all.map(i => i.profile.kernel.device))).toEqual(new Set(['vhost-net', 'vhost-vsock']));
+    expect(generatedInputs(lab, 12, 0, 12)).not.toEqual(all);
   });
 });
