@@ -11,12 +11,9 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { catalogueInputs } from '../lab/catalogue.ts';
-import { defaultInputs } from '../lab/inputs.ts';
-import { checkKernel, isFinding, type KernelReport } from '../lab/kernel.ts';
-import { labProfile } from '../lab/profiles.ts';
-import { labKernels, readLock } from '../lab/setup.ts';
-import { LAB_STORIES } from '../lab/stories.ts';
+import { defaultKernelInputs } from '../lab/defaults.ts';
+import { checkKernel, isFinding, type KernelReport, tracesRun } from '../lab/kernel.ts';
+import { labKernels } from '../lab/setup.ts';
 
 /** Issue 25's targets on this 2-core machine. */
 export const KERNEL_TARGETS = { firstOpMs: 6000, guestOpsPerSecond: 5000 } as const;
@@ -42,7 +39,7 @@ const median = (xs: readonly number[]): number => {
 
 function figures(reports: readonly KernelReport[]): KernelFigures {
   const r0 = reports[0]!;
-  const ran = (r: KernelReport): number => r.results.filter(x => x.verdict.status !== 'skipped').length;
+  const ran = (r: KernelReport): number => tracesRun(r.results);
   return {
     kernel: r0.kernel, release: r0.release, cpu: r0.cpu, runs: reports.length, traces: ran(r0), syscalls: r0.ops,
     firstOpMs: reports.map(r => r.firstOpMs ?? Number.NaN),
@@ -74,14 +71,12 @@ async function main(): Promise<void> {
   }
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs ${values.runs}: a positive integer`);
-  const ids = values.kernel === 'all' ? readLock().map(k => k.id) : values.kernel!.split(',');
   const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-  const defaults = defaultInputs(root);
+  const defaults = defaultKernelInputs(root);
   for (const m of defaults.missing) console.log(`not here, left out: ${m}`);
-  const base = [...defaults.inputs, ...LAB_STORIES];
   const out: KernelFigures[] = [];
-  for (const k of labKernels(ids)) {
-    const inputs = [...base, ...catalogueInputs(labProfile(k.id))];
+  for (const k of labKernels(values.kernel === 'all' ? undefined : values.kernel!.split(','))) {
+    const inputs = defaults.forKernel(k.id);
     const reports: KernelReport[] = [];
     for (let i = 0; i < runs; i++) reports.push(await checkKernel(k, inputs));
     const f = figures(reports);

@@ -4,13 +4,13 @@
 import type { Command } from 'commander';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type KernelReport, checkKernel, isFinding, type TraceResult } from '../lab/kernel.ts';
-import { catalogueInputs } from '../lab/catalogue.ts';
-import { defaultInputs, type KernelInput, readInputs } from '../lab/inputs.ts';
+import { type KernelReport, checkKernel, isFinding, type TraceResult, tracesRun } from '../lab/kernel.ts';
+import { defaultKernelInputs } from '../lab/defaults.ts';
+import { type KernelInput, readInputs } from '../lab/inputs.ts';
 import { labProfile } from '../lab/profiles.ts';
-import { generatedInputs, kernelCoverage } from '../lab/generate.ts';
-import { type LabKernel, labKernels, readLock } from '../lab/setup.ts';
-import { LAB_STORIES } from '../lab/stories.ts';
+import { countTransitions, generatedInputs } from '../lab/generate.ts';
+import { type LabKernel, labKernels } from '../lab/setup.ts';
+import { kernelIds } from './lab.ts';
 import { stringifyJson } from '../types/json.ts';
 import { formatDuration } from './duration.ts';
 import { writeAtomic } from './files.ts';
@@ -21,15 +21,6 @@ import { exitStatusAction, UsageError } from './usage.ts';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 export const KERNEL_EXIT = { ok: 0, finding: 1, usage: 2, SIGINT: 130 } as const;
-
-function kernelIds(v: string): string[] {
-  const all = readLock().map(k => k.id);
-  if (v === 'all') return all;
-  const ids = v.split(',');
-  const unknown = ids.filter(id => !all.includes(id));
-  if (unknown.length) throw new UsageError(`--kernel ${unknown.join(',')}: the lab has ${all.join(', ')} (or all)`);
-  return ids;
-}
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 const rate = (n: number, ms: number): string => (ms > 0 ? fmt((n * 1000) / ms) : '-');
@@ -67,7 +58,7 @@ function findingLines(r: TraceResult): string[] {
 function printReport(rep: KernelReport): void {
   const counts = new Map<string, number>();
   for (const r of rep.results) counts.set(r.verdict.status, (counts.get(r.verdict.status) ?? 0) + 1);
-  const ran = rep.results.length - (counts.get('skipped') ?? 0);
+  const ran = tracesRun(rep.results);
   console.log(`${rep.kernel} (${rep.release}, cpu ${rep.cpu}): ${rep.results.length} traces, ${ran} run, ${counts.get('match') ?? 0} as the model says; ` +
     `${fmt(rep.ops)} syscalls in ${rep.boots} boot${rep.boots === 1 ? '' : 's'}${rep.interrupted ? ' (INTERRUPTED)' : ''}`);
   console.log(`  agent ready ${rep.helloMs === null ? '-' : formatDuration(rep.helloMs)}, first op ${rep.firstOpMs === null ? '-' : formatDuration(rep.firstOpMs)}; ` +
@@ -100,17 +91,17 @@ async function generateOnKernels(kernels: readonly LabKernel[], o: { count: numb
       for (let from = 0; from < o.count && !abort.signal.aborted; from += GENERATE_BATCH) {
         if (o.timeMs !== undefined && performance.now() - t0 >= o.timeMs) break;
         const inputs = generatedInputs(lab, o.seed, from, Math.min(GENERATE_BATCH, o.count - from));
-        const rep = await checkKernel(k, inputs, { traceTimeoutMs: o.traceTimeoutMs, signal: abort.signal });
-        kernelCoverage(lab, inputs, rep, counts);
+        const rep = await checkKernel(k, inputs, {
+          traceTimeoutMs: o.traceTimeoutMs, signal: abort.signal, onCompared: (steps, profile) => countTransitions(steps, profile, counts),
+        });
         reports.push(rep);
         for (const r of rep.results) for (const l of findingLines(r)) console.log(`  ${l}`);
       }
       const all = reports.flatMap(r => r.results);
-      const ran = all.filter(r => r.verdict.status !== 'skipped' && r.verdict.status !== 'not-run');
       const ops = reports.reduce((n, r) => n + r.ops, 0);
       const guestMs = reports.reduce((n, r) => n + r.guestMs, 0);
       const row = {
-        kernel: k.id, scripts: ran.length, ops, guestMs, findings: all.filter(isFinding).length,
+        kernel: k.id, scripts: tracesRun(all), ops, guestMs, findings: all.filter(isFinding).length,
         crashes: all.filter(r => r.verdict.status === 'crashed' || r.verdict.status === 'hung').length,
         transitions: Object.fromEntries([...counts].sort(([a], [b]) => a.localeCompare(b))), reports,
       };
@@ -150,11 +141,10 @@ export function registerKernel(program: Command): void {
       if (o.time !== undefined && o.generate === undefined) throw new UsageError('--time bounds --generate');
       const kernels = labKernels(kernelIds(o.kernel));
       if (o.generate !== undefined) return generateOnKernels(kernels, { count: o.generate, seed: o.seed, timeMs: o.time, traceTimeoutMs: o.traceTimeout, json: o.json });
-      const defaults = paths.length ? null : defaultInputs(ROOT);
+      const defaults = paths.length ? null : defaultKernelInputs(ROOT);
       for (const m of defaults?.missing ?? []) console.log(`not here, left out: ${m} (NEGCHECK_CONFORMANCE names the vectors' directory)`);
-      const inputs = defaults === null ? readInputs(paths) : [...defaults.inputs, ...LAB_STORIES];
-      // by default also the catalogue's counterexamples whose kernel is this one (lab/catalogue.ts)
-      const inputsFor = (id: string): KernelInput[] => (paths.length ? inputs : [...inputs, ...catalogueInputs(labProfile(id))]);
+      const given = defaults === null ? readInputs(paths) : [];
+      const inputsFor = (id: string): KernelInput[] => defaults?.forKernel(id) ?? given;
       const abort = new AbortController();
       const onSigint = (): void => abort.abort();
       process.on('SIGINT', onSigint);
@@ -170,7 +160,7 @@ export function registerKernel(program: Command): void {
         process.off('SIGINT', onSigint);
       }
       const rows = reports.map(r => {
-        const ran = r.results.filter(x => x.verdict.status !== 'skipped').length;
+        const ran = tracesRun(r.results);
         return [r.kernel, String(ran), fmt(r.ops), r.firstOpMs === null ? '-' : formatDuration(r.firstOpMs), rate(r.ops, r.guestMs), rate(ran, r.wallMs), String(r.results.filter(isFinding).length)];
       });
       console.log('');

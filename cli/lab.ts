@@ -7,7 +7,8 @@ import { cacheDir, labKernels, readLock, setUpLab } from '../lab/setup.ts';
 import { formatDuration } from './duration.ts';
 import { exitStatusAction, UsageError } from './usage.ts';
 
-function kernelIds(v: string): string[] {
+/** --kernel's value as lab kernel ids: a comma-separated list of the lock file's, or all (lab and kernel take it). */
+export function kernelIds(v: string): string[] {
   const all = readLock().map(k => k.id);
   if (v === 'all') return all;
   const ids = v.split(',');

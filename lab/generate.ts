@@ -10,10 +10,10 @@ import fc from 'fast-check';
 import { persistAfter, transitionOf, type CoverageCounts } from '../harness/coverage.ts';
 import { upstreamProfile } from '../generators/profiles.ts';
 import { vhostScriptArb, vmmProfileArb } from '../generators/vhost.ts';
-import { planTrace } from './compare.ts';
+import type { Profile } from '../types/profile.ts';
+import type { PlannedStep } from './compare.ts';
 import type { KernelInput } from './inputs.ts';
-import type { KernelReport } from './kernel.ts';
-import { type LabProfile, onLabKernel } from './profiles.ts';
+import type { LabProfile } from './profiles.ts';
 
 /** Ops per script at most (P0's scripts: a set-up, then up to this many). */
 export const GENERATED_MAX_OPS = 40;
@@ -40,22 +40,14 @@ function seedOf(seed: number, i: number): number {
 }
 
 /**
- * The transitions the kernel made, named as `fuzz` names them (harness/coverage.ts): each op the
- * kernel answered as the model did, up to a trace's first difference.
+ * The transitions of the steps the kernel answered as the model did (lab/kernel.ts onCompared),
+ * named as `fuzz` names them (harness/coverage.ts).
  */
-export function kernelCoverage(lab: LabProfile, inputs: readonly KernelInput[], rep: KernelReport, counts: CoverageCounts): void {
-  const byName = new Map(inputs.map(i => [i.name, i]));
-  for (const r of rep.results) {
-    const v = r.verdict;
-    if (v.status !== 'match' && v.status !== 'mismatch') continue;
-    const input = byName.get(r.name)!;
-    const profile = onLabKernel(lab, input.profile);
-    const steps = planTrace(input.ops, profile).steps;
-    let persist = false;
-    for (const s of v.status === 'mismatch' ? steps.slice(0, v.mismatch.step) : steps) {
-      const t = transitionOf(s.op, s.model, profile, persist);
-      persist = persistAfter(s.op, s.model, persist);
-      if (t !== null) counts.set(t, (counts.get(t) ?? 0) + 1);
-    }
+export function countTransitions(steps: readonly PlannedStep[], profile: Profile, counts: CoverageCounts): void {
+  let persist = false;
+  for (const s of steps) {
+    const t = transitionOf(s.op, s.model, profile, persist);
+    persist = persistAfter(s.op, s.model, persist);
+    if (t !== null) counts.set(t, (counts.get(t) ?? 0) + 1);
   }
 }

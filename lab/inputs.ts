@@ -45,17 +45,7 @@ export function readInputs(paths: readonly string[]): KernelInput[] {
   });
 }
 
-/** corpus/ of this repository and the shared message-path vectors (`negcheck kernel` adds lab/stories.ts's). */
+/** The default inputs that are files: corpus/ of this repository and the shared message-path vectors (lab/defaults.ts adds the rest). */
 export function defaultInputPaths(root: string): string[] {
   return [join(root, 'corpus'), join(defaultVectorDir(), MSG_VECTORS)];
-}
-
-/**
- * `negcheck kernel`'s default inputs that are here, and the default paths that are not: the shared
- * vectors live beside the repository (../shared), which a workflow's checkout may not have. The
- * command says which it left out; the tests read defaultInputPaths and require all.
- */
-export function defaultInputs(root: string): { inputs: KernelInput[]; missing: string[] } {
-  const paths = defaultInputPaths(root);
-  return { inputs: readInputs(paths.filter(p => existsSync(p))), missing: paths.filter(p => !existsSync(p)) };
 }

@@ -1,7 +1,7 @@
 // `negcheck kernel`'s engine: the traces on one lab kernel and on the model with that kernel's
 // profile, compared op by op; what the kernel log said; the figures of the run.
 
-import { type Mismatch, type Plan, firstMismatch, planTrace, type VhostFactory } from './compare.ts';
+import { type Mismatch, type Plan, type PlannedStep, firstMismatch, planTrace, type VhostFactory } from './compare.ts';
 import { KERNEL_FINDINGS } from './findings.ts';
 import { knownDifference } from './known-differences.ts';
 import type { KernelInput } from './inputs.ts';
@@ -9,6 +9,7 @@ import { labProfile, onLabKernel } from './profiles.ts';
 import type { AgentTrace } from './protocol.ts';
 import { type RunOptions, runTraces } from './run.ts';
 import type { LabKernel } from './setup.ts';
+import type { Profile } from '../types/profile.ts';
 
 export type TraceVerdict =
   /** every syscall answered as the model said */
@@ -62,29 +63,37 @@ function splitKmsg(kernel: string, lines: readonly string[]): { kmsg: string[]; 
   return { kmsg: lines.filter(l => !known(l)), knownKmsg: lines.filter(known) };
 }
 
+/** The traces the kernel ran: neither skipped nor left by an interrupt. */
+export function tracesRun(results: readonly TraceResult[]): number {
+  return results.filter(r => r.verdict.status !== 'skipped' && r.verdict.status !== 'not-run').length;
+}
+
 export interface CheckOptions extends RunOptions {
   /** the model's vhost device (default createVhostModel; a test plants a bug here) */
   readonly createVhost?: VhostFactory;
+  /** each trace the kernel ran to its end: the steps it answered as the model did (up to a difference), with the profile they ran on */
+  readonly onCompared?: (steps: readonly PlannedStep[], profile: Profile) => void;
 }
 
 export async function checkKernel(k: LabKernel, inputs: readonly KernelInput[], o: CheckOptions = {}): Promise<KernelReport> {
   const profile = labProfile(k.id);
-  const planned: { input: KernelInput; plan: Plan; trace: AgentTrace }[] = [];
+  const planned: { input: KernelInput; onKernel: Profile; plan: Plan; trace: AgentTrace }[] = [];
   const results: (TraceResult | null)[] = inputs.map(input => {
     const device = input.profile.kernel.device;
     const skip = (why: string): TraceResult => ({ name: input.name, verdict: { status: 'skipped', why }, ops: 0, leftOut: input.ops.length, kmsg: [], knownKmsg: [] });
     if (!profile.devices.value.includes(device)) return skip(`${device}: not in the ${k.id} guest (${profile.devices.why})`);
-    const plan = planTrace(input.ops, onLabKernel(profile, input.profile), o.createVhost);
+    const onKernel = onLabKernel(profile, input.profile);
+    const plan = planTrace(input.ops, onKernel, o.createVhost);
     if (plan.steps.length === 0) return skip('no syscall in it');
     const id = planned.length;
     // distinct guest CIDs per trace of a boot (3 is the first a guest may have)
-    planned.push({ input, plan, trace: { id, device, cid: 3 + id, ops: plan.steps.map(s => s.op) } });
+    planned.push({ input, onKernel, plan, trace: { id, device, cid: 3 + id, ops: plan.steps.map(s => s.op) } });
     return null;
   });
   const run = await runTraces(k, planned.map(p => p.trace), o);
   let ops = 0;
   let guestNs = 0;
-  const ran = planned.map(({ input, plan }, i): TraceResult => {
+  const ran = planned.map(({ input, onKernel, plan }, i): TraceResult => {
     const out = run.outcomes[i]!;
     const base = { name: input.name, leftOut: plan.leftOut };
     switch (out.status) {
@@ -92,6 +101,7 @@ export async function checkKernel(k: LabKernel, inputs: readonly KernelInput[], 
         ops += out.answers.length;
         guestNs += out.guestNs;
         const m = firstMismatch(plan, out.answers);
+        o.onCompared?.(m === null ? plan.steps : plan.steps.slice(0, m.step), onKernel);
         return { ...base, ops: out.answers.length, ...splitKmsg(k.id, out.kmsg), verdict: m === null ? { status: 'match' } : { status: 'mismatch', mismatch: m, known: knownDifference(k.id, m, input.profile.kernel.device, input.ops)?.id ?? null } };
       }
       case 'setup-failed': return { ...base, ops: 0, ...splitKmsg(k.id, out.kmsg), verdict: { status: 'setup-failed', step: out.step, ret: out.ret } };

@@ -4,7 +4,7 @@
 // a kernel it names, so the list cannot outlive the difference.
 
 import { GUEST_RAM_HVA, GUEST_RAM_SIZE } from '../types/harness.ts';
-import type { Op } from '../types/ops.ts';
+import { isIotlbWrite, type IotlbWrite, type Op } from '../types/ops.ts';
 import type { VhostDevice } from '../types/policy.ts';
 import { VHOST_IOTLB_UPDATE } from '../types/uapi.ts';
 import type { Mismatch } from './compare.ts';
@@ -22,9 +22,8 @@ export interface KnownDifference {
   readonly why: string;
 }
 
-type Update = Extract<Op, { kind: 'IOTLB_WRITE' }>;
-const isUpdate = (op: Op | undefined): op is Update => op?.kind === 'IOTLB_WRITE' && op.msg.type === VHOST_IOTLB_UPDATE;
-const outsideGuestRam = (u: Update): boolean => u.msg.uaddr < GUEST_RAM_HVA || u.msg.uaddr + u.msg.size > GUEST_RAM_HVA + GUEST_RAM_SIZE;
+const isUpdate = (op: Op | undefined): op is IotlbWrite => isIotlbWrite(op, VHOST_IOTLB_UPDATE);
+const outsideGuestRam = (u: IotlbWrite): boolean => u.msg.uaddr < GUEST_RAM_HVA || u.msg.uaddr + u.msg.size > GUEST_RAM_HVA + GUEST_RAM_SIZE;
 /** [first, last] iovas, inclusive; an empty range overlaps nothing */
 const overlaps = (a: bigint, aLen: bigint, b: bigint, bLen: bigint): boolean => aLen > 0n && bLen > 0n && a <= b + bLen - 1n && b <= a + aLen - 1n;
 

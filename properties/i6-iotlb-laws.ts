@@ -27,7 +27,7 @@ import fc from 'fast-check';
 import { isDeepStrictEqual } from 'node:util';
 import { iotlbWriteFullSize } from '../types/iotlbWire.ts';
 import type { Observation } from '../types/observation.ts';
-import type { IotlbWriteSpec, Op } from '../types/ops.ts';
+import { isIotlbWrite, type IotlbWrite, type IotlbWriteSpec, type Op } from '../types/ops.ts';
 import type { Profile } from '../types/profile.ts';
 import type { KernelPolicy } from '../types/policy.ts';
 import { formatObservation, formatOp, hex } from '../types/trace.ts';
@@ -41,11 +41,8 @@ import { lawCheck, onBothSides, type PropertyDef, type StepLaw } from '../types/
 
 const AP = bit(U.VIRTIO_F_ACCESS_PLATFORM);
 
-type Write = Extract<Op, { kind: 'IOTLB_WRITE' }>;
 type Access = Extract<Op, { kind: 'VQ_ACCESS' }>;
 
-const isWrite = (op: Op | undefined, type?: number): op is Write =>
-  op?.kind === 'IOTLB_WRITE' && (type === undefined || op.msg.type === type);
 const ok = (o: Observation | undefined): boolean => o?.kind === 'ret' && o.ret > 0;
 const translated = (o: Observation): boolean => o.kind === 'access' && o.outcome === 'ok';
 
@@ -111,8 +108,8 @@ export interface SeenAccess {
  * - `invalidate`: an accepted INVALIDATE (miss), and `whole` the `update` just before it, if any.
  */
 export type IotlbWindow =
-  | { readonly kind: 'update'; readonly update: Write }
-  | { readonly kind: 'invalidate'; readonly inval: Write; readonly whole: Write | null }
+  | { readonly kind: 'update'; readonly update: IotlbWrite }
+  | { readonly kind: 'invalidate'; readonly inval: IotlbWrite; readonly whole: IotlbWrite | null }
   | null;
 
 /**
@@ -141,9 +138,9 @@ export interface IotlbLawState {
 /** The window after a non-access op, from its predecessor's window (null when that was an access). */
 function windowAfter(op: Op, o: Observation, prev: IotlbWindow): IotlbWindow {
   if (!ok(o)) return null;
-  if (isWrite(op, U.VHOST_IOTLB_UPDATE) && prev?.kind === 'invalidate' &&
+  if (isIotlbWrite(op, U.VHOST_IOTLB_UPDATE) && prev?.kind === 'invalidate' &&
     prev.inval.msg.iova === op.msg.iova && prev.inval.msg.size === op.msg.size) return { kind: 'update', update: op };
-  if (isWrite(op, U.VHOST_IOTLB_INVALIDATE)) return { kind: 'invalidate', inval: op, whole: prev?.kind === 'update' ? prev.update : null };
+  if (isIotlbWrite(op, U.VHOST_IOTLB_INVALIDATE)) return { kind: 'invalidate', inval: op, whole: prev?.kind === 'update' ? prev.update : null };
   return null;
 }
 
@@ -152,11 +149,11 @@ export const iotlbLaw: StepLaw<IotlbLawState> = {
   step(s, op, o, profile) {
     const vdpa = profile.kernel.device === 'vhost-vdpa';
     const fail = (message: string): string => `${formatOp(op)} -> ${formatObservation(o)}: ${message}`;
-    if (isWrite(op, U.VHOST_IOTLB_BATCH_BEGIN) && ok(o)) s.inBatch = true;
-    if (isWrite(op, U.VHOST_IOTLB_BATCH_END) && ok(o)) s.inBatch = false;
+    if (isIotlbWrite(op, U.VHOST_IOTLB_BATCH_BEGIN) && ok(o)) s.inBatch = true;
+    if (isIotlbWrite(op, U.VHOST_IOTLB_BATCH_END) && ok(o)) s.inBatch = false;
     // a foreign v1 message the kernel read in its own layout and accepted: it did something
     // other than what was written (even begin a batch), so the laws below no longer apply
-    if (isWrite(op) && ok(o) && op.msg.header === U.VHOST_IOTLB_MSG && op.msg.layout !== profile.kernel.abi &&
+    if (isIotlbWrite(op) && ok(o) && op.msg.header === U.VHOST_IOTLB_MSG && op.msg.layout !== profile.kernel.abi &&
       !wellFormed(op.msg, profile, s.backend)) s.misread = true;
     // likewise raw bytes the kernel accepted: the laws do not know what they meant
     if (op.kind === 'IOTLB_WRITE_RAW' && o.kind === 'ret' && o.ret > 0) { s.misread = true; s.table = null; }
@@ -167,7 +164,7 @@ export const iotlbLaw: StepLaw<IotlbLawState> = {
     // without the bit later leaves it in force (6.1's *_set_features tears nothing down), or, with
     // kernel.iotlbTransitions 'invalidate-rings', turns it off with its maps and queued messages
     // (vhost_clear_device_iotlb), after which accesses go through the memory table again
-    if (vdpa && (isWrite(op, U.VHOST_IOTLB_UPDATE) || isWrite(op, U.VHOST_IOTLB_BATCH_BEGIN)) && ok(o)) s.iotlbOn = true;
+    if (vdpa && (isIotlbWrite(op, U.VHOST_IOTLB_UPDATE) || isIotlbWrite(op, U.VHOST_IOTLB_BATCH_BEGIN)) && ok(o)) s.iotlbOn = true;
     // word 0 of what an accepted SET_FEATURES_ARRAY acks: the first of its count words, or none
     const acked = op.kind === 'SET_FEATURES' && o.kind === 'ret' && o.ret === 0 ? op.features
       : op.kind === 'VMM_SET_FEATURES' && o.kind === 'vmm' && o.ret === 0 ? o.set
@@ -181,7 +178,7 @@ export const iotlbLaw: StepLaw<IotlbLawState> = {
     }
     // the array ioctl's acked set is the kernel's reading of a buffer: the table law stops there
     if (op.kind === 'SET_FEATURES_ARRAY' && o.kind === 'features-array' && o.ret === 0) s.table = null;
-    if (isWrite(op) && ok(o) && s.table !== null) s.table = tableAfterWrite(s.table, op.msg, profile, s.backend);
+    if (isIotlbWrite(op) && ok(o) && s.table !== null) s.table = tableAfterWrite(s.table, op.msg, profile, s.backend);
     if (op.kind === 'IOTLB_READ' && o.kind === 'read') {
       const problem = readProblem(s, op.len, o, profile);
       if (problem !== null) return fail(problem);
@@ -191,11 +188,11 @@ export const iotlbLaw: StepLaw<IotlbLawState> = {
     if (profile.kernel.device === 'vhost-net' && op.kind === 'NET_SET_BACKEND' && op.fd === -1 && op.index >>> 0 < 2) s.missQueue = [];
     if (op.kind !== 'VQ_ACCESS') {
       let want: number | null = null;
-      if (isWrite(op)) {
+      if (isIotlbWrite(op)) {
         want = expectedRejection(op.msg, profile, s.backend);
         if (want !== null && !(o.kind === 'ret' && o.ret === want)) return fail(`a malformed write must return ${want}`);
         // accept: this userspace's INVALIDATE of a non-empty range is applied while the IOTLB is in force
-        if (want === null && s.iotlbOn && !s.misread && isWrite(op, U.VHOST_IOTLB_INVALIDATE) && op.msg.size !== 0n &&
+        if (want === null && s.iotlbOn && !s.misread && isIotlbWrite(op, U.VHOST_IOTLB_INVALIDATE) && op.msg.size !== 0n &&
           wellFormed(op.msg, profile, s.backend) && !ok(o)) return fail('a well-formed INVALIDATE must be accepted');
       }
       s.window = windowAfter(op, o, s.access ? null : s.window);

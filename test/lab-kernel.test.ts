@@ -6,12 +6,10 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { defaultInputPaths, readInputs } from '../lab/inputs.ts';
+import { defaultKernelInputs } from '../lab/defaults.ts';
 import { checkKernel, isFinding, type KernelReport } from '../lab/kernel.ts';
-import { catalogueInputs } from '../lab/catalogue.ts';
 import { KERNEL_FINDINGS } from '../lab/findings.ts';
 import { KNOWN_DIFFERENCES } from '../lab/known-differences.ts';
-import { labProfile } from '../lab/profiles.ts';
 import { labKernels } from '../lab/setup.ts';
 import { LAB_STORIES } from '../lab/stories.ts';
 import type { AgentTrace } from '../lab/protocol.ts';
@@ -23,12 +21,16 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const labOff = process.env['NEGCHECK_LAB'] === 'off';
 
 describe.skipIf(labOff)('the model on the lab\'s kernels', () => {
-  const inputs = labOff ? [] : [...readInputs(defaultInputPaths(ROOT)), ...LAB_STORIES];
 
   it.each(['6.1', '6.12', '7.2'])('%s: every trace answers as the model says, or as a known difference that still occurs', async id => {
     const [k] = labKernels([id]);
-    const catalogue = catalogueInputs(labProfile(id));
-    const rep: KernelReport = await checkKernel(k!, [...inputs, ...catalogue]);
+    // every default input is here (the shared vectors too)
+    const defaults = defaultKernelInputs(ROOT);
+    expect(defaults.missing).toEqual([]);
+    const inputs = defaults.forKernel(id);
+    const catalogue = inputs.filter(i => i.name.startsWith('catalogue: '));
+    expect(catalogue.length).toBeGreaterThan(0);
+    const rep: KernelReport = await checkKernel(k!, inputs);
     const findings = rep.results.filter(isFinding).map(r => `${r.name}: ${JSON.stringify(r.verdict)} ${r.kmsg.join(' ')}`);
     expect(findings).toEqual([]);
     const seen = new Set(rep.results.flatMap(r => (r.verdict.status === 'mismatch' && r.verdict.known !== null ? [r.verdict.known] : [])));

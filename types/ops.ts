@@ -95,6 +95,11 @@ export function msgSpec(type: number, iova: bigint, size: bigint, uaddr = GUEST_
   return { header: U.VHOST_IOTLB_MSG_V2, layout: 'lp64', asid: 0, iova, size, uaddr, perm, type, ...extra };
 }
 
+/** An IOTLB message written as one (of `type`, when given). */
+export type IotlbWrite = Extract<Op, { kind: 'IOTLB_WRITE' }>;
+export const isIotlbWrite = (op: Op | undefined, type?: number): op is IotlbWrite =>
+  op?.kind === 'IOTLB_WRITE' && (type === undefined || op.msg.type === type);
+
 /** That message, written. */
 export const iotlbMsg = (...args: Parameters<typeof msgSpec>): Op => ({ kind: 'IOTLB_WRITE', msg: msgSpec(...args) });
 
