@@ -8,6 +8,7 @@ import { registerExplore } from './explore/command.ts';
 import { registerFuzz } from './fuzz/command.ts';
 import { registerKernel } from './kernel.ts';
 import { registerLab } from './lab.ts';
+import { registerRepro } from './repro.ts';
 import { UsageError } from './usage.ts';
 import { replay } from './replay.ts';
 import { proveAll, proveOne, ruleLines } from './prove.ts';
@@ -28,6 +29,7 @@ registerConformance(program);
 registerExplore(program);
 registerLab(program);
 registerKernel(program);
+registerRepro(program);
 
 program.command('prove')
   .description(`judge a proposal (a catalogue id or a proposal .ts file) by every property that applies, ${propertyRange().replace('P0, ', '')} and R`)

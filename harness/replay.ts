@@ -11,7 +11,7 @@ import { checkSafely } from './run.ts';
 import { regressionCheck } from '../properties/r-no-regression.ts';
 
 /** The entry's property on its trace: R compares its two profiles, the others check the one. */
-function entryViolation(e: CorpusEntry, subject: Subject): Violation | null {
+export function entryViolation(e: CorpusEntry, subject: Subject): Violation | null {
   if (e.property === 'R') {
     try {
       return regressionCheck(subject, e.profile, e.proposalProfile!, e.ops);

@@ -151,3 +151,29 @@ export function observationOf(op: PlainKernelOp, a: AgentAnswer): Observation {
       return a.ret === 0 ? { kind: 'access', outcome: 'ok', segments: need(a.segments, 's=') } : { kind: 'access', outcome: 'fault', errno: -a.ret };
   }
 }
+
+/**
+ * The answer line the agent would write if the kernel answered as the model says (the inverse of
+ * parseAnswer and observationOf): a C reproducer compares the kernel's line with it. A vring op's
+ * MISS is said as the agent sees it, a message queued or not.
+ */
+export function answerLine(op: KernelOp, model: Observation): string {
+  const bad = (): never => { throw new LabError(`no agent answer says ${model.kind} for ${op.kind}`); };
+  switch (op.kind) {
+    case 'GET_FEATURES': case 'GET_BACKEND_FEATURES':
+      return model.kind === 'value' ? `= ${model.ret} v=${h(model.ret === 0 ? model.value : 0n)}` : bad();
+    case 'VDPA_GET_STATUS':
+      return model.kind === 'value' && model.ret === 0 ? `= 0 v=${h(model.value)}` : model.kind === 'ret' && model.ret !== 0 ? `= ${model.ret} v=0` : bad();
+    case 'SET_FEATURES': case 'SET_BACKEND_FEATURES': case 'IOTLB_WRITE': case 'IOTLB_WRITE_RAW': case 'VDPA_SET_STATUS':
+      return model.kind === 'ret' ? `= ${model.ret}` : bad();
+    case 'GET_FEATURES_ARRAY': case 'SET_FEATURES_ARRAY':
+      return model.kind === 'features-array' ? `= ${model.ret} w=${model.words.map(h).join(',')}` : bad();
+    case 'IOTLB_READ':
+      return model.kind === 'read' ? `= ${model.ret} b=${model.ret > 0 ? model.bytes : '-'}` : bad();
+    case 'VQ_ACCESS':
+      if (model.kind !== 'access' || model.outcome === 'miss') return bad();
+      return model.outcome === 'fault' ? `= ${-model.errno}` : `= 0 s=${model.segments.length === 0 ? '-' : model.segments.map(([a, l]) => `${h(a)}:${h(l)}`).join(',')}`;
+    case 'VSOCK_SET_RUNNING': case 'NET_SET_BACKEND':
+      return model.kind === 'vring' ? `= ${model.ret} q=${model.miss === null ? 'none' : 'queued'}` : bad();
+  }
+}

@@ -7,7 +7,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -103,15 +103,20 @@ const sha = (parts: readonly (string | Uint8Array)[]): string => {
   return h.digest('hex');
 };
 
+/** The agent's C files (lab/agent/): the protocol's loop, and the device and its ops, which a C reproducer shares. */
+export const AGENT_SOURCES: readonly string[] = ['agent.c', 'vhost.c', 'vduse.c'];
+const AGENT_HEADERS: readonly string[] = ['vduse.h', 'vhost.h'];
+/** What a C reproducer is made of, in order (repro/c.ts): the headers, then the code a main calls. */
+export const REPRO_SOURCES: readonly string[] = [...AGENT_HEADERS, 'vduse.c', 'vhost.c', 'repro.c'];
+
 /** Build the agent with gcc -static, into the cache (again when its source changed). */
 export function buildAgent(cache: string): string {
-  const files = readdirSync(AGENT_DIR).filter(f => /\.[ch]$/.test(f)).sort();
+  const files = [...AGENT_HEADERS, ...AGENT_SOURCES].sort();
   const out = join(cache, 'agent', `agent-${sha(files.flatMap(f => [f, readFileSync(join(AGENT_DIR, f))])).slice(0, 16)}`);
   if (existsSync(out)) return out;
   mkdirSync(dirname(out), { recursive: true });
-  const sources = files.filter(f => f.endsWith('.c'));
-  const r = spawnSync('gcc', ['-static', '-O2', '-Wall', '-Werror', '-o', `${out}.tmp`, ...sources], { encoding: 'utf8', cwd: AGENT_DIR });
-  if (r.status !== 0) throw new LabError(`gcc -static lab/agent/${sources.join(' ')} failed:\n${r.stderr}`);
+  const r = spawnSync('gcc', ['-static', '-O2', '-Wall', '-Werror', '-o', `${out}.tmp`, ...AGENT_SOURCES], { encoding: 'utf8', cwd: AGENT_DIR });
+  if (r.status !== 0) throw new LabError(`gcc -static lab/agent/${AGENT_SOURCES.join(' ')} failed:\n${r.stderr}`);
   renameSync(`${out}.tmp`, out);
   return out;
 }

@@ -28,7 +28,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['harness', 'conformance'],
   ['proposals'],
   ['lab'],
-  ['bench'],
+  ['bench', 'repro'],
   ['cli'],
 ];
 

@@ -13,9 +13,13 @@
  *          OP ARGS...                                      one line per op (run_op below; hang and crash
  *                                                          are the host's tests of a guest that fails)
  *          end                                             close the fds, report the kernel log
+ *          exec HEX SECONDS                                run a program (a C reproducer): exec_program
  *          quit                                            power off
  *   agent: hello RELEASE | trace ID ok | trace ID setup STEP -ERRNO | = RET [v=HEX] [b=HEX]
  *          [w=HEX,HEX,...] [q=queued|none|unknown] [s=HEX:LEN,...] | kmsg TEXT | end ID NS | bye | error TEXT
+ *          | out TEXT | exit CODE | exit signal N | exit timeout
+ *
+ * The device and its ops are vhost.c's, which a C reproducer shares.
  *
  * vhost-vdpa runs over a VDUSE device the agent creates for each trace (vduse.c): the kernel's
  * vDPA parent is then the agent's own child process answering the device side, and a device
@@ -39,32 +43,17 @@
 #include <sys/mman.h>
 #include <sys/reboot.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
+#include <signal.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "vduse.h"
-
-/* 333c515d1896 (v6.17): struct vhost_features_array { __u64 count; __u64 features[]; } */
-#ifndef VHOST_GET_FEATURES_ARRAY
-#define VHOST_GET_FEATURES_ARRAY _IOR(VHOST_VIRTIO, 0x83, uint64_t)
-#define VHOST_SET_FEATURES_ARRAY _IOW(VHOST_VIRTIO, 0x83, uint64_t)
-#endif
-
-#define MAX_VQS 2
-#define VQ_IOV_MAX 16 /* types/harness.ts */
-
-static struct {
-	uint64_t ram_hva, ram_size, fa_addr, fa_words;
-	uint64_t ring[MAX_VQS][4]; /* num, desc, avail, used */
-	int have_env;
-} env;
+#include "vhost.h"
 
 static FILE *out;      /* answers to the host (the virtio-console port) */
-static int tap = -1;   /* the one tap of this boot, for VHOST_NET_SET_BACKEND */
-static int devnull = -1;
 static int kmsg = -1;  /* /dev/kmsg, read after each trace for WARN/BUG/oops */
-
-static int neg_errno(long r) { return r < 0 ? -errno : (int)r; }
+static int have_env;   /* the harness's addresses are laid out */
 
 /* ---- the smoke lines on the console ---------------------------------------------------------- */
 
@@ -137,121 +126,20 @@ static long hex_bytes(char *t, unsigned char **bytes)
 	return (long)(n / 2);
 }
 
-static void put_hex(const unsigned char *b, long n)
-{
-	if (n <= 0) { fputc('-', out); return; }
-	for (long i = 0; i < n; i++) fprintf(out, "%02x", b[i]);
-}
-
-/* ---- the harness's address space: guest RAM and the features-array buffer --------------------- */
-
-static int map_env(void)
-{
-	/* guest RAM is a shared memfd, as a VMM's is: vhost-vdpa in VA mode (VDUSE) maps only what a
-	 * shared file backs (vhost_vdpa_va_map skips any other VMA without an error) */
-	int ram_fd = memfd_create("negcheck-ram", 0);
-	if (ram_fd < 0 || ftruncate(ram_fd, (off_t)env.ram_size) < 0) return -1;
-	void *ram = mmap((void *)env.ram_hva, env.ram_size, PROT_READ | PROT_WRITE,
-			 MAP_SHARED | MAP_NORESERVE | MAP_FIXED_NOREPLACE, ram_fd, 0);
-	if (ram == MAP_FAILED || (uint64_t)ram != env.ram_hva) return -1;
-	vduse_ram(ram_fd, env.ram_hva);
-	/* the buffer ends where a page ends, and the next page stays unmapped: the kernel reading or
-	 * clearing past its words faults (types/harness.ts FEATURES_ARRAY_ADDR) */
-	uint64_t end = env.fa_addr + 8 * (1 + env.fa_words);
-	uint64_t first = env.fa_addr & ~0xfffULL;
-	if (end & 0xfff) return -2;
-	void *fa = mmap((void *)first, end - first, PROT_READ | PROT_WRITE,
-			MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-	if (fa == MAP_FAILED || (uint64_t)fa != first) return -3;
-	return 0;
-}
-
 /* ---- a trace ---------------------------------------------------------------------------------- */
 
-static int vfd = -1;
-static int in_trace; /* between "trace" and "end"; vfd is -1 there when the set-up failed */
-static int nvqs;
+static int in_trace; /* between "trace" and "end" */
+static int trace_ok; /* its set-up succeeded: its ops run */
 static struct timespec op_t0;
 static uint64_t trace_ns;
-
-static int readable(void)
-{
-	struct pollfd p = { .fd = vfd, .events = POLLIN };
-	return poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
-}
-
-/* open the device fresh and set it up as the harness's VMM has: owner, guest RAM, the rings */
-static int vdpa; /* this trace runs on vhost-vdpa over a VDUSE device (vduse.c) */
-
-static int trace_begin(long long id, const char *device, uint64_t cid, const char **step)
-{
-	vdpa = strcmp(device, "/dev/vhost-vdpa") == 0;
-	if (vdpa) {
-		/* the harness's vhost-vdpa VMM: owner, and nothing else (its maps are IOTLB messages) */
-		vfd = vduse_begin(id, step);
-		if (vfd < 0) return vfd;
-		*step = "set_owner";
-		return ioctl(vfd, VHOST_SET_OWNER) < 0 ? -errno : 0;
-	}
-	*step = "open";
-	vfd = open(device, O_RDWR | O_NONBLOCK);
-	if (vfd < 0) return -errno;
-	nvqs = MAX_VQS;
-	*step = "set_owner";
-	if (ioctl(vfd, VHOST_SET_OWNER) < 0) return -errno;
-	struct { struct vhost_memory m; struct vhost_memory_region r[1]; } mem = {
-		.m = { .nregions = 1 },
-		.r = { { .guest_phys_addr = 0, .memory_size = env.ram_size, .userspace_addr = env.ram_hva } },
-	};
-	*step = "set_mem_table";
-	if (ioctl(vfd, VHOST_SET_MEM_TABLE, &mem) < 0) return -errno;
-	for (int vq = 0; vq < nvqs; vq++) {
-		struct vhost_vring_state num = { .index = vq, .num = (unsigned)env.ring[vq][0] };
-		*step = "set_vring_num";
-		if (ioctl(vfd, VHOST_SET_VRING_NUM, &num) < 0) return -errno;
-		struct vhost_vring_addr a = { .index = vq, .desc_user_addr = env.ring[vq][1],
-					      .avail_user_addr = env.ring[vq][2], .used_user_addr = env.ring[vq][3] };
-		*step = "set_vring_addr";
-		if (ioctl(vfd, VHOST_SET_VRING_ADDR, &a) < 0) return -errno;
-	}
-	if (strcmp(device, "/dev/vhost-vsock") == 0) {
-		*step = "set_guest_cid";
-		if (ioctl(vfd, VHOST_VSOCK_SET_GUEST_CID, &cid) < 0) return -errno;
-	}
-	return 0;
-}
 
 /* a device the kernel would not tear down is said as a kernel log line: the host reports it as a finding */
 static void trace_close(void)
 {
 	const char *step = "";
-	int r = vdpa ? vduse_end(vfd, &step) : (vfd >= 0 ? close(vfd) : 0);
-	if (vdpa && r) fprintf(out, "kmsg negcheck agent: tearing the VDUSE device down failed at %s: %d\n", step, r);
-	vfd = -1;
-	vdpa = 0;
-}
-
-static void features_array(uint64_t req, uint64_t count, const uint64_t *words)
-{
-	uint64_t *buf = (uint64_t *)env.fa_addr;
-	buf[0] = count;
-	for (uint64_t i = 0; i < env.fa_words; i++) buf[1 + i] = words[i];
-	int r = neg_errno(ioctl(vfd, req, buf));
-	fprintf(out, "= %d w=", r);
-	for (uint64_t i = 0; i < env.fa_words; i++) fprintf(out, "%s%llx", i ? "," : "", (unsigned long long)buf[1 + i]);
-	fputc('\n', out);
-}
-
-static void vring_op(unsigned long req, void *arg)
-{
-	int before = readable();
-	int r = neg_errno(ioctl(vfd, req, arg));
-	/* a vsock start queues vhost's worker (send_pkt_work), whose vq_meta_prefetch can queue a MISS
-	 * of its own: let it run before looking (one CPU: sleeping lets the worker in). The tap stays
-	 * down, so a net attach wakes no worker (tun_sock_writeable wants IFF_UP; no packet comes in) */
-	usleep(2000);
-	int after = readable();
-	fprintf(out, "= %d q=%s\n", r, before ? "unknown" : after ? "queued" : "none");
+	int r = lab_trace_close(&step);
+	if (r) fprintf(out, "kmsg negcheck agent: tearing the device down failed at %s: %d\n", step, r);
+	trace_ok = 0;
 }
 
 /* one op line; 0 when it was understood */
@@ -261,63 +149,53 @@ static int run_op(char *line)
 	uint64_t x, y;
 	int64_t i;
 	if (!op) return -1;
-	if (strcmp(op, "gf") == 0 || strcmp(op, "gbf") == 0) {
-		uint64_t v = 0;
-		int r = neg_errno(ioctl(vfd, op[1] == 'f' ? VHOST_GET_FEATURES : VHOST_GET_BACKEND_FEATURES, &v));
-		fprintf(out, "= %d v=%llx\n", r, (unsigned long long)(r == 0 ? v : 0));
+	if (strcmp(op, "gf") == 0) {
+		op_get_features(out, VHOST_GET_FEATURES);
+	} else if (strcmp(op, "gbf") == 0) {
+		op_get_features(out, VHOST_GET_BACKEND_FEATURES);
 	} else if (strcmp(op, "sf") == 0 || strcmp(op, "sbf") == 0) {
 		if (hex_u64(&s, &x)) return -1;
-		fprintf(out, "= %d\n", neg_errno(ioctl(vfd, op[1] == 'f' ? VHOST_SET_FEATURES : VHOST_SET_BACKEND_FEATURES, &x)));
+		op_set_features(out, op[1] == 'f' ? VHOST_SET_FEATURES : VHOST_SET_BACKEND_FEATURES, x);
 	} else if (strcmp(op, "gfa") == 0) {
-		uint64_t words[64];
-		if (hex_u64(&s, &x) || hex_u64(&s, &y) || env.fa_words > 64) return -1;
-		for (uint64_t k = 0; k < env.fa_words; k++) words[k] = y;
-		features_array(VHOST_GET_FEATURES_ARRAY, x, words);
+		uint64_t words[LAB_FA_WORDS_MAX];
+		if (hex_u64(&s, &x) || hex_u64(&s, &y)) return -1;
+		for (uint64_t k = 0; k < lab_env.fa_words; k++) words[k] = y;
+		op_features_array(out, VHOST_GET_FEATURES_ARRAY, x, words);
 	} else if (strcmp(op, "sfa") == 0) {
-		uint64_t words[64] = { 0 };
-		if (hex_u64(&s, &x) || env.fa_words > 64) return -1;
-		for (uint64_t k = 0; k < env.fa_words; k++)
+		uint64_t words[LAB_FA_WORDS_MAX] = { 0 };
+		if (hex_u64(&s, &x)) return -1;
+		for (uint64_t k = 0; k < lab_env.fa_words; k++)
 			if (hex_u64(&s, &words[k])) return -1;
-		features_array(VHOST_SET_FEATURES_ARRAY, x, words);
+		op_features_array(out, VHOST_SET_FEATURES_ARRAY, x, words);
 	} else if (strcmp(op, "w") == 0) {
 		unsigned char *bytes;
 		char *t = next_tok(&s);
 		long n = t ? hex_bytes(t, &bytes) : -1;
 		if (n < 0) return -1;
-		fprintf(out, "= %d\n", neg_errno(write(vfd, bytes, (size_t)n)));
+		op_write(out, bytes, (size_t)n);
 	} else if (strcmp(op, "r") == 0) {
 		if (dec_i64(&s, &i) || i < 0 || i > 65536) return -1;
-		unsigned char buf[65536];
-		long r = neg_errno(read(vfd, buf, (size_t)i));
-		fprintf(out, "= %ld b=", r);
-		put_hex(buf, r);
-		fputc('\n', out);
+		op_read(out, (size_t)i);
 	} else if (strcmp(op, "vss") == 0) {
-		/* a u8 for vhost-vdpa; a net/vsock fd reads the word as a vq index (model/vhost.ts) */
 		if (dec_i64(&s, &i)) return -1;
-		uint32_t status = (uint32_t)i;
-		fprintf(out, "= %d\n", neg_errno(ioctl(vfd, VHOST_VDPA_SET_STATUS, &status)));
+		op_vdpa_set_status(out, (uint32_t)i);
 	} else if (strcmp(op, "vgs") == 0) {
-		uint32_t status = 0;
-		int r = neg_errno(ioctl(vfd, VHOST_VDPA_GET_STATUS, &status));
-		fprintf(out, "= %d v=%x\n", r, r == 0 ? status & 0xff : 0);
+		op_vdpa_get_status(out);
 	} else if (strcmp(op, "run") == 0) {
 		if (dec_i64(&s, &i)) return -1;
-		int start = (int)i;
-		vring_op(VHOST_VSOCK_SET_RUNNING, &start);
+		op_vsock_set_running(out, (int)i);
 	} else if (strcmp(op, "nb") == 0) {
 		char *which;
+		int fd;
 		if (dec_i64(&s, &i) || !(which = next_tok(&s))) return -1;
-		struct vhost_vring_file f = { .index = (unsigned)i };
-		if (strcmp(which, "tap") == 0) f.fd = tap;
-		else if (strcmp(which, "none") == 0) f.fd = -1;
-		else if (strcmp(which, "notsock") == 0) f.fd = devnull;
+		if (strcmp(which, "tap") == 0) fd = lab_tap;
+		else if (strcmp(which, "none") == 0) fd = -1;
+		else if (strcmp(which, "notsock") == 0) fd = lab_devnull;
 		else return -1;
-		vring_op(VHOST_NET_SET_BACKEND, &f);
+		op_net_set_backend(out, (unsigned)i, fd);
 	} else if (strcmp(op, "acc") == 0) {
-		/* a device access: only the VDUSE parent's side is the agent's to make (vduse.c) */
-		if (!vdpa || hex_u64(&s, &x) || hex_u64(&s, &y) || dec_i64(&s, &i)) return -1;
-		vduse_access(out, x, y, (unsigned)i, VQ_IOV_MAX);
+		if (hex_u64(&s, &x) || hex_u64(&s, &y) || dec_i64(&s, &i)) return -1;
+		op_access(out, x, y, (unsigned)i);
 	} else if (strcmp(op, "hang") == 0) {
 		/* for the host's tests: a guest that stops answering, and one whose agent dies (init exits: panic) */
 		fflush(out);
@@ -348,15 +226,6 @@ static void report_kmsg(void)
 	}
 }
 
-static int open_tap(void)
-{
-	int fd = open("/dev/net/tun", O_RDWR);
-	if (fd < 0) return -errno;
-	struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI };
-	strcpy(ifr.ifr_name, "negcheck%d");
-	if (ioctl(fd, TUNSETIFF, &ifr) < 0) return -errno;
-	return fd;
-}
 
 static uint64_t ns_since(const struct timespec *t0)
 {
@@ -391,6 +260,63 @@ static int find_port(const char *name, char *path, size_t len)
 	return -1;
 }
 
+/*
+ * exec HEX SECONDS: run a program the host built (a C reproducer, `negcheck repro --c`) as its own
+ * process, as a kernel developer would run it. Its output comes back line by line ("out TEXT"), then
+ * what the kernel logged, then "exit CODE", "exit signal N" or "exit timeout" (killed after SECONDS).
+ */
+static void exec_program(const unsigned char *bytes, size_t n, int timeout)
+{
+	static int count;
+	char path[64];
+	snprintf(path, sizeof path, "/negcheck-program-%d", count++);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+	if (fd < 0 || write(fd, bytes, n) != (ssize_t)n || close(fd) < 0) { fprintf(out, "error exec: writing %s: %d\n", path, errno); return; }
+	int pipefd[2];
+	if (pipe2(pipefd, O_CLOEXEC) < 0) { fprintf(out, "error exec: pipe: %d\n", errno); return; }
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(pipefd[1], 1);
+		dup2(pipefd[1], 2);
+		setpgid(0, 0);
+		execl(path, path, (char *)NULL);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	FILE *prog = fdopen(pipefd[0], "r");
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	char line[4096];
+	size_t len = 0;
+	int timed_out = 0;
+	for (;;) {
+		int left = timeout * 1000 - (int)(ns_since(&t0) / 1000000);
+		struct pollfd p = { .fd = pipefd[0], .events = POLLIN };
+		if (left <= 0 || poll(&p, 1, left) == 0) { timed_out = 1; break; }
+		char c;
+		ssize_t r = read(pipefd[0], &c, 1);
+		if (r <= 0) break;
+		if (c == '\n' || len == sizeof line - 1) {
+			line[len] = '\0';
+			fprintf(out, "out %s\n", line);
+			len = 0;
+			if (c == '\n') continue;
+		}
+		line[len++] = c;
+	}
+	if (len) { line[len] = '\0'; fprintf(out, "out %s\n", line); }
+	if (timed_out) kill(-pid, SIGKILL);
+	int status = 0;
+	waitpid(pid, &status, 0);
+	fclose(prog);
+	unlink(path);
+	if (kmsg >= 0) report_kmsg();
+	if (timed_out) fprintf(out, "exit timeout\n");
+	else if (WIFSIGNALED(status)) fprintf(out, "exit signal %d\n", WTERMSIG(status));
+	else fprintf(out, "exit %d\n", WEXITSTATUS(status));
+}
+
 static void serve(void)
 {
 	char path[300];
@@ -404,8 +330,7 @@ static void serve(void)
 	setvbuf(out, out_buf, _IOFBF, sizeof out_buf);
 	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
 	if (kmsg >= 0) lseek(kmsg, 0, SEEK_END);
-	devnull = open("/dev/null", O_RDWR);
-	tap = open_tap();
+	int tap = lab_open_backends();
 	struct utsname u;
 	uname(&u);
 	fprintf(out, "hello %s tap=%d\n", u.release, tap < 0 ? tap : 0);
@@ -418,7 +343,7 @@ static void serve(void)
 		line[strcspn(line, "\r\n")] = '\0';
 		char *s = line, *cmd;
 		if (in_trace && strcmp(line, "end") != 0) {
-			if (vfd < 0) continue; /* the set-up failed: the host knows, its ops are not run */
+			if (!trace_ok) continue; /* the set-up failed: the host knows, its ops are not run */
 			clock_gettime(CLOCK_MONOTONIC, &op_t0);
 			if (run_op(line)) { fprintf(out, "error bad op: %.80s\n", line); fflush(out); }
 			trace_ns += ns_since(&op_t0);
@@ -427,21 +352,21 @@ static void serve(void)
 		cmd = next_tok(&s);
 		if (!cmd) continue;
 		if (strcmp(cmd, "env") == 0) {
-			if (hex_u64(&s, &env.ram_hva) || hex_u64(&s, &env.ram_size) || hex_u64(&s, &env.fa_addr) || hex_u64(&s, &env.fa_words)) {
+			if (hex_u64(&s, &lab_env.ram_hva) || hex_u64(&s, &lab_env.ram_size) || hex_u64(&s, &lab_env.fa_addr) || hex_u64(&s, &lab_env.fa_words)) {
 				fprintf(out, "error bad env\n");
 			} else {
-				int r = map_env();
-				env.have_env = r == 0;
+				int r = lab_map_env();
+				have_env = r == 0;
 				fprintf(out, r ? "error env mapping %d errno %d\n" : "env ok\n", r, errno);
 			}
 			fflush(out);
 		} else if (strcmp(cmd, "ring") == 0) {
 			int64_t vq;
 			uint64_t num, d, a, us;
-			if (dec_i64(&s, &vq) || vq < 0 || vq >= MAX_VQS || hex_u64(&s, &num) || hex_u64(&s, &d) || hex_u64(&s, &a) || hex_u64(&s, &us)) {
+			if (dec_i64(&s, &vq) || vq < 0 || vq >= LAB_MAX_VQS || hex_u64(&s, &num) || hex_u64(&s, &d) || hex_u64(&s, &a) || hex_u64(&s, &us)) {
 				fprintf(out, "error bad ring\n");
 			} else {
-				env.ring[vq][0] = num; env.ring[vq][1] = d; env.ring[vq][2] = a; env.ring[vq][3] = us;
+				lab_env.ring[vq][0] = num; lab_env.ring[vq][1] = d; lab_env.ring[vq][2] = a; lab_env.ring[vq][3] = us;
 				fprintf(out, "ring ok\n");
 			}
 			fflush(out);
@@ -455,13 +380,14 @@ static void serve(void)
 			int64_t cid;
 			const char *step = "parse";
 			int r = -EINVAL;
-			if (!dec_i64(&s, &id) && (device = next_tok(&s)) && !dec_i64(&s, &cid) && env.have_env) {
+			if (!dec_i64(&s, &id) && (device = next_tok(&s)) && !dec_i64(&s, &cid) && have_env) {
 				char path[64];
 				snprintf(path, sizeof path, "/dev/%s", device);
-				r = trace_begin(id, path, (uint64_t)cid, &step);
+				r = lab_trace_begin(id, path, (uint64_t)cid, &step);
 			}
 			trace_ns = 0;
 			in_trace = 1;
+			trace_ok = r == 0;
 			if (r == 0) fprintf(out, "trace %lld ok\n", (long long)id);
 			else {
 				fprintf(out, "trace %lld setup %s %d\n", (long long)id, step, r);
@@ -473,6 +399,14 @@ static void serve(void)
 			trace_close();
 			if (kmsg >= 0) report_kmsg();
 			fprintf(out, "end %lld %llu\n", (long long)id, (unsigned long long)trace_ns);
+			fflush(out);
+		} else if (strcmp(cmd, "exec") == 0) {
+			char *hex = next_tok(&s), *secs = next_tok(&s);
+			unsigned char *bytes;
+			long n = hex ? hex_bytes(hex, &bytes) : -1;
+			long timeout = secs ? strtol(secs, NULL, 10) : 0;
+			if (n <= 0 || timeout <= 0) fprintf(out, "error bad exec\n");
+			else exec_program(bytes, (size_t)n, (int)timeout);
 			fflush(out);
 		} else if (strcmp(cmd, "quit") == 0) {
 			break;
