@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { type KernelReport, checkKernel, isFinding, type TraceResult, tracesRun } from '../lab/kernel.ts';
 import { defaultKernelInputs } from '../lab/defaults.ts';
 import { type KernelInput, readInputs } from '../lab/inputs.ts';
-import { labProfile } from '../lab/profiles.ts';
-import { countTransitions, generatedInputs } from '../lab/generate.ts';
+import { type GenerateRun, generateOnKernel, ONE_SHARD, type Shard } from '../lab/generate.ts';
+import { parseShard } from './fuzz/command.ts';
 import { type LabKernel, labKernels } from '../lab/setup.ts';
 import { kernelIds } from './lab.ts';
 import { stringifyJson } from '../types/json.ts';
@@ -48,6 +48,9 @@ function findingLines(r: TraceResult): string[] {
     case 'not-run':
       out.push(`NOT RUN ${r.name}: ${v.why}`);
       break;
+    case 'no-longer-differs':
+      out.push(`NO LONGER DIFFERS ${r.name}: the kernel answers as the model says now; set the entry's expect to "holds" (a regression test)`);
+      break;
     default:
   }
   for (const m of r.kmsg) out.push(`KERNEL LOG ${r.name}: ${m}`);
@@ -72,47 +75,33 @@ function printReport(rep: KernelReport): void {
   for (const r of rep.results) for (const l of findingLines(r)) console.log(`  ${l}`);
 }
 
-/** Scripts per boot of a generated run: a --time budget is looked at between batches. */
-const GENERATE_BATCH = 500;
-
-/** `--generate`: per kernel, batches of generated scripts until the count or the time budget is reached. */
-async function generateOnKernels(kernels: readonly LabKernel[], o: { count: number; seed: number; timeMs: number | undefined; traceTimeoutMs: number; json: string | undefined }): Promise<number> {
+/** `--generate`: per kernel, batches of generated scripts until the count or the time budget is reached (lab/generate.ts). */
+async function generateOnKernels(kernels: readonly LabKernel[], o: { count: number; seed: number; shard: Shard; timeMs: number | undefined; traceTimeoutMs: number; json: string | undefined; corpus: string | false }): Promise<number> {
   const abort = new AbortController();
   const onSigint = (): void => abort.abort();
   process.on('SIGINT', onSigint);
-  const out: { kernel: string; scripts: number; ops: number; guestMs: number; findings: number; crashes: number; transitions: Record<string, number>; reports: KernelReport[] }[] = [];
+  const out: GenerateRun[] = [];
   try {
     for (const k of kernels) {
       if (abort.signal.aborted) break;
-      const lab = labProfile(k.id);
-      const t0 = performance.now();
-      const counts = new Map<string, number>();
-      const reports: KernelReport[] = [];
-      for (let from = 0; from < o.count && !abort.signal.aborted; from += GENERATE_BATCH) {
-        if (o.timeMs !== undefined && performance.now() - t0 >= o.timeMs) break;
-        const inputs = generatedInputs(lab, o.seed, from, Math.min(GENERATE_BATCH, o.count - from));
-        const rep = await checkKernel(k, inputs, {
-          traceTimeoutMs: o.traceTimeoutMs, signal: abort.signal, onCompared: (steps, profile) => countTransitions(steps, profile, counts),
-        });
-        reports.push(rep);
-        for (const r of rep.results) for (const l of findingLines(r)) console.log(`  ${l}`);
-      }
-      const all = reports.flatMap(r => r.results);
-      const ops = reports.reduce((n, r) => n + r.ops, 0);
-      const guestMs = reports.reduce((n, r) => n + r.guestMs, 0);
-      const row = {
-        kernel: k.id, scripts: tracesRun(all), ops, guestMs, findings: all.filter(isFinding).length,
-        crashes: all.filter(r => r.verdict.status === 'crashed' || r.verdict.status === 'hung').length,
-        transitions: Object.fromEntries([...counts].sort(([a], [b]) => a.localeCompare(b))), reports,
-      };
-      console.log(`${k.id}: ${fmt(row.scripts)} generated scripts (seed ${o.seed}), ${fmt(ops)} syscalls, ${rate(ops, guestMs)} ops/s in the guest, ` +
-        `${rate(row.scripts, performance.now() - t0)} scripts/s; ${row.findings} findings, ${row.crashes} guest crashes; ${counts.size} distinct transitions`);
+      const row = await generateOnKernel(k, {
+        count: o.count, seed: o.seed, shard: o.shard, ...(o.timeMs !== undefined ? { timeMs: o.timeMs } : {}), traceTimeoutMs: o.traceTimeoutMs, signal: abort.signal,
+        corpus: o.corpus === false ? null : o.corpus,
+        onReport: rep => { for (const r of rep.results) for (const l of findingLines(r)) console.log(`  ${l}`); },
+        onShrunk: (name, d) => console.log(d === null ? `  ${name}: the difference did not come back once shrunk: not saved`
+          : `  ${d.status === 'saved' ? 'saved' : 'already in the corpus:'} ${d.file}: ${name} ` +
+            (d.kind === 'stopped' ? `(the ${d.from} ops that stopped the guest)` : `shrunk from ${d.from} to ${d.to} ops with the kernel as the judge (${d.tried} candidates in ${d.rounds} rounds)`) +
+            `; replay: npx negcheck kernel --kernel ${k.id} ${d.file}; C: npx negcheck repro ${d.file} --c`),
+      });
+      console.log(`${k.id}: ${fmt(row.scripts)} generated scripts (seed ${o.seed}${o.shard.count > 1 ? `, shard ${o.shard.index}/${o.shard.count}` : ''}), ${fmt(row.ops)} syscalls, ${rate(row.ops, row.guestMs)} ops/s in the guest, ` +
+        `${rate(row.scripts, row.wallMs)} scripts/s; ${row.findings} findings, ${row.crashes} guest crashes; ${Object.keys(row.transitions).length} distinct transitions` +
+        (row.saved.length ? `; ${row.saved.length} difference${row.saved.length === 1 ? '' : 's'} shrunk and saved` : ''));
       out.push(row);
     }
   } finally {
     process.off('SIGINT', onSigint);
   }
-  if (o.json) writeAtomic(o.json, stringifyJson({ format: 'negcheck-kernel-generate/1', seed: o.seed, kernels: out }));
+  if (o.json) writeAtomic(o.json, stringifyJson({ format: 'negcheck-kernel-generate/1', seed: o.seed, shard: `${o.shard.index}/${o.shard.count}`, kernels: out }));
   if (abort.signal.aborted) return KERNEL_EXIT.SIGINT;
   return out.some(r => r.findings > 0) ? KERNEL_EXIT.finding : KERNEL_EXIT.ok;
 }
@@ -127,20 +116,25 @@ export function registerKernel(program: Command): void {
     .option('--generate <n>', 'instead of the inputs: N scripts from negcheck\'s own vhost generator per kernel (issue 26\'s random search)', intArg('--generate', 1))
     .option('--seed <seed>', 'the generator\'s seed (script i of a seed is always the same)', seedArg, 1)
     .option('--time <duration>', 'with --generate: stop starting batches of scripts after this long (e.g. 10m)', durationArg)
+    .option('--shard <i/n>', 'with --generate: this job is shard i of n (script j is the seed\'s script i-1+j*n): disjoint scripts per shard', parseShard)
+    .option('--corpus <dir>', 'with --generate: shrink each distinct unexplained difference with the kernel as the judge and save it here as a K entry', 'corpus')
+    .option('--no-corpus', 'with --generate: neither shrink nor save differences')
     .addHelpText('after', [
       '',
       'Each trace runs on a fresh vhost fd in the guest (lab/agent), with the syscalls its ops stand for: a VMM op',
       'becomes the ioctls the model\'s VMM issues; device accesses and the guest\'s ops are left out on both sides.',
       'The model runs with the kernel\'s profile (lab/profiles.ts) and the trace\'s VMM and guest.',
+      'A K entry (a difference --generate shrank and saved) runs on the lab kernel it names only.',
       '',
-      `Exit status: ${KERNEL_EXIT.ok} every answer as the model says (or a known difference, lab/known-differences.ts) and a clean\nkernel log, ${KERNEL_EXIT.finding} a mismatch, a WARN/BUG/oops, a guest`,
+      `Exit status: ${KERNEL_EXIT.ok} every answer as the model says (or a known difference, lab/known-differences.ts) and a clean\nkernel log, ${KERNEL_EXIT.finding} a mismatch, a WARN/BUG/oops, a K entry that no longer differs, a guest`,
       `that crashed or hung; ${KERNEL_EXIT.usage} bad input or a lab that is not set up (npx negcheck lab setup); ${KERNEL_EXIT.SIGINT} interrupted (what completed is reported).`,
     ].join('\n'))
-    .action(exitStatusAction('kernel', async (paths: string[], o: { kernel: string; json?: string; traceTimeout: number; generate?: number; seed: number; time?: number }) => {
+    .action(exitStatusAction('kernel', async (paths: string[], o: { kernel: string; json?: string; traceTimeout: number; generate?: number; seed: number; time?: number; corpus: string | false; shard?: Shard }) => {
       if (o.generate !== undefined && paths.length) throw new UsageError('--generate runs generated scripts: give it no inputs');
       if (o.time !== undefined && o.generate === undefined) throw new UsageError('--time bounds --generate');
+      if (o.shard !== undefined && o.generate === undefined) throw new UsageError('--shard splits --generate\'s scripts');
       const kernels = labKernels(kernelIds(o.kernel));
-      if (o.generate !== undefined) return generateOnKernels(kernels, { count: o.generate, seed: o.seed, timeMs: o.time, traceTimeoutMs: o.traceTimeout, json: o.json });
+      if (o.generate !== undefined) return generateOnKernels(kernels, { count: o.generate, seed: o.seed, shard: o.shard ?? ONE_SHARD, timeMs: o.time, traceTimeoutMs: o.traceTimeout, json: o.json, corpus: o.corpus });
       const defaults = paths.length ? null : defaultKernelInputs(ROOT);
       for (const m of defaults?.missing ?? []) console.log(`not here, left out: ${m} (NEGCHECK_CONFORMANCE names the vectors' directory)`);
       const given = defaults === null ? readInputs(paths) : [];

@@ -91,8 +91,10 @@ export async function replay(path: string): Promise<number> {
     for (const l of stepLines(entry, r.violation?.step)) console.log(l);
     const verdict = r.ruleError ? `no verdict: the proposal's ${r.ruleError.message} (an error of the proposal ${entry.rulesFrom ?? entry.proposal ?? ''}, not of ${entry.property})`
       : r.difference ? `model and impl differ at step ${r.difference.step}: ${r.difference.message}`
+        : r.verdict === 'lab' ? `K is judged on lab kernel ${entry.kernel ?? '?'}: npx negcheck kernel ${file} (model and impl agree)`
         : r.violation ? `${entry.property} violated: ${r.violation.message}` : `${entry.property} holds`;
-    const state = r.asExpected ? (entry.expect === 'holds' ? 'fixed' : 'as expected')
+    const state = r.verdict === 'lab' && r.asExpected ? 'model = impl; the kernel\'s verdict is the lab\'s'
+      : r.asExpected ? (entry.expect === 'holds' ? 'fixed' : 'as expected')
       : r.ruleError ? 'PROPOSAL ERROR (fix the rule, then replay)'
         : (r.verdict === 'violated' || r.difference ? 'STILL FAILS' : 'NO LONGER FAILS (update the entry)');
     console.log(`  ${verdict}\n  => ${state}\n`);

@@ -37,7 +37,8 @@ The program needs only libc and the kernel's uapi headers: gcc -O2 -o repro repr
 kernel with the entry's device. It exits 1 when the kernel shows the violation (it answers every syscall as the
 model does), 0 when it does not, 2 when it cannot set the device up.
 An entry has no program when the model (with the expected profile) says its property holds on the trace, or when
-the violation is at an op no syscall stands for (the guest's or the vSMMU's).
+the violation is at an op no syscall stands for (the guest's or the vSMMU's). A K entry's program (a difference
+negcheck kernel --generate saved) expects its lab kernel's model and exits 1 when the kernel still differs.
 Exit status: 0 written, 2 bad input (the entry, the option, or an entry with no program).`)
     .action(exitStatusAction('repro', async (file: string | undefined, o: ReproOptions & { output?: string }) => {
       if (!o.c) throw new UsageError('say --c: a C program is the reproducer this command writes');

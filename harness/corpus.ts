@@ -30,13 +30,19 @@ export interface CorpusEntry {
    * side (`profile`, or R's `proposalProfile`): functions are not stored, replay loads them.
    */
   readonly rulesFrom?: string;
+  /**
+   * K only: the lab kernel (lab/kernels.lock.json id) whose answers the model's must be. K is judged
+   * by running the trace there (`negcheck kernel FILE`); without the lab only model = impl is.
+   */
+  readonly kernel?: string;
   readonly ops: readonly Op[];
   readonly violation?: { readonly step: number; readonly message: string };
 }
 
 export class CorpusError extends Error {}
 
-const KNOWN_PROPERTIES: readonly string[] = ['P0', 'I1', 'I2', 'I3', 'I4', 'I5', 'I6', 'I7', 'R'];
+/** The properties of properties/index.ts, R, and K: the model answers the syscalls as a lab kernel does (lab/shrink.ts). */
+const KNOWN_PROPERTIES: readonly string[] = ['P0', 'I1', 'I2', 'I3', 'I4', 'I5', 'I6', 'I7', 'R', 'K'];
 
 type FieldType = 'u64' | 'int' | 'string' | 'boolean' | 'spec' | 'strings' | 'ints' | 'hex' | 'u64s' | 'features';
 
@@ -148,6 +154,8 @@ export function validateEntry(x: unknown, where: string): CorpusEntry {
   if (o['proposalProfile'] !== undefined) checkProfile(o['proposalProfile'], `${where}.proposalProfile`);
   if (o['rulesFrom'] !== undefined && typeof o['rulesFrom'] !== 'string') throw new CorpusError(`${where}.rulesFrom: expected a proposal id or file`);
   if (o['property'] === 'R' && o['proposalProfile'] === undefined) throw new CorpusError(`${where}.proposalProfile: an R entry needs the proposal's profile`);
+  if ((o['property'] === 'K') !== (o['kernel'] !== undefined)) throw new CorpusError(`${where}.kernel: ${o['property'] === 'K' ? 'a K entry names the lab kernel it was found on' : 'only a K entry names a lab kernel'}`);
+  if (o['kernel'] !== undefined && (typeof o['kernel'] !== 'string' || !/^\d+\.\d+$/.test(o['kernel']))) throw new CorpusError(`${where}.kernel: expected a lab kernel id such as "7.2", got ${JSON.stringify(o['kernel'])}`);
   if (!Array.isArray(o['ops'])) throw new CorpusError(`${where}.ops: expected an array of ops`);
   o['ops'].forEach((op, i) => validateOp(op, `${where}.ops[${i}]`));
   return o as unknown as CorpusEntry;

@@ -30,7 +30,8 @@ export interface ReplayResult {
   readonly difference: Violation | null;
   /** the entry's property on this trace */
   readonly violation: Violation | null;
-  readonly verdict: 'holds' | 'violated' | 'proposal error';
+  /** 'lab': a K entry, whose verdict only its lab kernel gives (negcheck kernel FILE) */
+  readonly verdict: 'holds' | 'violated' | 'proposal error' | 'lab';
   /** the proposal's own rule failed on the way (no verdict then) */
   readonly ruleError: ProposalRuleError | null;
   /** true when nothing differs and the verdict is the one the entry expects */
@@ -44,6 +45,7 @@ export function replayEntry(e: CorpusEntry, subject: Subject): ReplayResult {
   // a profile with a proposal's own rules has no implementation to compare (P0 does not apply)
   const differs = (p: Profile): Violation | null => (hasRules(p) ? null : checkSafely(P0, subject, p, e.ops));
   const difference = differs(e.profile) ?? (e.proposalProfile ? differs(e.proposalProfile) : null);
+  if (e.property === 'K') return { difference, violation: null, verdict: 'lab', ruleError: null, asExpected: difference === null };
   let violation: Violation | null;
   try {
     violation = entryViolation(e, subject);

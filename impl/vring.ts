@@ -11,7 +11,6 @@ import type { VringOp } from '../types/ops.ts';
 import type { VhostDevice } from '../types/policy.ts';
 import * as U from '../types/uapi.ts';
 import { type IotlbIndex, XLATE_HOLE, XLATE_OK } from './iotlbIndex.ts';
-import { testBit } from './features.ts';
 import { hiOf, le, loOf, lt, toBig, U64Reg } from './u64.ts';
 
 /** What a vring start needs of its vhost device. */

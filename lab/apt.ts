@@ -39,7 +39,7 @@ export function debianMirrors(etc = '/etc/apt'): string[] {
 export class PrivateApt {
   private readonly options: string[];
 
-  constructor(private readonly dir: string, mirror: string, suites: readonly string[]) {
+  constructor(dir: string, mirror: string, suites: readonly string[]) {
     const etc = join(dir, 'etc');
     mkdirSync(join(dir, 'lists', 'partial'), { recursive: true });
     mkdirSync(join(dir, 'cache', 'archives', 'partial'), { recursive: true });

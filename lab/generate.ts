@@ -3,27 +3,41 @@
 // as P0 draws them) on the devices the kernel's guest has, with the VMMs the model knows; each
 // runs on the kernel and on the model with the kernel's profile (lab/kernel.ts). The agent runs
 // every op of such a script but the device accesses of net and vsock, which are vhost's own and
-// left out on both sides. Deterministic for a seed: script i is the same whatever the count.
-// Not yet: shrinking a difference with the kernel as the judge, saving it to the corpus.
+// left out on both sides. Deterministic for a seed: script i is the same whatever the count. Each
+// distinct unexplained difference is shrunk with the kernel as the judge and saved to the corpus as
+// a K entry naming the kernel (lab/shrink.ts).
 
 import fc from 'fast-check';
 import { persistAfter, transitionOf, type CoverageCounts } from '../harness/coverage.ts';
 import { upstreamProfile } from '../generators/profiles.ts';
 import { vhostScriptArb, vmmProfileArb } from '../generators/vhost.ts';
 import type { Profile } from '../types/profile.ts';
+import { saveToCorpus } from '../harness/corpus-store.ts';
 import type { PlannedStep } from './compare.ts';
 import type { KernelInput } from './inputs.ts';
-import type { LabProfile } from './profiles.ts';
+import { type CheckOptions, checkKernel, isFinding, type KernelReport, tracesRun } from './kernel.ts';
+import { labProfile, type LabProfile, onLabKernel } from './profiles.ts';
+import type { LabKernel } from './setup.ts';
+import { differenceEntry, shrinkOnKernel, stoppedEntry } from './shrink.ts';
+import { planTrace } from './compare.ts';
 
 /** Ops per script at most (P0's scripts: a set-up, then up to this many). */
 export const GENERATED_MAX_OPS = 40;
 
-/** Scripts `from` .. `from + count - 1` of the sequence for `seed`, named `gen-SEED-I`. */
-export function generatedInputs(lab: LabProfile, seed: number, from: number, count: number): KernelInput[] {
+/** Shard `index` of `count` (1-based, as `fuzz --shard i/n`): script j of a shard is script (index - 1) + j * count of the seed. */
+export interface Shard {
+  readonly index: number;
+  readonly count: number;
+}
+
+export const ONE_SHARD: Shard = { index: 1, count: 1 };
+
+/** A shard's scripts `from` .. `from + count - 1` of the sequence for `seed`, named `gen-SEED-I` (I the script's number in the seed). */
+export function generatedInputs(lab: LabProfile, seed: number, from: number, count: number, shard: Shard = ONE_SHARD): KernelInput[] {
   const arb = fc.tuple(fc.constantFrom(...lab.devices.value), vmmProfileArb, vhostScriptArb(GENERATED_MAX_OPS));
   // one fc.sample per script, seeded by (seed, i): script i does not depend on how many are asked for
   return Array.from({ length: count }, (_, k) => {
-    const i = from + k;
+    const i = shard.index - 1 + (from + k) * shard.count;
     const [device, vmm, ops] = fc.sample(arb, { seed: seedOf(seed, i), numRuns: 1 })[0]!;
     return { name: `gen-${seed}-${i}`, profile: { ...upstreamProfile, kernel: { ...upstreamProfile.kernel, device }, vmm }, ops };
   });
@@ -50,4 +64,100 @@ export function countTransitions(steps: readonly PlannedStep[], profile: Profile
     persist = persistAfter(s.op, s.model, persist);
     if (t !== null) counts.set(t, (counts.get(t) ?? 0) + 1);
   }
+}
+
+/** Scripts per boot of a generated run: a time budget is looked at between batches. */
+export const GENERATE_BATCH = 500;
+
+/** Shrinks per kernel of a generated run at most: one per distinct difference (its syscall kind and the two answers). */
+export const SHRINKS_PER_KERNEL = 5;
+
+/** A shrunk difference: where it was saved (or the file that already had it), and what shrinking took. */
+export interface SavedDifference {
+  /** a difference shrunk, or a trace that crashed or hung the guest, kept whole */
+  readonly kind: 'difference' | 'stopped';
+  readonly name: string;
+  readonly file: string;
+  readonly status: 'saved' | 'duplicate';
+  readonly from: number;
+  readonly to: number;
+  readonly rounds: number;
+  readonly tried: number;
+}
+
+export interface GenerateOptions extends CheckOptions {
+  readonly count: number;
+  readonly seed: number;
+  readonly shard?: Shard;
+  /** stop starting batches after this long */
+  readonly timeMs?: number;
+  /** where shrunk differences are saved; null: neither shrunk nor saved */
+  readonly corpus: string | null;
+  /** each batch's report, as it completes */
+  readonly onReport?: (rep: KernelReport) => void;
+  /** a difference shrunk (saved, or not when it did not come back: file null) */
+  readonly onShrunk?: (name: string, saved: SavedDifference | null) => void;
+}
+
+export interface GenerateRun {
+  readonly kernel: string;
+  readonly scripts: number;
+  readonly ops: number;
+  readonly guestMs: number;
+  readonly wallMs: number;
+  readonly findings: number;
+  readonly crashes: number;
+  /** the distinct transitions the kernel made, each with its count */
+  readonly transitions: Readonly<Record<string, number>>;
+  readonly saved: readonly SavedDifference[];
+  readonly reports: readonly KernelReport[];
+}
+
+/** `count` generated scripts on kernel `k`, in batches (one boot each), until the count or the time budget is reached. */
+export async function generateOnKernel(k: LabKernel, o: GenerateOptions): Promise<GenerateRun> {
+  const lab = labProfile(k.id);
+  const t0 = performance.now();
+  const counts: CoverageCounts = new Map();
+  const reports: KernelReport[] = [];
+  const saved: SavedDifference[] = [];
+  const shrunk = new Set<string>();
+  const check: CheckOptions = { ...(o.traceTimeoutMs !== undefined ? { traceTimeoutMs: o.traceTimeoutMs } : {}), ...(o.signal ? { signal: o.signal } : {}), ...(o.createVhost ? { createVhost: o.createVhost } : {}) };
+  for (let from = 0; from < o.count && !o.signal?.aborted; from += GENERATE_BATCH) {
+    if (o.timeMs !== undefined && performance.now() - t0 >= o.timeMs) break;
+    const inputs = generatedInputs(lab, o.seed, from, Math.min(GENERATE_BATCH, o.count - from), o.shard);
+    const rep = await checkKernel(k, inputs, { ...check, onCompared: (steps, profile) => countTransitions(steps, profile, counts) });
+    reports.push(rep);
+    o.onReport?.(rep);
+    if (o.corpus === null) continue;
+    for (const [i, r] of rep.results.entries()) {
+      // a trace that killed or stopped the guest is kept as it is (shrinking it would boot a guest per candidate)
+      if (r.verdict.status === 'crashed' || r.verdict.status === 'hung') {
+        const input = inputs[i]!;
+        const file = saveToCorpus(o.corpus, stoppedEntry(k.id, input, r, planTrace(input.ops, onLabKernel(lab, input.profile), o.createVhost), o.seed));
+        const d: SavedDifference = { kind: 'stopped', name: input.name, ...file, from: input.ops.length, to: input.ops.length, rounds: 0, tried: 0 };
+        saved.push(d);
+        o.onShrunk?.(input.name, d);
+        continue;
+      }
+      if (r.verdict.status !== 'mismatch' || r.verdict.known !== null || o.signal?.aborted) continue;
+      const m = r.verdict.mismatch;
+      const kind = `${m.op.split(' ')[0]}\n${m.kernel}\n${m.model}`;
+      if (shrunk.has(kind) || shrunk.size >= SHRINKS_PER_KERNEL) continue;
+      shrunk.add(kind);
+      const input = inputs[i]!;
+      const s = await shrinkOnKernel(k, { input, mismatch: m }, check);
+      if (!s.confirmed) { o.onShrunk?.(input.name, null); continue; }
+      const file = saveToCorpus(o.corpus, differenceEntry(k.id, s.shrunk, o.seed));
+      const d: SavedDifference = { kind: 'difference', name: input.name, ...file, from: input.ops.length, to: s.shrunk.input.ops.length, rounds: s.rounds, tried: s.tried };
+      saved.push(d);
+      o.onShrunk?.(input.name, d);
+    }
+  }
+  const all = reports.flatMap(r => r.results);
+  return {
+    kernel: k.id, scripts: tracesRun(all), ops: reports.reduce((n, r) => n + r.ops, 0), guestMs: reports.reduce((n, r) => n + r.guestMs, 0),
+    wallMs: performance.now() - t0, findings: all.filter(isFinding).length,
+    crashes: all.filter(r => r.verdict.status === 'crashed' || r.verdict.status === 'hung').length,
+    transitions: Object.fromEntries([...counts].sort(([a], [b]) => a.localeCompare(b))), saved, reports,
+  };
 }

@@ -11,19 +11,26 @@ import { CorpusError, corpusFiles, readEntry } from '../harness/corpus.ts';
 import type { Op } from '../types/ops.ts';
 import type { Profile } from '../types/profile.ts';
 import { LabError } from './errors.ts';
+import { readLock } from './setup.ts';
 
 export interface KernelInput {
   /** where it came from: `corpus/x.json`, `iotlb-msg-kernel-vectors.jsonl#kmsg-1-000` */
   readonly name: string;
   readonly profile: Profile;
   readonly ops: readonly Op[];
+  /** a K entry's lab kernel: the trace runs there only */
+  readonly kernel?: string;
+  /** a K entry's expect: "violated" records a difference, so a match means the entry is out of date */
+  readonly expect?: 'violated' | 'holds';
 }
 
 /** A corpus entry (R's: its baseline side, the old userspace's script). */
 function corpusInputs(path: string): KernelInput[] {
+  const lab = readLock().map(k => k.id);
   return corpusFiles(path).map(file => {
     const e = readEntry(file);
-    return { name: file, profile: e.profile, ops: e.ops };
+    if (e.kernel !== undefined && !lab.includes(e.kernel)) throw new LabError(`${file}: found on lab kernel ${e.kernel}, which lab/kernels.lock.json does not have (${lab.join(', ')})`);
+    return { name: file, profile: e.profile, ops: e.ops, ...(e.kernel !== undefined ? { kernel: e.kernel, expect: e.expect } : {}) };
   });
 }
 

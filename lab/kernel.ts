@@ -6,7 +6,9 @@ import { KERNEL_FINDINGS } from './findings.ts';
 import { knownDifference } from './known-differences.ts';
 import type { KernelInput } from './inputs.ts';
 import { labProfile, onLabKernel } from './profiles.ts';
-import type { AgentTrace } from './protocol.ts';
+import { type AgentTrace, inexpressible } from './protocol.ts';
+import { LabError } from './errors.ts';
+import { formatOp } from '../types/trace.ts';
 import { type RunOptions, runTraces } from './run.ts';
 import type { LabKernel } from './setup.ts';
 import type { Profile } from '../types/profile.ts';
@@ -14,6 +16,8 @@ import type { Profile } from '../types/profile.ts';
 export type TraceVerdict =
   /** every syscall answered as the model said */
   | { readonly status: 'match' }
+  /** a K entry that records a difference (expect violated) and now answers as the model says: its expect is out of date */
+  | { readonly status: 'no-longer-differs' }
   /** `known`: the id of the known difference (lab/known-differences.ts) it is, or null: a finding */
   | { readonly status: 'mismatch'; readonly mismatch: Mismatch; readonly known: string | null }
   /** the guest died or stopped answering while running it (the console's tail) */
@@ -81,10 +85,15 @@ export async function checkKernel(k: LabKernel, inputs: readonly KernelInput[], 
   const results: (TraceResult | null)[] = inputs.map(input => {
     const device = input.profile.kernel.device;
     const skip = (why: string): TraceResult => ({ name: input.name, verdict: { status: 'skipped', why }, ops: 0, leftOut: input.ops.length, kmsg: [], knownKmsg: [] });
+    if (input.kernel !== undefined && input.kernel !== k.id) return skip(`found on lab kernel ${input.kernel}: it runs there`);
     if (!profile.devices.value.includes(device)) return skip(`${device}: not in the ${k.id} guest (${profile.devices.why})`);
     const onKernel = onLabKernel(profile, input.profile);
     const plan = planTrace(input.ops, onKernel, o.createVhost);
     if (plan.steps.length === 0) return skip('no syscall in it');
+    for (const s of plan.steps) {
+      const why = inexpressible(s.op);
+      if (why !== null) throw new LabError(`${input.name}: op ${s.from} (${formatOp(input.ops[s.from]!)}) is no trace the agent can run: ${why}`);
+    }
     const id = planned.length;
     // distinct guest CIDs per trace of a boot (3 is the first a guest may have)
     planned.push({ input, onKernel, plan, trace: { id, device, cid: 3 + id, ops: plan.steps.map(s => s.op) } });
@@ -102,7 +111,9 @@ export async function checkKernel(k: LabKernel, inputs: readonly KernelInput[], 
         guestNs += out.guestNs;
         const m = firstMismatch(plan, out.answers);
         o.onCompared?.(m === null ? plan.steps : plan.steps.slice(0, m.step), onKernel);
-        return { ...base, ops: out.answers.length, ...splitKmsg(k.id, out.kmsg), verdict: m === null ? { status: 'match' } : { status: 'mismatch', mismatch: m, known: knownDifference(k.id, m, input.profile.kernel.device, input.ops)?.id ?? null } };
+        const verdict: TraceVerdict = m !== null ? { status: 'mismatch', mismatch: m, known: knownDifference(k.id, m, input.profile.kernel.device, input.ops)?.id ?? null }
+          : input.expect === 'violated' ? { status: 'no-longer-differs' } : { status: 'match' };
+        return { ...base, ops: out.answers.length, ...splitKmsg(k.id, out.kmsg), verdict };
       }
       case 'setup-failed': return { ...base, ops: 0, ...splitKmsg(k.id, out.kmsg), verdict: { status: 'setup-failed', step: out.step, ret: out.ret } };
       case 'crashed': case 'hung': return { ...base, ops: out.answers.length, kmsg: [], knownKmsg: [], verdict: { status: out.status, console: out.console } };

@@ -77,6 +77,16 @@ export function envLines(): string[] {
   return [`env ${h(GUEST_RAM_HVA)} ${h(GUEST_RAM_SIZE)} ${h(FEATURES_ARRAY_ADDR)} ${h(FEATURES_ARRAY_WORDS)}`, ...rings, `vdpa ${h(VDPA_PARENT_FEATURES)}`];
 }
 
+/** The largest read() the agent makes (lab/agent/agent.c run_op). */
+export const AGENT_MAX_READ = 65536;
+
+/** Why the agent cannot run `op` as the model reads it, or null when it can. */
+export function inexpressible(op: KernelOp): string | null {
+  if (op.kind === 'IOTLB_READ' && (op.len < 0 || op.len > AGENT_MAX_READ)) return `a read of ${op.len} bytes: the agent reads 0 to ${AGENT_MAX_READ}`;
+  if (op.kind === 'SET_FEATURES_ARRAY' && op.words.length > FEATURES_ARRAY_WORDS) return `${op.words.length} words: the harness's buffer holds ${FEATURES_ARRAY_WORDS}`;
+  return null;
+}
+
 /** One op as the agent's line. */
 export function opLine(op: KernelOp): string {
   switch (op.kind) {

@@ -102,9 +102,12 @@ export function reproducerC(p: ReproPlan, command: string): string {
  * does (owner, guest RAM at 0x${GUEST_RAM_HVA.toString(16)} as one memory region, two vrings${p.device === 'vhost-vsock' ? `, guest CID ${VSOCK_CID}` : ''}), then makes the
  * trace's ${syscalls} syscall${syscalls === 1 ? '' : 's'}, printing each answer beside the model's.
  *
- * Exit status: 1 the kernel shows the violation (it answered every syscall as the model did, and the
+ * Exit status: ${p.shows === 'same'
+    ? `1 the kernel shows the violation (it answered every syscall as the model did, and the
  * property is a function of those answers); 0 it does not (an answer differed: printed with
- * "<-- differs"); 2 it could not run here (the set-up failed).
+ * "<-- differs")`
+    : `1 the kernel shows the difference this entry records (an answer differs from the
+ * model's: printed with "<-- differs"); 0 it answers every syscall as the model does now`}; 2 it could not run here (the set-up failed).
  *
  * Build: gcc -O2 -o repro repro.c      (libc and the kernel's uapi headers only)
  * Run:   as root, on a kernel with the device: ./repro
@@ -125,7 +128,7 @@ int main(void)
 	repro_begin("/dev/${p.device}", ${VSOCK_CID});
 ${lines.join('\n')}
 
-	return repro_end(${cString(p.property)}, ${p.violationOp});
+	return repro_end(${cString(p.property)}, ${p.violationOp}, ${p.shows === 'differs' ? 1 : 0});
 }
 `;
   return `${header}\n${librarySources()}${main}`;

@@ -10,6 +10,7 @@ import { entryViolation } from '../harness/replay.ts';
 import { stackSubject } from '../harness/subject.ts';
 import { type PlannedStep, planTrace } from '../lab/compare.ts';
 import { labProfile, onLabKernel } from '../lab/profiles.ts';
+import { inexpressible } from '../lab/protocol.ts';
 import { propertyById } from '../properties/index.ts';
 import { InputError } from '../types/errors.ts';
 import type { Op } from '../types/ops.ts';
@@ -36,6 +37,11 @@ export interface ReproPlan {
   /** the trace op at which the model's run violates the property, and what the property said */
   readonly violationOp: number;
   readonly violationMessage: string;
+  /**
+   * When the kernel shows the violation: 'same', it answers every syscall as the model (whose run
+   * violates the property); 'differs', a K entry's, it answers one otherwise (K is the model = the kernel).
+   */
+  readonly shows: 'same' | 'differs';
 }
 
 /** The side of the entry the program stands for, and the entry with the expectation's profile in its place. */
@@ -56,12 +62,14 @@ export function reproPlan(file: string, e: CorpusEntry, x: Expectation): ReproPl
   if (e.expect === 'holds') {
     throw new ReproError(`${file}: expect "holds": a fixed bug kept as a regression test; the model says ${e.property} holds, so there is no violation for a program to show`);
   }
+  if (e.property === 'K') return kernelEntryPlan(file, e, x);
   const side = expectedSide(e, x);
   const violation = entryViolation(side.entry, stackSubject);
   if (violation === null) {
     throw new ReproError(`${file}: with ${side.what}, the model says ${e.property} holds on this trace: there is no violation for the kernel to show`);
   }
   const plan = planTrace(e.ops, side.profile);
+  expressible(file, e.ops, plan.steps);
   const op = e.ops[violation.step];
   if (!plan.steps.some(s => s.from === violation.step)) {
     throw new ReproError(`${file}: ${e.property} is violated at op ${violation.step} (${op === undefined ? 'past the end' : formatOp(op)}), which no syscall stands for: a C program on the vhost device cannot show it`);
@@ -69,8 +77,29 @@ export function reproPlan(file: string, e: CorpusEntry, x: Expectation): ReproPl
   return {
     file, title: e.title, property: e.property, propertyTitle: propertyById(e.property)?.title ?? 'no regression for old userspace',
     device: side.profile.kernel.device, expectation: side.what, ops: e.ops, steps: plan.steps,
-    violationOp: violation.step, violationMessage: violation.message,
+    violationOp: violation.step, violationMessage: violation.message, shows: 'same',
   };
+}
+
+/** A K entry: the model with its lab kernel's profile (or --kernel's), and the difference it records. */
+function kernelEntryPlan(file: string, e: CorpusEntry, x: Expectation): ReproPlan {
+  const kernel = x.kind === 'lab' ? x.kernel : e.kernel!;
+  const profile = onLabKernel(labProfile(kernel), e.profile);
+  return {
+    file, title: e.title, property: 'K', propertyTitle: `the model answers as lab kernel ${e.kernel!} does`,
+    device: profile.kernel.device, expectation: `lab kernel ${kernel}'s profile (lab/profiles.ts) with the entry's VMM and guest`,
+    ops: e.ops, steps: expressible(file, e.ops, planTrace(e.ops, profile).steps),
+    violationOp: e.violation?.step ?? e.ops.length - 1, violationMessage: e.violation?.message ?? 'the kernel answered otherwise than the model', shows: 'differs',
+  };
+}
+
+/** The steps, when a program can make each syscall as the model reads it (lab/protocol.ts inexpressible). */
+function expressible(file: string, ops: readonly Op[], steps: readonly PlannedStep[]): readonly PlannedStep[] {
+  for (const s of steps) {
+    const why = inexpressible(s.op);
+    if (why !== null) throw new InputError(`${file}: op ${s.from} (${formatOp(ops[s.from]!)}) is no syscall a program can make as the model reads it: ${why}`);
+  }
+  return steps;
 }
 
 /** readEntry, a file that is not an entry an input error naming it. */

@@ -27,9 +27,16 @@ describe('negcheck kernel and lab: usage', () => {
     const corrupt = join(tmp, 'corrupt.json');
     writeFileSync(corrupt, '{"format": "negcheck-counterexample/1"}');
     expect(negcheck('kernel', corrupt, '--json', json)).toMatchObject({ status: 2, stderr: expect.stringContaining('corrupt.json') as unknown });
+    const bigRead = join(tmp, 'big-read.json');
+    const i2 = JSON.parse(readFileSync(join(ROOT, 'corpus', 'i2-crosvm-intersects-access-platform.json'), 'utf8')) as { ops: unknown[] };
+    writeFileSync(bigRead, JSON.stringify({ ...i2, ops: [...i2.ops, { kind: 'IOTLB_READ', len: 70000 }] }));
+    expect(negcheck('kernel', '--kernel', '6.1', bigRead, '--json', json)).toMatchObject({ status: 2, stderr: expect.stringContaining('big-read.json: op 2 (read(70000)) is no trace the agent can run: a read of 70000 bytes: the agent reads 0 to 65536') as unknown });
+    expect(negcheck('repro', bigRead, '--c')).toMatchObject({ status: 2, stderr: expect.stringContaining('big-read.json: op 2 (read(70000)) is no syscall a program can make') as unknown });
     expect(negcheck('kernel', '--generate', '10', corrupt, '--json', json)).toMatchObject({ status: 2, stderr: expect.stringContaining('--generate runs generated scripts: give it no inputs') as unknown });
     expect(negcheck('kernel', '--time', '1m', '--json', json)).toMatchObject({ status: 2, stderr: expect.stringContaining('--time bounds --generate') as unknown });
     expect(negcheck('kernel', '--generate', '0', '--json', json).status).toBe(2);
+    expect(negcheck('kernel', '--shard', '1/2', '--json', json)).toMatchObject({ status: 2, stderr: expect.stringContaining('--shard splits --generate') as unknown });
+    expect(negcheck('kernel', '--generate', '5', '--shard', '3/2', '--json', json)).toMatchObject({ status: 2, stderr: expect.stringContaining('--shard must be i/n with 1 <= i <= n') as unknown });
     expect(existsSync(json)).toBe(false);
   });
 

@@ -7,6 +7,9 @@ import { planTrace, firstMismatch } from '../lab/compare.ts';
 import { LabError } from '../lab/errors.ts';
 import { knownDifference } from '../lab/known-differences.ts';
 import { generatedInputs } from '../lab/generate.ts';
+import { stoppedEntry } from '../lab/shrink.ts';
+import { parseEntry, serialiseEntry } from '../harness/corpus.ts';
+import { formatOp } from '../types/trace.ts';
 import { LAB_PROFILES, labProfile, onLabKernel } from '../lab/profiles.ts';
 import { envLines, isKernelOp, opLine, parseAnswer, traceLines } from '../lab/protocol.ts';
 import { readLock } from '../lab/setup.ts';
@@ -143,5 +146,24 @@ describe('generated scripts (negcheck kernel --generate)', () => {
     expect(all.map(i => i.name)).toEqual(Array.from({ length: 12 }, (_, i) => `gen-11-${i}`));
     expect(new Set(all.map(i => i.profile.kernel.device))).toEqual(new Set(['vhost-net', 'vhost-vsock']));
     expect(generatedInputs(lab, 12, 0, 12)).not.toEqual(all);
+  });
+
+  it('the shards of a seed (--shard i/n) are disjoint and together the seed\'s scripts', () => {
+    const lab = labProfile('7.2');
+    const all = generatedInputs(lab, 11, 0, 12);
+    const shards = [1, 2, 3].map(index => generatedInputs(lab, 11, 0, 4, { index, count: 3 }));
+    expect(shards[1]!.map(i => i.name)).toEqual(['gen-11-1', 'gen-11-4', 'gen-11-7', 'gen-11-10']);
+    expect(shards.flat().sort((a, b) => Number(a.name.split('-')[2]) - Number(b.name.split('-')[2]))).toEqual(all);
+    expect(generatedInputs(lab, 11, 2, 2, { index: 2, count: 3 })).toEqual(shards[1]!.slice(2));
+  });
+
+  it('a trace that stopped the guest is a K entry naming the kernel and the op it stopped in', () => {
+    const lab = labProfile('6.1');
+    const input = generatedInputs(lab, 11, 0, 12).find(i => planTrace(i.ops, onLabKernel(lab, i.profile)).steps.length > 3)!;
+    const plan = planTrace(input.ops, onLabKernel(lab, input.profile));
+    const e = stoppedEntry('6.1', input, { name: input.name, verdict: { status: 'hung', console: [] }, ops: 2, leftOut: plan.leftOut, kmsg: [], knownKmsg: [] }, plan, 11);
+    const back = parseEntry(serialiseEntry(e), 'stopped.json');
+    expect(back).toMatchObject({ property: 'K', kernel: '6.1', expect: 'violated', ops: input.ops });
+    expect(back.violation).toEqual({ step: plan.steps[2]!.from, message: `[kernel 6.1] the guest stopped answering at ${formatOp(plan.steps[2]!.op)}, after 2 syscalls` });
   });
 });

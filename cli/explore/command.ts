@@ -20,7 +20,7 @@ import { stringifyJson } from '../../types/json.ts';
 import type { Op } from '../../types/ops.ts';
 import { durationArg, intArg } from '../args.ts';
 import { formatDuration } from '../duration.ts';
-import { saveToCorpus } from '../fuzz/store.ts';
+import { saveToCorpus } from '../../harness/corpus-store.ts';
 import { textTable } from '../table.ts';
 import { exitStatusAction, UsageError } from '../usage.ts';
 import { loadProposal } from '../../proposals/load.ts';

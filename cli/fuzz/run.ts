@@ -16,7 +16,7 @@ import { stackSubject } from '../../harness/subject.ts';
 import { counterexampleEntry, faultLines } from '../../proposals/prove.ts';
 import { ProposalRuleError } from '../../types/rules.ts';
 import { UsageError } from '../usage.ts';
-import { saveToCorpus } from './store.ts';
+import { saveToCorpus } from '../../harness/corpus-store.ts';
 import { resolveTarget, type Target, type TargetSpec } from './targets.ts';
 import type { ChunkRequest, ChunkResult } from './worker.ts';
 

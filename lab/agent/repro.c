@@ -85,14 +85,26 @@ void step_end(int op, const char *what, const char *model_line, const char *mode
 }
 
 /*
- * The verdict: 1 when every answer was the model's. The property is a function of the trace's
- * answers (a violation found at one op can rest on a later one's: I4's reset, then the access that
- * still translates), so the kernel shows it only when it answered the whole trace as the model did.
+ * The verdict. SHOWN_BY_DIFFERENCE 0: 1 when every answer was the model's. The property is a
+ * function of the trace's answers (a violation found at one op can rest on a later one's: I4's
+ * reset, then the access that still translates), so the kernel shows it only when it answered the
+ * whole trace as the model did. SHOWN_BY_DIFFERENCE 1 (a K entry, "the model answers as the kernel
+ * does"): 1 when an answer differed.
  */
-int repro_end(const char *property, int violation_op)
+int repro_end(const char *property, int violation_op, int shown_by_difference)
 {
 	const char *step = "";
 	if (lab_trace_close(&step)) printf("negcheck: closing the device failed at %s\n", step);
+	if (shown_by_difference) {
+		if (repro_first_diff >= 0) {
+			printf("negcheck: the kernel shows the difference from the model this %s entry records: syscall %d (op %d); exit 1\n",
+			       property, repro_first_diff, repro_first_diff_op);
+			return 1;
+		}
+		printf("negcheck: the kernel answered every syscall as the model does now (the %s entry recorded a difference at op %d); exit 0\n",
+		       property, violation_op);
+		return 0;
+	}
 	if (repro_first_diff >= 0) {
 		printf("negcheck: the kernel does NOT show the violation of %s: syscall %d (op %d) answered otherwise than the model; exit 0\n",
 		       property, repro_first_diff, repro_first_diff_op);

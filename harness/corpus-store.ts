@@ -4,12 +4,12 @@
 import { createHash } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseEntry, serialiseEntry, type CorpusEntry } from '../../harness/corpus.ts';
-import { formatOp } from '../../types/trace.ts';
+import { parseEntry, serialiseEntry, type CorpusEntry } from './corpus.ts';
+import { formatOp } from '../types/trace.ts';
 
-/** What makes two counterexamples the same: the property, the proposal, and the ops as trace lines. */
+/** What makes two counterexamples the same: the property, the proposal or lab kernel, and the ops as trace lines. */
 export function dedupKey(e: CorpusEntry): string {
-  return [e.property, e.proposal ?? '', ...e.ops.map(formatOp)].join('\n');
+  return [e.property, e.proposal ?? '', e.kernel ?? '', ...e.ops.map(formatOp)].join('\n');
 }
 
 export type SaveOutcome = { readonly file: string; readonly status: 'saved' | 'duplicate' };
@@ -23,7 +23,7 @@ export function saveToCorpus(dir: string, e: CorpusEntry): SaveOutcome {
   mkdirSync(dir, { recursive: true });
   const key = dedupKey(e);
   const hash = createHash('sha256').update(key).digest('hex').slice(0, 16);
-  const stem = `${e.proposal ? `${e.proposal}.` : ''}${e.property}-${hash}`;
+  const stem = `${e.proposal ? `${e.proposal}.` : ''}${e.property}${e.kernel ? `-${e.kernel}` : ''}-${hash}`;
   const text = serialiseEntry(e);
   const tmp = join(dir, `.${stem}.${process.pid}.${Date.now()}.tmp`);
   writeFileSync(tmp, text);
