@@ -90,7 +90,9 @@ async function generateOnKernels(kernels: readonly LabKernel[], o: { count: numb
         onReport: rep => { for (const r of rep.results) for (const l of findingLines(r)) console.log(`  ${l}`); },
         onShrunk: (name, d) => console.log(d === null ? `  ${name}: the difference did not come back once shrunk: not saved`
           : `  ${d.status === 'saved' ? 'saved' : 'already in the corpus:'} ${d.file}: ${name} ` +
-            (d.kind === 'stopped' ? `(the ${d.from} ops that stopped the guest)` : `shrunk from ${d.from} to ${d.to} ops with the kernel as the judge (${d.tried} candidates in ${d.rounds} rounds)`) +
+            (d.kind === 'stopped' ? `(the ${d.from} ops that stopped the guest)`
+              : d.rounds === 0 ? `(${d.from} ops, not shrunk: interrupted)`
+                : `shrunk from ${d.from} to ${d.to} ops with the kernel as the judge (${d.tried} candidates in ${d.rounds} rounds)`) +
             `; replay: npx negcheck kernel --kernel ${k.id} ${d.file}; C: npx negcheck repro ${d.file} --c`),
       });
       console.log(`${k.id}: ${fmt(row.scripts)} generated scripts (seed ${o.seed}${o.shard.count > 1 ? `, shard ${o.shard.index}/${o.shard.count}` : ''}), ${fmt(row.ops)} syscalls, ${rate(row.ops, row.guestMs)} ops/s in the guest, ` +

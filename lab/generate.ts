@@ -139,7 +139,8 @@ export async function generateOnKernel(k: LabKernel, o: GenerateOptions): Promis
         o.onShrunk?.(input.name, d);
         continue;
       }
-      if (r.verdict.status !== 'mismatch' || r.verdict.known !== null || o.signal?.aborted) continue;
+      // interrupted: the difference is saved as found (shrinkOnKernel runs no round then)
+      if (r.verdict.status !== 'mismatch' || r.verdict.known !== null) continue;
       const m = r.verdict.mismatch;
       const kind = `${m.op.split(' ')[0]}\n${m.kernel}\n${m.model}`;
       if (shrunk.has(kind) || shrunk.size >= SHRINKS_PER_KERNEL) continue;

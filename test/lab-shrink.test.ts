@@ -62,6 +62,16 @@ describe.skipIf(labOff)('a difference shrunk with the kernel as the judge', () =
     expect(twice.saved.map(d => d.status)).toEqual(['duplicate']);
   }, 240_000);
 
+  it('an interrupt keeps what was found: a difference not yet shrunk is saved as it is', async () => {
+    const [k] = labKernels(['6.1']);
+    const corpus = join(tmp, 'interrupted');
+    const abort = new AbortController();
+    const run = await generateOnKernel(k!, { count: 1, seed: 7, corpus, createVhost: planted, signal: abort.signal, onReport: () => abort.abort() });
+    expect(run.saved).toEqual([expect.objectContaining({ kind: 'difference', status: 'saved', rounds: 0, tried: 0 })]);
+    expect(run.saved[0]!.to).toBe(run.saved[0]!.from);
+    expect(readEntry(run.saved[0]!.file)).toMatchObject({ property: 'K', kernel: '6.1' });
+  }, 60_000);
+
   it('a K entry replays: on its kernel only, by negcheck kernel, replay and repro', () => {
     const file = join(tmp, 'k.json');
     const entry = {
