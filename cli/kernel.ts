@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { type KernelReport, checkKernel, isFinding, type TraceResult, tracesRun } from '../lab/kernel.ts';
 import { defaultKernelInputs } from '../lab/defaults.ts';
 import { type KernelInput, readInputs } from '../lab/inputs.ts';
-import { type GenerateRun, generateOnKernel, ONE_SHARD, type Shard } from '../lab/generate.ts';
+import { type GenerateRun, generateOnKernel } from '../lab/generate.ts';
+import { ONE_SHARD, type Shard } from '../types/shard.ts';
 import { parseShard } from './fuzz/command.ts';
 import { type LabKernel, labKernels } from '../lab/setup.ts';
 import { kernelIds } from './lab.ts';
@@ -91,8 +92,8 @@ async function generateOnKernels(kernels: readonly LabKernel[], o: { count: numb
         onShrunk: (name, d) => console.log(d === null ? `  ${name}: the difference did not come back once shrunk: not saved`
           : `  ${d.status === 'saved' ? 'saved' : 'already in the corpus:'} ${d.file}: ${name} ` +
             (d.kind === 'stopped' ? `(the ${d.from} ops that stopped the guest)`
-              : d.rounds === 0 ? `(${d.from} ops, not shrunk: interrupted)`
-                : `shrunk from ${d.from} to ${d.to} ops with the kernel as the judge (${d.tried} candidates in ${d.rounds} rounds)`) +
+              : `shrunk from ${d.from} to ${d.to} ops with the kernel as the judge (${d.tried} candidates in ${d.rounds} rounds` +
+                (d.ended === 'minimal' ? ')' : d.ended === 'rounds' ? ', the round limit)' : `, stopped early: ${d.ended === 'time' ? 'out of time' : 'interrupted'})`)) +
             `; replay: npx negcheck kernel --kernel ${k.id} ${d.file}; C: npx negcheck repro ${d.file} --c`),
       });
       console.log(`${k.id}: ${fmt(row.scripts)} generated scripts (seed ${o.seed}${o.shard.count > 1 ? `, shard ${o.shard.index}/${o.shard.count}` : ''}), ${fmt(row.ops)} syscalls, ${rate(row.ops, row.guestMs)} ops/s in the guest, ` +

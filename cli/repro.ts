@@ -77,6 +77,7 @@ Exit status: 0 written, 2 bad input (the entry, the option, or an entry with no 
       if (!existsSync(file)) throw new UsageError(`${file}: no such file`);
       if (statSync(file).isDirectory()) throw new UsageError(`${file} is a directory: give one entry, or --all ${file}`);
       const text = await reproducerOf(file, x);
+      if (o.output !== undefined && !existsSync(dirname(o.output) || '.')) throw new UsageError(`-o ${o.output}: no directory ${dirname(o.output)}`);
       if (o.output === undefined) process.stdout.write(text);
       else { writeAtomic(o.output, text); console.error(`wrote ${o.output}`); }
       return 0;

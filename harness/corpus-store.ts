@@ -9,7 +9,7 @@ import { formatOp } from '../types/trace.ts';
 
 /** What makes two counterexamples the same: the property, the proposal or lab kernel, and the ops as trace lines. */
 export function dedupKey(e: CorpusEntry): string {
-  return [e.property, e.proposal ?? '', e.kernel ?? '', ...e.ops.map(formatOp)].join('\n');
+  return [e.property, e.proposal ?? '', ...(e.kernel !== undefined ? [e.kernel] : []), ...e.ops.map(formatOp)].join('\n');
 }
 
 export type SaveOutcome = { readonly file: string; readonly status: 'saved' | 'duplicate' };

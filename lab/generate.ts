@@ -12,27 +12,20 @@ import { persistAfter, transitionOf, type CoverageCounts } from '../harness/cove
 import { upstreamProfile } from '../generators/profiles.ts';
 import { vhostScriptArb, vmmProfileArb } from '../generators/vhost.ts';
 import type { Profile } from '../types/profile.ts';
+import { ONE_SHARD, type Shard } from '../types/shard.ts';
 import { saveToCorpus } from '../harness/corpus-store.ts';
 import type { PlannedStep } from './compare.ts';
 import type { KernelInput } from './inputs.ts';
 import { type CheckOptions, checkKernel, isFinding, type KernelReport, tracesRun } from './kernel.ts';
 import { labProfile, type LabProfile, onLabKernel } from './profiles.ts';
 import type { LabKernel } from './setup.ts';
-import { differenceEntry, shrinkOnKernel, stoppedEntry } from './shrink.ts';
+import { differenceEntry, differenceKey, shrinkOnKernel, type ShrinkResult, stoppedEntry } from './shrink.ts';
 import { planTrace } from './compare.ts';
 
 /** Ops per script at most (P0's scripts: a set-up, then up to this many). */
 export const GENERATED_MAX_OPS = 40;
 
-/** Shard `index` of `count` (1-based, as `fuzz --shard i/n`): script j of a shard is script (index - 1) + j * count of the seed. */
-export interface Shard {
-  readonly index: number;
-  readonly count: number;
-}
-
-export const ONE_SHARD: Shard = { index: 1, count: 1 };
-
-/** A shard's scripts `from` .. `from + count - 1` of the sequence for `seed`, named `gen-SEED-I` (I the script's number in the seed). */
+/** A shard's scripts `from` .. `from + count - 1` of the sequence for `seed` (script j of shard i/n is the seed's script i-1+j*n), named `gen-SEED-I` (I the script's number in the seed). */
 export function generatedInputs(lab: LabProfile, seed: number, from: number, count: number, shard: Shard = ONE_SHARD): KernelInput[] {
   const arb = fc.tuple(fc.constantFrom(...lab.devices.value), vmmProfileArb, vhostScriptArb(GENERATED_MAX_OPS));
   // one fc.sample per script, seeded by (seed, i): script i does not depend on how many are asked for
@@ -81,6 +74,8 @@ export interface SavedDifference {
   readonly status: 'saved' | 'duplicate';
   readonly from: number;
   readonly to: number;
+  /** why shrinking ended (lab/shrink.ts) */
+  readonly ended: ShrinkResult['ended'];
   readonly rounds: number;
   readonly tried: number;
 }
@@ -134,22 +129,22 @@ export async function generateOnKernel(k: LabKernel, o: GenerateOptions): Promis
       if (r.verdict.status === 'crashed' || r.verdict.status === 'hung') {
         const input = inputs[i]!;
         const file = saveToCorpus(o.corpus, stoppedEntry(k.id, input, r, planTrace(input.ops, onLabKernel(lab, input.profile), o.createVhost), o.seed));
-        const d: SavedDifference = { kind: 'stopped', name: input.name, ...file, from: input.ops.length, to: input.ops.length, rounds: 0, tried: 0 };
+        const d: SavedDifference = { kind: 'stopped', name: input.name, ...file, from: input.ops.length, to: input.ops.length, ended: 'minimal', rounds: 0, tried: 0 };
         saved.push(d);
         o.onShrunk?.(input.name, d);
         continue;
       }
       // interrupted: the difference is saved as found (shrinkOnKernel runs no round then)
       if (r.verdict.status !== 'mismatch' || r.verdict.known !== null) continue;
-      const m = r.verdict.mismatch;
-      const kind = `${m.op.split(' ')[0]}\n${m.kernel}\n${m.model}`;
-      if (shrunk.has(kind) || shrunk.size >= SHRINKS_PER_KERNEL) continue;
-      shrunk.add(kind);
       const input = inputs[i]!;
-      const s = await shrinkOnKernel(k, { input, mismatch: m }, check);
+      const found = { input, mismatch: r.verdict.mismatch };
+      const key = differenceKey(k.id, found, o.createVhost);
+      if (shrunk.has(key) || shrunk.size >= SHRINKS_PER_KERNEL) continue;
+      shrunk.add(key);
+      const s = await shrinkOnKernel(k, found, { ...check, ...(o.timeMs !== undefined ? { deadline: t0 + o.timeMs } : {}) });
       if (!s.confirmed) { o.onShrunk?.(input.name, null); continue; }
       const file = saveToCorpus(o.corpus, differenceEntry(k.id, s.shrunk, o.seed));
-      const d: SavedDifference = { kind: 'difference', name: input.name, ...file, from: input.ops.length, to: s.shrunk.input.ops.length, rounds: s.rounds, tried: s.tried };
+      const d: SavedDifference = { kind: 'difference', name: input.name, ...file, from: input.ops.length, to: s.shrunk.input.ops.length, ended: s.ended, rounds: s.rounds, tried: s.tried };
       saved.push(d);
       o.onShrunk?.(input.name, d);
     }

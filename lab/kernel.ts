@@ -6,7 +6,7 @@ import { KERNEL_FINDINGS } from './findings.ts';
 import { knownDifference } from './known-differences.ts';
 import type { KernelInput } from './inputs.ts';
 import { labProfile, onLabKernel } from './profiles.ts';
-import { type AgentTrace, inexpressible } from './protocol.ts';
+import { type AgentTrace, firstInexpressible } from './protocol.ts';
 import { LabError } from './errors.ts';
 import { formatOp } from '../types/trace.ts';
 import { type RunOptions, runTraces } from './run.ts';
@@ -55,6 +55,9 @@ export interface KernelReport {
   readonly interrupted: boolean;
 }
 
+/** The known-difference id of a difference a K entry records (expect violated): it is the entry's evidence, not a finding. */
+export const RECORDED_BY_K_ENTRY = 'recorded-by-its-K-entry';
+
 /** A finding: anything but a match, a known difference or a skip. */
 export function isFinding(r: TraceResult): boolean {
   const v = r.verdict;
@@ -90,10 +93,8 @@ export async function checkKernel(k: LabKernel, inputs: readonly KernelInput[], 
     const onKernel = onLabKernel(profile, input.profile);
     const plan = planTrace(input.ops, onKernel, o.createVhost);
     if (plan.steps.length === 0) return skip('no syscall in it');
-    for (const s of plan.steps) {
-      const why = inexpressible(s.op);
-      if (why !== null) throw new LabError(`${input.name}: op ${s.from} (${formatOp(input.ops[s.from]!)}) is no trace the agent can run: ${why}`);
-    }
+    const bad = firstInexpressible(plan.steps);
+    if (bad !== null) throw new LabError(`${input.name}: op ${bad.from} (${formatOp(input.ops[bad.from]!)}) is no trace the agent can run: ${bad.why}`);
     const id = planned.length;
     // distinct guest CIDs per trace of a boot (3 is the first a guest may have)
     planned.push({ input, onKernel, plan, trace: { id, device, cid: 3 + id, ops: plan.steps.map(s => s.op) } });
@@ -111,7 +112,8 @@ export async function checkKernel(k: LabKernel, inputs: readonly KernelInput[], 
         guestNs += out.guestNs;
         const m = firstMismatch(plan, out.answers);
         o.onCompared?.(m === null ? plan.steps : plan.steps.slice(0, m.step), onKernel);
-        const verdict: TraceVerdict = m !== null ? { status: 'mismatch', mismatch: m, known: knownDifference(k.id, m, input.profile.kernel.device, input.ops)?.id ?? null }
+        // a K entry that records a difference (expect violated) explains the one it shows
+        const verdict: TraceVerdict = m !== null ? { status: 'mismatch', mismatch: m, known: knownDifference(k.id, m, input.profile.kernel.device, input.ops)?.id ?? (input.expect === 'violated' ? RECORDED_BY_K_ENTRY : null) }
           : input.expect === 'violated' ? { status: 'no-longer-differs' } : { status: 'match' };
         return { ...base, ops: out.answers.length, ...splitKmsg(k.id, out.kmsg), verdict };
       }

@@ -65,20 +65,49 @@ export interface AgentAnswer {
 
 const h = (v: bigint | number): string => BigInt.asUintN(64, BigInt(v)).toString(16);
 
+/** The harness's address space as the agent (or a C reproducer) lays it out: types/harness.ts's addresses as the VMM's. */
+export interface HarnessLayout {
+  readonly ramHva: bigint;
+  readonly ramSize: bigint;
+  readonly faAddr: bigint;
+  readonly faWords: number;
+  /** each vq's ring: its size and the VMM's addresses of desc, avail, used */
+  readonly rings: readonly { readonly num: number; readonly desc: bigint; readonly avail: bigint; readonly used: bigint }[];
+  /** the device features the VDUSE parent offers: the model's vhost-vdpa parent's (model/features.ts VDPA_PARENT_FEATURES) */
+  readonly vdpaFeatures: bigint;
+}
+
+export function harnessLayout(): HarnessLayout {
+  if (GUEST_RAM_GPA !== 0n) throw new LabError('the agent maps guest RAM at GPA 0 only');
+  return {
+    ramHva: GUEST_RAM_HVA, ramSize: GUEST_RAM_SIZE, faAddr: FEATURES_ARRAY_ADDR, faWords: FEATURES_ARRAY_WORDS,
+    rings: VRING_USED_GPA.map((used, vq) => ({ num: VRING_NUM, desc: GUEST_RAM_HVA + VRING_DESC_GPA[vq]!, avail: GUEST_RAM_HVA + VRING_AVAIL_GPA[vq]!, used: GUEST_RAM_HVA + used })),
+    vdpaFeatures: VDPA_PARENT_FEATURES,
+  };
+}
+
 /**
  * The lines that lay out the harness's address space in the guest (guest RAM, the buffer, the
  * rings) and give the VDUSE parent the features the model's vhost-vdpa parent offers: the parent
- * is the agent's to define, and it is defined as the model's (model/features.ts VDPA_PARENT_FEATURES).
+ * is the agent's to define, and it is defined as the model's.
  */
 export function envLines(): string[] {
-  if (GUEST_RAM_GPA !== 0n) throw new LabError('the agent maps guest RAM at GPA 0 only');
-  const rings = VRING_USED_GPA.map((used, vq) =>
-    `ring ${vq} ${h(VRING_NUM)} ${h(GUEST_RAM_HVA + VRING_DESC_GPA[vq]!)} ${h(GUEST_RAM_HVA + VRING_AVAIL_GPA[vq]!)} ${h(GUEST_RAM_HVA + used)}`);
-  return [`env ${h(GUEST_RAM_HVA)} ${h(GUEST_RAM_SIZE)} ${h(FEATURES_ARRAY_ADDR)} ${h(FEATURES_ARRAY_WORDS)}`, ...rings, `vdpa ${h(VDPA_PARENT_FEATURES)}`];
+  const l = harnessLayout();
+  const rings = l.rings.map((r, vq) => `ring ${vq} ${h(r.num)} ${h(r.desc)} ${h(r.avail)} ${h(r.used)}`);
+  return [`env ${h(l.ramHva)} ${h(l.ramSize)} ${h(l.faAddr)} ${h(l.faWords)}`, ...rings, `vdpa ${h(l.vdpaFeatures)}`];
 }
 
 /** The largest read() the agent makes (lab/agent/agent.c run_op). */
 export const AGENT_MAX_READ = 65536;
+
+/** The first step no agent or program can make as the model reads it, and why; null when there is none. */
+export function firstInexpressible(steps: readonly { readonly op: KernelOp; readonly from: number }[]): { readonly from: number; readonly why: string } | null {
+  for (const s of steps) {
+    const why = inexpressible(s.op);
+    if (why !== null) return { from: s.from, why };
+  }
+  return null;
+}
 
 /** Why the agent cannot run `op` as the model reads it, or null when it can. */
 export function inexpressible(op: KernelOp): string | null {

@@ -24,8 +24,10 @@ export interface Difference {
 
 export interface ShrinkResult {
   readonly shrunk: Difference;
-  /** the shrunk trace differed again when run on its own */
+  /** the kernel showed the shrunk difference: run again on its own, or (stopped early) in the round that found it */
   readonly confirmed: boolean;
+  /** why shrinking ended: no smaller candidate differs, the round limit, an interrupt, the time budget */
+  readonly ended: 'minimal' | 'rounds' | 'interrupted' | 'time';
   /** candidates run on the kernel, and rounds (one boot each) */
   readonly tried: number;
   readonly rounds: number;
@@ -34,15 +36,20 @@ export interface ShrinkResult {
 export interface ShrinkOptions extends CheckOptions {
   /** rounds at most (default 30) */
   readonly maxRounds?: number;
+  /** no round starts after this (performance.now() ms): `--generate --time` bounds shrinking too */
+  readonly deadline?: number;
 }
 
-/** The kind of the syscall a mismatch is at. */
-function mismatchKind(kernel: string, d: Difference, o: CheckOptions): string {
-  const plan = planTrace(d.input.ops, onLabKernel(labProfile(kernel), d.input.profile), o.createVhost);
-  return plan.steps[d.mismatch.step]?.op.kind ?? '';
+/**
+ * What makes two differences the same one: the kind of the syscall where they differ and both
+ * answers. A shrink keeps to it, and a generated run shrinks one trace per key.
+ */
+export function differenceKey(kernel: string, d: Difference, createVhost?: CheckOptions['createVhost']): string {
+  const plan = planTrace(d.input.ops, onLabKernel(labProfile(kernel), d.input.profile), createVhost);
+  return [plan.steps[d.mismatch.step]?.op.kind ?? '', d.mismatch.kernel, d.mismatch.model].join('\n');
 }
 
-/** Smaller traces to try: `ops` cut after op `from` (where it differs), then every run of 2^k ops removed, longest first. */
+/** Smaller traces to try: `ops` cut after op `from` (where it differs), then aligned runs of 2^k ops removed, longest first. */
 export function shrinkCandidates(ops: readonly Op[], from: number): Op[][] {
   const out: Op[][] = [];
   if (from + 1 < ops.length) out.push(ops.slice(0, from + 1));
@@ -58,15 +65,18 @@ export function shrinkCandidates(ops: readonly Op[], from: number): Op[][] {
 
 /** Shrink `d` on kernel `k`. */
 export async function shrinkOnKernel(k: LabKernel, d: Difference, o: ShrinkOptions = {}): Promise<ShrinkResult> {
-  const kind = mismatchKind(k.id, d, o);
-  const stillDiffers = (input: KernelInput, m: Mismatch): boolean => mismatchKind(k.id, { input, mismatch: m }, o) === kind;
+  const key = differenceKey(k.id, d, o.createVhost);
+  const stillDiffers = (input: KernelInput, m: Mismatch): boolean => differenceKey(k.id, { input, mismatch: m }, o.createVhost) === key;
   let cur = d;
   let tried = 0;
   let rounds = 0;
-  while (rounds < (o.maxRounds ?? 30) && !o.signal?.aborted) {
+  let ended: ShrinkResult['ended'] = 'rounds';
+  for (; rounds < (o.maxRounds ?? 30); ) {
+    if (o.signal?.aborted) { ended = 'interrupted'; break; }
+    if (o.deadline !== undefined && performance.now() >= o.deadline) { ended = 'time'; break; }
     const candidates: KernelInput[] = shrinkCandidates(cur.input.ops, cur.mismatch.from)
       .map((ops, i) => ({ name: `${d.input.name} (shrink ${rounds}.${i})`, profile: d.input.profile, ops }));
-    if (candidates.length === 0) break;
+    if (candidates.length === 0) { ended = 'minimal'; break; }
     const rep = await checkKernel(k, candidates, o);
     rounds++;
     tried += candidates.length;
@@ -76,15 +86,16 @@ export async function shrinkOnKernel(k: LabKernel, d: Difference, o: ShrinkOptio
       if (r.verdict.status !== 'mismatch' || r.verdict.known !== null || !stillDiffers(c, r.verdict.mismatch)) return;
       if (best === null || c.ops.length < best.input.ops.length) best = { input: c, mismatch: r.verdict.mismatch };
     });
-    if (best === null) break;
+    if (rep.interrupted) { ended = 'interrupted'; break; }
+    if (best === null) { ended = 'minimal'; break; }
     cur = { input: { ...(best as Difference).input, name: d.input.name }, mismatch: (best as Difference).mismatch };
   }
-  // interrupted: keep what was found (the kernel judged it differing in its round)
-  if (o.signal?.aborted) return { shrunk: cur, confirmed: true, tried, rounds };
+  // stopped early: keep what was found (the kernel showed it differing in the round that found it)
+  if (ended === 'interrupted' || ended === 'time') return { shrunk: cur, confirmed: true, ended, tried, rounds };
   // once more on its own: the difference must come back
   const again = (await checkKernel(k, [cur.input], o)).results[0]!;
   const confirmed = again.verdict.status === 'mismatch' && again.verdict.known === null && stillDiffers(cur.input, again.verdict.mismatch);
-  return { shrunk: cur, confirmed, tried, rounds };
+  return { shrunk: cur, confirmed, ended, tried, rounds };
 }
 
 /** A shrunk difference as a corpus entry: property K (the model answers as the kernel), naming the kernel. */

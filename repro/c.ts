@@ -5,13 +5,9 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { answerLine, type KernelOp } from '../lab/protocol.ts';
+import { answerLine, harnessLayout, type KernelOp } from '../lab/protocol.ts';
 import { AGENT_DIR, REPRO_SOURCES } from '../lab/setup.ts';
-import { VDPA_PARENT_FEATURES } from '../model/features.ts';
-import {
-  FEATURES_ARRAY_ADDR, FEATURES_ARRAY_WORDS, GUEST_RAM_HVA, GUEST_RAM_SIZE, NET_TAP_FD,
-  VRING_AVAIL_GPA, VRING_DESC_GPA, VRING_NUM, VRING_USED_GPA,
-} from '../types/harness.ts';
+import { FEATURES_ARRAY_WORDS, NET_TAP_FD } from '../types/harness.ts';
 import { userspaceWriteBytes } from '../types/iotlbWire.ts';
 import { formatObservation, formatOp } from '../types/trace.ts';
 import type { ReproPlan } from './plan.ts';
@@ -33,7 +29,7 @@ export function cString(s: string): string {
 }
 
 /** A comment's text, with nothing that ends it. */
-const comment = (s: string): string => s.replace(/\*\//g, '* /');
+const comment = (s: string): string => s.replace(/\*\//g, '* /').replace(/\/\*/g, '/ *');
 
 /** One op as a call of lab/agent/vhost.h, writing its answer line to `o`. */
 export function cCall(op: KernelOp, o: string): string {
@@ -88,8 +84,8 @@ export function reproducerC(p: ReproPlan, command: string): string {
     lines.push(`\t${cCall(s.op, 'step_begin()')};`);
     lines.push(`\tstep_end(${s.from}, ${cString(formatOp(s.op))}, ${cString(answerLine(s.op, s.model))}, ${cString(formatObservation(s.model))});`);
   }
-  const ring = VRING_USED_GPA.map((used, vq) =>
-    `{ ${VRING_NUM}, ${u64(GUEST_RAM_HVA + VRING_DESC_GPA[vq]!)}, ${u64(GUEST_RAM_HVA + VRING_AVAIL_GPA[vq]!)}, ${u64(GUEST_RAM_HVA + used)} }`);
+  const l = harnessLayout();
+  const ring = l.rings.map(r => `{ ${r.num}, ${u64(r.desc)}, ${u64(r.avail)}, ${u64(r.used)} }`);
   const header = `/*
  * negcheck reproducer: ${comment(p.file)}
  * ${comment(p.title)}
@@ -99,7 +95,7 @@ export function reproducerC(p: ReproPlan, command: string): string {
  * The expected answers are the model's, with ${comment(p.expectation)}.
  *
  * What it does: opens ${p.device === 'vhost-vdpa' ? '/dev/vhost-vdpa-N of a VDUSE device it creates (vduse and vhost_vdpa loaded)' : `/dev/${p.device}`}, sets it up as negcheck's VMM
- * does (owner, guest RAM at 0x${GUEST_RAM_HVA.toString(16)} as one memory region, two vrings${p.device === 'vhost-vsock' ? `, guest CID ${VSOCK_CID}` : ''}), then makes the
+ * does (owner, guest RAM at 0x${l.ramHva.toString(16)} as one memory region, two vrings${p.device === 'vhost-vsock' ? `, guest CID ${VSOCK_CID}` : ''}), then makes the
  * trace's ${syscalls} syscall${syscalls === 1 ? '' : 's'}, printing each answer beside the model's.
  *
  * Exit status: ${p.shows === 'same'
@@ -120,11 +116,11 @@ export function reproducerC(p: ReproPlan, command: string): string {
 int main(void)
 {
 	lab_env = (struct lab_env){
-		.ram_hva = ${u64(GUEST_RAM_HVA)}, .ram_size = ${u64(GUEST_RAM_SIZE)},
-		.fa_addr = ${u64(FEATURES_ARRAY_ADDR)}, .fa_words = ${FEATURES_ARRAY_WORDS},
+		.ram_hva = ${u64(l.ramHva)}, .ram_size = ${u64(l.ramSize)},
+		.fa_addr = ${u64(l.faAddr)}, .fa_words = ${l.faWords},
 		.ring = { ${ring.join(',\n\t\t\t  ')} },
 	};
-	vduse_features(${u64(VDPA_PARENT_FEATURES)}); /* the VDUSE parent offers what the model's vhost-vdpa parent does */
+	vduse_features(${u64(l.vdpaFeatures)}); /* the VDUSE parent offers what the model's vhost-vdpa parent does */
 	repro_begin("/dev/${p.device}", ${VSOCK_CID});
 ${lines.join('\n')}
 

@@ -9,8 +9,8 @@ import { type CorpusEntry, readEntry } from '../harness/corpus.ts';
 import { entryViolation } from '../harness/replay.ts';
 import { stackSubject } from '../harness/subject.ts';
 import { type PlannedStep, planTrace } from '../lab/compare.ts';
-import { labProfile, onLabKernel } from '../lab/profiles.ts';
-import { inexpressible } from '../lab/protocol.ts';
+import { LAB_PROFILES, labProfile, onLabKernel } from '../lab/profiles.ts';
+import { firstInexpressible } from '../lab/protocol.ts';
 import { propertyById } from '../properties/index.ts';
 import { InputError } from '../types/errors.ts';
 import type { Op } from '../types/ops.ts';
@@ -83,6 +83,8 @@ export function reproPlan(file: string, e: CorpusEntry, x: Expectation): ReproPl
 
 /** A K entry: the model with its lab kernel's profile (or --kernel's), and the difference it records. */
 function kernelEntryPlan(file: string, e: CorpusEntry, x: Expectation): ReproPlan {
+  const lab = LAB_PROFILES.map(p => p.id);
+  if (!lab.includes(e.kernel!)) throw new InputError(`${file}: found on lab kernel ${e.kernel!}, which the lab does not have (${lab.join(', ')})`);
   const kernel = x.kind === 'lab' ? x.kernel : e.kernel!;
   const profile = onLabKernel(labProfile(kernel), e.profile);
   return {
@@ -95,10 +97,8 @@ function kernelEntryPlan(file: string, e: CorpusEntry, x: Expectation): ReproPla
 
 /** The steps, when a program can make each syscall as the model reads it (lab/protocol.ts inexpressible). */
 function expressible(file: string, ops: readonly Op[], steps: readonly PlannedStep[]): readonly PlannedStep[] {
-  for (const s of steps) {
-    const why = inexpressible(s.op);
-    if (why !== null) throw new InputError(`${file}: op ${s.from} (${formatOp(ops[s.from]!)}) is no syscall a program can make as the model reads it: ${why}`);
-  }
+  const bad = firstInexpressible(steps);
+  if (bad !== null) throw new InputError(`${file}: op ${bad.from} (${formatOp(ops[bad.from]!)}) is no syscall a program can make as the model reads it: ${bad.why}`);
   return steps;
 }
 

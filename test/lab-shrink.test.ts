@@ -1,7 +1,8 @@
 // A difference found by `negcheck kernel --generate`, shrunk with the kernel as the judge and saved
 // as a K entry (issue 26). The model has no unexplained difference left on the lab's kernels, so a
 // planted model error makes some: a failed vring start that queues no MISS (test/mutants.ts). The
-// shrunk entry must still differ under the planted error, be minimal (no op of it can go), name its
+// shrunk entry must still differ under the planted error, be minimal (no op of it can go and keep
+// the same difference), name its
 // kernel, and replay with `negcheck kernel FILE`, `negcheck replay` and `negcheck repro --c`.
 
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,9 +12,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readEntry } from '../harness/corpus.ts';
 import { generateOnKernel } from '../lab/generate.ts';
 import { readInputs } from '../lab/inputs.ts';
-import { checkKernel } from '../lab/kernel.ts';
+import { checkKernel, isFinding, RECORDED_BY_K_ENTRY } from '../lab/kernel.ts';
 import { labKernels } from '../lab/setup.ts';
-import { shrinkCandidates } from '../lab/shrink.ts';
+import { differenceKey, shrinkCandidates } from '../lab/shrink.ts';
 import { createVhostModel } from '../model/stack.ts';
 import { vringMissForgotten } from './mutants.ts';
 import { negcheck, ROOT } from './negcheck.ts';
@@ -41,21 +42,28 @@ describe.skipIf(labOff)('a difference shrunk with the kernel as the judge', () =
     expect(run.findings).toBeGreaterThan(0);
     expect(run.saved.length).toBeGreaterThan(0);
     for (const d of run.saved) {
+      console.log(`${d.name}: shrunk from ${d.from} to ${d.to} ops, ${d.tried} candidates in ${d.rounds} rounds (${d.ended})`);
       expect(d.status).toBe('saved');
+      expect(d.ended).toBe('minimal');
       expect(d.to).toBeLessThan(d.from);
       const e = readEntry(d.file);
       expect(e).toMatchObject({ property: 'K', kernel: '6.1', expect: 'violated', seed: 7 });
       expect(e.ops.length).toBe(d.to);
-      expect(e.violation?.message).toMatch(/^\[kernel 6\.1\] VHOST_(VSOCK_SET_RUNNING|NET_SET_BACKEND) .*: kernel -EFAULT, a message became readable \(a MISS queued\); model -EFAULT$/);
+      // the planted error: a vring op that queues a MISS (a failed start's, or the worker's prefetch) said to queue none
+      expect(e.violation?.message).toMatch(/^\[kernel 6\.1\] VHOST_(VSOCK_SET_RUNNING|NET_SET_BACKEND) .*: kernel (-EFAULT|0), a message became readable \(a MISS queued\); model (-EFAULT|0)$/);
       const [input] = readInputs([d.file]);
       // still differs under the planted error; minimal: no candidate of it differs
       const again = await checkKernel(k!, [input!], { createVhost: planted });
-      expect(again.results[0]!.verdict).toMatchObject({ status: 'mismatch', known: null });
+      // the difference the entry records: no finding
+      expect(again.results[0]!.verdict).toMatchObject({ status: 'mismatch', known: RECORDED_BY_K_ENTRY });
+      expect(again.results.filter(isFinding)).toEqual([]);
       const v = again.results[0]!.verdict;
       if (v.status !== 'mismatch') throw new Error('unreachable');
       const smaller = shrinkCandidates(input!.ops, v.mismatch.from).map((ops, i) => ({ name: `c${i}`, profile: input!.profile, ops }));
       const rep = await checkKernel(k!, smaller, { createVhost: planted });
-      expect(rep.results.filter(r => r.verdict.status === 'mismatch')).toEqual([]);
+      // minimal: no smaller candidate shows this difference (another one it may: the same syscall, other answers)
+      const key = differenceKey('6.1', { input: input!, mismatch: v.mismatch }, planted);
+      expect(rep.results.filter((r, i) => r.verdict.status === 'mismatch' && differenceKey('6.1', { input: smaller[i]!, mismatch: r.verdict.mismatch }, planted) === key)).toEqual([]);
     }
     // the same difference found again is a duplicate, not a second file
     const twice = await generateOnKernel(k!, { count: 1, seed: 7, corpus, createVhost: planted });

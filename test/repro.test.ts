@@ -151,12 +151,24 @@ describe.skipIf(labOff)('reproducers on the lab\'s kernels', () => {
       const run = runs[i]!;
       const out = agent.outcomes[i]!;
       if (out.status !== 'done') throw new Error(`${p.file}: the agent's run ${out.status}`);
+      const said = `${programs[i]!.name}\n${run.output.join('\n')}`;
       expect(run.kmsg).toEqual([]);
-      expect(programAnswers(run.output), `${programs[i]!.name}\n${run.output.join('\n')}`).toEqual(out.answers);
-      const asTheModel = firstMismatch({ steps: p.steps, leftOut: 0 }, out.answers) === null;
-      expect(run.end, `${programs[i]!.name}\n${run.output.join('\n')}`).toEqual({ status: 'exited', code: asTheModel ? 1 : 0 });
-      expect(run.output.at(-1)).toContain(asTheModel ? 'the kernel shows the violation' : 'the kernel does NOT show the violation');
+      // the same answers as the agent's, but whether vhost's worker had queued a MISS by the time
+      // each looked (two boots: a matter of timing, which compare.ts's q=unknown already allows)
+      const printed = programAnswers(run.output);
+      const untimed = (as: readonly AgentAnswer[]): AgentAnswer[] => as.map(({ queued: _q, ...a }) => a);
+      expect(untimed(printed), said).toEqual(untimed(out.answers));
+      // its verdict is the rule its header states, over the answers it printed
+      const asTheModel = firstMismatch({ steps: p.steps, leftOut: 0 }, printed) === null;
+      const shows = p.shows === 'same' ? asTheModel : !asTheModel;
+      expect(run.end, said).toEqual({ status: 'exited', code: shows ? 1 : 0 });
+      expect(run.output.at(-1)).toMatch(shows ? /the kernel shows the (violation|difference)/ : /does NOT show the violation|as the model does now/);
     });
+    const exitOf = (file: string, own: boolean): unknown => runs[cases.findIndex(p => p.file === file && p.expectation.startsWith(`lab kernel ${id}`) !== own)]?.end;
+    // an on-chip parent's maps kept across a reset (i4): VDUSE's reset drops them, the program exits 0
+    if (id !== '6.1') expect(exitOf('corpus/i4-reset-map-onchip.json', true)).toEqual({ status: 'exited', code: 0 });
+    // QEMU's fallback on -ENOTTY only (R): 6.1's and 6.12's vhost-net read the array ioctl as a vq index (-ENOBUFS)
+    if (id !== '7.2') expect(exitOf('corpus/r-vmm-array-fallback-on-enotty-only.json', false)).toEqual({ status: 'exited', code: 1 });
     // with the lab kernel's expectations, the program's verdict is negcheck kernel's
     const labCases = cases.filter(p => p.expectation.startsWith(`lab kernel ${id}`));
     const rep = await checkKernel(k!, await Promise.all(labCases.map(async p => {

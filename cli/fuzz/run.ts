@@ -23,11 +23,8 @@ import type { ChunkRequest, ChunkResult } from './worker.ts';
 /** Runs per chunk: small enough to stop near a deadline, large enough to amortise a message. */
 export const CHUNK_RUNS = 250;
 
-export interface Shard {
-  /** 1-based */
-  readonly index: number;
-  readonly count: number;
-}
+import type { Shard } from '../../types/shard.ts';
+export type { Shard };
 
 export interface FuzzConfig {
   readonly seed: number;

@@ -268,35 +268,51 @@ static int find_port(const char *name, char *path, size_t len)
 static void exec_program(const unsigned char *bytes, size_t n, int timeout)
 {
 	static int count;
+	static char line[1 << 18]; /* a reproducer's answer line: a 64 KiB read is 128 Ki hex digits */
 	char path[64];
 	snprintf(path, sizeof path, "/negcheck-program-%d", count++);
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
-	if (fd < 0 || write(fd, bytes, n) != (ssize_t)n || close(fd) < 0) { fprintf(out, "error exec: writing %s: %d\n", path, errno); return; }
+	if (fd < 0) { fprintf(out, "error exec: creating %s: %d\n", path, errno); return; }
+	if (write(fd, bytes, n) != (ssize_t)n) {
+		fprintf(out, "error exec: writing %s: %d\n", path, errno);
+		close(fd);
+		unlink(path);
+		return;
+	}
+	close(fd);
 	int pipefd[2];
-	if (pipe2(pipefd, O_CLOEXEC) < 0) { fprintf(out, "error exec: pipe: %d\n", errno); return; }
+	if (pipe2(pipefd, O_CLOEXEC) < 0) { fprintf(out, "error exec: pipe: %d\n", errno); unlink(path); return; }
 	fflush(NULL);
 	pid_t pid = fork();
+	if (pid < 0) {
+		fprintf(out, "error exec: fork: %d\n", errno);
+		close(pipefd[0]);
+		close(pipefd[1]);
+		unlink(path);
+		return;
+	}
 	if (pid == 0) {
+		setpgid(0, 0);
 		dup2(pipefd[1], 1);
 		dup2(pipefd[1], 2);
-		setpgid(0, 0);
 		execl(path, path, (char *)NULL);
 		_exit(127);
 	}
+	setpgid(pid, pid); /* as the child does: the group exists before a timeout can kill it */
 	close(pipefd[1]);
-	FILE *prog = fdopen(pipefd[0], "r");
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	char line[4096];
+	const long long limit_ms = (long long)timeout * 1000;
 	size_t len = 0;
-	int timed_out = 0;
+	int timed_out = 0, status = 0, reaped = 0;
+	/* its output until it closes it, then its exit; both within the time limit */
 	for (;;) {
-		int left = timeout * 1000 - (int)(ns_since(&t0) / 1000000);
+		long long left = limit_ms - (long long)(ns_since(&t0) / 1000000);
 		struct pollfd p = { .fd = pipefd[0], .events = POLLIN };
-		if (left <= 0 || poll(&p, 1, left) == 0) { timed_out = 1; break; }
+		if (left <= 0 || poll(&p, 1, (int)(left < 1000 ? left : 1000)) < 0) { timed_out = left <= 0; if (timed_out) break; continue; }
+		if (!(p.revents & (POLLIN | POLLHUP))) continue;
 		char c;
-		ssize_t r = read(pipefd[0], &c, 1);
-		if (r <= 0) break;
+		if (read(pipefd[0], &c, 1) <= 0) break;
 		if (c == '\n' || len == sizeof line - 1) {
 			line[len] = '\0';
 			fprintf(out, "out %s\n", line);
@@ -305,11 +321,18 @@ static void exec_program(const unsigned char *bytes, size_t n, int timeout)
 		}
 		line[len++] = c;
 	}
+	close(pipefd[0]);
 	if (len) { line[len] = '\0'; fprintf(out, "out %s\n", line); }
-	if (timed_out) kill(-pid, SIGKILL);
-	int status = 0;
-	waitpid(pid, &status, 0);
-	fclose(prog);
+	while (!timed_out && !reaped) {
+		pid_t w = waitpid(pid, &status, WNOHANG);
+		if (w == pid) reaped = 1;
+		else if (ns_since(&t0) / 1000000 >= (uint64_t)limit_ms) timed_out = 1;
+		else usleep(10000);
+	}
+	if (timed_out) {
+		kill(-pid, SIGKILL);
+		waitpid(pid, &status, 0);
+	}
 	unlink(path);
 	if (kmsg >= 0) report_kmsg();
 	if (timed_out) fprintf(out, "exit timeout\n");

@@ -9,8 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "vhost.h"
+
+/* seconds a reproducer may take: SIGALRM ends one whose syscall never returns */
+#define REPRO_TIME_LIMIT_S 60
 
 static char repro_line[1 << 18]; /* one answer line: a read of up to 64 KiB is 128 Ki hex digits */
 static FILE *repro_out;
@@ -43,12 +47,16 @@ void repro_begin(const char *device, unsigned long long cid)
 		exit(2);
 	}
 	const char *step = "";
-	r = lab_trace_begin(1, device, cid, &step);
+	/* the process id names a VDUSE device: one a killed run left behind does not stand in the way */
+	r = lab_trace_begin(getpid(), device, cid, &step);
 	if (r) {
 		printf("negcheck: cannot set %s up as negcheck's VMM does: %s failed: -%s (is the module loaded? run as root); exit 2\n",
 		       device, step, repro_errno_name(-r));
+		lab_trace_close(&step);
 		exit(2);
 	}
+	/* a syscall that never returns (a kernel that hangs) ends the program here rather than never */
+	alarm(REPRO_TIME_LIMIT_S);
 	printf("negcheck: %s set up (owner, guest RAM, the rings)\n", device);
 }
 

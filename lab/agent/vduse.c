@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -134,6 +135,8 @@ static int vdpa_dev(uint8_t cmd)
 
 static void serve_device(int fd)
 {
+	/* the daemon ends with its parent (a reproducer killed at its time limit leaves none behind) */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	for (;;) {
 		struct vduse_dev_request req;
 		if (read(fd, &req, sizeof req) != sizeof req) {
