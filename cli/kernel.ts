@@ -73,39 +73,51 @@ function printReport(rep: KernelReport): void {
     for (const r of skipped) if (r.verdict.status === 'skipped') why.set(r.verdict.why, (why.get(r.verdict.why) ?? 0) + 1);
     for (const [w, n] of why) console.log(`  skipped ${n}: ${w}`);
   }
+  printFindings(rep);
+}
+
+function printFindings(rep: KernelReport): void {
   for (const r of rep.results) for (const l of findingLines(r)) console.log(`  ${l}`);
 }
 
-/** `--generate`: per kernel, batches of generated scripts until the count or the time budget is reached (lab/generate.ts). */
-async function generateOnKernels(kernels: readonly LabKernel[], o: { count: number; seed: number; shard: Shard; timeMs: number | undefined; traceTimeoutMs: number; json: string | undefined; corpus: string | false }): Promise<number> {
+/** Run per kernel until done or SIGINT (the signal `run` is given); whether SIGINT came. */
+async function eachKernelUntilSigint(kernels: readonly LabKernel[], run: (k: LabKernel, signal: AbortSignal) => Promise<void>): Promise<boolean> {
   const abort = new AbortController();
   const onSigint = (): void => abort.abort();
   process.on('SIGINT', onSigint);
-  const out: GenerateRun[] = [];
   try {
     for (const k of kernels) {
       if (abort.signal.aborted) break;
-      const row = await generateOnKernel(k, {
-        count: o.count, seed: o.seed, shard: o.shard, ...(o.timeMs !== undefined ? { timeMs: o.timeMs } : {}), traceTimeoutMs: o.traceTimeoutMs, signal: abort.signal,
-        corpus: o.corpus === false ? null : o.corpus,
-        onReport: rep => { for (const r of rep.results) for (const l of findingLines(r)) console.log(`  ${l}`); },
-        onShrunk: (name, d) => console.log(d === null ? `  ${name}: the difference did not come back once shrunk: not saved`
-          : `  ${d.status === 'saved' ? 'saved' : 'already in the corpus:'} ${d.file}: ${name} ` +
-            (d.kind === 'stopped' ? `(the ${d.from} ops that stopped the guest)`
-              : `shrunk from ${d.from} to ${d.to} ops with the kernel as the judge (${d.tried} candidates in ${d.rounds} rounds` +
-                (d.ended === 'minimal' ? ')' : d.ended === 'rounds' ? ', the round limit)' : `, stopped early: ${d.ended === 'time' ? 'out of time' : 'interrupted'})`)) +
-            `; replay: npx negcheck kernel --kernel ${k.id} ${d.file}; C: npx negcheck repro ${d.file} --c`),
-      });
-      console.log(`${k.id}: ${fmt(row.scripts)} generated scripts (seed ${o.seed}${o.shard.count > 1 ? `, shard ${o.shard.index}/${o.shard.count}` : ''}), ${fmt(row.ops)} syscalls, ${rate(row.ops, row.guestMs)} ops/s in the guest, ` +
-        `${rate(row.scripts, row.wallMs)} scripts/s; ${row.findings} findings, ${row.crashes} guest crashes; ${Object.keys(row.transitions).length} distinct transitions` +
-        (row.saved.length ? `; ${row.saved.length} difference${row.saved.length === 1 ? '' : 's'} shrunk and saved` : ''));
-      out.push(row);
+      await run(k, abort.signal);
     }
   } finally {
     process.off('SIGINT', onSigint);
   }
+  return abort.signal.aborted;
+}
+
+/** `--generate`: per kernel, batches of generated scripts until the count or the time budget is reached (lab/generate.ts). */
+async function generateOnKernels(kernels: readonly LabKernel[], o: { count: number; seed: number; shard: Shard; timeMs: number | undefined; traceTimeoutMs: number; json: string | undefined; corpus: string | false }): Promise<number> {
+  const out: GenerateRun[] = [];
+  const interrupted = await eachKernelUntilSigint(kernels, async (k, signal) => {
+    const row = await generateOnKernel(k, {
+      count: o.count, seed: o.seed, shard: o.shard, ...(o.timeMs !== undefined ? { timeMs: o.timeMs } : {}), traceTimeoutMs: o.traceTimeoutMs, signal,
+      corpus: o.corpus === false ? null : o.corpus,
+      onReport: printFindings,
+      onShrunk: (name, d) => console.log(d === null ? `  ${name}: the difference did not come back once shrunk: not saved`
+        : `  ${d.status === 'saved' ? 'saved' : 'already in the corpus:'} ${d.file}: ${name} ` +
+          (d.kind === 'stopped' ? `(the ${d.from} ops that stopped the guest)`
+            : `shrunk from ${d.from} to ${d.to} ops with the kernel as the judge (${d.tried} candidates in ${d.rounds} rounds` +
+              (d.ended === 'minimal' ? ')' : d.ended === 'rounds' ? ', the round limit)' : `, stopped early: ${d.ended === 'time' ? 'out of time' : 'interrupted'})`)) +
+          `; replay: npx negcheck kernel --kernel ${k.id} ${d.file}; C: npx negcheck repro ${d.file} --c`),
+    });
+    console.log(`${k.id}: ${fmt(row.scripts)} generated scripts (seed ${o.seed}${o.shard.count > 1 ? `, shard ${o.shard.index}/${o.shard.count}` : ''}), ${fmt(row.ops)} syscalls, ${rate(row.ops, row.guestMs)} ops/s in the guest, ` +
+      `${rate(row.scripts, row.wallMs)} scripts/s; ${row.findings} findings, ${row.crashes} guest crashes; ${Object.keys(row.transitions).length} distinct transitions` +
+      (row.saved.length ? `; ${row.saved.length} difference${row.saved.length === 1 ? '' : 's'} shrunk and saved` : ''));
+    out.push(row);
+  });
   if (o.json) writeAtomic(o.json, stringifyJson({ format: 'negcheck-kernel-generate/1', seed: o.seed, shard: `${o.shard.index}/${o.shard.count}`, kernels: out }));
-  if (abort.signal.aborted) return KERNEL_EXIT.SIGINT;
+  if (interrupted) return KERNEL_EXIT.SIGINT;
   return out.some(r => r.findings > 0) ? KERNEL_EXIT.finding : KERNEL_EXIT.ok;
 }
 
@@ -142,20 +154,12 @@ export function registerKernel(program: Command): void {
       for (const m of defaults?.missing ?? []) console.log(`not here, left out: ${m} (NEGCHECK_CONFORMANCE names the vectors' directory)`);
       const given = defaults === null ? readInputs(paths) : [];
       const inputsFor = (id: string): KernelInput[] => defaults?.forKernel(id) ?? given;
-      const abort = new AbortController();
-      const onSigint = (): void => abort.abort();
-      process.on('SIGINT', onSigint);
       const reports: KernelReport[] = [];
-      try {
-        for (const k of kernels) {
-          if (abort.signal.aborted) break;
-          const rep = await checkKernel(k, inputsFor(k.id), { traceTimeoutMs: o.traceTimeout, signal: abort.signal });
-          printReport(rep);
-          reports.push(rep);
-        }
-      } finally {
-        process.off('SIGINT', onSigint);
-      }
+      const interrupted = await eachKernelUntilSigint(kernels, async (k, signal) => {
+        const rep = await checkKernel(k, inputsFor(k.id), { traceTimeoutMs: o.traceTimeout, signal });
+        printReport(rep);
+        reports.push(rep);
+      });
       const rows = reports.map(r => {
         const ran = tracesRun(r.results);
         return [r.kernel, String(ran), fmt(r.ops), r.firstOpMs === null ? '-' : formatDuration(r.firstOpMs), rate(r.ops, r.guestMs), rate(ran, r.wallMs), String(r.results.filter(isFinding).length)];
@@ -163,7 +167,7 @@ export function registerKernel(program: Command): void {
       console.log('');
       for (const l of textTable(['kernel', 'traces run', 'syscalls', 'first op', 'ops/s in guest', 'traces/s', 'findings'], rows, 'numbers')) console.log(l);
       if (o.json) writeAtomic(o.json, stringifyJson({ format: 'negcheck-kernel-report/1', reports }));
-      if (abort.signal.aborted) return KERNEL_EXIT.SIGINT;
+      if (interrupted) return KERNEL_EXIT.SIGINT;
       return reports.some(r => r.results.some(isFinding)) ? KERNEL_EXIT.finding : KERNEL_EXIT.ok;
     }));
 }

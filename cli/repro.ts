@@ -22,7 +22,7 @@ export async function reproducerOf(file: string, x: Expectation): Promise<string
   return reproducerC(reproPlan(file, e, x), `negcheck repro ${file} --c${x.kind === 'lab' ? ` --kernel ${x.kernel}` : ''}`);
 }
 
-interface ReproOptions { c?: boolean; o?: string; kernel?: string; all?: boolean }
+interface ReproOptions { c?: boolean; output?: string; kernel?: string; all?: boolean }
 
 export function registerRepro(program: Command): void {
   program.command('repro')
@@ -40,7 +40,7 @@ An entry has no program when the model (with the expected profile) says its prop
 the violation is at an op no syscall stands for (the guest's or the vSMMU's). A K entry's program (a difference
 negcheck kernel --generate saved) expects its lab kernel's model and exits 1 when the kernel still differs.
 Exit status: 0 written, 2 bad input (the entry, the option, or an entry with no program).`)
-    .action(exitStatusAction('repro', async (file: string | undefined, o: ReproOptions & { output?: string }) => {
+    .action(exitStatusAction('repro', async (file: string | undefined, o: ReproOptions) => {
       if (!o.c) throw new UsageError('say --c: a C program is the reproducer this command writes');
       let x: Expectation = { kind: 'entry' };
       if (o.kernel !== undefined) {

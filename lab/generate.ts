@@ -14,13 +14,12 @@ import { vhostScriptArb, vmmProfileArb } from '../generators/vhost.ts';
 import type { Profile } from '../types/profile.ts';
 import { ONE_SHARD, type Shard } from '../types/shard.ts';
 import { saveToCorpus } from '../harness/corpus-store.ts';
-import type { PlannedStep } from './compare.ts';
+import { type PlannedStep, planTrace } from './compare.ts';
 import type { KernelInput } from './inputs.ts';
 import { type CheckOptions, checkKernel, isFinding, type KernelReport, tracesRun } from './kernel.ts';
 import { labProfile, type LabProfile, onLabKernel } from './profiles.ts';
 import type { LabKernel } from './setup.ts';
 import { differenceEntry, differenceKey, shrinkOnKernel, type ShrinkResult, stoppedEntry } from './shrink.ts';
-import { planTrace } from './compare.ts';
 
 /** Ops per script at most (P0's scripts: a set-up, then up to this many). */
 export const GENERATED_MAX_OPS = 40;
@@ -116,7 +115,7 @@ export async function generateOnKernel(k: LabKernel, o: GenerateOptions): Promis
   const reports: KernelReport[] = [];
   const saved: SavedDifference[] = [];
   const shrunk = new Set<string>();
-  const check: CheckOptions = { ...(o.traceTimeoutMs !== undefined ? { traceTimeoutMs: o.traceTimeoutMs } : {}), ...(o.signal ? { signal: o.signal } : {}), ...(o.createVhost ? { createVhost: o.createVhost } : {}) };
+  const { count: _count, seed: _seed, shard: _shard, timeMs: _timeMs, corpus: _corpus, onReport: _onReport, onShrunk: _onShrunk, onCompared: _onCompared, ...check } = o;
   for (let from = 0; from < o.count && !o.signal?.aborted; from += GENERATE_BATCH) {
     if (o.timeMs !== undefined && performance.now() - t0 >= o.timeMs) break;
     const inputs = generatedInputs(lab, o.seed, from, Math.min(GENERATE_BATCH, o.count - from), o.shard);

@@ -25,11 +25,16 @@ export interface KernelInput {
 }
 
 /** A corpus entry (R's: its baseline side, the old userspace's script). */
-function corpusInputs(path: string): KernelInput[] {
+/** A K entry's kernel is one the lab has (lab/kernels.lock.json): else a LabError naming the file. */
+export function checkEntryKernel(file: string, kernel: string | undefined): void {
   const lab = readLock().map(k => k.id);
+  if (kernel !== undefined && !lab.includes(kernel)) throw new LabError(`${file}: found on lab kernel ${kernel}, which lab/kernels.lock.json does not have (${lab.join(', ')})`);
+}
+
+function corpusInputs(path: string): KernelInput[] {
   return corpusFiles(path).map(file => {
     const e = readEntry(file);
-    if (e.kernel !== undefined && !lab.includes(e.kernel)) throw new LabError(`${file}: found on lab kernel ${e.kernel}, which lab/kernels.lock.json does not have (${lab.join(', ')})`);
+    checkEntryKernel(file, e.kernel);
     return { name: file, profile: e.profile, ops: e.ops, ...(e.kernel !== undefined ? { kernel: e.kernel, expect: e.expect } : {}) };
   });
 }

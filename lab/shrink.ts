@@ -1,8 +1,9 @@
 // Shrinking a difference with the kernel as the judge (issue 26): a trace the kernel answers
 // otherwise than the model is cut down on the model's side (its trace ops: cut after the op where
 // it differs, then runs of ops removed, longest first), every candidate is planned on the model and
-// run on the kernel, and the shortest that still differs in the same way (an unexplained mismatch
-// at a syscall of the same kind) is kept; rounds go on until no candidate differs. The result is
+// run on the kernel, and the shortest that still shows the same difference (differenceKey: an
+// unexplained mismatch at a syscall of the same kind, with the same two answers) is kept; rounds go
+// on until no candidate does. The result is
 // then run once more on its own: a difference that does not come back is not kept. An interrupt
 // keeps the shortest found so far (each was seen differing on the kernel).
 

@@ -9,7 +9,8 @@ import { type CorpusEntry, readEntry } from '../harness/corpus.ts';
 import { entryViolation } from '../harness/replay.ts';
 import { stackSubject } from '../harness/subject.ts';
 import { type PlannedStep, planTrace } from '../lab/compare.ts';
-import { LAB_PROFILES, labProfile, onLabKernel } from '../lab/profiles.ts';
+import { checkEntryKernel } from '../lab/inputs.ts';
+import { labProfile, onLabKernel } from '../lab/profiles.ts';
 import { firstInexpressible } from '../lab/protocol.ts';
 import { propertyById } from '../properties/index.ts';
 import { InputError } from '../types/errors.ts';
@@ -83,8 +84,7 @@ export function reproPlan(file: string, e: CorpusEntry, x: Expectation): ReproPl
 
 /** A K entry: the model with its lab kernel's profile (or --kernel's), and the difference it records. */
 function kernelEntryPlan(file: string, e: CorpusEntry, x: Expectation): ReproPlan {
-  const lab = LAB_PROFILES.map(p => p.id);
-  if (!lab.includes(e.kernel!)) throw new InputError(`${file}: found on lab kernel ${e.kernel!}, which the lab does not have (${lab.join(', ')})`);
+  checkEntryKernel(file, e.kernel);
   const kernel = x.kind === 'lab' ? x.kernel : e.kernel!;
   const profile = onLabKernel(labProfile(kernel), e.profile);
   return {
