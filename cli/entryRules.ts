@@ -1,9 +1,11 @@
 // A corpus entry found on a proposal with its own rules stores the proposal's reference, not its
 // functions (rulesFrom): before replaying, load the proposal and put its rules back on the
-// proposal's side (`profile`, or R's `proposalProfile`).
+// proposal's side (`profile`, or R's `proposalProfile`). An entry found on a patch carries the diff:
+// it is applied to the model at HEAD again (entryPatch).
 
 import type { CorpusEntry } from '../harness/corpus.ts';
 import { loadProposal } from '../proposals/load.ts';
+import { loadPatchText, type PatchedModel } from '../proposals/patch.ts';
 import { UsageError } from './usage.ts';
 
 export async function entryWithRules(e: CorpusEntry, where: string): Promise<CorpusEntry> {
@@ -18,4 +20,9 @@ export async function entryWithRules(e: CorpusEntry, where: string): Promise<Cor
   return e.proposalProfile !== undefined
     ? { ...e, proposalProfile: { ...e.proposalProfile, rules } }
     : { ...e, profile: { ...e.profile, rules } };
+}
+
+/** The patched model an entry found on a patch runs on (null: the entry carries no patch). A diff that no longer applies is an input error. */
+export async function entryPatch(e: CorpusEntry, where: string): Promise<PatchedModel | null> {
+  return e.patch === undefined ? null : loadPatchText(e.patch, `${where}: its patch`);
 }

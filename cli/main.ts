@@ -11,8 +11,9 @@ import { registerLab } from './lab.ts';
 import { registerRepro } from './repro.ts';
 import { UsageError } from './usage.ts';
 import { replay } from './replay.ts';
-import { proveAll, proveOne, ruleLines } from './prove.ts';
-import { loadProposal } from '../proposals/load.ts';
+import { PATCH_TIME_MS, proveAll, proveOne, ruleLines } from './prove.ts';
+import { formatDuration } from './duration.ts';
+import { loadProposal, patchProposal, proposalWithPatch } from '../proposals/load.ts';
 import { CATALOGUE } from '../proposals/index.ts';
 import { InputError } from '../types/errors.ts';
 import { propertyRange } from '../properties/index.ts';
@@ -37,17 +38,20 @@ program.command('prove')
   .option('--all', 'prove the whole catalogue and print the matrix; exit 1 if any verdict differs from the expected one')
   .option('--list', 'list the catalogue')
   .option('--rules', 'list the named rules a proposal may bring (`rules: { name: function }`): signature, source, the policy fields it stands for')
+  .option('--patch <file.diff>', 'a unified diff to model/: the patched model is judged by every invariant and by R against the model at HEAD (with a proposal: its patch)')
   .option('--seed <n>', 'seed (default: 20221805, so verdicts are reproducible)', seedArg, 20221805)
   .option('--runs <n>', 'runs per property', intArg('--runs', 1), 3000)
-  .option('--time <duration>', 'total time limit, split across the properties', durationArg)
+  .option('--time <duration>', `total time limit, split across the properties (with --patch: ${formatDuration(PATCH_TIME_MS)} unless given)`, durationArg)
   .option('--out <dir>', 'where counterexample JSON files are written', 'out/prove')
   .option('--depth <k>', 'also explore each property\'s finite scope exhaustively to this depth', intArg('--depth', 0), 6)
   .option('--explore-time <duration>', 'time bound of each exhaustive search (then: bound reached)', durationArg, 60_000)
   .option('--no-explore', 'fast-check only, no exhaustive search')
   .addHelpText('after', '\nEach row shows the sampled verdict (fast-check) and the exhaustive one (explore, to --depth over the\nproperty\'s finite scope; for R, two model stacks under the old userspace).\nExit status: 0 every property holds under both engines (with --all: every verdict as the catalogue expects and the\nengines agree), 1 a property is violated or the engines disagree (--all: a verdict differs), 2 bad input.')
-  .action(async (ref: string | undefined, o: { all?: boolean; list?: boolean; rules?: boolean; seed: number; runs: number; time?: number; out: string; depth: number; exploreTime: number; explore: boolean }) => {
+  .action(async (ref: string | undefined, o: { all?: boolean; list?: boolean; rules?: boolean; patch?: string; seed: number; runs: number; time?: number; out: string; depth: number; exploreTime: number; explore: boolean }) => {
+    // a patch is judged by every property: a default budget keeps it under a minute, the patch's loading included
+    const time = o.time ?? (o.patch !== undefined ? PATCH_TIME_MS : undefined);
     const opts = {
-      seed: o.seed, runs: o.runs, out: o.out, ...(o.time !== undefined ? { timeMs: o.time } : {}),
+      seed: o.seed, runs: o.runs, out: o.out, ...(time !== undefined ? { timeMs: time } : {}),
       ...(o.explore ? { exhaustive: { depth: o.depth, timeMs: o.exploreTime } } : {}),
     };
     const log = (l: string): void => console.log(l);
@@ -55,12 +59,13 @@ program.command('prove')
       if (o.list) { for (const p of CATALOGUE) log(`${p.id.padEnd(36)} ${p.fate.padEnd(22)} ${p.title}`); return; }
       if (o.rules) { for (const l of ruleLines()) log(l); return; }
       if (o.all) {
-        if (ref !== undefined) throw new UsageError('give either a proposal or --all, not both');
+        if (ref !== undefined || o.patch !== undefined) throw new UsageError('give either a proposal (or --patch) or --all, not both');
         process.exitCode = proveAll(opts, log).status;
         return;
       }
-      if (ref === undefined) throw new UsageError('which proposal? give a catalogue id, a path to a proposal file, or --all');
-      process.exitCode = proveOne(await loadProposal(ref), opts, log).status;
+      if (ref === undefined && o.patch === undefined) throw new UsageError('which proposal? give a catalogue id, a path to a proposal file, --patch FILE.diff, or --all');
+      const p = o.patch === undefined ? await loadProposal(ref!) : ref === undefined ? await patchProposal(o.patch) : await proposalWithPatch(ref, o.patch);
+      process.exitCode = proveOne(p, opts, log).status;
     } catch (e) {
       if (e instanceof InputError) { console.error(`negcheck prove: ${e.message}`); process.exitCode = 2; return; }
       throw e;

@@ -19,9 +19,10 @@ const colour = (s: string, c: 'green' | 'red' | 'yellow' | 'bold'): string => (p
 
 /** Write a counterexample atomically (temp file + rename); returns its path. */
 export function saveCounterexample(dir: string, row: ProveRow): string {
+  const entry = row.entry ?? row.explored!.entry;
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${row.entry!.proposal}.${row.property}.json`);
-  writeAtomic(file, serialiseEntry(row.entry!));
+  const file = join(dir, `${entry.proposal}.${row.property}.json`);
+  writeAtomic(file, serialiseEntry(entry));
   return file;
 }
 
@@ -55,14 +56,20 @@ export function disagreements(rows: readonly ProveRow[]): ProveRow[] {
   return rows.filter(r => r.exhaustive !== undefined && r.runs > 0 && enginesDisagree(r.found, r.exhaustive));
 }
 
+/** `prove --patch`'s default budget: eight properties under both engines, and the patch loaded, within a minute on a 2-core machine. */
+export const PATCH_TIME_MS = 45_000;
+
 export interface ProveCliOptions extends ProveOptions {
   readonly out: string;
   readonly timeMs?: number;
 }
 
-function perPropertyOptions(p: Proposal, o: ProveCliOptions): ProveOptions {
-  const n = applicableProperties(p).length;
-  const share = o.timeMs === undefined ? undefined : o.timeMs / Math.max(1, n);
+/**
+ * One property's options: with a time budget, its share of what is left (the time left over by
+ * the properties before it, which often finish early, goes to the ones after).
+ */
+function perPropertyOptions(o: ProveCliOptions, leftMs: number | undefined, propertiesLeft: number): ProveOptions {
+  const share = leftMs === undefined ? undefined : Math.max(0, leftMs) / Math.max(1, propertiesLeft);
   // --time bounds both engines: the exhaustive search gets no more than the property's share
   const exhaustive = o.exhaustive && share !== undefined ? { ...o.exhaustive, timeMs: Math.min(o.exhaustive.timeMs ?? share, share) } : o.exhaustive;
   return {
@@ -83,7 +90,7 @@ function proveOrFault(p: Proposal, id: PropertyId, opts: ProveOptions): ProveRow
 
 /** One proposal's verdict table. Exit status: 0 all hold, 1 any violated; a proposal's rule failing: exit 2. */
 export function proveOne(p: Proposal, o: ProveCliOptions, log: (l: string) => void): { rows: ProveRow[]; status: number } {
-  const opts = perPropertyOptions(p, o);
+  const deadline = o.timeMs === undefined ? undefined : performance.now() + o.timeMs;
   log(colour(`${p.id}: ${p.title}`, 'bold'));
   log(`  ${p.fate}: ${p.history}`);
   const rules = proposalRuleNames(p);
@@ -92,13 +99,18 @@ export function proveOne(p: Proposal, o: ProveCliOptions, log: (l: string) => vo
     log('  implementation side of each property do not apply)');
   }
   const rows: ProveRow[] = [];
-  for (const id of applicableProperties(p)) {
-    const r = proveOrFault(p, id, opts);
+  const ids = applicableProperties(p);
+  for (const [i, id] of ids.entries()) {
+    const r = proveOrFault(p, id, perPropertyOptions(o, deadline === undefined ? undefined : deadline - performance.now(), ids.length - i));
     rows.push(r);
     log(rowLine(r));
     if (r.found === 'violated') {
       log(`      ${r.violation!.message}`);
       for (const l of r.trace!) log(`        ${l}`);
+      log(`      counterexample: ${saveCounterexample(o.out, r)}`);
+    } else if (r.explored) {
+      log(`      explore's shortest trace: ${r.explored.violation.message}`);
+      for (const l of r.explored.trace) log(`        ${l}`);
       log(`      counterexample: ${saveCounterexample(o.out, r)}`);
     }
   }

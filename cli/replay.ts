@@ -4,7 +4,9 @@
 import { existsSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { CorpusError, corpusFiles, readEntry, type CorpusEntry } from '../harness/corpus.ts';
-import { compareRuns } from '../properties/r-no-regression.ts';
+import { compareRuns, sameOnBothSides } from '../properties/r-no-regression.ts';
+import type { Subject } from '../types/property.ts';
+import { diffFiles } from '../proposals/patch.ts';
 import { replayEntry } from '../harness/replay.ts';
 import { stackSubject } from '../harness/subject.ts';
 import { hasRules } from '../types/profile.ts';
@@ -12,7 +14,7 @@ import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
 import type { Stack } from '../types/stack.ts';
 import { formatObservation, formatOp } from '../types/trace.ts';
-import { entryWithRules } from './entryRules.ts';
+import { entryPatch, entryWithRules } from './entryRules.ts';
 import { InputError } from '../types/errors.ts';
 
 /** An op's observation, or what it threw (a proposal's rule, or a model bug): replay prints either, never crashes. */
@@ -28,24 +30,38 @@ function applied(stack: Stack, op: Op): Seen {
 
 const shown = (s: Seen): string => ('ok' in s ? formatObservation(s.ok) : `threw: ${s.threw}`);
 
-function stepLines(entry: CorpusEntry, breakStep: number | undefined): string[] {
+function stepLines(entry: CorpusEntry, breakStep: number | undefined, subject: Subject): string[] {
   const out: string[] = [];
   const breaks = (i: number, who: string): string => (i === breakStep ? `   <-- ${who} breaks here` : '');
   if (entry.property === 'R' && entry.proposalProfile) {
     let steps;
     try {
-      steps = compareRuns(stackSubject.model, entry.profile, entry.proposalProfile, entry.ops, {}).steps;
+      const sides = subject.baseline ? { baseline: subject.baseline, proposal: subject.model } : sameOnBothSides(subject.model);
+      steps = compareRuns(sides, entry.profile, entry.proposalProfile, entry.ops, {}).steps;
     } catch (e) {
       return [`  the trace does not run to the end: ${e instanceof Error ? e.message : String(e)}`];
     }
     steps.forEach((s, i) => {
       out.push(`  ${String(i).padStart(2)} ${formatOp(s.op)}`);
       out.push(`     baseline: ${formatObservation(s.baseline)}`);
-      out.push(`     proposal: ${formatObservation(s.proposal)}${breaks(i, 'R')}`);
+      out.push(`     ${subject.baseline ? 'patched' : 'proposal'}: ${formatObservation(s.proposal)}${breaks(i, 'R')}`);
     });
     return out;
   }
-  const model = stackSubject.model(entry.profile);
+  const model = subject.model(entry.profile);
+  if (subject.baseline) {
+    // a patch: the model before it beside the patched one
+    const before = subject.baseline(entry.profile);
+    for (const [i, op] of entry.ops.entries()) {
+      const b = applied(before, op);
+      const m = applied(model, op);
+      out.push(`  ${String(i).padStart(2)} ${formatOp(op)}`);
+      if (isDeepStrictEqual(b, m)) out.push(`     before the patch = patched: ${shown(m)}${breaks(i, entry.property)}`);
+      else out.push(`     before the patch: ${shown(b)}`, `     patched:          ${shown(m)}${breaks(i, entry.property)}`);
+      if ('threw' in m || 'threw' in b) break;
+    }
+    return out;
+  }
   if (hasRules(entry.profile)) {
     // a proposal's own rules: the model alone (no implementation has them)
     for (const [i, op] of entry.ops.entries()) {
@@ -79,16 +95,20 @@ export async function replay(path: string): Promise<number> {
   let status = 0;
   for (const file of corpusFiles(path)) {
     let entry;
+    let subject: Subject = stackSubject;
     try {
       entry = await entryWithRules(readEntry(file), file);
+      const patched = await entryPatch(entry, file);
+      if (patched) subject = { model: patched.createModelStack, baseline: stackSubject.model };
     } catch (e) {
       if (e instanceof CorpusError || e instanceof InputError) { console.error(`negcheck replay: ${e.message}`); return 2; }
       throw e;
     }
-    const r = replayEntry(entry, stackSubject);
+    const r = replayEntry(entry, subject);
     console.log(`${file}: ${entry.property} ${entry.title}`);
     console.log(`  expect: ${entry.expect === 'holds' ? 'holds (a bug: this must pass once fixed)' : 'violated (a known-bad behaviour kept as evidence)'}`);
-    for (const l of stepLines(entry, r.violation?.step)) console.log(l);
+    if (entry.patch) console.log(`  the patch it carries (applied to the model at HEAD): ${diffFiles(entry.patch).join(', ')}`);
+    for (const l of stepLines(entry, r.violation?.step, subject)) console.log(l);
     const verdict = r.ruleError ? `no verdict: the proposal's ${r.ruleError.message} (an error of the proposal ${entry.rulesFrom ?? entry.proposal ?? ''}, not of ${entry.property})`
       : r.difference ? `model and impl differ at step ${r.difference.step}: ${r.difference.message}`
         : r.verdict === 'lab' ? `K is judged on lab kernel ${entry.kernel ?? '?'}: npx negcheck kernel ${file} (model and impl agree)`

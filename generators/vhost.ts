@@ -160,10 +160,14 @@ const msgTypeArb = fc.oneof(
  */
 export interface AddressVocabulary { readonly iova: fc.Arbitrary<bigint>; readonly size: fc.Arbitrary<bigint> }
 
+/** The last page of the u64 space: a map there ends exactly at 2^64. */
+const LAST_PAGE = U64_MAX - 0xfffn;
+
 export function vocabularyArb(): fc.Arbitrary<AddressVocabulary> {
   return fc.uniqueArray(iovaArb, { minLength: 1, maxLength: 4 }).map(anchors => {
-    // and iova 0, where a size-0 INVALIDATE is the whole space (QEMU's whole-range unmap)
-    const near = [0n, ...anchors.flatMap(a => [a, a - 1n, a + 1n, a + 0xfffn, a + 0x1000n].map(x => BigInt.asUintN(64, x)))];
+    // and iova 0, where a size-0 INVALIDATE is the whole space (QEMU's whole-range unmap), and the
+    // last page of the space
+    const near = [0n, LAST_PAGE, ...anchors.flatMap(a => [a, a - 1n, a + 1n, a + 0xfffn, a + 0x1000n].map(x => BigInt.asUintN(64, x)))];
     const spans = anchors.flatMap(a => anchors.map(b => BigInt.asUintN(64, b - a))).filter(d => d !== 0n);
     return {
       iova: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...near) }, { weight: 1, arbitrary: iovaArb }),
@@ -202,10 +206,13 @@ export function iotlbWriteSpecWith(v: AddressVocabulary): fc.Arbitrary<IotlbWrit
       { weight: 12, arbitrary: fc.constant(undefined) },
       { weight: 1, arbitrary: fc.integer({ min: 0, max: 72 }) },
     ),
+    // a range ending exactly at 2^64, where `iova + size` wraps to 0 and an inclusive `last` does not
+    toTheEnd: fc.oneof({ weight: 8, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
   })
   .map(r => {
-    const { length, ...rest } = r;
-    return length === undefined ? rest : { ...rest, length };
+    const { length, toTheEnd, ...rest } = r;
+    const msg = toTheEnd ? { ...rest, size: BigInt.asUintN(64, -rest.iova) } : rest;
+    return length === undefined ? msg : { ...msg, length };
   });
 }
 

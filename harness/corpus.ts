@@ -31,6 +31,12 @@ export interface CorpusEntry {
    */
   readonly rulesFrom?: string;
   /**
+   * A patch proposal's unified diff to model/: `profile` (R: `proposalProfile`) runs on the model
+   * with it applied, judged against the model at HEAD (types/property.ts Subject.baseline); replay
+   * applies it again.
+   */
+  readonly patch?: string;
+  /**
    * K only: the lab kernel (lab/kernels.lock.json id) whose answers the model's must be. K is judged
    * by running the trace there (`negcheck kernel FILE`); without the lab only model = impl is.
    */
@@ -153,6 +159,8 @@ export function validateEntry(x: unknown, where: string): CorpusEntry {
   if (o['proposal'] !== undefined && typeof o['proposal'] !== 'string') throw new CorpusError(`${where}.proposal: expected a string`);
   if (o['proposalProfile'] !== undefined) checkProfile(o['proposalProfile'], `${where}.proposalProfile`);
   if (o['rulesFrom'] !== undefined && typeof o['rulesFrom'] !== 'string') throw new CorpusError(`${where}.rulesFrom: expected a proposal id or file`);
+  if (o['patch'] !== undefined && (typeof o['patch'] !== 'string' || !o['patch'].includes('\n+++ '))) throw new CorpusError(`${where}.patch: expected a unified diff to model/`);
+  if (o['patch'] !== undefined && (o['rulesFrom'] !== undefined || o['property'] === 'K')) throw new CorpusError(`${where}.patch: ${o['property'] === 'K' ? 'a K entry' : 'an entry with rulesFrom'} carries no patch`);
   if (o['property'] === 'R' && o['proposalProfile'] === undefined) throw new CorpusError(`${where}.proposalProfile: an R entry needs the proposal's profile`);
   if ((o['property'] === 'K') !== (o['kernel'] !== undefined)) throw new CorpusError(`${where}.kernel: ${o['property'] === 'K' ? 'a K entry names the lab kernel it was found on' : 'only a K entry names a lab kernel'}`);
   if (o['kernel'] !== undefined && (typeof o['kernel'] !== 'string' || !/^\d+\.\d+$/.test(o['kernel']))) throw new CorpusError(`${where}.kernel: expected a lab kernel id such as "7.2", got ${JSON.stringify(o['kernel'])}`);

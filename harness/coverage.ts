@@ -140,7 +140,7 @@ function countingStack(inner: Stack, profile: Profile, counts: CoverageCounts): 
 /** The subject with its model side counting transitions (the impl side is P0's business). */
 export function countingSubject(subject: Subject, counts: CoverageCounts): Subject {
   const model: StackFactory = profile => countingStack(subject.model(profile), profile, counts);
-  return { model, impl: subject.impl };
+  return { ...subject, model };
 }
 
 /** The must-reach list `negcheck fuzz` checks by default (and `explore --compare-fuzz` compares on). */

@@ -7,7 +7,7 @@ import type { RunResult } from './run.ts';
 import type { Subject } from '../types/property.ts';
 import { describeRun, describeSmmu } from './report.ts';
 
-export const hwInfoSubject: Subject = { model: createHwInfoModel, impl: createHwInfoImpl };
+export const hwInfoSubject = { model: createHwInfoModel, impl: createHwInfoImpl } as const satisfies Subject;
 
 export function describeHwInfoRun(r: RunResult, subject: Subject = hwInfoSubject): string {
   return describeRun(r, subject, (p: Profile) => [`kernel: hwInfo=${p.kernel.hwInfo}`, `vmm: idr=${p.vmm.idr}`, ...describeSmmu(p)]);

@@ -42,8 +42,8 @@ export function replayEntry(e: CorpusEntry, subject: Subject): ReplayResult {
   if (e.rulesFrom !== undefined && !hasRules(e.proposalProfile ?? e.profile)) {
     throw new Error(`the entry needs the rules of ${e.rulesFrom}: load them first (cli/entryRules.ts)`);
   }
-  // a profile with a proposal's own rules has no implementation to compare (P0 does not apply)
-  const differs = (p: Profile): Violation | null => (hasRules(p) ? null : checkSafely(P0, subject, p, e.ops));
+  // a profile with a proposal's own rules, or a patched model, has no implementation to compare (P0 does not apply)
+  const differs = (p: Profile): Violation | null => (hasRules(p) || subject.impl === undefined ? null : checkSafely(P0, subject, p, e.ops));
   const difference = differs(e.profile) ?? (e.proposalProfile ? differs(e.proposalProfile) : null);
   if (e.property === 'K') return { difference, violation: null, verdict: 'lab', ruleError: null, asExpected: difference === null };
   let violation: Violation | null;

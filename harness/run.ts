@@ -148,7 +148,11 @@ export function checkSafely(def: PropertyDef, subject: Subject, profile: Profile
     };
   };
   try {
-    return def.check({ model: track(subject.model), impl: track(subject.impl) }, profile, ops);
+    return def.check({
+      model: track(subject.model),
+      ...(subject.impl ? { impl: track(subject.impl) } : {}),
+      ...(subject.baseline ? { baseline: track(subject.baseline) } : {}),
+    }, profile, ops);
   } catch (e) {
     if (e instanceof ProposalRuleError) throw e;
     return { step, message: `threw: ${e instanceof Error ? e.message : String(e)}` };

@@ -4,4 +4,4 @@ import { createImplStack } from '../impl/stack.ts';
 import { createModelStack } from '../model/stack.ts';
 import type { Subject } from '../types/property.ts';
 
-export const stackSubject: Subject = { model: createModelStack, impl: createImplStack };
+export const stackSubject = { model: createModelStack, impl: createImplStack } as const satisfies Subject;

@@ -7,7 +7,7 @@ import type { RunResult } from './run.ts';
 import type { Subject } from '../types/property.ts';
 import { describeGuestProfile, describeRun } from './report.ts';
 
-export const virtioSubject: Subject = { model: createVirtioModel, impl: createVirtioImpl };
+export const virtioSubject = { model: createVirtioModel, impl: createVirtioImpl } as const satisfies Subject;
 
 export function describeVirtioRun(r: RunResult, subject: Subject = virtioSubject): string {
   return describeRun(r, subject, (p: Profile) => describeGuestProfile(p.guest));

@@ -30,6 +30,7 @@ export const anyOpArb: fc.Arbitrary<Op> = withOtherParties(vhostOpArb);
 
 /** Run model and impl side by side; the first step whose observations differ. */
 export function firstDifference(subject: Subject, profile: Profile, ops: readonly Op[]): Violation | null {
+  if (subject.impl === undefined) throw new Error('P0 compares the model with an implementation: this subject has none (a patched model)');
   const model = subject.model(profile);
   const impl = subject.impl(profile);
   for (let i = 0; i < ops.length; i++) {

@@ -20,7 +20,8 @@ import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
 import { patchedFields, type Profile } from '../types/profile.ts';
 import type { PolicyField, VmmProfile } from '../types/policy.ts';
-import type { SnapshottingStack } from '../types/stack.ts';
+import type { ModelFactory, PatchModels, SnapshottingStack } from '../types/stack.ts';
+import type { Side } from '../types/property.ts';
 import { formatObservation, formatOp } from '../types/trace.ts';
 import { toJsonValue } from '../types/json.ts';
 import { distinct, traceBound, withDefaults, type ExploreEntry, type ExploreScope, type ScopeOptions, type ValueLevel } from '../generators/scope.ts';
@@ -112,14 +113,14 @@ export interface RMachineSnapshot {
 export type RObservation = { readonly op: Op; readonly baseline: Observation; readonly proposal: Observation } | null;
 
 /** The two model stacks over R's pairs, op k applied as the pair's old userspace issues it. */
-export function rMachine(scope: RScope, make: (p: Profile) => SnapshottingStack = createModelStack) {
+export function rMachine(scope: RScope, models: { readonly baseline: ModelFactory; readonly proposal: ModelFactory } = { baseline: createModelStack, proposal: createModelStack }) {
   const { pairs } = scope;
   if (pairs.length === 0) throw new Error('rMachine: a scope needs at least one profile pair');
   let current = 0;
   let b: SnapshottingStack | undefined;
   let p: SnapshottingStack | undefined;
   const cache: ([SnapshottingStack, SnapshottingStack] | undefined)[] = new Array(pairs.length);
-  const fresh = (i: number): [SnapshottingStack, SnapshottingStack] => [make(pairs[i]!.baseline), make(pairs[i]!.proposal)];
+  const fresh = (i: number): [SnapshottingStack, SnapshottingStack] => [models.baseline(pairs[i]!.baseline), models.proposal(pairs[i]!.proposal)];
   return {
     initCount: pairs.length,
     alphabetSize: scope.alphabet.length,
@@ -153,7 +154,7 @@ export function rMachine(scope: RScope, make: (p: Profile) => SnapshottingStack 
 const refused = (o: Observation): boolean => 'ret' in o && o.ret < 0;
 
 /** R's step law: one bit, whether a relaxation was seen (then nothing more is judged). Messages as regressionCheck's model side. */
-export function rMonitor(): Monitor<boolean, RObservation> {
+export function rMonitor(side: Side = 'model'): Monitor<boolean, RObservation> {
   let relaxed = false;
   return {
     init() { relaxed = false; },
@@ -161,7 +162,7 @@ export function rMonitor(): Monitor<boolean, RObservation> {
       if (relaxed || o === null) return null;
       if (isDeepStrictEqual(dependedOn(o.op, o.baseline), dependedOn(o.op, o.proposal))) return null;
       if (refused(o.baseline)) { relaxed = true; return null; }
-      return `[model] old userspace: ${formatOp(o.op)} -> ${formatObservation(o.baseline)} on the baseline, ` +
+      return `[${side}] old userspace: ${formatOp(o.op)} -> ${formatObservation(o.baseline)} on the baseline, ` +
         `${formatObservation(o.proposal)} on the proposal`;
     },
     snapshot: () => relaxed,
@@ -171,9 +172,11 @@ export function rMonitor(): Monitor<boolean, RObservation> {
 
 const isRScope = (s: ExploreScope): s is RScope => 'pairs' in s;
 
-export function rExplorable(scope: ExploreScope): Explorable {
+/** R over its scope; with a patch, the baseline runs on the model before it and the proposal on the patched one. */
+export function rExplorable(scope: ExploreScope, patch?: PatchModels): Explorable {
   if (!isRScope(scope)) throw new Error('R explores an R scope (scopeForProposal(p, "R")) only');
-  return withMonitor(rMachine(scope), rMonitor());
+  if (!patch) return withMonitor(rMachine(scope), rMonitor());
+  return withMonitor(rMachine(scope, { baseline: patch.baseline, proposal: patch.patched }), rMonitor('patched model'));
 }
 
 /**

@@ -25,7 +25,7 @@ import { hwInfoOpArb, smmuProfileArb } from '../generators/smmu.ts';
 import { kernelPolicyArb, vhostOpWith, vocabularyArb, iotlbSetupArb } from '../generators/vhost.ts';
 import { guestAckedArb, qemuNoIommu } from './i2-no-silent-iotlb.ts';
 import { crosvmFixed, crosvmOld, qemuVmm, upstreamGuest } from '../generators/profiles.ts';
-import { sidesFor, type PropertyDef, type Subject, type Violation } from '../types/property.ts';
+import { sidesFor, type PropertyDef, type Side, type Subject, type Violation } from '../types/property.ts';
 import { changeSides, type NewBits, type PolicyChange } from '../types/change.ts';
 
 export type { NewBits };
@@ -72,13 +72,28 @@ export function asOldUserspace(baseline: Stack, ops: readonly Op[], newBits: New
           : op);
 }
 
-/** Both runs of one side (model or impl), up to the first break or relaxation. */
+/** What each of R's two runs runs on: the same model or implementation, or (a patch) the model before it and the patched one. */
+export interface RegressionSides {
+  readonly baseline: StackFactory;
+  readonly proposal: StackFactory;
+}
+
+/** One factory on both sides: a policy change judged on the model, or on the implementation. */
+export const sameOnBothSides = (factory: StackFactory): RegressionSides => ({ baseline: factory, proposal: factory });
+
+/** The pairs R judges on a subject: per side sidesFor names, a patched model against the model before the patch. */
+export function regressionSides(subject: Subject, prop: Profile): (readonly [Side, RegressionSides])[] {
+  return sidesFor(subject, prop).map(([side, factory]) =>
+    [side, side === 'patched model' ? { baseline: subject.baseline!, proposal: factory } : sameOnBothSides(factory)] as const);
+}
+
+/** Both runs of one side (model, impl or a patch), up to the first break or relaxation. */
 export function compareRuns(
-  factory: StackFactory, base: Profile, prop: Profile, ops: readonly Op[], newBits: NewBits,
+  sides: RegressionSides, base: Profile, prop: Profile, ops: readonly Op[], newBits: NewBits,
 ): { steps: RegressionStep[]; broken: number | null } {
-  const script = asOldUserspace(factory(base), ops, newBits, base.vmm);
-  const b = factory(base);
-  const p = factory(prop);
+  const script = asOldUserspace(sides.baseline(base), ops, newBits, base.vmm);
+  const b = sides.baseline(base);
+  const p = sides.proposal(prop);
   const steps: RegressionStep[] = [];
   for (let i = 0; i < script.length; i++) {
     const op = script[i]!;
@@ -93,8 +108,8 @@ export function compareRuns(
 
 /** R on explicit baseline and proposal profiles (what a saved counterexample replays). */
 export function regressionCheck(subject: Subject, base: Profile, prop: Profile, ops: readonly Op[], newBits: NewBits = {}): Violation | null {
-  for (const [side, factory] of sidesFor(subject, prop)) {
-    const { steps, broken } = compareRuns(factory, base, prop, ops, newBits);
+  for (const [side, sides] of regressionSides(subject, prop)) {
+    const { steps, broken } = compareRuns(sides, base, prop, ops, newBits);
     if (broken !== null) {
       const s = steps[broken]!;
       return {

@@ -1,12 +1,14 @@
 // Loading a proposal by reference: a catalogue id, or a .ts/.js file exporting `proposal` (or a
-// default export), checked field by field; any problem is an input error naming the file.
+// default export), checked field by field; any problem is an input error naming the file. A
+// proposal's patch (or a patch on its own) is applied and loaded here (proposals/patch.ts).
 
-import { resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 import { InputError } from '../types/errors.ts';
 import { proposalById } from './index.ts';
 import { proposalProblems, type Proposal, withRulesInPolicy } from './proposal.ts';
+import { loadPatch } from './patch.ts';
 
 /** A catalogue id, or a .ts/.js file exporting `proposal` (or a default export). */
 export async function loadProposal(ref: string): Promise<Proposal> {
@@ -26,5 +28,33 @@ export async function loadProposal(ref: string): Promise<Proposal> {
   if (p === undefined) throw new InputError(`${ref}: exports no proposal (export const proposal: Proposal = { ... })`);
   const problems = proposalProblems(p);
   if (problems.length > 0) throw new InputError(`${ref}: not a valid proposal:\n  ${problems.join('\n  ')}`);
-  return withRulesInPolicy({ ...(p as Proposal), source: resolve(ref) });
+  const loaded = withRulesInPolicy({ ...(p as Proposal), source: resolve(ref) });
+  return loaded.patch === undefined ? loaded : withPatch(loaded, resolve(dirname(resolve(ref)), loaded.patch));
+}
+
+/**
+ * The proposal with the patch in `diffFile` applied and loaded. R's baseline, unless the proposal
+ * names one, is its own policy: both sides then differ by the patch alone.
+ */
+export async function withPatch(p: Proposal, diffFile: string): Promise<Proposal> {
+  if (p.rules !== undefined || p.policy.rules !== undefined) throw new InputError(`${p.source ?? p.id}: a proposal brings a patch or rules, not both (a patch may change model/rules.ts)`);
+  const patched = await loadPatch(diffFile);
+  return { ...p, patch: resolve(diffFile), patched, baseline: p.baseline ?? p.policy };
+}
+
+/** A proposal (id or file) judged with the patch in `diffFile` (`negcheck prove REF --patch FILE.diff`). */
+export async function proposalWithPatch(ref: string, diffFile: string): Promise<Proposal> {
+  const p = await loadProposal(ref);
+  if (p.patch !== undefined) throw new InputError(`${ref} brings its own patch (${p.patch}): give it alone, or --patch alone`);
+  return withPatch(p, diffFile);
+}
+
+/** A patch on its own as a proposal (`negcheck prove --patch FILE.diff`): no policy, no expectations, named after the file. */
+export async function patchProposal(diffFile: string): Promise<Proposal> {
+  const name = basename(diffFile).replace(/\.(diff|patch)$/, '');
+  const id = name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'patch';
+  const p = await withPatch({ id, title: '', seeds: [], commits: [], fate: 'proposed', history: '', policy: {}, expect: {}, source: resolve(diffFile) }, diffFile);
+  // git format-patch's Subject, or the file's name
+  const subject = /^Subject: (?:\[[^\]]*\] )?(.+)$/m.exec(p.patched!.text)?.[1];
+  return { ...p, title: subject ?? `the patch ${basename(diffFile)}`, history: `a patch to ${p.patched!.files.join(', ')}` };
 }

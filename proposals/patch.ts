@@ -7,12 +7,13 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 import { InputError } from '../types/errors.ts';
-import type { Profile } from '../types/profile.ts';
-import type { SnapshottingStack } from '../types/stack.ts';
+import type { ModelFactory, PatchModels } from '../types/stack.ts';
+import type { Subject } from '../types/property.ts';
+import { stackSubject } from '../harness/subject.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -22,13 +23,24 @@ const MODEL_CLOSURE = ['model', 'types'] as const;
 export class PatchError extends InputError {}
 
 export interface PatchedModel {
-  /** the diff's path, and the model files it changes */
-  readonly diff: string;
+  /** where the diff came from (a file's path, or a corpus entry's) */
+  readonly from: string;
+  /** the diff itself (a corpus entry carries it, so replay applies it again) */
+  readonly text: string;
+  /** the model files it changes */
   readonly files: readonly string[];
   /** model/stack.ts createModelStack of the patched copy */
-  readonly createModelStack: (profile: Profile) => SnapshottingStack;
-  /** remove the temporary copy */
-  dispose(): void;
+  readonly createModelStack: ModelFactory;
+}
+
+/** What a proposal is judged on: the model and the implementation, or its patched model against the model at HEAD. */
+export function subjectOf(p: { readonly patched?: PatchedModel }): Subject {
+  return p.patched ? { model: p.patched.createModelStack, baseline: stackSubject.model } : stackSubject;
+}
+
+/** A patch proposal's two models (the exhaustive engine's sides), or none. */
+export function patchModelsOf(p: { readonly patched?: PatchedModel }): PatchModels | undefined {
+  return p.patched ? { baseline: stackSubject.model, patched: p.patched.createModelStack } : undefined;
 }
 
 /** The files a unified diff changes (its `+++ b/PATH` lines; `--- a/PATH` for a deletion). */
@@ -45,26 +57,39 @@ export function diffFiles(text: string): string[] {
   return files;
 }
 
-/** Apply `diffFile` to a copy of the model, type-check it and load it. */
+/** Apply the diff in `diffFile` to a copy of the model, type-check it and load it. */
 export async function loadPatch(diffFile: string): Promise<PatchedModel> {
   if (!existsSync(diffFile)) throw new PatchError(`${diffFile}: no such file`);
-  const text = readFileSync(diffFile, 'utf8');
+  return loadPatchText(readFileSync(diffFile, 'utf8'), diffFile);
+}
+
+/**
+ * Apply a diff (`from` names it in errors) to a copy of the model, type-check it and load it. The
+ * copy is removed once loaded (model/stack.ts imports every model module statically), on every
+ * error, and when the process exits before either.
+ */
+export async function loadPatchText(text: string, from: string): Promise<PatchedModel> {
   const files = diffFiles(text);
-  if (files.length === 0) throw new PatchError(`${diffFile}: no file diff in it (a unified diff, as git diff writes)`);
+  if (files.length === 0) throw new PatchError(`${from}: no file diff in it (a unified diff, as git diff writes)`);
   const outside = files.filter(f => !f.startsWith('model/') || f.split('/').includes('..'));
-  if (outside.length) throw new PatchError(`${diffFile}: changes ${outside.join(', ')}: a patch may change model/ only`);
+  if (outside.length) throw new PatchError(`${from}: changes ${outside.join(', ')}: a patch may change model/ only`);
   const dir = mkdtempSync(join(tmpdir(), 'negcheck-patch-'));
+  const remove = (): void => rmSync(dir, { recursive: true, force: true });
+  process.once('exit', remove);
+  const done = (): void => { remove(); process.removeListener('exit', remove); };
   const fail = (message: string): never => {
-    rmSync(dir, { recursive: true, force: true });
+    done();
     throw new PatchError(message);
   };
   for (const f of MODEL_CLOSURE) cpSync(join(ROOT, f), join(dir, f), { recursive: true });
+  const diffFile = join(dir, 'patch.diff');
+  writeFileSync(diffFile, text);
   // git apply names the hunk that does not apply (file:line), and applies all or nothing
-  const applied = spawnSync('git', ['apply', '--verbose', '--whitespace=nowarn', resolve(diffFile)], { cwd: dir, encoding: 'utf8' });
+  const applied = spawnSync('git', ['apply', '--verbose', '--whitespace=nowarn', diffFile], { cwd: dir, encoding: 'utf8' });
   if (applied.error) fail(`git apply: ${applied.error.message}`);
   if (applied.status !== 0) {
     const hunks = [...applied.stderr.matchAll(/^error: patch failed: (\S+:\d+)$/gm)].map(m => `the hunk at ${m[1]!}`);
-    fail(`${diffFile} does not apply to the model at HEAD: ${hunks.length ? hunks.join(', ') : applied.stderr.trim()}`);
+    fail(`${from} does not apply to the model at HEAD: ${hunks.length ? hunks.join(', ') : applied.stderr.trim()}`);
   }
   // the patched copy type-checks as the repository does (its tsconfig's options), on its own
   const options = (JSON.parse(readFileSync(join(ROOT, 'tsconfig.json'), 'utf8')) as { compilerOptions: Record<string, unknown> }).compilerOptions;
@@ -75,14 +100,15 @@ export async function loadPatch(diffFile: string): Promise<PatchedModel> {
   const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir], { cwd: dir, encoding: 'utf8' });
   if (tsc.status !== 0) {
     const errors = tsc.stdout.split('\n').filter(l => /error TS\d+/.test(l)).slice(0, 5);
-    fail(`the model patched by ${diffFile} does not type-check:\n  ${errors.join('\n  ') || tsc.stdout.trim()}`);
+    fail(`the model patched by ${from} does not type-check:\n  ${errors.join('\n  ') || tsc.stdout.trim()}`);
   }
-  let mod: { createModelStack?: PatchedModel['createModelStack'] };
+  let mod: { createModelStack?: ModelFactory };
   try {
     mod = await tsImport(pathToFileURL(join(dir, 'model', 'stack.ts')).href, import.meta.url) as typeof mod;
   } catch (e) {
-    return fail(`the model patched by ${diffFile} does not load: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+    return fail(`the model patched by ${from} does not load: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
   }
-  if (typeof mod.createModelStack !== 'function') return fail(`the model patched by ${diffFile} has no createModelStack in model/stack.ts`);
-  return { diff: diffFile, files, createModelStack: mod.createModelStack, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+  if (typeof mod.createModelStack !== 'function') return fail(`the model patched by ${from} has no createModelStack in model/stack.ts`);
+  done();
+  return { from, text, files, createModelStack: mod.createModelStack };
 }

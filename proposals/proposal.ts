@@ -5,6 +5,7 @@ import type { PolicyChange } from '../types/change.ts';
 import type { PolicyPatch } from '../types/profile.ts';
 import { ruleProblems, type RuleOverrides } from '../types/rules.ts';
 import { PROPERTY_IDS, type PropertyId } from '../properties/index.ts';
+import type { PatchedModel } from './patch.ts';
 
 export type Verdict = 'holds' | 'violated';
 
@@ -37,6 +38,13 @@ export interface Proposal extends PolicyChange {
   readonly rules?: RuleOverrides;
   /** set when loaded from a file: its absolute path (a corpus entry's rulesFrom) */
   readonly source?: string;
+  /**
+   * A unified diff to model/ (in a file: its path, relative to the file): the proposal is the
+   * patched model, judged by every invariant and by R against the model at HEAD (proposals/patch.ts)
+   */
+  readonly patch?: string;
+  /** the patch, applied and loaded (set by the loader) */
+  readonly patched?: PatchedModel;
   /** the expected verdict of every property that applies */
   readonly expect: Readonly<Partial<Record<PropertyId, Expected>>>;
 }
@@ -52,13 +60,16 @@ export function proposalProblems(x: unknown): string[] {
   if (typeof p['title'] !== 'string' || p['title'] === '') out.push('title: a non-empty string is required');
   if (!Array.isArray(p['seeds'])) out.push('seeds: an array of seed file names is required');
   if (!Array.isArray(p['commits'])) out.push('commits: an array is required');
-  if (p['policy'] === undefined && p['rules'] === undefined) out.push('policy or rules: a proposal changes policy fields { kernel?, vmm?, guest? }, rules, or both');
+  if (p['policy'] === undefined && p['rules'] === undefined && p['patch'] === undefined) out.push('policy, rules or patch: a proposal changes policy fields { kernel?, vmm?, guest? }, rules, or the model (a patch)');
   else if (p['policy'] !== undefined && (typeof p['policy'] !== 'object' || p['policy'] === null)) out.push('policy: an object { kernel?, vmm?, guest? } is required');
   else for (const k of Object.keys(p['policy'] ?? {})) if (!['kernel', 'vmm', 'guest', 'rules'].includes(k)) out.push(`policy.${k}: unknown party (kernel, vmm, guest)`);
   if (p['rules'] !== undefined) out.push(...ruleProblems(p['rules']));
   const inPolicy = (p['policy'] as Record<string, unknown> | undefined)?.['rules'];
   if (inPolicy !== undefined) out.push(...ruleProblems(inPolicy).map(m => `policy.${m}`));
   if (p['baseline'] !== undefined && (typeof p['baseline'] !== 'object' || p['baseline'] === null)) out.push('baseline: must be an object');
+  if (p['patch'] !== undefined && (typeof p['patch'] !== 'string' || p['patch'] === '')) out.push('patch: the path of a unified diff to model/ is required');
+  // a patch can change a rule's named implementation itself; a rule override on a patched copy would be the copy's own
+  if (p['patch'] !== undefined && (p['rules'] !== undefined || inPolicy !== undefined)) out.push('patch and rules: a proposal brings a patch or rules, not both (a patch may change model/rules.ts)');
   const expect = p['expect'];
   if (typeof expect !== 'object' || expect === null) out.push('expect: an object { I1?: { verdict, reason }, ... } is required');
   else {

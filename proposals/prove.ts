@@ -11,7 +11,10 @@ import { CORPUS_FORMAT, type CorpusEntry } from '../harness/corpus.ts';
 import { propertyById, PROPERTY_IDS, type PropertyId } from '../properties/index.ts';
 import { runProperty, seedFor, type Counterexample } from '../harness/run.ts';
 import type { PropertyDef, Violation } from '../types/property.ts';
-import { asOldUserspace, compareRuns, noRegression } from '../properties/r-no-regression.ts';
+import { patchModelsOf, subjectOf } from './patch.ts';
+import { asOldUserspace, compareRuns, noRegression, sameOnBothSides, type RegressionSides } from '../properties/r-no-regression.ts';
+import type { Observation } from '../types/observation.ts';
+import type { StackFactory } from '../types/stack.ts';
 import { stackSubject } from '../harness/subject.ts';
 import { ProposalRuleError } from '../types/rules.ts';
 import { exhaustiveVerdict, type ExhaustiveOptions, type ExhaustiveVerdict } from './exhaustive.ts';
@@ -42,10 +45,23 @@ export interface ProveRow {
   readonly entry?: CorpusEntry;
   /** the exhaustive engine's verdict, when asked for */
   readonly exhaustive?: ExhaustiveVerdict;
+  /** fast-check held and the exhaustive engine found a violation: its shortest trace, as a counterexample */
+  readonly explored?: { readonly violation: Violation; readonly trace: readonly string[]; readonly entry: CorpusEntry };
 }
 
-/** The properties that judge a proposal: those whose rules it changes, R when it names a baseline, and any it expects a verdict from. */
+/** R's two runs for a proposal: on the model, or (a patch) the model at HEAD against the patched one. */
+const regressionSidesOf = (p: Proposal): RegressionSides => {
+  const patch = patchModelsOf(p);
+  return patch ? { baseline: patch.baseline, proposal: patch.patched } : sameOnBothSides(stackSubject.model);
+};
+
+/**
+ * The properties that judge a proposal: those whose rules it changes, R when it names a baseline,
+ * and any it expects a verdict from. A patch may change anything the model does: every invariant
+ * and R judge it.
+ */
 export function applicableProperties(p: Proposal): PropertyId[] {
+  if (p.patch !== undefined) return [...PROPERTY_IDS];
   const fields = new Set<string>(judgedFields(p.policy));
   return PROPERTY_IDS.filter(id => {
     if (p.expect[id] !== undefined) return true;
@@ -68,25 +84,35 @@ export function propertyFor(p: Proposal, id: PropertyId): { def: PropertyDef; pr
   return { def, profiles: (def.scope ?? def.profiles).map(profile => applyPolicy(profile, p.policy)) };
 }
 
+/** Two runs of one script side by side: each op, what the left side answered, and the right's where it differs. */
+export function sideBySide(
+  head: readonly [string, string, string], steps: readonly { op: Op; left: Observation; right: Observation }[], broken: number | null,
+): string[] {
+  const width = Math.max(head[0].length, ...steps.map(s => formatOp(s.op).length));
+  const lines = [`${head[0].padEnd(width)}   ${head[1]} | ${head[2]}`];
+  steps.forEach((s, i) => {
+    const l = formatObservation(s.left);
+    const r = formatObservation(s.right);
+    lines.push(`${formatOp(s.op).padEnd(width)}   ${l}${l === r ? '' : ` | ${r}`}${i === broken ? '   <-- breaks here' : ''}`);
+  });
+  return lines;
+}
+
 /** R's two traces side by side: op, what the baseline answered, what the proposal answered. */
 function regressionTrace(p: Proposal, profile: Profile, ops: readonly Op[]): { ops: Op[]; lines: string[]; base: Profile; prop: Profile } {
   const { baseline: base, proposal: prop } = changeSides(p, profile);
-  const script = asOldUserspace(stackSubject.model(base), ops, p.newBits ?? {}, base.vmm);
-  const { steps, broken } = compareRuns(stackSubject.model, base, prop, script, {});
-  const width = Math.max(...steps.map(s => formatOp(s.op).length));
-  const lines = [`${'old userspace'.padEnd(width)}   baseline | proposal`];
-  steps.forEach((s, i) => {
-    const b = formatObservation(s.baseline);
-    const q = formatObservation(s.proposal);
-    lines.push(`${formatOp(s.op).padEnd(width)}   ${b}${b === q ? '' : ` | ${q}`}${i === broken ? '   <-- breaks here' : ''}`);
-  });
+  const sides = regressionSidesOf(p);
+  const script = asOldUserspace(sides.baseline(base), ops, p.newBits ?? {}, base.vmm);
+  const { steps, broken } = compareRuns(sides, base, prop, script, {});
+  const lines = sideBySide(['old userspace', 'baseline', p.patched ? 'patched' : 'proposal'],
+    steps.map(s => ({ op: s.op, left: s.baseline, right: s.proposal })), broken);
   return { ops: script, lines, base, prop };
 }
 
 export function proveProperty(p: Proposal, id: PropertyId, opts: ProveOptions): ProveRow {
   const { def, profiles } = propertyFor(p, id);
   const seed = seedFor(opts.seed, `${p.id}/${id}`);
-  const r = runProperty(def, stackSubject, {
+  const r = runProperty(def, subjectOf(p), {
     seed, numRuns: opts.runs, profiles,
     ...(opts.timeMsPerProperty !== undefined ? { interruptAfterTimeLimit: opts.timeMsPerProperty } : {}),
   });
@@ -95,6 +121,13 @@ export function proveProperty(p: Proposal, id: PropertyId, opts: ProveOptions): 
     ...(opts.exhaustive ? { exhaustive: exhaustiveVerdict(p, id, opts.exhaustive) } : {}),
   };
   const cx = r.counterexample;
+  const explored = base.exhaustive?.found === 'violated' ? base.exhaustive.trace : undefined;
+  if ((r.outcome === 'holds' || !cx) && explored) {
+    // fast-check missed what the exhaustive engine found: its shortest trace is the counterexample
+    const violation = { step: explored.ops.length - 1, message: (base.exhaustive as { message: string }).message };
+    const { entry, trace } = counterexampleEntry(p, id, { property: id, profile: explored.profile, ops: explored.ops, violation, seed }, `${p.id}: ${id} ${def.title} (explore)`, 'violated');
+    return { ...base, found: 'holds', explored: { violation, trace, entry } };
+  }
   if (r.outcome === 'holds' || !cx) return { ...base, found: 'holds' };
   const first = { firstFailureMs: r.firstFailureMs ?? r.timeMs };
   const { entry, trace } = counterexampleEntry(p, id, cx, `${p.id}: ${id} ${def.title}`, 'violated');
@@ -109,18 +142,18 @@ export function faultLines(p: Proposal, property: string, error: ProposalRuleErr
   // R runs the script as the old userspace issues it on the baseline (regressionTrace); the rules are the proposal side's
   const sides = property === 'R' && p.baseline ? changeSides(p, profile) : null;
   const side = sides ? sides.proposal : profile;
-  const script = sides ? asOldUserspace(stackSubject.model(sides.baseline), ops, p.newBits ?? {}, sides.baseline.vmm) : ops;
+  const script = sides ? asOldUserspace(regressionSidesOf(p).baseline(sides.baseline), ops, p.newBits ?? {}, sides.baseline.vmm) : ops;
   return [
     `error in the proposal ${p.source ?? p.id}: its ${error.message}`,
     `  this is the proposal's own error, not a verdict of ${property}: fix the rule (\`negcheck prove --rules\` gives each rule's domain)`,
     `  the trace that led there (${property}, on the model with the proposal's rules):`,
-    ...modelTrace(side, script).map(l => `    ${l}`),
+    ...modelTrace(side, script, subjectOf(p).model).map(l => `    ${l}`),
   ];
 }
 
 /** The trace on the model, up to and including an op that threw (a proposal's rule may). */
-function modelTrace(profile: Profile, ops: readonly Op[]): string[] {
-  const s = stackSubject.model(profile);
+function modelTrace(profile: Profile, ops: readonly Op[], model: StackFactory = stackSubject.model): string[] {
+  const s = model(profile);
   const obs = [];
   for (const op of ops) {
     try {
@@ -140,7 +173,9 @@ function modelTrace(profile: Profile, ops: readonly Op[]): string[] {
 export function counterexampleEntry(
   p: Proposal | null, id: string, cx: Counterexample, title: string, expect: CorpusEntry['expect'],
 ): { entry: CorpusEntry; trace: string[] } {
-  const proposal = p ? { proposal: p.id, ...(proposalRuleNames(p).length > 0 ? { rulesFrom: p.source ?? p.id } : {}) } : {};
+  const proposal = p ? {
+    proposal: p.id, ...(proposalRuleNames(p).length > 0 ? { rulesFrom: p.source ?? p.id } : {}), ...(p.patched ? { patch: p.patched.text } : {}),
+  } : {};
   if (id === 'R' && p) {
     let t: ReturnType<typeof regressionTrace>;
     try {
@@ -160,8 +195,23 @@ export function counterexampleEntry(
   }
   return {
     entry: { format: CORPUS_FORMAT, property: id, title, seed: cx.seed, expect, ...proposal, profile: withoutRules(cx.profile), ops: cx.ops, violation: cx.violation },
-    trace: modelTrace(cx.profile, cx.ops),
+    trace: p?.patched ? patchTrace(p.patched.createModelStack, cx.profile, cx.ops) : modelTrace(cx.profile, cx.ops),
   };
+}
+
+/** A patched model's trace beside the model at HEAD's (stops at an op that throws on either). */
+function patchTrace(patched: StackFactory, profile: Profile, ops: readonly Op[]): string[] {
+  const before = stackSubject.model(profile);
+  const after = patched(profile);
+  const steps = [];
+  for (const op of ops) {
+    try {
+      steps.push({ op, left: before.apply(op), right: after.apply(op) });
+    } catch (e) {
+      return [...sideBySide(['', 'before the patch', 'patched'], steps, null), `${formatOp(op)} -> threw: ${e instanceof Error ? e.message : String(e)}`];
+    }
+  }
+  return sideBySide(['', 'before the patch', 'patched'], steps, null);
 }
 
 export function proveProposal(p: Proposal, opts: ProveOptions): ProveRow[] {

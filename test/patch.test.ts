@@ -14,21 +14,11 @@ import { iotlbMsg, type Op } from '../types/ops.ts';
 import type { Profile } from '../types/profile.ts';
 import * as U from '../types/uapi.ts';
 import { ROOT } from './negcheck.ts';
+import { modelDiff } from './diffs.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'negcheck-patch-test-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-/** A unified diff of `file` (repository-relative) with `from` replaced by `to`, as `diff -u` writes it. */
-function diffOf(file: string, from: string, to: string, name: string): string {
-  const text = readFileSync(join(ROOT, file), 'utf8');
-  expect(text).toContain(from);
-  const changed = join(tmp, `${name}.changed`);
-  writeFileSync(changed, text.replace(from, to));
-  const d = spawnSync('diff', ['-u', '--label', `a/${file}`, '--label', `b/${file}`, join(ROOT, file), changed], { encoding: 'utf8' });
-  const out = join(tmp, `${name}.diff`);
-  writeFileSync(out, d.stdout);
-  return out;
-}
+const diffOf = (file: string, from: string, to: string, name: string): string => modelDiff(tmp, file, from, to, name);
 
 // the rule before f7ad318ea0ad: a uaddr range may not end exactly at 2^64
 const OLD_OVERFLOW = ['model/uaccess.ts', '  return uaddr > max - size + 1n;', '  return uaddr > max - size;'] as const;
@@ -41,7 +31,7 @@ describe('a patch to the model', () => {
 
   it('loads beside the model at HEAD: the patched rule answers, HEAD\'s does not change', async () => {
     const patched = await loadPatch(diffOf(...OLD_OVERFLOW, 'old-overflow'));
-    try {
+    {
       expect(patched.files).toEqual(['model/uaccess.ts']);
       // s390's access_ok is always true: only vhost_overflow judges a uaddr range ending at 2^64
       const profile: Profile = { ...upstreamProfile, kernel: { ...upstreamProfile.kernel, device: 'vhost-net', accessOk: 'alternate-address-space' } };
@@ -52,8 +42,6 @@ describe('a patch to the model', () => {
       const run = (s: ReturnType<typeof createModelStack>): unknown[] => ops.map(op => s.apply(op));
       expect(run(createModelStack(profile))[1]).toEqual({ kind: 'ret', ret: 72 });
       expect(run(patched.createModelStack(profile))[1]).toEqual({ kind: 'ret', ret: -U.EFAULT });
-    } finally {
-      patched.dispose();
     }
   }, 60_000);
 

@@ -10,10 +10,20 @@ import { hasRules, type Profile } from './profile.ts';
 import type { PolicyField } from './policy.ts';
 import type { Stack, StackFactory } from './stack.ts';
 
-/** The implementations under test: the reference model and the optimised implementation. */
+/**
+ * The implementations under test: the reference model and the optimised implementation; or, for a
+ * proposal written as a patch to the model (proposals/patch.ts), the patched model with the model
+ * before the patch as its baseline, and no implementation (none has the patch).
+ */
 export interface Subject {
   readonly model: StackFactory;
-  readonly impl: StackFactory;
+  /** absent: the model alone is judged (a patched model; P0 and the implementation side do not apply) */
+  readonly impl?: StackFactory;
+  /**
+   * The model before the patch: R's baseline side runs on it, and an invariant counts a violation
+   * of the patched model only where this one keeps the law at least one step longer (onBothSides).
+   */
+  readonly baseline?: StackFactory;
 }
 
 export interface Violation {
@@ -82,23 +92,37 @@ export function driveLaw<S extends object, O>(law: StepLaw<S, O>, profile: Profi
   return null;
 }
 
+/** The side a violation names: the model, the implementation, or a patched model. */
+export type Side = 'model' | 'impl' | 'patched model';
+
 /**
  * The sides a property judges on a profile: the model and the implementation, or the model alone
- * when the profile carries a proposal's own rules (no implementation has them).
+ * when the profile carries a proposal's own rules or the subject has no implementation (a patch).
  */
-export function sidesFor(subject: Subject, profile: Profile): (readonly ['model' | 'impl', StackFactory])[] {
-  return hasRules(profile) ? [['model', subject.model]] : [['model', subject.model], ['impl', subject.impl]];
+export function sidesFor(subject: Subject, profile: Profile): (readonly [Side, StackFactory])[] {
+  const model = [subject.baseline ? 'patched model' : 'model', subject.model] as const;
+  return subject.impl === undefined || hasRules(profile) ? [model] : [model, ['impl', subject.impl]];
 }
 
 /**
  * Invariants are statements about the modelled system, so both the model and the
- * implementation must keep them; the violation names the side that broke.
+ * implementation must keep them; the violation names the side that broke. A patched model is
+ * judged against the model before the patch: a violation counts where that model keeps the law
+ * at least one step longer (on the trace cut after the violating op it holds there), so a law the
+ * unpatched model already breaks on a trace is not the patch's doing. Laws are judged step by
+ * step, so "breaks at step k" is the same as "the trace cut after op k breaks it".
  */
 export function onBothSides(check: InvariantCheck): PropertyDef['check'] {
   return (subject, profile, ops) => {
     for (const [side, factory] of sidesFor(subject, profile)) {
       const v = check(factory(profile), profile, ops);
-      if (v !== null) return { step: v.step, message: `[${side}] ${v.message}` };
+      if (v === null) continue;
+      if (side === 'patched model') {
+        const before = check(subject.baseline!(profile), profile, ops);
+        if (before !== null && before.step <= v.step) continue;
+        return { step: v.step, message: `[patched model] ${v.message} (the model before the patch keeps the law here)` };
+      }
+      return { step: v.step, message: `[${side}] ${v.message}` };
     }
     return null;
   };

@@ -57,3 +57,12 @@ export interface SnapshottingPart extends Part, Snapshotting {}
 
 /** A stack whose state the exhaustive engine can save, restore and fingerprint: its parts' in a fixed order. */
 export interface SnapshottingStack extends Stack, Snapshotting {}
+
+/** Makes the model's stack for a profile: model/stack.ts createModelStack, or a patched copy's (proposals/patch.ts). */
+export type ModelFactory = (profile: Profile) => SnapshottingStack;
+
+/** A proposal written as a patch to the model: the model before it and the patched one. */
+export interface PatchModels {
+  readonly baseline: ModelFactory;
+  readonly patched: ModelFactory;
+}

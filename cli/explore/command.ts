@@ -146,6 +146,7 @@ async function selectTargets(o: ExploreOptions): Promise<ExploreTargetSpec[]> {
   const out: ExploreTargetSpec[] = [];
   for (const ref of o.proposal) {
     const p = await loadProposal(ref);
+    if (p.patch !== undefined) throw new UsageError(`${ref}: a patch proposal is judged by \`negcheck prove\` (explore runs the model at HEAD)`);
     const ids = applicableProperties(p).filter(id => EXPLORABLE_FOR_PROPOSALS.includes(id) && (wanted.length === 0 || wanted.includes(id)));
     if (ids.length === 0) throw new UsageError(`${ref}: no explorable property judges this proposal${wanted.includes('R') ? ' (R needs a baseline)' : ''}`);
     for (const property of ids) out.push({ property, proposal: ref, ...base });

@@ -44,6 +44,7 @@ export async function selectTargets(properties: readonly string[], proposals: re
   const out: TargetSpec[] = [];
   for (const ref of proposals) {
     const p = await loadProposal(ref);
+    if (p.patch !== undefined) throw new UsageError(`${ref}: a patch proposal is judged by \`negcheck prove\` (fuzz runs the model at HEAD)`);
     const ids = applicableProperties(p).filter(id => wanted.length === 0 || wanted.includes(id));
     if (ids.length === 0) throw new UsageError(`${ref}: none of the selected properties judges this proposal`);
     for (const property of ids) out.push({ property, proposal: ref });
