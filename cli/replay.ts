@@ -6,7 +6,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { CorpusError, corpusFiles, readEntry, type CorpusEntry } from '../harness/corpus.ts';
 import { compareRuns, sameOnBothSides } from '../properties/r-no-regression.ts';
 import type { Subject } from '../types/property.ts';
-import { diffFiles } from '../proposals/patch.ts';
+import { diffFiles, subjectOf } from '../proposals/patch.ts';
 import { replayEntry } from '../harness/replay.ts';
 import { stackSubject } from '../harness/subject.ts';
 import { hasRules } from '../types/profile.ts';
@@ -99,7 +99,7 @@ export async function replay(path: string): Promise<number> {
     try {
       entry = await entryWithRules(readEntry(file), file);
       const patched = await entryPatch(entry, file);
-      if (patched) subject = { model: patched.createModelStack, baseline: stackSubject.model };
+      if (patched) subject = subjectOf({ patched });
     } catch (e) {
       if (e instanceof CorpusError || e instanceof InputError) { console.error(`negcheck replay: ${e.message}`); return 2; }
       throw e;

@@ -31,16 +31,21 @@ export interface PatchedModel {
   readonly files: readonly string[];
   /** model/stack.ts createModelStack of the patched copy */
   readonly createModelStack: ModelFactory;
+  /**
+   * The model the patch applies to: the one at HEAD (loadPatch), or a copy outside Stryker's
+   * sandbox when the patch is a Stryker mutant (mutation/patch-judge.test.ts)
+   */
+  readonly baseline: ModelFactory;
 }
 
 /** What a proposal is judged on: the model and the implementation, or its patched model against the model at HEAD. */
 export function subjectOf(p: { readonly patched?: PatchedModel }): Subject {
-  return p.patched ? { model: p.patched.createModelStack, baseline: stackSubject.model } : stackSubject;
+  return p.patched ? { model: p.patched.createModelStack, baseline: p.patched.baseline } : stackSubject;
 }
 
 /** A patch proposal's two models (the exhaustive engine's sides), or none. */
 export function patchModelsOf(p: { readonly patched?: PatchedModel }): PatchModels | undefined {
-  return p.patched ? { baseline: stackSubject.model, patched: p.patched.createModelStack } : undefined;
+  return p.patched ? { baseline: p.patched.baseline, patched: p.patched.createModelStack } : undefined;
 }
 
 /** The files a unified diff changes (its `+++ b/PATH` lines; `--- a/PATH` for a deletion). */
@@ -110,5 +115,5 @@ export async function loadPatchText(text: string, from: string): Promise<Patched
   }
   if (typeof mod.createModelStack !== 'function') return fail(`the model patched by ${from} has no createModelStack in model/stack.ts`);
   done();
-  return { from, text, files, createModelStack: mod.createModelStack };
+  return { from, text, files, createModelStack: mod.createModelStack, baseline: stackSubject.model };
 }

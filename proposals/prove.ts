@@ -11,7 +11,7 @@ import { CORPUS_FORMAT, type CorpusEntry } from '../harness/corpus.ts';
 import { propertyById, PROPERTY_IDS, type PropertyId } from '../properties/index.ts';
 import { runProperty, seedFor, type Counterexample } from '../harness/run.ts';
 import type { PropertyDef, Violation } from '../types/property.ts';
-import { patchModelsOf, subjectOf } from './patch.ts';
+import { patchModelsOf, subjectOf, type PatchedModel } from './patch.ts';
 import { asOldUserspace, compareRuns, noRegression, sameOnBothSides, type RegressionSides } from '../properties/r-no-regression.ts';
 import type { Observation } from '../types/observation.ts';
 import type { StackFactory } from '../types/stack.ts';
@@ -195,14 +195,14 @@ export function counterexampleEntry(
   }
   return {
     entry: { format: CORPUS_FORMAT, property: id, title, seed: cx.seed, expect, ...proposal, profile: withoutRules(cx.profile), ops: cx.ops, violation: cx.violation },
-    trace: p?.patched ? patchTrace(p.patched.createModelStack, cx.profile, cx.ops) : modelTrace(cx.profile, cx.ops),
+    trace: p?.patched ? patchTrace(p.patched, cx.profile, cx.ops) : modelTrace(cx.profile, cx.ops),
   };
 }
 
 /** A patched model's trace beside the model at HEAD's (stops at an op that throws on either). */
-function patchTrace(patched: StackFactory, profile: Profile, ops: readonly Op[]): string[] {
-  const before = stackSubject.model(profile);
-  const after = patched(profile);
+function patchTrace(patched: PatchedModel, profile: Profile, ops: readonly Op[]): string[] {
+  const before = patched.baseline(profile);
+  const after = patched.createModelStack(profile);
   const steps = [];
   for (const op of ops) {
     try {
