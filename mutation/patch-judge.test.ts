@@ -8,29 +8,18 @@
 // Run by `npm run mutation:patch` (stryker.patch.config.mjs); run directly (`npx vitest run -c
 // mutation/vitest.patch.config.ts`), no mutant is active and every property must hold.
 
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { tsImport } from 'tsx/esm/api';
 import { describe, expect, it } from 'vitest';
 import { createModelStack } from '../model/stack.ts';
 import { PROPERTY_IDS, type PropertyId } from '../properties/index.ts';
 import type { Proposal } from '../proposals/proposal.ts';
 import { proveProperty } from '../proposals/prove.ts';
-import type { ModelFactory } from '../types/stack.ts';
-
-/** The checkout this sandbox was copied from (Stryker: <checkout>/.stryker-tmp/sandbox-*), or this one. */
-function checkout(): string {
-  const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-  return /^(.*)[/\\]\.stryker-tmp[/\\][^/\\]+$/.exec(root)?.[1] ?? root;
-}
-
-const head = (await tsImport(pathToFileURL(join(checkout(), 'model', 'stack.ts')).href, import.meta.url)) as { createModelStack: ModelFactory };
+import { headModel } from './head-model.ts';
 
 /** The mutant as a patch proposal: no policy, the mutated model against the model at HEAD. */
 const mutant: Proposal = {
   id: 'stryker-mutant', title: 'a Stryker mutant of model/', seeds: [], commits: [], fate: 'proposed', history: '',
   policy: {}, baseline: {}, expect: {}, patch: 'the active Stryker mutant',
-  patched: { from: 'the active Stryker mutant', text: '', files: [], createModelStack, baseline: head.createModelStack },
+  patched: { from: 'the active Stryker mutant', text: '', files: [], createModelStack, baseline: headModel },
 };
 
 /** prove's budget, smaller: a mutant is judged in seconds (the whole model's mutants in a night). */

@@ -20,7 +20,10 @@
 //        it (v1/v2 as acked when queued; iova the first unmapped byte, perm the access), and
 //        -EAGAIN once none is queued (vhost-vdpa has no read path: -EINVAL);
 //  asid  without VHOST_BACKEND_F_IOTLB_ASID acked the v2 asid word is not read: a write is judged
-//        as if it were 0.
+//        as if it were 0;
+//  umem  vhost-net/vsock refuse (-EFAULT) an UPDATE of userspace memory the process could not reach:
+//        a uaddr range past the kernel's unsigned long, or one granting access beyond the end of
+//        the user address space (umem_access_ok: vhost_overflow, access_ok).
 // Each law is checked wherever its pattern appears in a script; the generator plants patterns.
 
 import fc from 'fast-check';
@@ -81,6 +84,30 @@ function range(m: IotlbWriteSpec): [bigint, bigint] | null {
 const inRange = (x: bigint, [s, l]: [bigint, bigint]): boolean => s <= l && s <= x && x <= l;
 const meets = (a: [bigint, bigint], b: [bigint, bigint]): boolean => a[0] <= a[1] && b[0] <= b[1] && a[0] <= b[1] && b[0] <= a[1];
 
+/**
+ * TASK_SIZE_MAX of each architecture's user address space (none: s390's is its own address space,
+ * CONFIG_ALTERNATE_USER_ADDRESS_SPACE): x86-64 with 4-level paging (1 << 47) - PAGE_SIZE, x86-32
+ * with VMSPLIT_3G PAGE_OFFSET 0xC0000000.
+ */
+const USER_SPACE_END: Readonly<Record<KernelPolicy['accessOk'], bigint | null>> = {
+  'x86-64': (1n << 47n) - 0x1000n,
+  'x86-32': 0xc000_0000n,
+  'alternate-address-space': null,
+};
+
+/**
+ * umem: vhost-net/vsock map only userspace memory the process could reach (umem_access_ok in
+ * vhost_process_iotlb_msg): [uaddr, uaddr + size) fits the kernel's unsigned long (vhost_overflow;
+ * since f7ad318ea0ad it may end exactly at 2^BITS_PER_LONG) and, when the map grants a read or a
+ * write, lies below the end of the user address space (access_ok). Otherwise -EFAULT.
+ */
+export function userRangeReachable(m: Pick<IotlbWriteSpec, 'uaddr' | 'size' | 'perm'>, p: Profile): boolean {
+  const ulongEnd = p.kernel.abi === 'i386' ? 1n << 32n : 1n << 64n;
+  if (m.uaddr >= ulongEnd || m.size >= ulongEnd || m.uaddr + m.size > ulongEnd) return false;
+  const end = USER_SPACE_END[p.kernel.accessOk];
+  return (m.perm & (U.VHOST_ACCESS_RO | U.VHOST_ACCESS_WO)) === 0 || end === null || m.uaddr + m.size <= end;
+}
+
 /** The malformations the kernel must refuse, with the error userspace sees. */
 export function expectedRejection(m: IotlbWriteSpec, p: Profile, backend = 0n): number | null {
   if (m.header !== U.VHOST_IOTLB_MSG && m.header !== U.VHOST_IOTLB_MSG_V2) return -U.EINVAL;
@@ -92,6 +119,7 @@ export function expectedRejection(m: IotlbWriteSpec, p: Profile, backend = 0n): 
   if (m.size === 0n) return null;
   if ([0, U.VHOST_IOTLB_MISS, U.VHOST_IOTLB_ACCESS_FAIL, 7, 255].includes(m.type)) return -U.EFAULT;
   if (m.type === U.VHOST_IOTLB_UPDATE && m.iova + m.size - 1n > U64_MAX) return -U.EFAULT;
+  if (m.type === U.VHOST_IOTLB_UPDATE && p.kernel.device !== 'vhost-vdpa' && !userRangeReachable(m, p)) return -U.EFAULT;
   if (p.kernel.device !== 'vhost-vdpa' && (m.type === U.VHOST_IOTLB_BATCH_BEGIN || m.type === U.VHOST_IOTLB_BATCH_END)) return -U.EFAULT;
   return null;
 }
@@ -426,7 +454,8 @@ export const I6: PropertyDef = {
     + 'table: from the fresh IOTLB each ACCESS_PLATFORM ack makes, while the maps written since do not overlap, every access observes exactly what translate_desc over them gives '
     + '(segments, -EPERM, -ENOBUFS past VQ_IOV_MAX, a miss at the first unmapped byte), with FIFO retirement at max_iotlb_entries, INVALIDATE freeing what '
     + 'del_range(iova, iova + size - 1) meets (size 0 included) and the IOTLB staying when the bit is acked away (going, with its maps and queued messages, on a kernel that invalidates the rings on IOTLB transitions); miss-bytes: reads return the queued MISS messages in order, '
-    + 'byte for byte (vhost-vdpa has no read path: -EINVAL); asid: without IOTLB_ASID acked the asid word is not read',
+    + 'byte for byte (vhost-vdpa has no read path: -EINVAL); asid: without IOTLB_ASID acked the asid word is not read; '
+    + 'umem: vhost-net/vsock refuse an UPDATE of a uaddr range the process could not reach (past unsigned long, or a readable/writable one past the user address space)',
   source: 'drivers/vhost/iotlb.c; vhost.c vhost_chr_write_iter/_read_iter, translate_desc, vhost_iotlb_miss, vhost_init_device_iotlb; vdpa.c vhost_vdpa_process_iotlb_msg',
   profiles: i6ProfileArb,
   judges: ['kernel.sizeZero', 'kernel.abi', 'kernel.maxIotlbEntries', 'kernel.parent', 'kernel.iotlbTransitions', 'vmm.userAbi', 'vmm.iotlbMsgV2'],

@@ -23,6 +23,17 @@ export const lastOffByOne = (f: StackFactory): StackFactory => rewriting(f, op =
     ? { ...op, msg: { ...op.msg, size: op.msg.size - 1n } }
     : op);
 
+/**
+ * Skips umem_access_ok: an UPDATE of a small range ending past x86-64's user space (or past 2^64)
+ * is taken as one of memory in it (the model sees its uaddr moved below 0xC0000000, which every
+ * kernel accepts).
+ */
+export const umemUnchecked = (f: StackFactory): StackFactory => rewriting(f, op =>
+  op.kind === 'IOTLB_WRITE' && op.msg.type === VHOST_IOTLB_UPDATE && op.msg.size !== 0n && op.msg.size <= 0x1000_0000n &&
+    op.msg.uaddr + op.msg.size > (1n << 47n) - 0x1000n
+    ? { ...op, msg: { ...op.msg, uaddr: 0x1000_0000n } }
+    : op);
+
 /** Computes an UPDATE's end with the carry out of the low 32 bits dropped. */
 export const carryDropped = (f: StackFactory): StackFactory => rewriting(f, op => {
   if (op.kind !== 'IOTLB_WRITE' || op.msg.type !== VHOST_IOTLB_UPDATE) return op;
