@@ -6,6 +6,8 @@ export interface Mutant {
   readonly mutatorName: string;
   readonly replacement?: string;
   readonly status: string;
+  /** why: for a killed mutant, the failing test's message */
+  readonly statusReason?: string;
   readonly location: { readonly start: Position; readonly end: Position };
 }
 export type ReportFiles = Record<string, { readonly source: string; readonly mutants: readonly Mutant[] }>;
@@ -26,6 +28,11 @@ export function mergeReports(reports: readonly ReportFiles[]): ReportFiles {
   return Object.assign({}, ...reports) as ReportFiles;
 }
 
+/** A status reason's first line, without the assertion's own words. */
+function reasonLine(reason: string): string {
+  return reason.split('\n')[0]!.replace(/^AssertionError: /, '').replace(/: expected .* to (be|equal) .*$/, '').slice(0, 200);
+}
+
 function snippet(source: string, { start, end }: Mutant['location']): string {
   const lines = source.split('\n').slice(start.line - 1, end.line);
   if (lines.length === 0) return '';
@@ -39,7 +46,7 @@ function snippet(source: string, { start, end }: Mutant['location']): string {
  * original -> replacement), then the whole score; or, with `ranges`, only those mutants as Stryker
  * mutate ranges (file:line:col-line:col).
  */
-export function survivorListing(files: ReportFiles, wanted: ReadonlySet<string>, ranges: boolean): string[] {
+export function survivorListing(files: ReportFiles, wanted: ReadonlySet<string>, ranges: boolean, reasons = false): string[] {
   const out: string[] = [];
   let detected = 0;
   let valid = 0;
@@ -54,8 +61,20 @@ export function survivorListing(files: ReportFiles, wanted: ReadonlySet<string>,
       const { start, end } = m.location;
       if (ranges) out.push(`${file}:${start.line}:${start.column}-${end.line}:${end.column}`);
       else out.push(`  ${start.line} ${m.status} ${m.mutatorName}: ${snippet(source, m.location)} -> ${(m.replacement ?? '').replace(/\s+/g, ' ').slice(0, 80)}`);
+      if (!ranges && reasons && m.statusReason) out.push(`      ${reasonLine(m.statusReason)}`);
     }
   }
   if (!ranges) out.push(`all: ${valid ? ((100 * detected) / valid).toFixed(2) : '—'}% (${detected}/${valid} detected)`);
+  if (!ranges && reasons) {
+    // the kinds the reasons name (mutation/patch-difference.test.ts: "relaxation: ...", ...)
+    const kinds = new Map<string, number>();
+    for (const { mutants } of Object.values(files)) {
+      for (const m of mutants.filter(x => wanted.has(x.status))) {
+        const k = /\b(relaxation|tightening|offer|other):/.exec(m.statusReason ?? '')?.[1] ?? (m.status === 'Survived' ? 'no difference' : 'no reason');
+        kinds.set(k, (kinds.get(k) ?? 0) + 1);
+      }
+    }
+    out.push(`kinds: ${[...kinds.entries()].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ')}`);
+  }
   return out;
 }

@@ -5,7 +5,9 @@
 // Several reports (runs over disjoint groups of files, e.g. `--mutate impl/vdpa.ts,impl/vhost.ts`)
 // are merged into one score; a file in more than one report counts from the last one given.
 //
-//   npx tsx scripts/mutation-survivors.ts reports/mutation/impl.json [more.json ...] [--ranges] [--status Survived,Timeout]
+//   npx tsx scripts/mutation-survivors.ts reports/mutation/impl.json [more.json ...] [--ranges] [--reasons] [--status Survived,Timeout]
+// `--reasons` adds each listed mutant's status reason (a killed one's failing message) and counts
+// the kinds mutation/patch-difference.test.ts names.
 
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -16,10 +18,10 @@ function main(): void {
   process.stdout.on('error', e => { if ((e as NodeJS.ErrnoException).code === 'EPIPE') process.exit(0); throw e; });
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { ranges: { type: 'boolean', default: false }, status: { type: 'string', default: 'Survived,NoCoverage' }, help: { type: 'boolean', short: 'h' } },
+    options: { ranges: { type: 'boolean', default: false }, reasons: { type: 'boolean', default: false }, status: { type: 'string', default: 'Survived,NoCoverage' }, help: { type: 'boolean', short: 'h' } },
   });
   if (values.help || positionals.length === 0) {
-    console.log('usage: tsx scripts/mutation-survivors.ts <stryker report.json> [more.json ...] [--ranges] [--status Survived,NoCoverage]');
+    console.log('usage: tsx scripts/mutation-survivors.ts <stryker report.json> [more.json ...] [--ranges] [--reasons] [--status Survived,NoCoverage]');
     process.exit(values.help ? 0 : 2);
   }
   const reports: ReportFiles[] = [];
@@ -31,7 +33,7 @@ function main(): void {
       process.exit(2);
     }
   }
-  for (const line of survivorListing(mergeReports(reports), new Set(values.status.split(',')), values.ranges)) console.log(line);
+  for (const line of survivorListing(mergeReports(reports), new Set(values.status.split(',')), values.ranges, values.reasons)) console.log(line);
 }
 
 main();

@@ -35,6 +35,27 @@ describe('mutation listing', () => {
     expect(survivorListing(mergeReports([a, again]), new Set(), false)).toEqual(['impl/a.ts: 100.0% (1/1)', 'all: 100.00% (1/1 detected)']);
   });
 
+  it('--reasons: each listed mutant\'s status reason, and the kinds the difference judge names', () => {
+    const why = (status: string, reason?: string): Mutant => ({ ...m(status, 1, 5, 10), ...(reason ? { statusReason: reason } : {}) });
+    const r: ReportFiles = {
+      'model/x.ts': { source: 'if (x < y) f();\n', mutants: [
+        why('Killed', 'AssertionError: relaxation: write(UPDATE) : HEAD -EFAULT, mutant 72: expected \'relaxation: …\' to be null\n  at x'),
+        why('Killed', 'AssertionError: offer: GET_FEATURES: HEAD 0x1, mutant 0x3'),
+        why('Survived'),
+      ] },
+    };
+    expect(survivorListing(r, new Set(['Killed', 'Survived']), false, true)).toEqual([
+      'model/x.ts: 66.7% (2/3)',
+      '  1 Killed EqualityOperator: x < y -> X',
+      '      relaxation: write(UPDATE) : HEAD -EFAULT, mutant 72',
+      '  1 Killed EqualityOperator: x < y -> X',
+      '      offer: GET_FEATURES: HEAD 0x1, mutant 0x3',
+      '  1 Survived EqualityOperator: x < y -> X',
+      'all: 66.67% (2/3 detected)',
+      'kinds: relaxation 1, offer 1, no difference 1',
+    ]);
+  });
+
   it('refuses a JSON value with no files object', () => {
     expect(() => reportFiles({})).toThrow(/no "files" object/);
     expect(() => reportFiles(null)).toThrow(/no "files" object/);
