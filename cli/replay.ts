@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { CorpusError, corpusFiles, readEntry, type CorpusEntry } from '../harness/corpus.ts';
-import { compareRuns, sameOnBothSides } from '../properties/r-no-regression.ts';
+import { compareRuns, modelSides } from '../properties/r-no-regression.ts';
 import type { Subject } from '../types/property.ts';
 import { diffFiles, subjectOf } from '../proposals/patch.ts';
 import { replayEntry } from '../harness/replay.ts';
@@ -36,8 +36,7 @@ function stepLines(entry: CorpusEntry, breakStep: number | undefined, subject: S
   if (entry.property === 'R' && entry.proposalProfile) {
     let steps;
     try {
-      const sides = subject.baseline ? { baseline: subject.baseline, proposal: subject.model } : sameOnBothSides(subject.model);
-      steps = compareRuns(sides, entry.profile, entry.proposalProfile, entry.ops, {}).steps;
+      steps = compareRuns(modelSides(subject), entry.profile, entry.proposalProfile, entry.ops, {}).steps;
     } catch (e) {
       return [`  the trace does not run to the end: ${e instanceof Error ? e.message : String(e)}`];
     }

@@ -81,10 +81,13 @@ export interface RegressionSides {
 /** One factory on both sides: a policy change judged on the model, or on the implementation. */
 export const sameOnBothSides = (factory: StackFactory): RegressionSides => ({ baseline: factory, proposal: factory });
 
-/** The pairs R judges on a subject: per side sidesFor names, a patched model against the model before the patch. */
+/** R's runs on the subject's model: the model on both sides, or a patched model against the model before the patch. */
+export const modelSides = (subject: Subject): RegressionSides =>
+  (subject.baseline ? { baseline: subject.baseline, proposal: subject.model } : sameOnBothSides(subject.model));
+
+/** The pairs R judges on a subject: per side sidesFor names, the model's (modelSides) and the implementation's. */
 export function regressionSides(subject: Subject, prop: Profile): (readonly [Side, RegressionSides])[] {
-  return sidesFor(subject, prop).map(([side, factory]) =>
-    [side, side === 'patched model' ? { baseline: subject.baseline!, proposal: factory } : sameOnBothSides(factory)] as const);
+  return sidesFor(subject, prop).map(([side, factory]) => [side, side === 'impl' ? sameOnBothSides(factory) : modelSides(subject)] as const);
 }
 
 /** Both runs of one side (model, impl or a patch), up to the first break or relaxation. */

@@ -11,8 +11,8 @@ import { CORPUS_FORMAT, type CorpusEntry } from '../harness/corpus.ts';
 import { propertyById, PROPERTY_IDS, type PropertyId } from '../properties/index.ts';
 import { runProperty, seedFor, type Counterexample } from '../harness/run.ts';
 import type { PropertyDef, Violation } from '../types/property.ts';
-import { patchModelsOf, subjectOf, type PatchedModel } from './patch.ts';
-import { asOldUserspace, compareRuns, noRegression, sameOnBothSides, type RegressionSides } from '../properties/r-no-regression.ts';
+import { subjectOf, type PatchedModel } from './patch.ts';
+import { asOldUserspace, compareRuns, modelSides, noRegression } from '../properties/r-no-regression.ts';
 import type { Observation } from '../types/observation.ts';
 import type { StackFactory } from '../types/stack.ts';
 import { stackSubject } from '../harness/subject.ts';
@@ -48,12 +48,6 @@ export interface ProveRow {
   /** fast-check held and the exhaustive engine found a violation: its shortest trace, as a counterexample */
   readonly explored?: { readonly violation: Violation; readonly trace: readonly string[]; readonly entry: CorpusEntry };
 }
-
-/** R's two runs for a proposal: on the model, or (a patch) the model at HEAD against the patched one. */
-const regressionSidesOf = (p: Proposal): RegressionSides => {
-  const patch = patchModelsOf(p);
-  return patch ? { baseline: patch.baseline, proposal: patch.patched } : sameOnBothSides(stackSubject.model);
-};
 
 /**
  * The properties that judge a proposal: those whose rules it changes, R when it names a baseline,
@@ -101,7 +95,7 @@ export function sideBySide(
 /** R's two traces side by side: op, what the baseline answered, what the proposal answered. */
 function regressionTrace(p: Proposal, profile: Profile, ops: readonly Op[]): { ops: Op[]; lines: string[]; base: Profile; prop: Profile } {
   const { baseline: base, proposal: prop } = changeSides(p, profile);
-  const sides = regressionSidesOf(p);
+  const sides = modelSides(subjectOf(p));
   const script = asOldUserspace(sides.baseline(base), ops, p.newBits ?? {}, base.vmm);
   const { steps, broken } = compareRuns(sides, base, prop, script, {});
   const lines = sideBySide(['old userspace', 'baseline', p.patched ? 'patched' : 'proposal'],
@@ -121,10 +115,11 @@ export function proveProperty(p: Proposal, id: PropertyId, opts: ProveOptions): 
     ...(opts.exhaustive ? { exhaustive: exhaustiveVerdict(p, id, opts.exhaustive) } : {}),
   };
   const cx = r.counterexample;
-  const explored = base.exhaustive?.found === 'violated' ? base.exhaustive.trace : undefined;
-  if ((r.outcome === 'holds' || !cx) && explored) {
+  const ex = base.exhaustive;
+  if ((r.outcome === 'holds' || !cx) && ex?.found === 'violated' && ex.trace) {
     // fast-check missed what the exhaustive engine found: its shortest trace is the counterexample
-    const violation = { step: explored.ops.length - 1, message: (base.exhaustive as { message: string }).message };
+    const explored = ex.trace;
+    const violation = { step: explored.ops.length - 1, message: ex.message };
     const { entry, trace } = counterexampleEntry(p, id, { property: id, profile: explored.profile, ops: explored.ops, violation, seed }, `${p.id}: ${id} ${def.title} (explore)`, 'violated');
     return { ...base, found: 'holds', explored: { violation, trace, entry } };
   }
@@ -142,7 +137,7 @@ export function faultLines(p: Proposal, property: string, error: ProposalRuleErr
   // R runs the script as the old userspace issues it on the baseline (regressionTrace); the rules are the proposal side's
   const sides = property === 'R' && p.baseline ? changeSides(p, profile) : null;
   const side = sides ? sides.proposal : profile;
-  const script = sides ? asOldUserspace(regressionSidesOf(p).baseline(sides.baseline), ops, p.newBits ?? {}, sides.baseline.vmm) : ops;
+  const script = sides ? asOldUserspace(modelSides(subjectOf(p)).baseline(sides.baseline), ops, p.newBits ?? {}, sides.baseline.vmm) : ops;
   return [
     `error in the proposal ${p.source ?? p.id}: its ${error.message}`,
     `  this is the proposal's own error, not a verdict of ${property}: fix the rule (\`negcheck prove --rules\` gives each rule's domain)`,
