@@ -20,7 +20,8 @@
 //        it (v1/v2 as acked when queued; iova the first unmapped byte, perm the access), and
 //        -EAGAIN once none is queued (vhost-vdpa has no read path: -EINVAL);
 //  asid  without VHOST_BACKEND_F_IOTLB_ASID acked the v2 asid word is not read: a write is judged
-//        as if it were 0;
+//        as if it were 0; with it acked the word is read, and a write naming an address space the
+//        device does not have is refused (-EFAULT) and changes nothing;
 //  umem  vhost-net/vsock refuse (-EFAULT) an UPDATE of userspace memory the process could not reach:
 //        a uaddr range past the kernel's unsigned long, or one granting access beyond the end of
 //        the user address space (umem_access_ok: vhost_overflow, access_ok).
@@ -28,6 +29,7 @@
 
 import fc from 'fast-check';
 import { isDeepStrictEqual } from 'node:util';
+import { VDPA_NAS } from '../types/harness.ts';
 import { iotlbWriteFullSize } from '../types/iotlbWire.ts';
 import type { Observation } from '../types/observation.ts';
 import { isIotlbWrite, type IotlbWrite, type IotlbWriteSpec, type Op } from '../types/ops.ts';
@@ -59,9 +61,12 @@ const translated = (o: Observation): boolean => o.kind === 'access' && o.outcome
 function wellFormed(m: IotlbWriteSpec, p: Profile, backend: bigint): boolean {
   const format = m.header === U.VHOST_IOTLB_MSG_V2 ||
     (m.header === U.VHOST_IOTLB_MSG && !p.vmm.iotlbMsgV2 && m.layout === p.vmm.userAbi);
-  const asidRead = m.header === U.VHOST_IOTLB_MSG_V2 && (backend & bit(U.VHOST_BACKEND_F_IOTLB_ASID)) !== 0n;
-  return format && (m.asid === 0 || !asidRead) && (m.length === undefined || m.length >= iotlbWriteFullSize(m));
+  return format && (m.asid === 0 || !asidRead(m, backend)) && (m.length === undefined || m.length >= iotlbWriteFullSize(m));
 }
+
+/** vhost_chr_write_iter reads the v2 asid word only with VHOST_BACKEND_F_IOTLB_ASID acked. */
+const asidRead = (m: IotlbWriteSpec, backend: bigint): boolean =>
+  m.header === U.VHOST_IOTLB_MSG_V2 && (backend & bit(U.VHOST_BACKEND_F_IOTLB_ASID)) !== 0n;
 
 /**
  * Whether the law knows when the IOTLB is made: on net/vsock under the upstream rule (an
@@ -112,6 +117,11 @@ export function userRangeReachable(m: Pick<IotlbWriteSpec, 'uaddr' | 'size' | 'p
 export function expectedRejection(m: IotlbWriteSpec, p: Profile, backend = 0n): number | null {
   if (m.header !== U.VHOST_IOTLB_MSG && m.header !== U.VHOST_IOTLB_MSG_V2) return -U.EINVAL;
   if (m.length !== undefined && m.length < bytesNeeded(m, p)) return -U.EINVAL;
+  // asid: an address space the device does not have (vdpa->nas, the harness's VDPA_NAS; net/vsock
+  // have AS 0 alone) is the handler's -EINVAL, whatever the type (vhost_process_iotlb_msg `asid != 0`,
+  // vhost_vdpa_process_iotlb_msg's find_alloc_as / asid_to_iotlb), reported as -EFAULT; size 0 may
+  // meet the size-0 check first
+  if (asidRead(m, backend) && m.asid >= VDPA_NAS && m.size !== 0n) return -U.EFAULT;
   if (!wellFormed(m, p, backend)) return null;
   // a size-0 UPDATE is refused on every kernel this law judges (accept-all is the bug e2ae38cf3d91
   // fixed); what other size-0 messages get is each version's own choice (-EINVAL or the handler's)
@@ -362,8 +372,14 @@ const malformed = fc.oneof(
   fc.record({ iova: iovaArb, type: fc.constantFrom(0, U.VHOST_IOTLB_MISS, U.VHOST_IOTLB_ACCESS_FAIL, 7, 255) }).map(({ iova, type }) => w(type, iova, 0x1000n)),
   fc.integer({ min: 1, max: 0x1000 }).map(d => w(U.VHOST_IOTLB_UPDATE, U64_MAX - BigInt(d) + 1n, 0x2000n, 0x7f00_0000_0000n)),
 );
-const rejectLaw = fc.record({ x: iovaArb, bad: malformed, access: fc.constantFrom(1, 2, 3) })
-  .map(({ x, bad, access }): Op[] => [probe(x, access), bad, probe(x, access)]);
+/** asid: IOTLB_ASID acked first (vhost-vdpa offers it), a write for an address space past the device's is malformed too. */
+const ASID_ACK: Op = { kind: 'SET_BACKEND_FEATURES', features: bit(U.VHOST_BACKEND_F_IOTLB_MSG_V2) | bit(U.VHOST_BACKEND_F_IOTLB_ASID) };
+const rejectLaw = fc.record({ x: iovaArb, bad: malformed, access: fc.constantFrom(1, 2, 3), asid: fc.option(fc.constantFrom(VDPA_NAS, 0xffff_ffff), { freq: 4 }) })
+  .map(({ x, bad, access, asid }): Op[] => {
+    if (asid === null || bad.kind !== 'IOTLB_WRITE') return [probe(x, access), bad, probe(x, access)];
+    return [ASID_ACK, probe(x, access), { ...bad, msg: { ...bad.msg, header: U.VHOST_IOTLB_MSG_V2, asid } }, probe(x, access)];
+  });
+
 
 /**
  * table and miss-bytes: a fresh IOTLB, disjoint maps in slots of two pages (one page leaves a hole
@@ -454,7 +470,7 @@ export const I6: PropertyDef = {
     + 'table: from the fresh IOTLB each ACCESS_PLATFORM ack makes, while the maps written since do not overlap, every access observes exactly what translate_desc over them gives '
     + '(segments, -EPERM, -ENOBUFS past VQ_IOV_MAX, a miss at the first unmapped byte), with FIFO retirement at max_iotlb_entries, INVALIDATE freeing what '
     + 'del_range(iova, iova + size - 1) meets (size 0 included) and the IOTLB staying when the bit is acked away (going, with its maps and queued messages, on a kernel that invalidates the rings on IOTLB transitions); miss-bytes: reads return the queued MISS messages in order, '
-    + 'byte for byte (vhost-vdpa has no read path: -EINVAL); asid: without IOTLB_ASID acked the asid word is not read; '
+    + 'byte for byte (vhost-vdpa has no read path: -EINVAL); asid: without IOTLB_ASID acked the asid word is not read, with it a write for an address space the device lacks is refused; '
     + 'umem: vhost-net/vsock refuse an UPDATE of a uaddr range the process could not reach (past unsigned long, or a readable/writable one past the user address space)',
   source: 'drivers/vhost/iotlb.c; vhost.c vhost_chr_write_iter/_read_iter, translate_desc, vhost_iotlb_miss, vhost_init_device_iotlb; vdpa.c vhost_vdpa_process_iotlb_msg',
   profiles: i6ProfileArb,

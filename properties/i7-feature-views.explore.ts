@@ -4,12 +4,13 @@
 // offered bits, with a bit no one offers above 63, with a nonzero word past the kernel's. The
 // monitor keeps the words the VMM has learnt. The VMM: one with the 64-bit ioctls only, QEMU with
 // the array ones first (f412c1f57ab5), and one that falls back on -ENOTTY only (P0 over this scope
-// is where that VMM's -ENOBUFS is reached); VMM_SET_FEATURES with a guest that acks the UDP tunnel GSO bits, and one that acks none above 63.
+// is where that VMM's -ENOBUFS is reached); VMM_SET_FEATURES with a guest that acks the UDP tunnel GSO bits, and one that acks none above 63;
+// the raw 64-bit SET and the backend pair (default values and up).
 
 import type { Op } from '../types/ops.ts';
 import type { Profile } from '../types/profile.ts';
 import type { KernelPolicy, VmmProfile } from '../types/policy.ts';
-import { VIRTIO_NET_F_GUEST_UDP_TUNNEL_GSO, VIRTIO_NET_F_HOST_UDP_TUNNEL_GSO, VIRTIO_F_VERSION_1 } from '../types/uapi.ts';
+import { VHOST_BACKEND_F_IOTLB_ASID, VHOST_BACKEND_F_IOTLB_MSG_V2, VIRTIO_NET_F_GUEST_UDP_TUNNEL_GSO, VIRTIO_NET_F_HOST_UDP_TUNNEL_GSO, VIRTIO_NET_F_MRG_RXBUF, VIRTIO_F_VERSION_1 } from '../types/uapi.ts';
 import { qemuEnottyFallbackVmm } from '../generators/vhost.ts';
 import { AP, byLevel } from '../generators/values.ts';
 import { axis, describeAxes, labelled, lawEntry, makeScope, product, withDefaults, type ExploreScope, type ScopeOptions } from '../generators/scope.ts';
@@ -22,6 +23,7 @@ const get = (count: bigint): Op => ({ kind: 'GET_FEATURES_ARRAY', count, fill: F
 const set = (count: bigint, words: bigint[]): Op => ({ kind: 'SET_FEATURES_ARRAY', count, words });
 const vmmSet = (guestFeatures: bigint): Op => ({ kind: 'VMM_SET_FEATURES', guestFeatures });
 const GUEST_WORD0 = AP | bit(VIRTIO_F_VERSION_1);
+const ASID_V2 = bit(VHOST_BACKEND_F_IOTLB_MSG_V2) | bit(VHOST_BACKEND_F_IOTLB_ASID);
 const GUEST_TUNNEL = bit(VIRTIO_NET_F_GUEST_UDP_TUNNEL_GSO) | bit(VIRTIO_NET_F_HOST_UDP_TUNNEL_GSO);
 
 export function i7Scope(opts?: ScopeOptions): ExploreScope {
@@ -38,7 +40,9 @@ export function i7Scope(opts?: ScopeOptions): ExploreScope {
   const alphabet = byLevel<Op>(options.values,
     [{ kind: 'GET_FEATURES' }, get(2n), get(3n), set(2n, [AP, 0xan]), set(3n, [0n, 0n, 1n]), vmmSet(GUEST_WORD0 | GUEST_TUNNEL)],
     // 2^32 + 2: a 32-bit kernel's size_t keeps the low half of count - copied (0)
-    [get(1n), get(5n), get((1n << 32n) + 2n), set(2n, [0n, 0x4n]), set(0n, []), set(5n, [0n, 0n]), vmmSet(GUEST_WORD0)],
+    [get(1n), get(5n), get((1n << 32n) + 2n), set(2n, [0n, 0x4n]), set(0n, []), set(5n, [0n, 0n]), vmmSet(GUEST_WORD0),
+      // the raw 64-bit SET with a bit vsock does not offer, and the backend view with IOTLB_ASID (vdpa's alone)
+      { kind: 'SET_FEATURES', features: GUEST_WORD0 | bit(VIRTIO_NET_F_MRG_RXBUF) }, { kind: 'GET_BACKEND_FEATURES' }, { kind: 'SET_BACKEND_FEATURES', features: ASID_V2 }],
     [get(0n), get(4n), get((1n << 61n) + 2n), set(1n, [AP, 0xan])],
   );
   return makeScope({ property: 'I7', options, profiles, alphabet, profileLines: [`${describeAxes(axes)} (upstreamProfile otherwise)`] });

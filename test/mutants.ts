@@ -131,3 +131,30 @@ export function vdpaResetDropsMaps(createVhost: (p: Profile) => Part): (p: Profi
     };
   };
 }
+
+/**
+ * A SET ioctl that keeps the part of its word the matching GET offers and takes it, where the
+ * kernel refuses the whole ioctl (-EOPNOTSUPP): what vhost-vdpa's parent does with SET_FEATURES,
+ * on a device where it is a bug.
+ */
+function keepingOffered(get: 'GET_FEATURES' | 'GET_BACKEND_FEATURES', set: 'SET_FEATURES' | 'SET_BACKEND_FEATURES') {
+  return (f: StackFactory): StackFactory => (profile: Profile): Stack => {
+    const s = f(profile);
+    return {
+      apply(op: Op): Observation {
+        if (op.kind !== set) return s.apply(op);
+        const offer = s.apply({ kind: get });
+        return s.apply(offer.kind === 'value' ? { ...op, features: op.features & offer.value } : op);
+      },
+    };
+  };
+}
+
+/** net/vsock's VHOST_SET_FEATURES dropping unoffered bits instead of refusing them. */
+export const unofferedFeaturesKept = keepingOffered('GET_FEATURES', 'SET_FEATURES');
+/** VHOST_SET_BACKEND_FEATURES dropping unknown bits instead of refusing them. */
+export const unknownBackendKept = keepingOffered('GET_BACKEND_FEATURES', 'SET_BACKEND_FEATURES');
+
+/** vhost_chr_write_iter skipping the v2 asid word even with VHOST_BACKEND_F_IOTLB_ASID acked: every write is for AS 0. */
+export const asidNotRead = (f: StackFactory): StackFactory => rewriting(f, op =>
+  op.kind === 'IOTLB_WRITE' && op.msg.asid !== 0 ? { ...op, msg: { ...op.msg, asid: 0 } } : op);
