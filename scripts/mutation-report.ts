@@ -23,9 +23,29 @@ export function reportFiles(report: unknown): ReportFiles {
   return files as ReportFiles;
 }
 
-/** Reports of disjoint groups merged; a file in more than one counts from the last one. */
+/** A mutant's identity in any run over the same sources: its file, where, which mutator, what replacement. */
+function mutantKey(file: string, m: Mutant): string {
+  const { start, end } = m.location;
+  return `${file}:${start.line}:${start.column}-${end.line}:${end.column} ${m.mutatorName} ${m.replacement ?? ''}`;
+}
+
+/**
+ * Reports merged: of disjoint groups, or a re-run of some mutants after the tests changed (Stryker
+ * `--mutate` with their ranges). A file in more than one counts from the last one: over the same
+ * source, mutant by mutant (what a later run tested replaces what an earlier one said of it); over
+ * a changed source, wholly.
+ */
 export function mergeReports(reports: readonly ReportFiles[]): ReportFiles {
-  return Object.assign({}, ...reports) as ReportFiles;
+  const merged: Record<string, ReportFiles[string]> = {};
+  for (const report of reports) {
+    for (const [file, later] of Object.entries(report)) {
+      const earlier = merged[file];
+      if (earlier === undefined || earlier.source !== later.source) { merged[file] = later; continue; }
+      const retested = new Set(later.mutants.map(m => mutantKey(file, m)));
+      merged[file] = { source: later.source, mutants: [...earlier.mutants.filter(m => !retested.has(mutantKey(file, m))), ...later.mutants] };
+    }
+  }
+  return merged;
 }
 
 /** A status reason's first line, without the assertion's own words. */
@@ -42,11 +62,33 @@ function snippet(source: string, { start, end }: Mutant['location']): string {
 }
 
 /**
+ * The difference judge's mutants (mutation/patch-difference.test.ts), by identity: its run takes the
+ * patch run's survivors as mutate ranges, which hold other mutants too, so its results are joined
+ * mutant by mutant, never by count.
+ */
+export type DifferenceIndex = ReadonlyMap<string, Mutant>;
+
+export function differenceIndex(files: ReportFiles): DifferenceIndex {
+  return new Map(Object.entries(files).flatMap(([file, { mutants }]) => mutants.map(m => [mutantKey(file, m), m] as const)));
+}
+
+const KIND = /\b(relaxation|tightening|offer|other):/;
+
+/** What the difference judge found for one mutant: its first difference, none, or not judged. */
+function differenceVerdict(d: Mutant | undefined): { readonly kind: string; readonly line: string } {
+  if (d === undefined) return { kind: 'not judged', line: 'difference: not judged' };
+  if (d.status === 'Killed' && d.statusReason) return { kind: KIND.exec(d.statusReason)?.[1] ?? 'other', line: `difference: ${reasonLine(d.statusReason)}` };
+  if (d.status === 'Survived') return { kind: 'no difference', line: 'difference: none over P0\'s profiles and scripts' };
+  return { kind: d.status, line: `difference: ${d.status}` };
+}
+
+/**
  * The listing: per file its score and the mutants whose status is wanted (line, status, mutator,
  * original -> replacement), then the whole score; or, with `ranges`, only those mutants as Stryker
- * mutate ranges (file:line:col-line:col).
+ * mutate ranges (file:line:col-line:col). With `difference`, each listed mutant's verdict from the
+ * difference judge, and the kinds counted from it.
  */
-export function survivorListing(files: ReportFiles, wanted: ReadonlySet<string>, ranges: boolean, reasons = false): string[] {
+export function survivorListing(files: ReportFiles, wanted: ReadonlySet<string>, ranges: boolean, reasons = false, difference?: DifferenceIndex): string[] {
   const out: string[] = [];
   let detected = 0;
   let valid = 0;
@@ -62,15 +104,18 @@ export function survivorListing(files: ReportFiles, wanted: ReadonlySet<string>,
       if (ranges) out.push(`${file}:${start.line}:${start.column}-${end.line}:${end.column}`);
       else out.push(`  ${start.line} ${m.status} ${m.mutatorName}: ${snippet(source, m.location)} -> ${(m.replacement ?? '').replace(/\s+/g, ' ').slice(0, 80)}`);
       if (!ranges && reasons && m.statusReason) out.push(`      ${reasonLine(m.statusReason)}`);
+      if (!ranges && difference) out.push(`      ${differenceVerdict(difference.get(mutantKey(file, m))).line}`);
     }
   }
   if (!ranges) out.push(`all: ${valid ? ((100 * detected) / valid).toFixed(2) : '—'}% (${detected}/${valid} detected)`);
-  if (!ranges && reasons) {
-    // the kinds the reasons name (mutation/patch-difference.test.ts: "relaxation: ...", ...)
+  if (!ranges && (reasons || difference)) {
+    // the kinds the difference judge names (mutation/patch-difference.test.ts: "relaxation: ...", ...):
+    // from its own run's verdicts, or from the listed report's reasons when it is that run
     const kinds = new Map<string, number>();
-    for (const { mutants } of Object.values(files)) {
+    for (const [file, { mutants }] of Object.entries(files)) {
       for (const m of mutants.filter(x => wanted.has(x.status))) {
-        const k = /\b(relaxation|tightening|offer|other):/.exec(m.statusReason ?? '')?.[1] ?? (m.status === 'Survived' ? 'no difference' : 'no reason');
+        const k = difference ? differenceVerdict(difference.get(mutantKey(file, m))).kind
+          : KIND.exec(m.statusReason ?? '')?.[1] ?? (m.status === 'Survived' ? 'no difference' : 'no reason');
         kinds.set(k, (kinds.get(k) ?? 0) + 1);
       }
     }

@@ -2,7 +2,7 @@
 // merged over reports of disjoint groups; only the wanted statuses listed, with their source text.
 
 import { describe, expect, it } from 'vitest';
-import { mergeReports, reportFiles, survivorListing, type Mutant, type ReportFiles } from '../scripts/mutation-report.ts';
+import { differenceIndex, mergeReports, reportFiles, survivorListing, type Mutant, type ReportFiles } from '../scripts/mutation-report.ts';
 
 const at = (line: number, c0: number, c1: number): Mutant['location'] => ({ start: { line, column: c0 }, end: { line, column: c1 } });
 const m = (status: string, line: number, c0: number, c1: number, replacement = 'X'): Mutant =>
@@ -30,9 +30,12 @@ describe('mutation listing', () => {
     expect(survivorListing(mergeReports([a, b]), new Set(['Survived', 'Timeout']), true)).toEqual(['impl/a.ts:1:5-1:10', 'impl/a.ts:2:1-2:10']);
   });
 
-  it('a file in two reports counts from the last one', () => {
-    const again: ReportFiles = { 'impl/a.ts': { source: a['impl/a.ts']!.source, mutants: [m('Killed', 1, 5, 10)] } };
-    expect(survivorListing(mergeReports([a, again]), new Set(), false)).toEqual(['impl/a.ts: 100.0% (1/1)', 'all: 100.00% (1/1 detected)']);
+  it('a file in two reports counts from the last one: a re-run mutant by mutant, a changed source wholly', () => {
+    // the survivor re-tested after a law was added, and now killed
+    const rerun: ReportFiles = { 'impl/a.ts': { source: a['impl/a.ts']!.source, mutants: [m('Killed', 1, 5, 10, 'x <= y')] } };
+    expect(survivorListing(mergeReports([a, rerun]), new Set(), false)).toEqual(['impl/a.ts: 100.0% (3/3)', 'all: 100.00% (3/3 detected)']);
+    const changed: ReportFiles = { 'impl/a.ts': { source: 'return y;\n', mutants: [m('Survived', 1, 1, 7)] } };
+    expect(survivorListing(mergeReports([a, changed]), new Set(), false)).toEqual(['impl/a.ts: 0.0% (0/1)', 'all: 0.00% (0/1 detected)']);
   });
 
   it('--reasons: each listed mutant\'s status reason, and the kinds the difference judge names', () => {
@@ -53,6 +56,31 @@ describe('mutation listing', () => {
       '  1 Survived EqualityOperator: x < y -> X',
       'all: 66.67% (2/3 detected)',
       'kinds: relaxation 1, offer 1, no difference 1',
+    ]);
+  });
+
+  it('--difference: each survivor joined to the difference judge\'s run mutant by mutant, not by range or count', () => {
+    const patch: ReportFiles = {
+      'model/x.ts': { source: 'if (x < y) f();\nreturn x;\n', mutants: [m('Survived', 1, 5, 10, 'x <= y'), m('Survived', 1, 5, 10, 'true'), m('Killed', 2, 1, 10), m('Survived', 2, 8, 9)] },
+    };
+    // the judge's run over those ranges also holds the killed mutant at line 2, and saw nothing of 2:8
+    const judged: ReportFiles = {
+      'model/x.ts': { source: patch['model/x.ts']!.source, mutants: [
+        { ...m('Killed', 1, 5, 10, 'x <= y'), statusReason: 'AssertionError: tightening: write(UPDATE): HEAD 72, mutant -EFAULT' },
+        m('Survived', 1, 5, 10, 'true'),
+        { ...m('Killed', 2, 1, 10), statusReason: 'AssertionError: relaxation: …' },
+      ] },
+    };
+    expect(survivorListing(patch, new Set(['Survived']), false, false, differenceIndex(judged))).toEqual([
+      'model/x.ts: 25.0% (1/4)',
+      '  1 Survived EqualityOperator: x < y -> x <= y',
+      '      difference: tightening: write(UPDATE): HEAD 72, mutant -EFAULT',
+      '  1 Survived EqualityOperator: x < y -> true',
+      '      difference: none over P0\'s profiles and scripts',
+      '  2 Survived EqualityOperator: x -> X',
+      '      difference: not judged',
+      'all: 25.00% (1/4 detected)',
+      'kinds: tightening 1, no difference 1, not judged 1',
     ]);
   });
 
