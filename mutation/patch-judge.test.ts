@@ -11,14 +11,15 @@
 import { describe, expect, it } from 'vitest';
 import { createModelStack } from '../model/stack.ts';
 import { PROPERTY_IDS, type PropertyId } from '../properties/index.ts';
+import { VMMS_IN_USE } from '../properties/r-no-regression.ts';
 import type { Proposal } from '../proposals/proposal.ts';
 import { proveProperty } from '../proposals/prove.ts';
 import { headModel } from './head-model.ts';
 
-/** The mutant as a patch proposal: no policy, the mutated model against the model at HEAD. */
+/** The mutant as a patch proposal: no policy, the mutated model against the model at HEAD, every VMM in use as old userspace (as withPatch). */
 const mutant: Proposal = {
   id: 'stryker-mutant', title: 'a Stryker mutant of model/', seeds: [], commits: [], fate: 'proposed', history: '',
-  policy: {}, baseline: {}, expect: {}, patch: 'the active Stryker mutant',
+  policy: {}, baseline: {}, expect: {}, patch: 'the active Stryker mutant', oldVmms: VMMS_IN_USE,
   patched: { from: 'the active Stryker mutant', text: '', files: [], createModelStack, baseline: headModel },
 };
 

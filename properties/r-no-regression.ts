@@ -22,9 +22,9 @@ import type { Stack, StackFactory } from '../types/stack.ts';
 import { formatObservation, formatOp } from '../types/trace.ts';
 import * as U from '../types/uapi.ts';
 import { hwInfoOpArb, smmuProfileArb } from '../generators/smmu.ts';
-import { kernelPolicyArb, vhostOpWith, vocabularyArb, iotlbSetupArb } from '../generators/vhost.ts';
+import { kernelPolicyArb, qemuEnottyFallbackVmm, vhostOpWith, vocabularyArb, iotlbSetupArb } from '../generators/vhost.ts';
 import { guestAckedArb, qemuNoIommu } from './i2-no-silent-iotlb.ts';
-import { crosvmFixed, crosvmOld, qemuVmm, upstreamGuest } from '../generators/profiles.ts';
+import { crosvmFixed, crosvmOld, qemuExtendedVmm, qemuVmm, upstreamGuest } from '../generators/profiles.ts';
 import { sidesFor, type PropertyDef, type Side, type Subject, type Violation } from '../types/property.ts';
 import { changeSides, type NewBits, type PolicyChange } from '../types/change.ts';
 
@@ -133,6 +133,13 @@ export const oldVmmArb: fc.Arbitrary<VmmProfile> = fc.oneof(
   { weight: 3, arbitrary: fc.constant(qemuVmm) },
   { weight: 1, arbitrary: fc.constantFrom(crosvmOld, crosvmFixed, qemuNoIommu) },
 );
+
+/**
+ * Every VMM in use today, the array-ioctl QEMUs (f412c1f57ab5) included: the old userspace of a
+ * patch, which is judged against the kernel at HEAD, where the seeds' VMMs are the old userspace of
+ * a proposal written against the kernel of its thread.
+ */
+export const VMMS_IN_USE: readonly VmmProfile[] = [qemuVmm, crosvmOld, crosvmFixed, qemuNoIommu, qemuExtendedVmm, qemuEnottyFallbackVmm];
 
 /** Any kernel and hardware, an old VMM, the upstream guest; proposals pin what they change. */
 export const oldUserspaceProfileArb: fc.Arbitrary<Profile> = fc
