@@ -10,7 +10,7 @@
 import type { Op } from '../types/ops.ts';
 import type { Profile } from '../types/profile.ts';
 import type { KernelPolicy, VmmProfile } from '../types/policy.ts';
-import { VHOST_BACKEND_F_IOTLB_ASID, VHOST_BACKEND_F_IOTLB_MSG_V2, VIRTIO_NET_F_GUEST_UDP_TUNNEL_GSO, VIRTIO_NET_F_HOST_UDP_TUNNEL_GSO, VIRTIO_NET_F_MRG_RXBUF, VIRTIO_F_VERSION_1 } from '../types/uapi.ts';
+import { VHOST_BACKEND_F_IOTLB_ASID, VHOST_BACKEND_F_IOTLB_MSG_V2, VHOST_BACKEND_F_SUSPEND, VIRTIO_NET_F_GUEST_UDP_TUNNEL_GSO, VIRTIO_NET_F_HOST_UDP_TUNNEL_GSO, VIRTIO_NET_F_MRG_RXBUF, VIRTIO_F_VERSION_1 } from '../types/uapi.ts';
 import { qemuEnottyFallbackVmm } from '../generators/vhost.ts';
 import { AP, byLevel } from '../generators/values.ts';
 import { axis, describeAxes, labelled, lawEntry, makeScope, product, withDefaults, type ExploreScope, type ScopeOptions } from '../generators/scope.ts';
@@ -41,8 +41,10 @@ export function i7Scope(opts?: ScopeOptions): ExploreScope {
     [{ kind: 'GET_FEATURES' }, get(2n), get(3n), set(2n, [AP, 0xan]), set(3n, [0n, 0n, 1n]), vmmSet(GUEST_WORD0 | GUEST_TUNNEL)],
     // 2^32 + 2: a 32-bit kernel's size_t keeps the low half of count - copied (0)
     [get(1n), get(5n), get((1n << 32n) + 2n), set(2n, [0n, 0x4n]), set(0n, []), set(5n, [0n, 0n]), vmmSet(GUEST_WORD0),
-      // the raw 64-bit SET with a bit vsock does not offer, and the backend view with IOTLB_ASID (vdpa's alone)
-      { kind: 'SET_FEATURES', features: GUEST_WORD0 | bit(VIRTIO_NET_F_MRG_RXBUF) }, { kind: 'GET_BACKEND_FEATURES' }, { kind: 'SET_BACKEND_FEATURES', features: ASID_V2 }],
+      // the raw 64-bit SET with a bit vsock does not offer; the backend view with IOTLB_ASID (vdpa's alone)
+      // and with SUSPEND (a vdpa parent's with the op)
+      { kind: 'SET_FEATURES', features: GUEST_WORD0 | bit(VIRTIO_NET_F_MRG_RXBUF) }, { kind: 'GET_BACKEND_FEATURES' },
+      { kind: 'SET_BACKEND_FEATURES', features: ASID_V2 }, { kind: 'SET_BACKEND_FEATURES', features: bit(VHOST_BACKEND_F_SUSPEND) }],
     [get(0n), get(4n), get((1n << 61n) + 2n), set(1n, [AP, 0xan])],
   );
   return makeScope({ property: 'I7', options, profiles, alphabet, profileLines: [`${describeAxes(axes)} (upstreamProfile otherwise)`] });
