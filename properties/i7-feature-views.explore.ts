@@ -5,7 +5,7 @@
 // monitor keeps the words the VMM has learnt. The VMM: one with the 64-bit ioctls only, QEMU with
 // the array ones first (f412c1f57ab5), and one that falls back on -ENOTTY only (P0 over this scope
 // is where that VMM's -ENOBUFS is reached); VMM_SET_FEATURES with a guest that acks the UDP tunnel GSO bits, and one that acks none above 63;
-// the raw 64-bit SET and the backend pair (default values and up).
+// the raw 64-bit SET, the backend pair and vhost-vdpa's status (default values and up).
 
 import type { Op } from '../types/ops.ts';
 import type { Profile } from '../types/profile.ts';
@@ -44,7 +44,9 @@ export function i7Scope(opts?: ScopeOptions): ExploreScope {
       // the raw 64-bit SET with a bit vsock does not offer; the backend view with IOTLB_ASID (vdpa's alone)
       // and with SUSPEND (a vdpa parent's with the op)
       { kind: 'SET_FEATURES', features: GUEST_WORD0 | bit(VIRTIO_NET_F_MRG_RXBUF) }, { kind: 'GET_BACKEND_FEATURES' },
-      { kind: 'SET_BACKEND_FEATURES', features: ASID_V2 }, { kind: 'SET_BACKEND_FEATURES', features: bit(VHOST_BACKEND_F_SUSPEND) }],
+      { kind: 'SET_BACKEND_FEATURES', features: ASID_V2 }, { kind: 'SET_BACKEND_FEATURES', features: bit(VHOST_BACKEND_F_SUSPEND) },
+      // vhost-vdpa's device status with FEATURES_OK, and the look at it that tells the law
+      { kind: 'VDPA_SET_STATUS', status: 0xb }, { kind: 'VDPA_GET_STATUS' }, { kind: 'SET_FEATURES', features: GUEST_WORD0 }],
     [get(0n), get(4n), get((1n << 61n) + 2n), set(1n, [AP, 0xan])],
   );
   return makeScope({ property: 'I7', options, profiles, alphabet, profileLines: [`${describeAxes(axes)} (upstreamProfile otherwise)`] });

@@ -158,3 +158,20 @@ export const unknownBackendKept = keepingOffered('GET_BACKEND_FEATURES', 'SET_BA
 /** vhost_chr_write_iter skipping the v2 asid word even with VHOST_BACKEND_F_IOTLB_ASID acked: every write is for AS 0. */
 export const asidNotRead = (f: StackFactory): StackFactory => rewriting(f, op =>
   op.kind === 'IOTLB_WRITE' && op.msg.asid !== 0 ? { ...op, msg: { ...op.msg, asid: 0 } } : op);
+
+/** vhost-vdpa taking a VHOST_SET_FEATURES after FEATURES_OK (no -EBUSY): a reset for the call, its status set back after it (the reset's other effects included). */
+export const featuresAfterFeaturesOk = (f: StackFactory): StackFactory => (profile: Profile): Stack => {
+  const s = f(profile);
+  return {
+    apply(op: Op): Observation {
+      if (op.kind !== 'SET_FEATURES' || profile.kernel.device !== 'vhost-vdpa') return s.apply(op);
+      const st = s.apply({ kind: 'VDPA_GET_STATUS' });
+      if (st.kind !== 'value' || (st.value & 8n) === 0n) return s.apply(op);
+      // a reset (0) clears FEATURES_OK for the call; the status comes back after it
+      s.apply({ kind: 'VDPA_SET_STATUS', status: 0 });
+      const o = s.apply(op);
+      s.apply({ kind: 'VDPA_SET_STATUS', status: Number(st.value) });
+      return o;
+    },
+  };
+};
