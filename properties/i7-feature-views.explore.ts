@@ -46,7 +46,8 @@ export function i7Scope(opts?: ScopeOptions): ExploreScope {
       { kind: 'SET_FEATURES', features: GUEST_WORD0 | bit(VIRTIO_NET_F_MRG_RXBUF) }, { kind: 'GET_BACKEND_FEATURES' },
       { kind: 'SET_BACKEND_FEATURES', features: ASID_V2 }, { kind: 'SET_BACKEND_FEATURES', features: bit(VHOST_BACKEND_F_SUSPEND) },
       // vhost-vdpa's device status with FEATURES_OK, and the look at it that tells the law
-      { kind: 'VDPA_SET_STATUS', status: 0xb }, { kind: 'VDPA_GET_STATUS' }, { kind: 'SET_FEATURES', features: GUEST_WORD0 }],
+      // (and one that would clear FEATURES_OK without a reset)
+      { kind: 'VDPA_SET_STATUS', status: 0xb }, { kind: 'VDPA_GET_STATUS' }, { kind: 'SET_FEATURES', features: GUEST_WORD0 }, { kind: 'VDPA_SET_STATUS', status: 0x3 }],
     [get(0n), get(4n), get((1n << 61n) + 2n), set(1n, [AP, 0xan])],
   );
   return makeScope({ property: 'I7', options, profiles, alphabet, profileLines: [`${describeAxes(axes)} (upstreamProfile otherwise)`] });

@@ -24,12 +24,12 @@ import { lawCheck, onBothSides, type PropertyDef, type StepLaw } from '../types/
 /** The kernel's u64 feature words (VIRTIO_FEATURES_U64S); words the VMM counts past them are "beyond". */
 const KERNEL_WORDS = 2;
 
-/** What the VMM has learnt of the offered words: word 0 from either view, word 1 from the array view; the backend word; whether vhost-vdpa's device last showed FEATURES_OK. */
+/** What the VMM has learnt of the offered words: word 0 from either view, word 1 from the array view; the backend word; vhost-vdpa's device status, as a GET_STATUS last showed it. */
 export interface FeatureViews {
   word0: bigint | null;
   word1: bigint | null;
   backend: bigint | null;
-  featuresOkShown: boolean;
+  status: bigint | null;
 }
 
 function arrayGetProblem(s: FeatureViews, op: Extract<Op, { kind: 'GET_FEATURES_ARRAY' }>, o: Observation): string | null {
@@ -85,7 +85,7 @@ function vmmSetProblem(s: FeatureViews, o: Observation): string | null {
  */
 function rawSetProblem(s: FeatureViews, op: Extract<Op, { kind: 'SET_FEATURES' }>, o: Observation, profile: Profile): string | null {
   if (o.kind !== 'ret') return `SET_FEATURES observed '${o.kind}'`;
-  if (o.ret >= 0 && profile.kernel.device === 'vhost-vdpa' && s.featuresOkShown) return 'VHOST_SET_FEATURES was accepted after the device showed FEATURES_OK';
+  if (o.ret >= 0 && profile.kernel.device === 'vhost-vdpa' && ((s.status ?? 0n) & FEATURES_OK) !== 0n) return 'VHOST_SET_FEATURES was accepted after the device showed FEATURES_OK';
   if (o.ret < 0 || profile.kernel.device === 'vhost-vdpa' || s.word0 === null) return null;
   const unoffered = op.features & ~s.word0;
   return unoffered === 0n ? null : `VHOST_SET_FEATURES bits ${hex(unoffered)} were never offered (GET_FEATURES ${hex(s.word0)}), and were accepted`;
@@ -113,8 +113,24 @@ function backendSetProblem(s: FeatureViews, op: Extract<Op, { kind: 'SET_BACKEND
   return unoffered === 0n ? null : `VHOST_SET_BACKEND_FEATURES bits ${hex(unoffered)} were never offered (GET_BACKEND_FEATURES ${hex(s.backend)}), and were accepted`;
 }
 
+const FEATURES_OK = BigInt(U.VIRTIO_CONFIG_S_FEATURES_OK);
+
+/**
+ * vhost_vdpa_set_status: "Userspace shouldn't remove status bits unless reset the status to 0"
+ * (-EINVAL). What the status is after a SET_STATUS is the parent's: the law knows it from a
+ * GET_STATUS alone.
+ */
+function statusSetProblem(s: FeatureViews, op: Extract<Op, { kind: 'VDPA_SET_STATUS' }>, o: Observation): string | null {
+  const shown = s.status;
+  s.status = null;
+  if (o.kind !== 'ret' || o.ret < 0 || shown === null) return null;
+  const st = BigInt(op.status & 0xff);
+  const cleared = shown & ~st;
+  return st !== 0n && cleared !== 0n ? `VHOST_VDPA_SET_STATUS ${hex(st)} cleared bits ${hex(cleared)} of the status ${hex(shown)} without a reset, and was accepted` : null;
+}
+
 export const featureViewsLaw: StepLaw<FeatureViews> = {
-  start: () => ({ word0: null, word1: null, backend: null, featuresOkShown: false }),
+  start: () => ({ word0: null, word1: null, backend: null, status: null }),
   step(s, op, o, profile) {
     switch (op.kind) {
       case 'GET_FEATURES':
@@ -127,10 +143,9 @@ export const featureViewsLaw: StepLaw<FeatureViews> = {
         if (o.kind === 'value' && o.ret === 0) s.backend = o.value;
         return null;
       case 'SET_BACKEND_FEATURES': return backendSetProblem(s, op, o, profile);
-      // what the status is after a SET_STATUS is the parent's: the law knows it from a GET_STATUS alone
-      case 'VDPA_SET_STATUS': s.featuresOkShown = false; return null;
+      case 'VDPA_SET_STATUS': return statusSetProblem(s, op, o);
       case 'VDPA_GET_STATUS':
-        s.featuresOkShown = o.kind === 'value' && o.ret === 0 && (o.value & BigInt(U.VIRTIO_CONFIG_S_FEATURES_OK)) !== 0n;
+        s.status = o.kind === 'value' && o.ret === 0 ? o.value : null;
         return null;
       case 'GET_FEATURES_ARRAY': return arrayGetProblem(s, op, o);
       case 'SET_FEATURES_ARRAY': return arraySetProblem(s, op, o);
@@ -166,8 +181,8 @@ const featureViewsScriptArb: fc.Arbitrary<Op[]> = fc.array(fc.oneof(
   // vhost-vdpa's device status, FEATURES_OK set or not, then a SET_FEATURES
   {
     weight: 1,
-    arbitrary: fc.tuple(fc.constantFrom(0xb, 0xf, 0x3, 0), featureWordArb).map(([status, features]): Op[] =>
-      [{ kind: 'VDPA_SET_STATUS', status }, { kind: 'VDPA_GET_STATUS' }, { kind: 'SET_FEATURES', features }]),
+    arbitrary: fc.tuple(fc.constantFrom(0xb, 0xf, 0x3, 0), featureWordArb, fc.constantFrom(0x3, 0x1, 0x80, 0)).map(([status, features, next]): Op[] =>
+      [{ kind: 'VDPA_SET_STATUS', status }, { kind: 'VDPA_GET_STATUS' }, { kind: 'SET_FEATURES', features }, { kind: 'VDPA_SET_STATUS', status: next }]),
   },
 ), { maxLength: 6 }).map(chunks => chunks.flat());
 
@@ -177,10 +192,10 @@ export const I7: PropertyDef = {
   statement:
     'VHOST_GET_FEATURES_ARRAY gives the offered words (word 0 = VHOST_GET_FEATURES), zeros for the words counted past the ' +
     'kernel\'s, and writes nothing past count; SET_FEATURES_ARRAY refuses a nonzero word past the kernel\'s and bits never offered; ' +
-    'net/vsock\'s SET_FEATURES and every device\'s SET_BACKEND_FEATURES refuse bits their GET never offered; vhost-vdpa refuses SET_FEATURES once its device shows FEATURES_OK',
+    'net/vsock\'s SET_FEATURES and every device\'s SET_BACKEND_FEATURES refuse bits their GET never offered; vhost-vdpa refuses SET_FEATURES once its device shows FEATURES_OK, and a SET_STATUS clearing a bit the device shows unless it writes 0',
   source: '333c515d1896 "vhost-net: allow configuring extended features" ("Zero the trailing space provided by user-space"; ' +
     '"Any feature specified by user-space above VIRTIO_FEATURES_MAX is not supported by definition"); the clear_user fix; ' +
-    'drivers/vhost/net.c vhost_net_ioctl, vsock.c vhost_vsock_dev_ioctl, vdpa.c vhost_vdpa_unlocked_ioctl (VHOST_SET_BACKEND_FEATURES), vhost_vdpa_set_features',
+    'drivers/vhost/net.c vhost_net_ioctl, vsock.c vhost_vsock_dev_ioctl, vdpa.c vhost_vdpa_unlocked_ioctl (VHOST_SET_BACKEND_FEATURES), vhost_vdpa_set_features, vhost_vdpa_set_status',
   // kernels as shipped after the fix, and before the ioctls existed
   profiles: featureViewsProfileArb(['absent', 'clear-after-copied'], ['lp64'], [qemuVmm, qemuExtendedVmm, qemuEnottyFallbackVmm]),
   judges: ['kernel.featuresArray', 'vmm.featuresIoctls'],

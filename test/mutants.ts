@@ -175,3 +175,16 @@ export const featuresAfterFeaturesOk = (f: StackFactory): StackFactory => (profi
     },
   };
 };
+
+/** vhost-vdpa taking a VHOST_VDPA_SET_STATUS that clears bits without a reset: a reset first, then the status written. */
+export const statusBitsCleared = (f: StackFactory): StackFactory => (profile: Profile): Stack => {
+  const s = f(profile);
+  return {
+    apply(op: Op): Observation {
+      if (op.kind !== 'VDPA_SET_STATUS' || op.status === 0 || profile.kernel.device !== 'vhost-vdpa') return s.apply(op);
+      const st = s.apply({ kind: 'VDPA_GET_STATUS' });
+      if (st.kind === 'value' && (st.value & ~BigInt(op.status & 0xff)) !== 0n) s.apply({ kind: 'VDPA_SET_STATUS', status: 0 });
+      return s.apply(op);
+    },
+  };
+};
