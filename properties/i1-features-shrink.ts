@@ -43,6 +43,12 @@ export function probeTranscriptProblem(t: ProbeTranscript, guest: GuestProfile):
   if (last !== undefined && last !== t.negotiated) {
     return `device was last told ${hex(last)} but the driver runs with ${hex(t.negotiated)}`;
   }
+  // virtio_features_ok (drivers/virtio/virtio.c): with restricted memory access (a confidential
+  // guest, virtio_check_mem_acc_cb) "device must provide VIRTIO_F_VERSION_1" and ACCESS_PLATFORM, else -ENODEV
+  const missing = [U.VIRTIO_F_VERSION_1, U.VIRTIO_F_ACCESS_PLATFORM].filter(b => (t.negotiated & (1n << BigInt(b))) === 0n);
+  if (guest.restrictedMemory && t.result >= 0 && missing.length > 0) {
+    return `a guest with restricted memory access probed with feature bit(s) ${missing.join(', ')} not negotiated (virtio_features_ok: -ENODEV)`;
+  }
   const failed = t.result < 0 || t.featuresOkReread === false;
   if (failed && (t.result >= 0 || !(t.status & U.VIRTIO_CONFIG_S_FAILED) || (t.status & U.VIRTIO_CONFIG_S_DRIVER_OK))) {
     return `FEATURES_OK re-read ${String(t.featuresOkReread)}, result ${t.result}, status ${hex(t.status)}:`
@@ -111,8 +117,9 @@ export const I1: PropertyDef = {
   id: 'I1',
   title: 'features only shrink after validate',
   statement: 'validate() only clears features; negotiated ⊆ offered ∩ (driver ∪ core transport bits); '
-    + 'no features are accepted after FEATURES_OK; a failed FEATURES_OK re-read never reaches DRIVER_OK',
-  source: 'virtio spec 1.3 §3.1.1 and §2.2; seed 004 (virtio: write back features before verify); over 128 bits since e7d4c1c5a546 / 69b946151224',
+    + 'no features are accepted after FEATURES_OK; a failed FEATURES_OK re-read never reaches DRIVER_OK; '
+    + 'a guest with restricted memory access probes only with VERSION_1 and ACCESS_PLATFORM negotiated',
+  source: 'virtio spec 1.3 §3.1.1 and §2.2; seed 004 (virtio: write back features before verify); over 128 bits since e7d4c1c5a546 / 69b946151224; drivers/virtio/virtio.c virtio_features_ok',
   profiles: guestStackProfileArb(),
   judges: ['guest.probeFlow', 'guest.blkValidate', 'guest.checksFeaturesOk', 'guest.restrictedMemory', 'guest.driverFeatureWords', 'guest.deviceFeatureWords'],
   scripts: guestScriptArb(12),

@@ -188,3 +188,7 @@ export const statusBitsCleared = (f: StackFactory): StackFactory => (profile: Pr
     },
   };
 };
+
+/** A guest core that skips virtio_features_ok's restricted-memory check: the stack runs as if memory were not restricted. */
+export const restrictedMemoryUnchecked = (f: StackFactory): StackFactory => (profile: Profile): Stack =>
+  f({ ...profile, guest: { ...profile.guest, restrictedMemory: false } });
