@@ -5,7 +5,9 @@
 // refused, never silently dropped, and an acked set holds only offered bits, whether the VMM's own
 // VMM_SET_FEATURES (array ioctls first, or the 64-bit ones) or a raw ioctl set it. The backend
 // features are a view of their own: VHOST_SET_BACKEND_FEATURES takes only bits
-// VHOST_GET_BACKEND_FEATURES offered (found missing by the patch-mutation score, issue 27).
+// VHOST_GET_BACKEND_FEATURES offered. On vhost-vdpa the features are fixed once the device shows
+// FEATURES_OK, and a status bit goes only by a reset. (The last three were found missing by the
+// patch-mutation score, issue 27.)
 
 import fc from 'fast-check';
 import type { Observation } from '../types/observation.ts';
@@ -23,6 +25,7 @@ import { lawCheck, onBothSides, type PropertyDef, type StepLaw } from '../types/
 
 /** The kernel's u64 feature words (VIRTIO_FEATURES_U64S); words the VMM counts past them are "beyond". */
 const KERNEL_WORDS = 2;
+const FEATURES_OK = BigInt(U.VIRTIO_CONFIG_S_FEATURES_OK);
 
 /** What the VMM has learnt of the offered words: word 0 from either view, word 1 from the array view; the backend word; vhost-vdpa's device status, as a GET_STATUS last showed it. */
 export interface FeatureViews {
@@ -112,8 +115,6 @@ function backendSetProblem(s: FeatureViews, op: Extract<Op, { kind: 'SET_BACKEND
   const unoffered = op.features & ~s.backend & ~free;
   return unoffered === 0n ? null : `VHOST_SET_BACKEND_FEATURES bits ${hex(unoffered)} were never offered (GET_BACKEND_FEATURES ${hex(s.backend)}), and were accepted`;
 }
-
-const FEATURES_OK = BigInt(U.VIRTIO_CONFIG_S_FEATURES_OK);
 
 /**
  * vhost_vdpa_set_status: "Userspace shouldn't remove status bits unless reset the status to 0"
