@@ -85,7 +85,7 @@ function differenceVerdict(d: Mutant | undefined): { readonly kind: string; read
 /**
  * The listing: per file its score and the mutants whose status is wanted (line, status, mutator,
  * original -> replacement), then the whole score; or, with `ranges`, only those mutants as Stryker
- * mutate ranges (file:line:col-line:col). With `difference`, each listed mutant's verdict from the
+ * mutate ranges (file:line:col-line:col, columns from 0 as Stryker reads them). With `difference`, each listed mutant's verdict from the
  * difference judge, and the kinds counted from it.
  */
 export function survivorListing(files: ReportFiles, wanted: ReadonlySet<string>, ranges: boolean, reasons = false, difference?: DifferenceIndex): string[] {
@@ -101,7 +101,9 @@ export function survivorListing(files: ReportFiles, wanted: ReadonlySet<string>,
     if (!ranges) out.push(`${file}: ${v ? ((100 * d) / v).toFixed(1) : '—'}% (${d}/${v})`);
     for (const m of shown) {
       const { start, end } = m.location;
-      if (ranges) out.push(`${file}:${start.line}:${start.column}-${end.line}:${end.column}`);
+      // Stryker's mutate ranges count columns from 0, its report from 1: a range starting at the
+      // report's column would leave out the mutant that starts there (project-reader.js)
+      if (ranges) out.push(`${file}:${start.line}:${start.column - 1}-${end.line}:${end.column}`);
       else out.push(`  ${start.line} ${m.status} ${m.mutatorName}: ${snippet(source, m.location)} -> ${(m.replacement ?? '').replace(/\s+/g, ' ').slice(0, 80)}`);
       if (!ranges && reasons && m.statusReason) out.push(`      ${reasonLine(m.statusReason)}`);
       if (!ranges && difference) out.push(`      ${differenceVerdict(difference.get(mutantKey(file, m))).line}`);

@@ -26,8 +26,9 @@ describe('mutation listing', () => {
     ]);
   });
 
-  it('prints the wanted mutants as mutate ranges', () => {
-    expect(survivorListing(mergeReports([a, b]), new Set(['Survived', 'Timeout']), true)).toEqual(['impl/a.ts:1:5-1:10', 'impl/a.ts:2:1-2:10']);
+  // the report's columns count from 1, Stryker's ranges from 0: 1:5 in the report is 1:4 in a range
+  it('prints the wanted mutants as mutate ranges, in Stryker\'s 0-based columns', () => {
+    expect(survivorListing(mergeReports([a, b]), new Set(['Survived', 'Timeout']), true)).toEqual(['impl/a.ts:1:4-1:10', 'impl/a.ts:2:0-2:10']);
   });
 
   it('a file in two reports counts from the last one: a re-run mutant by mutant, a changed source wholly', () => {
