@@ -6,7 +6,7 @@ import type { ProbeTranscript } from '../types/observation.ts';
 import type { GuestProfile } from '../types/policy.ts';
 import { runScript } from '../types/stack.ts';
 import { hex } from '../types/trace.ts';
-import { bits } from '../types/bits.ts';
+import { bit, bits } from '../types/bits.ts';
 import * as U from '../types/uapi.ts';
 import { guestScriptArb, guestStackProfileArb } from '../generators/guest.ts';
 import { judgeSteps, onBothSides, type PropertyDef, type StepLaw } from '../types/property.ts';
@@ -45,7 +45,7 @@ export function probeTranscriptProblem(t: ProbeTranscript, guest: GuestProfile):
   }
   // virtio_features_ok (drivers/virtio/virtio.c): with restricted memory access (a confidential
   // guest, virtio_check_mem_acc_cb) "device must provide VIRTIO_F_VERSION_1" and ACCESS_PLATFORM, else -ENODEV
-  const missing = [U.VIRTIO_F_VERSION_1, U.VIRTIO_F_ACCESS_PLATFORM].filter(b => (t.negotiated & (1n << BigInt(b))) === 0n);
+  const missing = [U.VIRTIO_F_VERSION_1, U.VIRTIO_F_ACCESS_PLATFORM].filter(b => (t.negotiated & bit(b)) === 0n);
   if (guest.restrictedMemory && t.result >= 0 && missing.length > 0) {
     return `a guest with restricted memory access probed with feature bit(s) ${missing.join(', ')} not negotiated (virtio_features_ok: -ENODEV)`;
   }

@@ -380,7 +380,6 @@ const rejectLaw = fc.record({ x: iovaArb, bad: malformed, access: fc.constantFro
     return [ASID_ACK, probe(x, access), { ...bad, msg: { ...bad.msg, header: U.VHOST_IOTLB_MSG_V2, asid } }, probe(x, access)];
   });
 
-
 /**
  * table and miss-bytes: a fresh IOTLB, disjoint maps in slots of two pages (one page leaves a hole
  * before the next slot, two pages touch it) in any order, more of them than the small

@@ -19,15 +19,14 @@ import { changeSides, type PolicyChange } from '../types/change.ts';
 import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
 import { patchedFields, type Profile } from '../types/profile.ts';
-import type { PolicyField, VmmProfile } from '../types/policy.ts';
+import type { PolicyField } from '../types/policy.ts';
 import type { ModelFactory, PatchModels, SnapshottingStack } from '../types/stack.ts';
 import type { Side } from '../types/property.ts';
 import { formatObservation, formatOp } from '../types/trace.ts';
 import { toJsonValue } from '../types/json.ts';
 import { distinct, traceBound, withDefaults, type ExploreEntry, type ExploreScope, type ScopeOptions, type ValueLevel } from '../generators/scope.ts';
-import { qemuNoIommu } from './i2-no-silent-iotlb.ts';
-import { crosvmFixed, crosvmOld, qemuVmm, upstreamGuest } from '../generators/profiles.ts';
-import { asOldUserspace, dependedOn, type NewBits } from './r-no-regression.ts';
+import { upstreamGuest } from '../generators/profiles.ts';
+import { asOldUserspace, dependedOn, SEED_VMMS, type NewBits } from './r-no-regression.ts';
 
 /** One initial state: the old-userspace profile (what R's check is given) and its two pinned profiles. */
 export interface RPair {
@@ -43,8 +42,6 @@ export interface RScope extends ExploreScope {
   readonly pairs: readonly RPair[];
 }
 
-/** Every VMM the seeds name (oldVmmArb's), when the proposal names none. */
-const OLD_VMMS: readonly VmmProfile[] = [qemuVmm, crosvmOld, crosvmFixed, qemuNoIommu];
 
 /** An invariant's explore entry and the policy fields it judges (properties/index.ts gives R every registered one). */
 export interface JudgingScope {
@@ -70,7 +67,7 @@ export function rScopeForProposal(p: PolicyChange, entries: readonly JudgingScop
   const scopes = sources.map(e => e.scope({ values, over: 'scope', depth: options.depth }));
   const newBits: NewBits = p.newBits ?? {};
   const alphabet = distinct(scopes.flatMap(s => s.alphabet));
-  const vmms = p.oldVmms ?? OLD_VMMS;
+  const vmms = p.oldVmms ?? SEED_VMMS;
   const seen = new Set<string>();
   const pairs: RPair[] = [];
   for (const s of scopes) {

@@ -134,12 +134,15 @@ export const oldVmmArb: fc.Arbitrary<VmmProfile> = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom(crosvmOld, crosvmFixed, qemuNoIommu) },
 );
 
+/** Every VMM the seeds name (oldVmmArb's, unweighted): a proposal's old userspace when it names none. */
+export const SEED_VMMS: readonly VmmProfile[] = [qemuVmm, crosvmOld, crosvmFixed, qemuNoIommu];
+
 /**
  * Every VMM in use today, the array-ioctl QEMUs (f412c1f57ab5) included: the old userspace of a
  * patch, which is judged against the kernel at HEAD, where the seeds' VMMs are the old userspace of
  * a proposal written against the kernel of its thread.
  */
-export const VMMS_IN_USE: readonly VmmProfile[] = [qemuVmm, crosvmOld, crosvmFixed, qemuNoIommu, qemuExtendedVmm, qemuEnottyFallbackVmm];
+export const VMMS_IN_USE: readonly VmmProfile[] = [...SEED_VMMS, qemuExtendedVmm, qemuEnottyFallbackVmm];
 
 /** Any kernel and hardware, an old VMM, the upstream guest; proposals pin what they change. */
 export const oldUserspaceProfileArb: fc.Arbitrary<Profile> = fc

@@ -5,7 +5,7 @@ import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
 import type { Profile } from '../types/profile.ts';
 import type { Part, Stack, StackFactory } from '../types/stack.ts';
-import { EAGAIN, EFAULT, MSG_LAYOUT, V2_IOTLB_OFFSET, VHOST_IOTLB_UPDATE, VIRTIO_F_ACCESS_PLATFORM } from '../types/uapi.ts';
+import { EAGAIN, EFAULT, MSG_LAYOUT, V2_IOTLB_OFFSET, VHOST_IOTLB_UPDATE, VIRTIO_CONFIG_S_FEATURES_OK, VIRTIO_F_ACCESS_PLATFORM } from '../types/uapi.ts';
 import { createModelStack, type ModelStackSnapshot } from '../model/stack.ts';
 import type { VhostSnapshot } from '../model/vhost.ts';
 import { bit } from '../types/bits.ts';
@@ -166,7 +166,7 @@ export const featuresAfterFeaturesOk = (f: StackFactory): StackFactory => (profi
     apply(op: Op): Observation {
       if (op.kind !== 'SET_FEATURES' || profile.kernel.device !== 'vhost-vdpa') return s.apply(op);
       const st = s.apply({ kind: 'VDPA_GET_STATUS' });
-      if (st.kind !== 'value' || (st.value & 8n) === 0n) return s.apply(op);
+      if (st.kind !== 'value' || (st.value & BigInt(VIRTIO_CONFIG_S_FEATURES_OK)) === 0n) return s.apply(op);
       // a reset (0) clears FEATURES_OK for the call; the status comes back after it
       s.apply({ kind: 'VDPA_SET_STATUS', status: 0 });
       const o = s.apply(op);
