@@ -8,7 +8,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { createVhostModel } from '../model/stack.ts';
 import { vmmSetFeatures } from '../model/vmmFeatures.ts';
 import type { Observation } from '../types/observation.ts';
-import type { Op, VringOp } from '../types/ops.ts';
+import { isVringOp, type Op } from '../types/ops.ts';
 import type { Profile } from '../types/profile.ts';
 import type { Part } from '../types/stack.ts';
 import { formatObservation, formatOp, formatRet } from '../types/trace.ts';
@@ -69,7 +69,6 @@ export interface Mismatch {
   readonly model: string;
 }
 
-const isVringOp = (op: KernelOp): op is VringOp => op.kind === 'VSOCK_SET_RUNNING' || op.kind === 'NET_SET_BACKEND';
 
 /**
  * A vring op's answer: the ioctl's result, and whether a message became readable on the fd (the

@@ -2,9 +2,10 @@
 // since e2ae38cf3d91, both kernel ABIs with a VMM built for each writing v1 or v2 messages, IOTLB
 // limits at their edges; ops: ACCESS_PLATFORM, the writes the laws match (INVALIDATE / UPDATE of
 // a page, an INVALIDATE meeting its last byte), the malformed ones (size 0, wrapping, bad header),
-// batches, v1 in both layouts, one-byte accesses at the page's edges and at 2^64-1. The monitor
-// keeps the flags and the look-back window.
+// batches, v1 in both layouts, one-byte accesses at the page's edges and at 2^64-1, the used rings
+// mapped and each device's vring start. The monitor keeps the flags and the look-back window.
 
+import { NET_TAP_FD, VRING_USED_ADDR } from '../types/harness.ts';
 import { encodeIotlbWrite, toHex } from '../types/iotlbWire.ts';
 import type { IotlbWriteSpec, Op } from '../types/ops.ts';
 import type { KernelPolicy } from '../types/policy.ts';
@@ -80,6 +81,9 @@ export function i6Scope(opts?: ScopeOptions): ExploreScope {
       // v1 in each layout: the VMM's own, or a foreign one the kernel misreads
       iotlbMsg(INVALIDATE, 0n, PAGE, UADDR32, U.VHOST_ACCESS_RW, v1('lp64')), iotlbMsg(INVALIDATE, 0n, PAGE, UADDR32, U.VHOST_ACCESS_RW, v1('i386')),
       access1(U64_MAX),
+      // start: both used rings mapped read-write to their own HVA (one page holds both), and each device's start
+      iotlbMsg(UPDATE, VRING_USED_ADDR[0]!, PAGE, VRING_USED_ADDR[0]!, U.VHOST_ACCESS_RW),
+      { kind: 'VSOCK_SET_RUNNING', start: 1 }, { kind: 'NET_SET_BACKEND', index: 0, fd: NET_TAP_FD },
     ],
     [
       { kind: 'SET_BACKEND_FEATURES', features: bits(U.VHOST_BACKEND_F_IOTLB_MSG_V2, U.VHOST_BACKEND_F_IOTLB_BATCH) },

@@ -24,7 +24,12 @@
 //        device does not have is refused (-EFAULT) and changes nothing;
 //  umem  vhost-net/vsock refuse (-EFAULT) an UPDATE of userspace memory the process could not reach:
 //        a uaddr range past the kernel's unsigned long, or one granting access beyond the end of
-//        the user address space (umem_access_ok: vhost_overflow, access_ok).
+//        the user address space (umem_access_ok: vhost_overflow, access_ok);
+//  start on vhost-net/vsock, while the IOTLB's maps are known (or there is none), a vring start
+//        observes what vhost_vq_init_access's accesses of the used ring give through them (a MISS
+//        at the first unmapped byte, -EFAULT for a refused or split one), and a vsock start that
+//        works the MISS of vq_meta_prefetch over the RX vq's rings; a vq index past the device's
+//        is -ENOBUFS, a net backend that is not a socket -ENOTSOCK (properties/vring-start.ts).
 // Each law is checked wherever its pattern appears in a script; the generator plants patterns.
 
 import fc from 'fast-check';
@@ -32,7 +37,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { VDPA_NAS } from '../types/harness.ts';
 import { iotlbWriteFullSize } from '../types/iotlbWire.ts';
 import type { Observation } from '../types/observation.ts';
-import { isIotlbWrite, type IotlbWrite, type IotlbWriteSpec, type Op } from '../types/ops.ts';
+import { isIotlbWrite, isVringOp, type IotlbWrite, type IotlbWriteSpec, type Op, type VringOp } from '../types/ops.ts';
 import type { Profile } from '../types/profile.ts';
 import type { KernelPolicy } from '../types/policy.ts';
 import { formatObservation, formatOp, hex } from '../types/trace.ts';
@@ -43,6 +48,7 @@ import { iovaArb } from '../generators/u64.ts';
 import { U64_MAX, bit } from '../types/bits.ts';
 import { upstreamProfile } from '../generators/profiles.ts';
 import { lawCheck, onBothSides, type PropertyDef, type StepLaw } from '../types/property.ts';
+import { backendsAfter, expectedVringOp, NO_BACKENDS, vringStartLaw, type RingMemory, type VringLawState } from './vring-start.ts';
 
 const AP = bit(U.VIRTIO_F_ACCESS_PLATFORM);
 
@@ -171,6 +177,10 @@ export interface IotlbLawState {
   access: SeenAccess | null;
   /** when the last op was a write the kernel must refuse: the access just before it (reject) */
   beforeRejected: SeenAccess | null;
+  /** the vqs' backends and the features in force (start) */
+  vrings: VringLawState;
+  /** vhost_vq_invalidate_access ran: the rings' addresses are NULL (start) */
+  ringsForgotten: boolean;
 }
 
 /** The window after a non-access op, from its predecessor's window (null when that was an access). */
@@ -183,7 +193,10 @@ function windowAfter(op: Op, o: Observation, prev: IotlbWindow): IotlbWindow {
 }
 
 export const iotlbLaw: StepLaw<IotlbLawState> = {
-  start: () => ({ inBatch: false, misread: false, iotlbOn: false, table: null, missQueue: [], backend: 0n, window: null, access: null, beforeRejected: null }),
+  start: () => ({
+    inBatch: false, misread: false, iotlbOn: false, table: null, missQueue: [], backend: 0n, window: null, access: null, beforeRejected: null,
+    vrings: { backends: NO_BACKENDS, features: 0n }, ringsForgotten: false,
+  }),
   step(s, op, o, profile) {
     const vdpa = profile.kernel.device === 'vhost-vdpa';
     const fail = (message: string): string => `${formatOp(op)} -> ${formatObservation(o)}: ${message}`;
@@ -207,10 +220,17 @@ export const iotlbLaw: StepLaw<IotlbLawState> = {
     const acked = op.kind === 'SET_FEATURES' && o.kind === 'ret' && o.ret === 0 ? op.features
       : op.kind === 'VMM_SET_FEATURES' && o.kind === 'vmm' && o.ret === 0 ? o.set
         : op.kind === 'SET_FEATURES_ARRAY' && o.kind === 'features-array' && o.ret === 0 ? (op.count >= 1n ? op.words[0] ?? 0n : 0n) : null;
-    if (!vdpa && acked !== null && (acked & AP) !== 0n) { s.iotlbOn = true; s.table = iotlbMadeByAccessPlatform(profile) ? [] : null; }
-    if (!vdpa && acked !== null && (acked & AP) === 0n && s.iotlbOn && iotlbMadeByAccessPlatform(profile) &&
-      profile.kernel.iotlbTransitions === 'invalidate-rings') {
+    if (acked !== null) s.vrings = { ...s.vrings, features: acked };
+    // a kernel that invalidates the rings on IOTLB transitions does so when the first IOTLB is made and when it goes
+    const ringsOnTransition = profile.kernel.iotlbTransitions === 'invalidate-rings';
+    if (!vdpa && acked !== null && (acked & AP) !== 0n) {
+      if (!s.iotlbOn && ringsOnTransition) s.ringsForgotten = true;
+      s.iotlbOn = true;
+      s.table = iotlbMadeByAccessPlatform(profile) ? [] : null;
+    }
+    if (!vdpa && acked !== null && (acked & AP) === 0n && s.iotlbOn && iotlbMadeByAccessPlatform(profile) && ringsOnTransition) {
       s.iotlbOn = false;
+      s.ringsForgotten = true;
       s.table = null;
       s.missQueue = [];
     }
@@ -219,6 +239,10 @@ export const iotlbLaw: StepLaw<IotlbLawState> = {
     if (isIotlbWrite(op) && ok(o) && s.table !== null) s.table = tableAfterWrite(s.table, op.msg, profile, s.backend);
     if (op.kind === 'IOTLB_READ' && o.kind === 'read') {
       const problem = readProblem(s, op.len, o, profile);
+      if (problem !== null) return fail(problem);
+    }
+    if (isVringOp(op) && o.kind === 'vring' && !vdpa) {
+      const problem = vringProblem(s, op, o, profile);
       if (problem !== null) return fail(problem);
     }
     if (o.kind === 'vring' && o.miss !== null) s.missQueue = [...s.missQueue, { iova: o.miss, perm: null, v2: v2Acked(s) }];
@@ -282,6 +306,24 @@ export const iotlbLaw: StepLaw<IotlbLawState> = {
 };
 
 export const checkIotlbLaws = lawCheck(iotlbLaw);
+
+/**
+ * start: what a vring op on net/vsock must observe, where the law knows the memory vhost's own
+ * accesses go to: none (no IOTLB) or the table of maps (under the upstream enable rule, nothing
+ * misread). Then the vqs' backends as the op left them.
+ */
+function vringProblem(s: IotlbLawState, op: VringOp, o: Extract<Observation, { kind: 'vring' }>, profile: Profile): string | null {
+  const device = profile.kernel.device;
+  if (device === 'vhost-vdpa') return null;
+  const forgotten = s.ringsForgotten;
+  const mem: RingMemory | null = !iotlbMadeByAccessPlatform(profile) || s.misread ? null
+    : !s.iotlbOn ? { kind: 'user', forgotten } : s.table === null ? null : { kind: 'iotlb', table: s.table, forgotten };
+  const want = expectedVringOp(device, op, s.vrings, mem);
+  s.vrings = { ...s.vrings, backends: backendsAfter(device, op, o, s.vrings.backends) };
+  if (want === null || isDeepStrictEqual(o, want)) return null;
+  const where = mem === null ? '' : mem.kind === 'user' ? ' with no IOTLB' : ` through the maps written since the IOTLB was made (${formatTable(mem.table)})`;
+  return `the vring op must observe ${formatObservation(want)}${where}`;
+}
 
 /**
  * vdpa_sim with batch_mapping=0 starts (and resets) in a 1:1 passthrough that only its first
@@ -394,10 +436,14 @@ const tableMidArb = fc.oneof(
   fc.constant<Op[]>([]),
   fc.constantFrom<Op[]>([{ kind: 'SET_FEATURES', features: 0n }], [{ kind: 'SET_FEATURES', features: bit(U.VIRTIO_F_VERSION_1) }],
     [{ kind: 'SET_FEATURES', features: AP }], [w(U.VHOST_IOTLB_INVALIDATE, 0n, 0n)]),
-  fc.record({ slot: fc.integer({ min: 0, max: 11 }), kind: fc.constantFrom('map', 'byte', 'across', 'size0', 'size0start') }).map(({ slot, kind }): Op[] => {
+  fc.record({
+    slot: fc.integer({ min: 0, max: 11 }),
+    kind: fc.constantFrom('map', 'byte', 'across', 'size0', 'size0start'),
+    near: fc.subarray([0n, -1n, PAGE], { minLength: 1 }),
+  }).map(({ slot, kind, near }): Op[] => {
     const at = BigInt(slot) * SLOT;
-    // and accesses where it cut: the slot's first byte, the byte before, its second page
-    const around = [at, at - 1n, at + PAGE].map(iova => probe(BigInt.asUintN(64, iova), 1));
+    // and accesses where it cut (some of: the slot's first byte, the byte before, its second page)
+    const around = near.map(d => probe(BigInt.asUintN(64, at + d), 1));
     // [iova, size]; size 0 has last = iova - 1: it frees a map holding both iova - 1 and iova, not one starting at iova
     const cut: Record<typeof kind, readonly [bigint, bigint]> = { map: [at, PAGE], byte: [at + 0x800n, 1n], across: [at + PAGE + 0x800n, SLOT], size0: [at + PAGE, 0n], size0start: [at, 0n] };
     const [iova, size] = cut[kind];
@@ -441,6 +487,7 @@ export const i6ScriptArb: fc.Arbitrary<Op[]> = fc.tuple(
     { weight: 1, arbitrary: rejectLaw },
     { weight: 1, arbitrary: tableLaw },
     { weight: 1, arbitrary: iovLaw },
+    { weight: 2, arbitrary: vringStartLaw },
   ), { maxLength: 10 })),
 ).map(([setup, chunks]) => [...setup, ...chunks.flat()]);
 

@@ -5,7 +5,7 @@ import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
 import type { Profile } from '../types/profile.ts';
 import type { Part, Stack, StackFactory } from '../types/stack.ts';
-import { EAGAIN, EFAULT, MSG_LAYOUT, V2_IOTLB_OFFSET, VHOST_IOTLB_UPDATE, VIRTIO_CONFIG_S_FEATURES_OK, VIRTIO_F_ACCESS_PLATFORM } from '../types/uapi.ts';
+import { EAGAIN, EFAULT, ENOTSOCK, MSG_LAYOUT, V2_IOTLB_OFFSET, VHOST_IOTLB_UPDATE, VIRTIO_CONFIG_S_FEATURES_OK, VIRTIO_F_ACCESS_PLATFORM } from '../types/uapi.ts';
 import { createModelStack, type ModelStackSnapshot } from '../model/stack.ts';
 import type { VhostSnapshot } from '../model/vhost.ts';
 import { bit } from '../types/bits.ts';
@@ -192,3 +192,17 @@ export const statusBitsCleared = (f: StackFactory): StackFactory => (profile: Pr
 /** A guest core that skips virtio_features_ok's restricted-memory check: the stack runs as if memory were not restricted. */
 export const restrictedMemoryUnchecked = (f: StackFactory): StackFactory => (profile: Profile): Stack =>
   f({ ...profile, guest: { ...profile.guest, restrictedMemory: false } });
+
+/** Rewrites what each vring op observes (a vring start's rule broken where only its answer shows). */
+const rewritingVring = (edit: (op: Op, o: Extract<Observation, { kind: 'vring' }>) => Observation) => (f: StackFactory): StackFactory =>
+  (profile: Profile): Stack => {
+    const s = f(profile);
+    return { apply: (op: Op): Observation => { const o = s.apply(op); return o.kind === 'vring' ? edit(op, o) : o; } };
+  };
+
+/** A vring start that skips vhost_vq_init_access (no access of the used ring): every -EFAULT it gave is a success. */
+export const ringAccessUnchecked = rewritingVring((_op, o) => (o.ret === -EFAULT ? { kind: 'vring', ret: 0, miss: null } : o));
+/** A vsock start that kicks no worker: no vq_meta_prefetch, so no MISS for the RX vq's unmapped rings. */
+export const prefetchSkipped = rewritingVring((_op, o) => (o.ret === 0 ? { ...o, miss: null } : o));
+/** vhost_net_set_backend without get_socket's check: any fd is taken as a backend. */
+export const notSocketTaken = rewritingVring((op, o) => (op.kind === 'NET_SET_BACKEND' && o.ret === -ENOTSOCK ? { ...o, ret: 0 } : o));

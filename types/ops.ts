@@ -72,6 +72,7 @@ export type OpKind = Op['kind'];
 
 /** The ops that start or stop a device's vrings. */
 export type VringOp = Extract<Op, { kind: 'VSOCK_SET_RUNNING' | 'NET_SET_BACKEND' }>;
+export const isVringOp = (op: Op): op is VringOp => op.kind === 'VSOCK_SET_RUNNING' || op.kind === 'NET_SET_BACKEND';
 
 /** Which party of the stack handles each op kind. */
 export type Party = 'vhost' | 'vmm' | 'virtio' | 'hwinfo';
