@@ -16,10 +16,10 @@ import type { Proposal } from '../proposals/proposal.ts';
 import { proveProperty } from '../proposals/prove.ts';
 import { headModel } from './head-model.ts';
 
-/** The mutant as a patch proposal: no policy, the mutated model against the model at HEAD, every VMM in use as old userspace (as withPatch). */
+/** The mutant as a patch proposal: no policy, the mutated model against the model at HEAD, every VMM in use and every guest as old userspace (as withPatch). */
 const mutant: Proposal = {
   id: 'stryker-mutant', title: 'a Stryker mutant of model/', seeds: [], commits: [], fate: 'proposed', history: '',
-  policy: {}, baseline: {}, expect: {}, patch: 'the active Stryker mutant', oldVmms: VMMS_IN_USE,
+  policy: {}, baseline: {}, expect: {}, patch: 'the active Stryker mutant', oldVmms: VMMS_IN_USE, oldGuests: true,
   patched: { from: 'the active Stryker mutant', text: '', files: [], createModelStack, baseline: headModel },
 };
 

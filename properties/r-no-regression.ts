@@ -10,7 +10,9 @@
 //   relaxation, not a break, and the two runs legitimately part ways there, so the comparison
 //   stops at it;
 // - old userspace sets only bits the baseline kernel offered, and never the bits the proposal
-//   introduces (`newBits`).
+//   introduces (`newBits`);
+// - with the guest side in (`oldGuests`, a patch), a device's offer to its driver may grow too: a
+//   probe that saw more bits offered parts ways there, as a relaxation does.
 
 import fc from 'fast-check';
 import { isDeepStrictEqual } from 'node:util';
@@ -24,6 +26,7 @@ import * as U from '../types/uapi.ts';
 import { hwInfoOpArb, smmuProfileArb } from '../generators/smmu.ts';
 import { kernelPolicyArb, qemuEnottyFallbackVmm, vhostOpWith, vocabularyArb, iotlbSetupArb } from '../generators/vhost.ts';
 import { guestAckedArb, qemuNoIommu } from './i2-no-silent-iotlb.ts';
+import { guestOpArb, guestProfileArb } from '../generators/guest.ts';
 import { crosvmFixed, crosvmOld, qemuExtendedVmm, qemuVmm, upstreamGuest } from '../generators/profiles.ts';
 import { sidesFor, type PropertyDef, type Side, type Subject, type Violation } from '../types/property.ts';
 import { changeSides, type NewBits, type PolicyChange } from '../types/change.ts';
@@ -47,6 +50,17 @@ export function dependedOn(op: Op, o: Observation): unknown {
 }
 
 const refused = (o: Observation): boolean => 'ret' in o && o.ret < 0;
+
+/** A driver probe on a device that offers more than on the baseline (every bit it offered, and more). */
+const offerGrew = (b: Observation, p: Observation): boolean =>
+  b.kind === 'probe' && p.kind === 'probe' && p.transcript.offered !== b.transcript.offered &&
+  (p.transcript.offered & b.transcript.offered) === b.transcript.offered;
+
+/**
+ * Where two runs that differ part ways legitimately, so that nothing after is judged: a call the
+ * baseline refused (a relaxation), or a probe of a device that offers more.
+ */
+export const partsWays = (baseline: Observation, proposal: Observation): boolean => refused(baseline) || offerGrew(baseline, proposal);
 
 /** Ops only a VMM with the array feature ioctls issues (QEMU since f412c1f57ab5). */
 const FEATURES_ARRAY: ReadonlySet<Op['kind']> = new Set(['GET_FEATURES_ARRAY', 'SET_FEATURES_ARRAY']);
@@ -103,7 +117,7 @@ export function compareRuns(
     const step = { op, baseline: b.apply(op), proposal: p.apply(op) };
     steps.push(step);
     if (isDeepStrictEqual(dependedOn(op, step.baseline), dependedOn(op, step.proposal))) continue;
-    if (refused(step.baseline)) return { steps, broken: null };
+    if (partsWays(step.baseline, step.proposal)) return { steps, broken: null };
     return { steps, broken: i };
   }
   return { steps, broken: null };
@@ -172,12 +186,21 @@ export interface RegressionSpec extends PolicyChange {
   readonly baseline: PolicyPatch;
 }
 
+/**
+ * With the guest side in: any guest, and its transport ops and driver probes first (a guest's
+ * relaxation then cannot end the comparison before them), then the VMM's script.
+ */
+const withOldGuests = (profiles: fc.Arbitrary<Profile>): fc.Arbitrary<Profile> =>
+  fc.tuple(profiles, guestProfileArb).map(([profile, guest]) => ({ ...profile, guest }));
+const oldGuestScriptArb: fc.Arbitrary<Op[]> = fc.tuple(oldUserspaceScriptArb, fc.array(guestOpArb, { maxLength: 12 })).map(([v, g]) => [...g, ...v]);
+
 /** R for one proposal against its baseline. */
 export function noRegression(p: RegressionSpec): PropertyDef {
   const newBits = p.newBits ?? {};
-  const profiles = p.oldVmms
+  const vmmProfiles = p.oldVmms
     ? fc.tuple(oldUserspaceProfileArb, fc.constantFrom(...p.oldVmms)).map(([profile, vmm]) => ({ ...profile, vmm }))
     : oldUserspaceProfileArb;
+  const profiles = p.oldGuests ? withOldGuests(vmmProfiles) : vmmProfiles;
   return {
     id: 'R',
     title: 'no regression for old userspace',
@@ -185,7 +208,7 @@ export function noRegression(p: RegressionSpec): PropertyDef {
       + '(offers may grow, refused calls may start to succeed)',
     source: 'DESIGN.md "Properties"; Linus, seed 000: "if a change results in user programs breaking, it\'s a bug in the kernel"',
     profiles,
-    scripts: oldUserspaceScriptArb,
+    scripts: p.oldGuests ? oldGuestScriptArb : oldUserspaceScriptArb,
     check: (subject, profile, ops) => {
       const sides = changeSides(p, profile);
       return regressionCheck(subject, sides.baseline, sides.proposal, ops, newBits);

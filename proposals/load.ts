@@ -36,12 +36,13 @@ export async function loadProposal(ref: string): Promise<Proposal> {
 /**
  * The proposal with the patch in `diffFile` applied and loaded. R's baseline, unless the proposal
  * names one, is its own policy: both sides then differ by the patch alone; its old userspace, unless
- * the proposal names it, every VMM in use today (the kernel at HEAD is what they were written against).
+ * the proposal names it, every VMM in use today (the kernel at HEAD is what they were written against)
+ * and every guest (model/virtio/ is the guest core and devices: a patch there meets the guests in use).
  */
 export async function withPatch(p: Proposal, diffFile: string): Promise<Proposal> {
   if (p.rules !== undefined || p.policy.rules !== undefined) throw new InputError(`${p.source ?? p.id}: a proposal brings a patch or rules, not both (a patch may change model/rules.ts)`);
   const patched = await loadPatch(diffFile);
-  return { ...p, patch: resolve(diffFile), patched, baseline: p.baseline ?? p.policy, oldVmms: p.oldVmms ?? VMMS_IN_USE };
+  return { ...p, patch: resolve(diffFile), patched, baseline: p.baseline ?? p.policy, oldVmms: p.oldVmms ?? VMMS_IN_USE, oldGuests: p.oldGuests ?? true };
 }
 
 /** A proposal (id or file) judged with the patch in `diffFile` (`negcheck prove REF --patch FILE.diff`). */

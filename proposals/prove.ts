@@ -71,6 +71,7 @@ export function propertyFor(p: Proposal, id: PropertyId): { def: PropertyDef; pr
     const def = noRegression({
       id: p.id, policy: p.policy, baseline: p.baseline,
       ...(p.newBits ? { newBits: p.newBits } : {}), ...(p.oldVmms ? { oldVmms: p.oldVmms } : {}),
+      ...(p.oldGuests ? { oldGuests: p.oldGuests } : {}),
     });
     return { def, profiles: def.profiles };
   }

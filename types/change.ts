@@ -21,6 +21,12 @@ export interface PolicyChange {
   readonly newBits?: NewBits;
   /** for R: the old userspaces (VMM profiles) to judge by; default every VMM the seeds name */
   readonly oldVmms?: readonly VmmProfile[];
+  /**
+   * for R: the old userspace takes in the guest side too: any guest profile, whose transport ops
+   * and driver probes join the script. A patch needs it (the guest core is model code); a policy
+   * change judged against the seeds' VMMs touches no guest, which stays the upstream one.
+   */
+  readonly oldGuests?: boolean;
 }
 
 /**
