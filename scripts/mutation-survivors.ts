@@ -7,7 +7,7 @@
 // from the last one given, mutant by mutant while its source is the same.
 //
 //   npx tsx scripts/mutation-survivors.ts reports/mutation/impl.json [more.json ...] [--ranges] [--reasons] [--status Survived,Timeout]
-//     [--difference patch-difference.json ...]
+//     [--difference patch-difference.json]...   (one --difference per difference report)
 // `--reasons` adds each listed mutant's status reason (a killed one's failing message) and counts
 // the kinds mutation/patch-difference.test.ts names. `--difference` joins the difference judge's
 // runs (over the listed survivors' ranges) mutant by mutant: each survivor's first difference from
@@ -37,7 +37,7 @@ function main(): void {
     },
   });
   if (values.help || positionals.length === 0) {
-    console.log('usage: tsx scripts/mutation-survivors.ts <stryker report.json> [more.json ...] [--ranges] [--reasons] [--status Survived,NoCoverage] [--difference report.json ...]');
+    console.log('usage: tsx scripts/mutation-survivors.ts <stryker report.json> [more.json ...] [--ranges] [--reasons] [--status Survived,NoCoverage] [--difference report.json]... (one --difference per report: a report given without it is read as a patch run\'s)');
     process.exit(values.help ? 0 : 2);
   }
   const reports = positionals.map(readReport);
