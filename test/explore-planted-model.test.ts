@@ -63,7 +63,8 @@ describe('a bug planted in the model is found at run time, with the shortest tra
     const t = exploreI6(dir).targets[0]!;
     expect(t.verdict).toMatch(/^VIOLATED at depth 4/);
     expect(t.counterexample!.trace).toEqual([
-      expect.stringMatching(/UPDATE iova=0xffff_ffff_ffff_f000 size=0x1000 .* -> 72$/),
+      // a map above the next one's, inserted first (the top page, or the used rings' page of the start law's ops)
+      expect.stringMatching(/UPDATE iova=0x[1-9a-f][0-9a-f_]* size=0x1000 .* -> 72$/),
       expect.stringMatching(/UPDATE iova=0x0 size=0x1000 .* -> 72$/),
       expect.stringMatching(/INVALIDATE iova=0x0 size=0x1000 .* -> 72$/),
       expect.stringMatching(/^vq access RO iova=0x0 len=1 -> ok /),
