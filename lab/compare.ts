@@ -69,7 +69,6 @@ export interface Mismatch {
   readonly model: string;
 }
 
-
 /**
  * A vring op's answer: the ioctl's result, and whether a message became readable on the fd (the
  * agent cannot see a MISS's iova without reading it, which would change the trace). `unknown` (one

@@ -241,7 +241,7 @@ export const iotlbLaw: StepLaw<IotlbLawState> = {
       const problem = readProblem(s, op.len, o, profile);
       if (problem !== null) return fail(problem);
     }
-    if (isVringOp(op) && o.kind === 'vring' && !vdpa) {
+    if (isVringOp(op) && o.kind === 'vring') {
       const problem = vringProblem(s, op, o, profile);
       if (problem !== null) return fail(problem);
     }

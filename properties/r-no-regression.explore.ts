@@ -42,7 +42,6 @@ export interface RScope extends ExploreScope {
   readonly pairs: readonly RPair[];
 }
 
-
 /** An invariant's explore entry and the policy fields it judges (properties/index.ts gives R every registered one). */
 export interface JudgingScope {
   readonly entry: ExploreEntry;
@@ -149,7 +148,6 @@ export function rMachine(scope: RScope, models: { readonly baseline: ModelFactor
     },
   };
 }
-
 
 /** R's step law: one bit, whether a relaxation was seen (then nothing more is judged). Messages as regressionCheck's model side. */
 export function rMonitor(side: Side = 'model'): Monitor<boolean, RObservation> {

@@ -187,8 +187,9 @@ export interface RegressionSpec extends PolicyChange {
 }
 
 /**
- * With the guest side in: any guest, and its transport ops and driver probes first (a guest's
- * relaxation then cannot end the comparison before them), then the VMM's script.
+ * With the guest side in: any guest, and its transport ops and driver probes first in the script
+ * (a relaxation in the VMM's script then cannot end the comparison before them), then the VMM's
+ * script. The VMM's script is drawn first, so that its draws, and what they shrink to, are as without guests.
  */
 const withOldGuests = (profiles: fc.Arbitrary<Profile>): fc.Arbitrary<Profile> =>
   fc.tuple(profiles, guestProfileArb).map(([profile, guest]) => ({ ...profile, guest }));

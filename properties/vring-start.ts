@@ -70,21 +70,28 @@ function initAccess(mem: RingMemory, vq: number): UserAccess | null {
 }
 
 /**
- * vq_meta_prefetch of vq: nothing without an IOTLB or with the rings forgotten; else
- * iotlb_access_ok over desc (RO, 16 bytes an entry), avail (RO, 4 + 2 an entry) and used (WO,
- * 4 + 8 an entry; both + 2 with EVENT_IDX) in that order: the first byte no map holds is the MISS
- * it queues and ends it; a map without the access ends it without one.
+ * vq's desc, avail and used rings for VRING_NUM entries, each with the access vq_meta_prefetch asks
+ * of it: desc (RO, 16 bytes an entry), avail (RO, 4 + 2 an entry) and used (WO, 4 + 8 an entry;
+ * avail and used + 2 with EVENT_IDX: vhost_get_avail_size, vhost_get_used_size).
  */
-function prefetchMiss(mem: RingMemory, features: bigint, vq: number): bigint | null {
-  if (mem.kind === 'user' || mem.forgotten) return null;
+function ringsOf(vq: number, features: bigint): readonly (readonly [addr: bigint, len: bigint, access: number])[] {
   const event = (features & bit(U.VIRTIO_RING_F_EVENT_IDX)) !== 0n ? 2n : 0n;
   const n = BigInt(VRING_NUM);
-  const rings = [
+  return [
     [VRING_DESC_ADDR[vq]!, 16n * n, U.VHOST_ACCESS_RO],
     [VRING_AVAIL_ADDR[vq]!, 4n + 2n * n + event, U.VHOST_ACCESS_RO],
     [VRING_USED_ADDR[vq]!, 4n + 8n * n + event, U.VHOST_ACCESS_WO],
-  ] as const;
-  for (const [addr, len, access] of rings) {
+  ];
+}
+
+/**
+ * vq_meta_prefetch of vq: nothing without an IOTLB or with the rings forgotten; else
+ * iotlb_access_ok over its rings in that order: the first byte no map holds is the MISS it queues
+ * and ends it; a map without the access ends it without one.
+ */
+function prefetchMiss(mem: RingMemory, features: bigint, vq: number): bigint | null {
+  if (mem.kind === 'user' || mem.forgotten) return null;
+  for (const [addr, len, access] of ringsOf(vq, features)) {
     for (let a = addr; a < addr + len;) {
       const m = mem.table.find(t => t.start <= a && a <= t.last);
       if (m === undefined) return a;
@@ -153,10 +160,10 @@ const ringMap = (iova: bigint, size: bigint, uaddr: bigint, perm: number): Op =>
   kind: 'IOTLB_WRITE',
   msg: { header: U.VHOST_IOTLB_MSG_V2, layout: 'lp64', asid: 0, iova, size, uaddr, perm, type: U.VHOST_IOTLB_UPDATE },
 });
-/** A ring's bytes for VRING_NUM entries without EVENT_IDX: desc 16 an entry, avail 4 + 2, used 4 + 8. */
+/** The bytes of the ring starting at iova without EVENT_IDX; a used ring's for vq 0's used idx. */
 const ringBytes = (iova: bigint): bigint => {
-  const n = BigInt(VRING_NUM);
-  return iova === VRING_DESC_ADDR[0] ? 16n * n : iova === VRING_AVAIL_ADDR[0] ? 4n + 2n * n : 4n + 8n * n;
+  const [desc, avail, used] = ringsOf(0, 0n);
+  return iova === desc![0] ? desc![1] : iova === avail![0] ? avail![1] : used![1];
 };
 /**
  * A map at a ring's start: the flags alone, flags and idx, or the ring one byte short, whole,
