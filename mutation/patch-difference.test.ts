@@ -2,7 +2,8 @@
 // model run beside the model at HEAD, op by op, over P0's profiles and scripts (every party, every
 // policy). The first observable difference fails the test and is named by its kind, which Stryker
 // keeps as the mutant's status reason:
-//   relaxation  HEAD refused the call (a negative return), the mutant accepts it: R allows it by design;
+//   relaxation  HEAD refused the call (a negative return), the mutant accepts it: R allows it by design
+//               (an answer no syscall gives, such as a positive errno, is 'other');
 //   tightening  HEAD accepted it, the mutant refuses it: R's to find (its generators missed it);
 //   offer       a GET_FEATURES / GET_BACKEND_FEATURES / GET_HW_INFO value: offers may grow;
 //   other       any other answer.
@@ -14,6 +15,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { createModelStack } from '../model/stack.ts';
 import { P0 } from '../properties/p0-differential.ts';
+import { answerOf } from '../types/answer.ts';
 import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
 import type { Profile } from '../types/profile.ts';
@@ -29,8 +31,8 @@ function differenceKind(op: Op, head: Observation, mutant: Observation): Differe
   const h = ret(head);
   const m = ret(mutant);
   if (OFFERS.has(op.kind) && h === m) return 'offer';
-  if (h !== null && m !== null && h < 0 && m >= 0) return 'relaxation';
-  if (h !== null && m !== null && h >= 0 && m < 0) return 'tightening';
+  if (answerOf(op, head) === 'refusal' && answerOf(op, mutant) === 'success') return 'relaxation';
+  if (answerOf(op, head) === 'success' && answerOf(op, mutant) === 'refusal') return 'tightening';
   return 'other';
 }
 

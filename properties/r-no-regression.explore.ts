@@ -157,7 +157,7 @@ export function rMonitor(side: Side = 'model'): Monitor<boolean, RObservation> {
     step(_k, o) {
       if (relaxed || o === null) return null;
       if (isDeepStrictEqual(dependedOn(o.op, o.baseline), dependedOn(o.op, o.proposal))) return null;
-      if (partsWays(o.baseline, o.proposal)) { relaxed = true; return null; }
+      if (partsWays(o.op, o.baseline, o.proposal)) { relaxed = true; return null; }
       return `[${side}] old userspace: ${formatOp(o.op)} -> ${formatObservation(o.baseline)} on the baseline, ` +
         `${formatObservation(o.proposal)} on the proposal`;
     },

@@ -8,7 +8,8 @@
 //   VHOST_SET_FEATURES likewise (its result, and everything after, is compared);
 // - a call the baseline refused (a negative return) may succeed on the proposal: that is a
 //   relaxation, not a break, and the two runs legitimately part ways there, so the comparison
-//   stops at it;
+//   stops at it; but only where the proposal's answer is one a syscall gives (types/answer.ts):
+//   an errno returned positive is no success an old userspace can act on;
 // - old userspace sets only bits the baseline kernel offered, and never the bits the proposal
 //   introduces (`newBits`);
 // - with the guest side in (`oldGuests`, a patch), a device's offer to its driver may grow too: a
@@ -16,6 +17,7 @@
 
 import fc from 'fast-check';
 import { isDeepStrictEqual } from 'node:util';
+import { answerOf } from '../types/answer.ts';
 import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
 import type { PolicyPatch, Profile } from '../types/profile.ts';
@@ -49,8 +51,6 @@ export function dependedOn(op: Op, o: Observation): unknown {
   return o;
 }
 
-const refused = (o: Observation): boolean => 'ret' in o && o.ret < 0;
-
 /** A driver probe on a device that offers more than on the baseline (every bit it offered, and more). */
 const offerGrew = (b: Observation, p: Observation): boolean =>
   b.kind === 'probe' && p.kind === 'probe' && p.transcript.offered !== b.transcript.offered &&
@@ -58,9 +58,11 @@ const offerGrew = (b: Observation, p: Observation): boolean =>
 
 /**
  * Where two runs that differ part ways legitimately, so that nothing after is judged: a call the
- * baseline refused (a relaxation), or a probe of a device that offers more.
+ * baseline refused and the proposal answers as a syscall can (a relaxation), or a probe of a
+ * device that offers more.
  */
-export const partsWays = (baseline: Observation, proposal: Observation): boolean => refused(baseline) || offerGrew(baseline, proposal);
+export const partsWays = (op: Op, baseline: Observation, proposal: Observation): boolean =>
+  (answerOf(op, baseline) === 'refusal' && answerOf(op, proposal) !== 'malformed') || offerGrew(baseline, proposal);
 
 /** Ops only a VMM with the array feature ioctls issues (QEMU since f412c1f57ab5). */
 const FEATURES_ARRAY: ReadonlySet<Op['kind']> = new Set(['GET_FEATURES_ARRAY', 'SET_FEATURES_ARRAY']);
@@ -117,7 +119,7 @@ export function compareRuns(
     const step = { op, baseline: b.apply(op), proposal: p.apply(op) };
     steps.push(step);
     if (isDeepStrictEqual(dependedOn(op, step.baseline), dependedOn(op, step.proposal))) continue;
-    if (partsWays(step.baseline, step.proposal)) return { steps, broken: null };
+    if (partsWays(op, step.baseline, step.proposal)) return { steps, broken: null };
     return { steps, broken: i };
   }
   return { steps, broken: null };

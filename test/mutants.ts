@@ -1,6 +1,7 @@
 // Deliberately broken stacks, for showing that a property can fail: each wraps a factory and
 // changes one rule the way a real bug would.
 
+import { answerOf, BYTE_COUNTED_OPS } from '../types/answer.ts';
 import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
 import type { Profile } from '../types/profile.ts';
@@ -193,12 +194,16 @@ export const statusBitsCleared = (f: StackFactory): StackFactory => (profile: Pr
 export const restrictedMemoryUnchecked = (f: StackFactory): StackFactory => (profile: Profile): Stack =>
   f({ ...profile, guest: { ...profile.guest, restrictedMemory: false } });
 
-/** Rewrites what each vring op observes (a vring start's rule broken where only its answer shows). */
-const rewritingVring = (edit: (op: Op, o: Extract<Observation, { kind: 'vring' }>) => Observation) => (f: StackFactory): StackFactory =>
-  (profile: Profile): Stack => {
+/** Rewrites what each op observes (a rule broken where only its answer shows); a snapshotting stack stays one, so explore can drive the plant too. */
+const rewritingAnswers = (edit: (op: Op, o: Observation) => Observation) => <S extends Stack>(f: (p: Profile) => S) =>
+  (profile: Profile): S => {
     const s = f(profile);
-    return { apply: (op: Op): Observation => { const o = s.apply(op); return o.kind === 'vring' ? edit(op, o) : o; } };
+    return { ...s, apply: (op: Op): Observation => edit(op, s.apply(op)) };
   };
+
+/** Rewrites what each vring op observes. */
+const rewritingVring = (edit: (op: Op, o: Extract<Observation, { kind: 'vring' }>) => Observation) =>
+  rewritingAnswers((op, o) => (o.kind === 'vring' ? edit(op, o) : o));
 
 /** A vring start that skips vhost_vq_init_access (no access of the used ring): every -EFAULT it gave is a success. */
 export const ringAccessUnchecked = rewritingVring((_op, o) => (o.ret === -EFAULT ? { kind: 'vring', ret: 0, miss: null } : o));
@@ -206,3 +211,7 @@ export const ringAccessUnchecked = rewritingVring((_op, o) => (o.ret === -EFAULT
 export const prefetchSkipped = rewritingVring((_op, o) => (o.ret === 0 ? { ...o, miss: null } : o));
 /** vhost_net_set_backend without get_socket's check: any fd is taken as a backend. */
 export const notSocketTaken = rewritingVring((op, o) => (op.kind === 'NET_SET_BACKEND' && o.ret === -ENOTSOCK ? { ...o, ret: 0 } : o));
+
+/** A device ioctl path that returns its errno positive (`return EFAULT;` for `return -EFAULT;`): every refused ioctl reads as a success with a value no ioctl has. */
+export const errnoPositive = rewritingAnswers((op, o) =>
+  (answerOf(op, o) === 'refusal' && 'ret' in o && !BYTE_COUNTED_OPS.has(op.kind) ? { ...o, ret: -o.ret } : o));
