@@ -8,8 +8,9 @@
 //   VHOST_SET_FEATURES likewise (its result, and everything after, is compared);
 // - a call the baseline refused (a negative return) may succeed on the proposal: that is a
 //   relaxation, not a break, and the two runs legitimately part ways there, so the comparison
-//   stops at it; but only where the proposal's answer is one a syscall gives (types/answer.ts):
-//   an errno returned positive is no success an old userspace can act on;
+//   stops at it. So may it be refused with another errno (e2ae38cf3d91 turned size-0 batch
+//   messages' -EINVAL into -EFAULT, and no one's program broke); but an answer no syscall gives
+//   (types/answer.ts: an errno returned positive) is neither;
 // - old userspace sets only bits the baseline kernel offered, and never the bits the proposal
 //   introduces (`newBits`);
 // - with the guest side in (`oldGuests`, a patch), a device's offer to its driver may grow too: a
