@@ -4,6 +4,7 @@
 // keeps as the mutant's status reason:
 //   relaxation  HEAD refused the call (a negative return), the mutant accepts it: R allows it by design
 //               (an answer no syscall gives, such as a positive errno, is 'other');
+//   errno       both refuse it, with different errnos: R allows that too (e2ae38cf3d91 did it);
 //   tightening  HEAD accepted it, the mutant refuses it: R's to find (its generators missed it);
 //   offer       a GET_FEATURES / GET_BACKEND_FEATURES / GET_HW_INFO value: offers may grow;
 //   other       any other answer.
@@ -25,13 +26,14 @@ import { headModel } from './head-model.ts';
 const OFFERS: ReadonlySet<Op['kind']> = new Set(['GET_FEATURES', 'GET_BACKEND_FEATURES', 'GET_HW_INFO']);
 const ret = (o: Observation): number | null => ('ret' in o && typeof o.ret === 'number' ? o.ret : null);
 
-type DifferenceKind = 'relaxation' | 'tightening' | 'offer' | 'other';
+type DifferenceKind = 'relaxation' | 'errno' | 'tightening' | 'offer' | 'other';
 
 function differenceKind(op: Op, head: Observation, mutant: Observation): DifferenceKind {
   const h = ret(head);
   const m = ret(mutant);
   if (OFFERS.has(op.kind) && h === m) return 'offer';
   if (answerOf(op, head) === 'refusal' && answerOf(op, mutant) === 'success') return 'relaxation';
+  if (answerOf(op, head) === 'refusal' && answerOf(op, mutant) === 'refusal' && h !== m) return 'errno';
   if (answerOf(op, head) === 'success' && answerOf(op, mutant) === 'refusal') return 'tightening';
   return 'other';
 }
