@@ -2,7 +2,7 @@
 // and not) and vhost op scripts.
 
 import fc from 'fast-check';
-import { NET_TAP_FD, VRING_USED_ADDR } from '../types/harness.ts';
+import { GUEST_RAM_HVA, NET_TAP_FD, VRING_USED_ADDR } from '../types/harness.ts';
 import type { IotlbWriteSpec, Op } from '../types/ops.ts';
 import {
   ACCESS_OK_RULES, FEATURES_ARRAY_RULES, IOTLB_TRANSITION_RULES, NET_FEATURE_SETS, IOTLB_ENABLE_RULES, type KernelPolicy, PARENT_KINDS, SIZE_ZERO_RULES, VDPA_RESET_RULES, VHOST_DEVICES,
@@ -181,6 +181,16 @@ export function vocabularyArb(): fc.Arbitrary<AddressVocabulary> {
 }
 
 const DEFAULT_VOCABULARY: AddressVocabulary = { iova: iovaArb, size: sizeArb };
+
+/**
+ * What a VMM maps most: a page or two of guest memory at one of the script's addresses, well
+ * formed (v2, read-write, a user address), so that a script holds several maps at once (the edge
+ * cases of iotlbWriteSpecWith are refused more often than not).
+ */
+export function pageMapWith(v: AddressVocabulary): fc.Arbitrary<Op> {
+  return fc.record({ iova: v.iova, pages: fc.constantFrom(1n, 2n) })
+    .map(({ iova, pages }) => iotlbMsg(U.VHOST_IOTLB_UPDATE, iova, pages * 0x1000n, GUEST_RAM_HVA + (iova & 0xf_f000n)));
+}
 
 export const iotlbWriteSpecArb: fc.Arbitrary<IotlbWriteSpec> = iotlbWriteSpecWith(DEFAULT_VOCABULARY);
 

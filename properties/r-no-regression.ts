@@ -27,7 +27,7 @@ import type { Stack, StackFactory } from '../types/stack.ts';
 import { formatObservation, formatOp } from '../types/trace.ts';
 import * as U from '../types/uapi.ts';
 import { hwInfoOpArb, smmuProfileArb } from '../generators/smmu.ts';
-import { featuresArrayOpArb, kernelPolicyArb, qemuEnottyFallbackVmm, vhostOpWith, vocabularyArb, iotlbSetupArb } from '../generators/vhost.ts';
+import { featuresArrayOpArb, kernelPolicyArb, pageMapWith, qemuEnottyFallbackVmm, vhostOpWith, vocabularyArb, iotlbSetupArb } from '../generators/vhost.ts';
 import { guestAckedArb, qemuNoIommu } from './i2-no-silent-iotlb.ts';
 import { guestOpArb, guestProfileArb } from '../generators/guest.ts';
 import { crosvmFixed, crosvmOld, qemuExtendedVmm, qemuVmm, upstreamGuest } from '../generators/profiles.ts';
@@ -176,13 +176,15 @@ const WHOLE_RANGE_UNMAP: Op = {
 };
 
 /**
- * What an old userspace does: ioctls and IOTLB messages, the VMM's feature plumbing, hw_info. The
- * array feature ioctls are drawn again on their own: only a third of the VMMs issue them, on
- * vhost-net alone, and their buffer's edges (a count past the VMM's words) are a seventh of their counts.
+ * What an old userspace does: ioctls and IOTLB messages, the VMM's feature plumbing, hw_info. Well
+ * formed maps are drawn again on their own (pageMapWith: a script then holds several), and so are
+ * the array feature ioctls: only a third of the VMMs issue them, on vhost-net alone, and their
+ * buffer's edges (a count past the VMM's words) are a seventh of their counts.
  */
 export const oldUserspaceScriptArb: fc.Arbitrary<Op[]> = fc
   .tuple(iotlbSetupArb, vocabularyArb().chain(v => fc.array(fc.oneof(
     { weight: 8, arbitrary: vhostOpWith(v) },
+    { weight: 2, arbitrary: pageMapWith(v) },
     { weight: 1, arbitrary: featuresArrayOpArb },
     { weight: 2, arbitrary: guestAckedArb.map((guestFeatures): Op => ({ kind: 'VMM_SET_FEATURES', guestFeatures })) },
     { weight: 1, arbitrary: hwInfoOpArb },
