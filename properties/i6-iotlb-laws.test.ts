@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { I6 } from './i6-iotlb-laws.ts';
-import { asidNotRead, iotlbNotFresh, iotlbOffWhenCleared, lastOffByOne, missPermDropped, notSocketTaken, prefetchSkipped, ringAccessUnchecked, umemUnchecked } from '../test/mutants.ts';
+import { asidNotRead, iotlbNotFresh, iovaRangeUnchecked, iotlbOffWhenCleared, lastOffByOne, missPermDropped, notSocketTaken, prefetchSkipped, ringAccessUnchecked, umemUnchecked } from '../test/mutants.ts';
 import { runProperty, scaledRuns, testSeed } from '../harness/run.ts';
 import { describeRun } from '../harness/report.ts';
 import { stackSubject } from '../harness/subject.ts';
@@ -30,6 +30,7 @@ describe(`I6 ${I6.title}: ${I6.statement}`, () => {
     ['tears the IOTLB down when ACCESS_PLATFORM is acked away on a kernel that keeps it', iotlbOffWhenCleared, /the maps written since|a well-formed INVALIDATE must be accepted/, 2 + 18 + 1],
     ['reads a MISS back with perm 0', missPermDropped(stackSubject.model), /of the MISS read is 0/, 8],
     ['maps a uaddr range the process could not reach (no umem_access_ok)', umemUnchecked(stackSubject.model), /UPDATE .* -> \d+: a malformed write must return -14/, 8],
+    ['maps past the platform IOMMU\'s aperture on vhost-vdpa (no iova range check)', iovaRangeUnchecked(stackSubject.model), /UPDATE .* -> \d+: a malformed write must return -14/, 8],
     ['skips the v2 asid word with IOTLB_ASID acked (every write for AS 0)', asidNotRead(stackSubject.model), /asid=.* a malformed write must return -14/, 8],
     ['starts a vring without accessing its used ring (no vhost_vq_init_access)', ringAccessUnchecked(stackSubject.model), /the vring op must observe -EFAULT/, 8],
     ['kicks no worker on a vsock start (no vq_meta_prefetch, no MISS for the RX vq\'s rings)', prefetchSkipped(stackSubject.model), /the vring op must observe 0, MISS/, 8],

@@ -39,7 +39,7 @@ import { iotlbWriteFullSize } from '../types/iotlbWire.ts';
 import type { Observation } from '../types/observation.ts';
 import { isIotlbWrite, isVringOp, type IotlbWrite, type IotlbWriteSpec, type Op, type VringOp } from '../types/ops.ts';
 import type { Profile } from '../types/profile.ts';
-import type { KernelPolicy } from '../types/policy.ts';
+import type { KernelPolicy, ParentKind } from '../types/policy.ts';
 import { formatObservation, formatOp, hex } from '../types/trace.ts';
 import * as U from '../types/uapi.ts';
 import { kernelPolicyArb, vhostOpWith, vocabularyArb } from '../generators/vhost.ts';
@@ -107,6 +107,21 @@ const USER_SPACE_END: Readonly<Record<KernelPolicy['accessOk'], bigint | null>> 
 };
 
 /**
+ * The last iova vhost-vdpa maps (vhost_vdpa_set_iova_range: the platform IOMMU domain's aperture
+ * when vhost-vdpa owns one, here a 48-bit one; else the parent's get_iova_range, or the whole u64
+ * for a parent without one), which VHOST_VDPA_GET_IOVA_RANGE reports to the VMM. An UPDATE that
+ * ends past it is vhost_vdpa_process_iotlb_update's -EINVAL (-EFAULT from the write): mapped, the
+ * hardware would translate an iova its IOMMU cannot hold.
+ */
+const VDPA_IOVA_LAST: Readonly<Record<ParentKind, bigint>> = {
+  'platform-iommu': (1n << 48n) - 1n,
+  'onchip-reset-map': U64_MAX,
+  'vendor-clears': U64_MAX,
+  vduse: U64_MAX,
+  'vendor-dma-map': U64_MAX,
+};
+
+/**
  * umem: vhost-net/vsock map only userspace memory the process could reach (umem_access_ok in
  * vhost_process_iotlb_msg): [uaddr, uaddr + size) fits the kernel's unsigned long (vhost_overflow;
  * since f7ad318ea0ad it may end exactly at 2^BITS_PER_LONG) and, when the map grants a read or a
@@ -136,6 +151,7 @@ export function expectedRejection(m: IotlbWriteSpec, p: Profile, backend = 0n): 
   if ([0, U.VHOST_IOTLB_MISS, U.VHOST_IOTLB_ACCESS_FAIL, 7, 255].includes(m.type)) return -U.EFAULT;
   if (m.type === U.VHOST_IOTLB_UPDATE && m.iova + m.size - 1n > U64_MAX) return -U.EFAULT;
   if (m.type === U.VHOST_IOTLB_UPDATE && p.kernel.device !== 'vhost-vdpa' && !userRangeReachable(m, p)) return -U.EFAULT;
+  if (m.type === U.VHOST_IOTLB_UPDATE && p.kernel.device === 'vhost-vdpa' && m.iova + m.size - 1n > VDPA_IOVA_LAST[p.kernel.parent]) return -U.EFAULT;
   if (p.kernel.device !== 'vhost-vdpa' && (m.type === U.VHOST_IOTLB_BATCH_BEGIN || m.type === U.VHOST_IOTLB_BATCH_END)) return -U.EFAULT;
   return null;
 }
@@ -517,7 +533,8 @@ export const I6: PropertyDef = {
     + '(segments, -EPERM, -ENOBUFS past VQ_IOV_MAX, a miss at the first unmapped byte), with FIFO retirement at max_iotlb_entries, INVALIDATE freeing what '
     + 'del_range(iova, iova + size - 1) meets (size 0 included) and the IOTLB staying when the bit is acked away (going, with its maps and queued messages, on a kernel that invalidates the rings on IOTLB transitions); miss-bytes: reads return the queued MISS messages in order, '
     + 'byte for byte (vhost-vdpa has no read path: -EINVAL); asid: without IOTLB_ASID acked the asid word is not read, with it a write for an address space the device lacks is refused; '
-    + 'umem: vhost-net/vsock refuse an UPDATE of a uaddr range the process could not reach (past unsigned long, or a readable/writable one past the user address space)',
+    + 'umem: vhost-net/vsock refuse an UPDATE of a uaddr range the process could not reach (past unsigned long, or a readable/writable one past the user address space), '
+    + 'and vhost-vdpa one that ends past the iova range it reports (a platform IOMMU\'s aperture)',
   source: 'drivers/vhost/iotlb.c; vhost.c vhost_chr_write_iter/_read_iter, translate_desc, vhost_iotlb_miss, vhost_init_device_iotlb; vdpa.c vhost_vdpa_process_iotlb_msg',
   profiles: i6ProfileArb,
   judges: ['kernel.sizeZero', 'kernel.abi', 'kernel.maxIotlbEntries', 'kernel.parent', 'kernel.iotlbTransitions', 'vmm.userAbi', 'vmm.iotlbMsgV2'],

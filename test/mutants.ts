@@ -35,6 +35,17 @@ export const umemUnchecked = (f: StackFactory): StackFactory => rewriting(f, op 
     ? { ...op, msg: { ...op.msg, uaddr: 0x1000_0000n } }
     : op);
 
+/**
+ * vhost-vdpa without vhost_vdpa_process_iotlb_update's iova range check: a small UPDATE ending past
+ * the platform IOMMU's 48-bit aperture is mapped (the model sees its iova moved below it).
+ */
+export const iovaRangeUnchecked = (f: StackFactory): StackFactory => (profile: Profile): Stack =>
+  (profile.kernel.device !== 'vhost-vdpa' || profile.kernel.parent !== 'platform-iommu' ? f : rewriting(f, op =>
+    op.kind === 'IOTLB_WRITE' && op.msg.type === VHOST_IOTLB_UPDATE && op.msg.size !== 0n && op.msg.size <= 1n << 32n &&
+      op.msg.iova + op.msg.size - 1n >= 1n << 48n && op.msg.iova + op.msg.size - 1n < 1n << 64n
+      ? { ...op, msg: { ...op.msg, iova: 0x1000_0000n } }
+      : op))(profile);
+
 /** Computes an UPDATE's end with the carry out of the low 32 bits dropped. */
 export const carryDropped = (f: StackFactory): StackFactory => rewriting(f, op => {
   if (op.kind !== 'IOTLB_WRITE' || op.msg.type !== VHOST_IOTLB_UPDATE) return op;
