@@ -3,7 +3,7 @@
 // on that profile pair (asOldUserspace, computed once per pair: a dropped op is a step of neither
 // stack, observed as null); the observation is the pair. The monitor keeps one bit, "a relaxation
 // was seen" (a call the baseline refused succeeds on the proposal: compareRuns stops there, so
-// nothing after it is judged), and judges dependedOn on both sides as regressionCheck does.
+// nothing after it is judged), and judges sameForOldUserspace on both sides as regressionCheck does.
 //
 // The scope: the I-scopes (over the proposal scope, values narrow unless asked wider) of the
 // properties whose judged fields the proposal's policy or baseline touch (all of them if none),
@@ -11,7 +11,6 @@
 // oldVmms, or every VMM the seeds name), the baseline and the policy pinned: one initial state per
 // distinct (baseline profile, proposal profile) pair. The alphabet is the union of those scopes'.
 
-import { isDeepStrictEqual } from 'node:util';
 import { createModelStack } from '../model/stack.ts';
 import { withMonitor } from '../explore/monitor.ts';
 import type { Explorable, Monitor } from '../explore/types.ts';
@@ -26,7 +25,7 @@ import { formatObservation, formatOp } from '../types/trace.ts';
 import { toJsonValue } from '../types/json.ts';
 import { distinct, traceBound, withDefaults, type ExploreEntry, type ExploreScope, type ScopeOptions, type ValueLevel } from '../generators/scope.ts';
 import { upstreamGuest } from '../generators/profiles.ts';
-import { asOldUserspace, dependedOn, partsWays, SEED_VMMS, type NewBits } from './r-no-regression.ts';
+import { asOldUserspace, partsWays, sameForOldUserspace, SEED_VMMS, type NewBits } from './r-no-regression.ts';
 
 /** One initial state: the old-userspace profile (what R's check is given) and its two pinned profiles. */
 export interface RPair {
@@ -156,7 +155,7 @@ export function rMonitor(side: Side = 'model'): Monitor<boolean, RObservation> {
     init() { relaxed = false; },
     step(_k, o) {
       if (relaxed || o === null) return null;
-      if (isDeepStrictEqual(dependedOn(o.op, o.baseline), dependedOn(o.op, o.proposal))) return null;
+      if (sameForOldUserspace(o.op, o.baseline, o.proposal)) return null;
       if (partsWays(o.op, o.baseline, o.proposal)) { relaxed = true; return null; }
       return `[${side}] old userspace: ${formatOp(o.op)} -> ${formatObservation(o.baseline)} on the baseline, ` +
         `${formatObservation(o.proposal)} on the proposal`;

@@ -6,7 +6,7 @@ import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
 import type { Profile } from '../types/profile.ts';
 import type { Part, Stack, StackFactory } from '../types/stack.ts';
-import { EAGAIN, EFAULT, ENOTSOCK, MSG_LAYOUT, V2_IOTLB_OFFSET, VHOST_IOTLB_UPDATE, VIRTIO_CONFIG_S_FEATURES_OK, VIRTIO_F_ACCESS_PLATFORM } from '../types/uapi.ts';
+import { EAGAIN, EFAULT, ENOTSOCK, MSG_LAYOUT, V2_IOTLB_OFFSET, VHOST_IOTLB_UPDATE, VIRTIO_CONFIG_S_FEATURES_OK, VIRTIO_F_ACCESS_PLATFORM, VIRTIO_F_VERSION_1 } from '../types/uapi.ts';
 import { createModelStack, type ModelStackSnapshot } from '../model/stack.ts';
 import type { VhostSnapshot } from '../model/vhost.ts';
 import { bit } from '../types/bits.ts';
@@ -226,3 +226,7 @@ export const notSocketTaken = rewritingVring((op, o) => (op.kind === 'NET_SET_BA
 /** A device ioctl path that returns its errno positive (`return EFAULT;` for `return -EFAULT;`): every refused ioctl reads as a success with a value no ioctl has. */
 export const errnoPositive = rewritingAnswers((op, o) =>
   (answerOf(op, o) === 'refusal' && 'ret' in o && !BYTE_COUNTED_OPS.has(op.kind) ? { ...o, ret: -o.ret } : o));
+
+/** GET_FEATURES that no longer offers VERSION_1 (SET_FEATURES still takes it): an offer that shrank. */
+export const versionOneHidden = rewritingAnswers((op, o) =>
+  (op.kind === 'GET_FEATURES' && o.kind === 'value' ? { ...o, value: o.value & ~bit(VIRTIO_F_VERSION_1) } : o));

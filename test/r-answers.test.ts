@@ -1,6 +1,6 @@
-// R reads a return code as the program that made the call does (types/answer.ts): a call the
-// baseline refused may start to succeed (a relaxation), but an errno returned positive is no
-// success. The patch-mutation score let such sign slips through as relaxations (issue 27).
+// R reads an answer as the program that made the call does: a call the baseline refused may start
+// to succeed (a relaxation), but an errno returned positive is no success (types/answer.ts); a
+// feature offer may grow, but not lose a bit. The patch-mutation score let such patches through (issue 27).
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -13,7 +13,7 @@ import { answerOf } from '../types/answer.ts';
 import { iotlbMsg, type Op } from '../types/ops.ts';
 import type { ModelFactory } from '../types/stack.ts';
 import * as U from '../types/uapi.ts';
-import { errnoPositive, ringAccessUnchecked } from './mutants.ts';
+import { errnoPositive, ringAccessUnchecked, versionOneHidden } from './mutants.ts';
 
 /** A planted bug as a patch: the planted model against the model at HEAD, as `prove --patch` judges one. */
 const asPatch = (id: string, planted: ModelFactory): Proposal => ({
@@ -24,7 +24,7 @@ const asPatch = (id: string, planted: ModelFactory): Proposal => ({
 
 const BUDGET = { seed: 1, runs: 1000, exhaustive: { depth: 3, timeMs: 60_000 } };
 
-describe('R and the answers a syscall gives', () => {
+describe('R reads an answer as the program that made the call does', () => {
   it('answerOf: 0 or -errno from an ioctl, a byte count from write()/read(), anything else malformed', () => {
     const running: Op = { kind: 'VSOCK_SET_RUNNING', start: 1 };
     const update = iotlbMsg(U.VHOST_IOTLB_UPDATE, 0x1000n, 0x1000n, 0x1000n);
@@ -52,5 +52,12 @@ describe('R and the answers a syscall gives', () => {
     // vhost_vq_init_access skipped: -EFAULT becomes 0, which an old userspace may get (I6 finds it)
     const relaxed = proveProperty(asPatch('ring-access-unchecked', ringAccessUnchecked(createModelStack)), 'R', { seed: 1, runs: 1000 });
     expect(relaxed.found).toBe('holds');
+  }, 240_000);
+
+  it('flags a feature offer that lost a bit, by both engines', () => {
+    const planted = proveProperty(asPatch('version-1-hidden', versionOneHidden(createModelStack)), 'R', BUDGET);
+    expect(planted.found).toBe('violated');
+    expect(planted.violation!.message).toMatch(/old userspace: VHOST_GET_FEATURES -> 0, 0x[0-9a-f_]+ on the baseline, 0, 0x[0-9a-f_]+ on the proposal$/);
+    expect(planted.exhaustive).toMatchObject({ found: 'violated' });
   }, 240_000);
 });
