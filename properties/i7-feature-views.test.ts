@@ -31,6 +31,7 @@ describe(`I7 ${I7.title}: ${I7.statement}`, () => {
     const r = runProperty(I7, broken, { numRuns: scaledRuns(1000), seed: testSeed() });
     expect(r.outcome, describeRun(r, broken)).toBe('violated');
     expect(r.counterexample!.violation.message).toMatch(message);
-    expect(r.counterexample!.ops.length).toBeLessThanOrEqual(4);
+    // the script shrinks chunk by chunk: the offer may come from one chunk's GET and the SET from another's (the vdpa status chunk, 4 ops)
+    expect(r.counterexample!.ops.length).toBeLessThanOrEqual(6);
   });
 });
