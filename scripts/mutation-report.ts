@@ -90,15 +90,22 @@ function differenceVerdict(d: Mutant | undefined): { readonly kind: string; read
  */
 export function survivorListing(files: ReportFiles, wanted: ReadonlySet<string>, ranges: boolean, reasons = false, difference?: DifferenceIndex): string[] {
   const out: string[] = [];
+  const percent = (d: number, v: number, digits: number): string => `${v ? ((100 * d) / v).toFixed(digits) : '—'}%`;
+  // with the difference judge's verdicts: the score over the mutants with an observable difference too
+  const noDifference = (file: string, ms: readonly Mutant[]): number => (difference
+    ? ms.filter(m => UNDETECTED.has(m.status) && differenceVerdict(difference.get(mutantKey(file, m))).kind === 'no difference').length : 0);
   let detected = 0;
   let valid = 0;
+  let equivalent = 0;
   for (const [file, { source, mutants }] of Object.entries(files).sort(([a], [b]) => a.localeCompare(b))) {
     const d = mutants.filter(m => DETECTED.has(m.status)).length;
     const v = d + mutants.filter(m => UNDETECTED.has(m.status)).length;
+    const e = noDifference(file, mutants);
     detected += d;
     valid += v;
+    equivalent += e;
     const shown = mutants.filter(m => wanted.has(m.status)).sort((a, b) => a.location.start.line - b.location.start.line);
-    if (!ranges) out.push(`${file}: ${v ? ((100 * d) / v).toFixed(1) : '—'}% (${d}/${v})`);
+    if (!ranges) out.push(`${file}: ${percent(d, v, 1)} (${d}/${v})${difference ? `, ${percent(d, v - e, 1)} (${d}/${v - e}) without 'no difference'` : ''}`);
     for (const m of shown) {
       const { start, end } = m.location;
       // Stryker's mutate ranges count columns from 0, its report from 1: a range starting at the
@@ -109,7 +116,10 @@ export function survivorListing(files: ReportFiles, wanted: ReadonlySet<string>,
       if (!ranges && difference) out.push(`      ${differenceVerdict(difference.get(mutantKey(file, m))).line}`);
     }
   }
-  if (!ranges) out.push(`all: ${valid ? ((100 * detected) / valid).toFixed(2) : '—'}% (${detected}/${valid} detected)`);
+  if (!ranges) {
+    out.push(`all: ${percent(detected, valid, 2)} (${detected}/${valid} detected)` +
+      (difference ? `, ${percent(detected, valid - equivalent, 2)} (${detected}/${valid - equivalent}) without the ${equivalent} with no difference` : ''));
+  }
   if (!ranges && (reasons || difference)) {
     // the kinds the difference judge names (mutation/patch-difference.test.ts: "relaxation: ...", ...):
     // from its own run's verdicts, or from the listed report's reasons when it is that run

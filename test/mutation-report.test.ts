@@ -73,14 +73,14 @@ describe('mutation listing', () => {
       ] },
     };
     expect(survivorListing(patch, new Set(['Survived']), false, false, differenceIndex(judged))).toEqual([
-      'model/x.ts: 25.0% (1/4)',
+      'model/x.ts: 25.0% (1/4), 33.3% (1/3) without \'no difference\'',
       '  1 Survived EqualityOperator: x < y -> x <= y',
       '      difference: tightening: write(UPDATE): HEAD 72, mutant -EFAULT',
       '  1 Survived EqualityOperator: x < y -> true',
       '      difference: none over P0\'s profiles and scripts',
       '  2 Survived EqualityOperator: x -> X',
       '      difference: not judged',
-      'all: 25.00% (1/4 detected)',
+      'all: 25.00% (1/4 detected), 33.33% (1/3) without the 1 with no difference',
       'kinds: tightening 1, no difference 1, not judged 1',
     ]);
   });
