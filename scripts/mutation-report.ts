@@ -72,7 +72,7 @@ export function differenceIndex(files: ReportFiles): DifferenceIndex {
   return new Map(Object.entries(files).flatMap(([file, { mutants }]) => mutants.map(m => [mutantKey(file, m), m] as const)));
 }
 
-const KIND = /\b(relaxation|tightening|offer|other):/;
+const KIND = /\b(relaxation|errno|tightening|offer|other):/;
 
 /** What the difference judge found for one mutant: its first difference, none, or not judged. */
 function differenceVerdict(d: Mutant | undefined): { readonly kind: string; readonly line: string } {
