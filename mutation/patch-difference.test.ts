@@ -16,25 +16,24 @@ import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { createModelStack } from '../model/stack.ts';
 import { P0 } from '../properties/p0-differential.ts';
-import { answerOf } from '../types/answer.ts';
+import { OFFERS } from '../properties/r-no-regression.ts';
+import { answerOf, returnCode } from '../types/answer.ts';
 import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
 import type { Profile } from '../types/profile.ts';
 import { formatObservation, formatOp } from '../types/trace.ts';
 import { headModel } from './head-model.ts';
 
-const OFFERS: ReadonlySet<Op['kind']> = new Set(['GET_FEATURES', 'GET_BACKEND_FEATURES', 'GET_HW_INFO']);
-const ret = (o: Observation): number | null => ('ret' in o && typeof o.ret === 'number' ? o.ret : null);
 
 type DifferenceKind = 'relaxation' | 'errno' | 'tightening' | 'offer' | 'other';
 
 function differenceKind(op: Op, head: Observation, mutant: Observation): DifferenceKind {
-  const h = ret(head);
-  const m = ret(mutant);
+  const [h, m] = [returnCode(head), returnCode(mutant)];
+  const [was, is] = [answerOf(op, head), answerOf(op, mutant)];
   if (OFFERS.has(op.kind) && h === m) return 'offer';
-  if (answerOf(op, head) === 'refusal' && answerOf(op, mutant) === 'success') return 'relaxation';
-  if (answerOf(op, head) === 'refusal' && answerOf(op, mutant) === 'refusal' && h !== m) return 'errno';
-  if (answerOf(op, head) === 'success' && answerOf(op, mutant) === 'refusal') return 'tightening';
+  if (was === 'refusal' && is === 'success') return 'relaxation';
+  if (was === 'refusal' && is === 'refusal' && h !== m) return 'errno';
+  if (was === 'success' && is === 'refusal') return 'tightening';
   return 'other';
 }
 

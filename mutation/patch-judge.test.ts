@@ -11,17 +11,13 @@
 import { describe, expect, it } from 'vitest';
 import { createModelStack } from '../model/stack.ts';
 import { PROPERTY_IDS, type PropertyId } from '../properties/index.ts';
-import { VMMS_IN_USE } from '../properties/r-no-regression.ts';
-import type { Proposal } from '../proposals/proposal.ts';
+import { modelPatchProposal } from '../proposals/load.ts';
 import { proveProperty } from '../proposals/prove.ts';
 import { headModel } from './head-model.ts';
 
-/** The mutant as a patch proposal: no policy, the mutated model against the model at HEAD, every VMM in use and every guest as old userspace (as withPatch). */
-const mutant: Proposal = {
-  id: 'stryker-mutant', title: 'a Stryker mutant of model/', seeds: [], commits: [], fate: 'proposed', history: '',
-  policy: {}, baseline: {}, expect: {}, patch: 'the active Stryker mutant', oldVmms: VMMS_IN_USE, oldGuests: true,
-  patched: { from: 'the active Stryker mutant', text: '', files: [], createModelStack, baseline: headModel },
-};
+/** The mutant as a patch proposal: no policy, the mutated model against the model at HEAD, every VMM in use and every guest as old userspace. */
+const mutant = modelPatchProposal('stryker-mutant', 'a Stryker mutant of model/',
+  { from: 'the active Stryker mutant', text: '', files: [], createModelStack, baseline: headModel });
 
 /** prove's budget, smaller: a mutant is judged in seconds (the whole model's mutants in a night). */
 const BUDGET = {

@@ -19,7 +19,7 @@
 
 import fc from 'fast-check';
 import { isDeepStrictEqual } from 'node:util';
-import { answerOf } from '../types/answer.ts';
+import { answerOf, returnCode } from '../types/answer.ts';
 import type { Observation } from '../types/observation.ts';
 import type { Op } from '../types/ops.ts';
 import type { PolicyPatch, Profile } from '../types/profile.ts';
@@ -45,7 +45,7 @@ export interface RegressionStep {
 }
 
 /** The ops whose values are offers. */
-const OFFERS: ReadonlySet<Op['kind']> = new Set(['GET_FEATURES', 'GET_BACKEND_FEATURES', 'GET_HW_INFO']);
+export const OFFERS: ReadonlySet<Op['kind']> = new Set(['GET_FEATURES', 'GET_BACKEND_FEATURES', 'GET_HW_INFO']);
 
 /** Which part of an observation an old userspace can depend on exactly (of an offer, its return code: offers may grow). */
 function dependedOn(op: Op, o: Observation): unknown {
@@ -71,8 +71,6 @@ const offerShrank = (b: Observation, p: Observation): boolean =>
 export const sameForOldUserspace = (op: Op, b: Observation, p: Observation): boolean =>
   isDeepStrictEqual(dependedOn(op, b), dependedOn(op, p)) && !(OFFERS.has(op.kind) && offerShrank(b, p));
 
-const retOf = (o: Observation): number | null => ('ret' in o ? o.ret : null);
-
 /**
  * Where two runs that differ part ways legitimately, so that nothing after is judged: a call the
  * baseline refused and the proposal answers otherwise, as a syscall can (a relaxation), or a probe
@@ -80,7 +78,7 @@ const retOf = (o: Observation): number | null => ('ret' in o ? o.ret : null);
  * userspace sees of it (the buffer a failed VHOST_GET_FEATURES_ARRAY left, a MISS a failed start queued) is compared.
  */
 export const partsWays = (op: Op, baseline: Observation, proposal: Observation): boolean =>
-  (answerOf(op, baseline) === 'refusal' && answerOf(op, proposal) !== 'malformed' && retOf(baseline) !== retOf(proposal)) || offerGrew(baseline, proposal);
+  (answerOf(op, baseline) === 'refusal' && answerOf(op, proposal) !== 'malformed' && returnCode(baseline) !== returnCode(proposal)) || offerGrew(baseline, proposal);
 
 /** Ops only a VMM with the array feature ioctls issues (QEMU since f412c1f57ab5). */
 const FEATURES_ARRAY: ReadonlySet<Op['kind']> = new Set(['GET_FEATURES_ARRAY', 'SET_FEATURES_ARRAY']);

@@ -8,7 +8,7 @@ import { tsImport } from 'tsx/esm/api';
 import { InputError } from '../types/errors.ts';
 import { proposalById } from './index.ts';
 import { proposalProblems, type Proposal, withRulesInPolicy } from './proposal.ts';
-import { loadPatch } from './patch.ts';
+import { loadPatch, type PatchedModel } from './patch.ts';
 import { VMMS_IN_USE } from '../properties/r-no-regression.ts';
 
 /** A catalogue id, or a .ts/.js file exporting `proposal` (or a default export). */
@@ -41,8 +41,17 @@ export async function loadProposal(ref: string): Promise<Proposal> {
  */
 export async function withPatch(p: Proposal, diffFile: string): Promise<Proposal> {
   if (p.rules !== undefined || p.policy.rules !== undefined) throw new InputError(`${p.source ?? p.id}: a proposal brings a patch or rules, not both (a patch may change model/rules.ts)`);
-  const patched = await loadPatch(diffFile);
-  return { ...p, patch: resolve(diffFile), patched, baseline: p.baseline ?? p.policy, oldVmms: p.oldVmms ?? VMMS_IN_USE, oldGuests: p.oldGuests ?? true };
+  return withPatchedModel(p, await loadPatch(diffFile), resolve(diffFile));
+}
+
+/** The proposal judged with a patched model already loaded (named `patch`): R's baseline and old userspace as withPatch says. */
+export function withPatchedModel(p: Proposal, patched: PatchedModel, patch: string): Proposal {
+  return { ...p, patch, patched, baseline: p.baseline ?? p.policy, oldVmms: p.oldVmms ?? VMMS_IN_USE, oldGuests: p.oldGuests ?? true };
+}
+
+/** A patched model on its own as a proposal, no policy and no expectations: a Stryker mutant (the patch-mutation judge), a planted bug in a test. */
+export function modelPatchProposal(id: string, title: string, patched: PatchedModel): Proposal {
+  return withPatchedModel({ id, title, seeds: [], commits: [], fate: 'proposed', history: '', policy: {}, expect: {} }, patched, patched.from);
 }
 
 /** A proposal (id or file) judged with the patch in `diffFile` (`negcheck prove REF --patch FILE.diff`). */

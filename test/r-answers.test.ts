@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createModelStack } from '../model/stack.ts';
 import { P0 } from '../properties/p0-differential.ts';
-import { VMMS_IN_USE } from '../properties/r-no-regression.ts';
+import { modelPatchProposal } from '../proposals/load.ts';
 import type { Proposal } from '../proposals/proposal.ts';
 import { proveProperty } from '../proposals/prove.ts';
 import { answerOf } from '../types/answer.ts';
@@ -16,11 +16,8 @@ import * as U from '../types/uapi.ts';
 import { errnoPositive, ringAccessUnchecked, versionOneHidden } from './mutants.ts';
 
 /** A planted bug as a patch: the planted model against the model at HEAD, as `prove --patch` judges one. */
-const asPatch = (id: string, planted: ModelFactory): Proposal => ({
-  id, title: id, seeds: [], commits: [], fate: 'proposed', history: '',
-  policy: {}, baseline: {}, expect: {}, patch: id, oldVmms: VMMS_IN_USE, oldGuests: true,
-  patched: { from: id, text: '', files: [], createModelStack: planted, baseline: createModelStack },
-});
+const asPatch = (id: string, planted: ModelFactory): Proposal =>
+  modelPatchProposal(id, id, { from: id, text: '', files: [], createModelStack: planted, baseline: createModelStack });
 
 const BUDGET = { seed: 1, runs: 1000, exhaustive: { depth: 3, timeMs: 60_000 } };
 

@@ -17,6 +17,9 @@ export type Answer = 'success' | 'refusal' | 'malformed';
 /** Ops a program issues as write()/read() on the vhost fd: they return a byte count. */
 export const BYTE_COUNTED_OPS: ReadonlySet<Op['kind']> = new Set(['IOTLB_WRITE', 'IOTLB_WRITE_RAW', 'IOTLB_READ']);
 
+/** The return code an observation carries, or null (an access, config bytes, a probe). */
+export const returnCode = (o: Observation): number | null => ('ret' in o ? o.ret : null);
+
 /** How the program that issued `op` reads the return code it got, or null when the observation carries none (an access, config bytes, a probe). */
 export function answerOf(op: Op, o: Observation): Answer | null {
   if (!('ret' in o)) return null;
