@@ -9,9 +9,13 @@ import { registerFuzz } from './fuzz/command.ts';
 import { registerKernel } from './kernel.ts';
 import { registerLab } from './lab.ts';
 import { registerRepro } from './repro.ts';
+import { registerReport } from './report.ts';
 import { UsageError } from './usage.ts';
 import { replay } from './replay.ts';
-import { PATCH_TIME_MS, proveAll, proveOne, ruleLines } from './prove.ts';
+import { PATCH_TIME_MS, proveAll, proveOne, proveReport, ruleLines } from './prove.ts';
+import type { ProveRow } from '../proposals/prove.ts';
+import { writeAtomic } from './files.ts';
+import { stringifyJson } from '../types/json.ts';
 import { formatDuration } from './duration.ts';
 import { loadProposal, patchProposal, proposalWithPatch } from '../proposals/load.ts';
 import { CATALOGUE } from '../proposals/index.ts';
@@ -31,6 +35,7 @@ registerExplore(program);
 registerLab(program);
 registerKernel(program);
 registerRepro(program);
+registerReport(program);
 
 program.command('prove')
   .description(`judge a proposal (a catalogue id or a proposal .ts file) by every property that applies, ${propertyRange().replace('P0, ', '')} and R`)
@@ -43,11 +48,12 @@ program.command('prove')
   .option('--runs <n>', 'runs per property', intArg('--runs', 1), 3000)
   .option('--time <duration>', `total time limit, split across the properties (with --patch: ${formatDuration(PATCH_TIME_MS)} unless given)`, durationArg)
   .option('--out <dir>', 'where counterexample JSON files are written', 'out/prove')
+  .option('--json <file>', 'also write the verdicts as JSON (negcheck-prove-report/1; `negcheck report` reads it)')
   .option('--depth <k>', 'also explore each property\'s finite scope exhaustively to this depth', intArg('--depth', 0), 6)
   .option('--explore-time <duration>', 'time bound of each exhaustive search (then: bound reached)', durationArg, 60_000)
   .option('--no-explore', 'fast-check only, no exhaustive search')
   .addHelpText('after', '\nEach row shows the sampled verdict (fast-check) and the exhaustive one (explore, to --depth over the\nproperty\'s finite scope; for R, two model stacks under the old userspace).\nExit status: 0 every property holds under both engines (with --all: every verdict as the catalogue expects and the\nengines agree), 1 a property is violated or the engines disagree (--all: a verdict differs), 2 bad input.')
-  .action(async (ref: string | undefined, o: { all?: boolean; list?: boolean; rules?: boolean; patch?: string; seed: number; runs: number; time?: number; out: string; depth: number; exploreTime: number; explore: boolean }) => {
+  .action(async (ref: string | undefined, o: { all?: boolean; list?: boolean; rules?: boolean; patch?: string; seed: number; runs: number; time?: number; out: string; json?: string; depth: number; exploreTime: number; explore: boolean }) => {
     // a patch is judged by every property: a default budget keeps it under a minute, the patch's loading included
     const time = o.time ?? (o.patch !== undefined ? PATCH_TIME_MS : undefined);
     const opts = {
@@ -60,12 +66,17 @@ program.command('prove')
       if (o.rules) { for (const l of ruleLines()) log(l); return; }
       if (o.all) {
         if (ref !== undefined || o.patch !== undefined) throw new UsageError('give either a proposal (or --patch) or --all, not both');
-        process.exitCode = proveAll(opts, log).status;
+        const all = proveAll(opts, log);
+        if (o.json) writeAtomic(o.json, stringifyJson(all.report));
+        process.exitCode = all.status;
         return;
       }
       if (ref === undefined && o.patch === undefined) throw new UsageError('which proposal? give a catalogue id, a path to a proposal file, --patch FILE.diff, or --all');
       const p = o.patch === undefined ? await loadProposal(ref!) : ref === undefined ? await patchProposal(o.patch) : await proposalWithPatch(ref, o.patch);
-      process.exitCode = proveOne(p, opts, log).status;
+      const files = new Map<ProveRow, string>();
+      const one = proveOne(p, opts, log, files);
+      if (o.json) writeAtomic(o.json, stringifyJson(proveReport([p], new Map([[p.id, one.rows]]), files, o.seed, one.status)));
+      process.exitCode = one.status;
     } catch (e) {
       if (e instanceof InputError) { console.error(`negcheck prove: ${e.message}`); process.exitCode = 2; return; }
       throw e;

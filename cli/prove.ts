@@ -89,7 +89,7 @@ function proveOrFault(p: Proposal, id: PropertyId, opts: ProveOptions): ProveRow
 }
 
 /** One proposal's verdict table. Exit status: 0 all hold, 1 any violated; a proposal's rule failing: exit 2. */
-export function proveOne(p: Proposal, o: ProveCliOptions, log: (l: string) => void): { rows: ProveRow[]; status: number } {
+export function proveOne(p: Proposal, o: ProveCliOptions, log: (l: string) => void, files?: Map<ProveRow, string>): { rows: ProveRow[]; status: number } {
   const deadline = o.timeMs === undefined ? undefined : performance.now() + o.timeMs;
   log(colour(`${p.id}: ${p.title}`, 'bold'));
   log(`  ${p.fate}: ${p.history}`);
@@ -107,11 +107,15 @@ export function proveOne(p: Proposal, o: ProveCliOptions, log: (l: string) => vo
     if (r.found === 'violated') {
       log(`      ${r.violation!.message}`);
       for (const l of r.trace!) log(`        ${l}`);
-      log(`      counterexample: ${saveCounterexample(o.out, r)}`);
+      const file = saveCounterexample(o.out, r);
+      files?.set(r, file);
+      log(`      counterexample: ${file}`);
     } else if (r.explored) {
       log(`      explore's shortest trace: ${r.explored.violation.message}`);
       for (const l of r.explored.trace) log(`        ${l}`);
-      log(`      counterexample: ${saveCounterexample(o.out, r)}`);
+      const file = saveCounterexample(o.out, r);
+      files?.set(r, file);
+      log(`      counterexample: ${file}`);
     }
   }
   const notRun = rows.filter(r => r.runs === 0).length;
@@ -120,9 +124,10 @@ export function proveOne(p: Proposal, o: ProveCliOptions, log: (l: string) => vo
 }
 
 /** The whole matrix. Exit status 1 when any found verdict differs from the catalogue's. */
-export function proveAll(o: ProveCliOptions, log: (l: string) => void, proposals: readonly Proposal[] = CATALOGUE): { rows: Map<string, ProveRow[]>; status: number } {
+export function proveAll(o: ProveCliOptions, log: (l: string) => void, proposals: readonly Proposal[] = CATALOGUE): { rows: Map<string, ProveRow[]>; status: number; report: ProveReport } {
   const all = new Map<string, ProveRow[]>();
-  for (const p of proposals) all.set(p.id, proveOne(p, o, log).rows);
+  const files = new Map<ProveRow, string>();
+  for (const p of proposals) all.set(p.id, proveOne(p, o, log, files).rows);
   log('');
   for (const l of matrix(proposals, all)) log(l);
   const bad = [...all.entries()].flatMap(([id, rows]) => [
@@ -131,7 +136,47 @@ export function proveAll(o: ProveCliOptions, log: (l: string) => void, proposals
   ]);
   log(bad.length === 0 ? colour('\nevery found verdict matches the catalogue', 'green')
     : colour(`\n${bad.length} verdict(s) differ from the catalogue: ${bad.join(', ')}`, 'red'));
-  return { rows: all, status: bad.length === 0 ? 0 : 1 };
+  const status = bad.length === 0 ? 0 : 1;
+  return { rows: all, status, report: proveReport(proposals, all, files, o.seed, status) };
+}
+
+export const PROVE_SCHEMA = 'negcheck-prove-report/1';
+
+/** One row of `prove --json`: the verdicts of both engines, the expectation and the counterexample's file. */
+export interface ProveJsonRow {
+  readonly property: string;
+  readonly expected: string | null;
+  readonly found: string;
+  readonly runs: number;
+  readonly timeMs: number;
+  readonly exhaustive: string | null;
+  readonly message: string | null;
+  readonly trace: readonly string[] | null;
+  readonly file: string | null;
+}
+
+/** `prove --json FILE`: every proposal judged, each row as the matrix shows it (schema in README "Report inputs"). */
+export interface ProveReport {
+  readonly schema: typeof PROVE_SCHEMA;
+  readonly seed: number;
+  readonly proposals: readonly { readonly id: string; readonly title: string; readonly fate: string; readonly rows: readonly ProveJsonRow[] }[];
+  readonly exitCode: number;
+}
+
+export function proveReport(proposals: readonly Proposal[], all: ReadonlyMap<string, readonly ProveRow[]>, files: ReadonlyMap<ProveRow, string>, seed: number, exitCode: number): ProveReport {
+  return {
+    schema: PROVE_SCHEMA, seed, exitCode,
+    proposals: proposals.filter(p => all.has(p.id)).map(p => ({
+      id: p.id, title: p.title, fate: p.fate,
+      rows: all.get(p.id)!.map(r => ({
+        property: r.property, expected: r.expected?.verdict ?? null, found: r.runs === 0 ? 'not run' : r.found, runs: r.runs, timeMs: Math.round(r.timeMs),
+        exhaustive: r.exhaustive?.found ?? null,
+        message: r.violation?.message ?? r.explored?.violation.message ?? null,
+        trace: r.trace ?? r.explored?.trace ?? null,
+        file: files.get(r) ?? null,
+      })),
+    })),
+  };
 }
 
 /** proposals × properties: holds / VIOLATED (found), '!' where it differs from the expectation, '·' not applicable. */

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { corpusFiles } from '../harness/corpus.ts';
 import { reproducerC } from '../repro/c.ts';
 import { type Expectation, ReproError, readReproEntry, reproPlan } from '../repro/plan.ts';
-import { entryWithRules } from './entryRules.ts';
+import { entryWithRules } from '../proposals/entryRules.ts';
 import { writeAtomic } from './files.ts';
 import { kernelIds } from './lab.ts';
 import { exitStatusAction, UsageError } from './usage.ts';

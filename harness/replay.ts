@@ -40,7 +40,7 @@ export interface ReplayResult {
 
 export function replayEntry(e: CorpusEntry, subject: Subject): ReplayResult {
   if (e.rulesFrom !== undefined && !hasRules(e.proposalProfile ?? e.profile)) {
-    throw new Error(`the entry needs the rules of ${e.rulesFrom}: load them first (cli/entryRules.ts)`);
+    throw new Error(`the entry needs the rules of ${e.rulesFrom}: load them first (proposals/entryRules.ts)`);
   }
   // a profile with a proposal's own rules, or a patched model, has no implementation to compare (P0 does not apply)
   const differs = (p: Profile): Violation | null => (hasRules(p) || subject.impl === undefined ? null : checkSafely(P0, subject, p, e.ops));

@@ -58,7 +58,7 @@ function expectedSide(e: CorpusEntry, x: Expectation): { profile: Profile; entry
   return { profile, entry, what: `lab kernel ${x.kernel}'s profile (lab/profiles.ts) with the entry's VMM and guest` };
 }
 
-/** The plan of `file`'s entry (its rules loaded, cli/entryRules.ts). */
+/** The plan of `file`'s entry (its rules loaded, proposals/entryRules.ts). */
 export function reproPlan(file: string, e: CorpusEntry, x: Expectation): ReproPlan {
   if (e.expect === 'holds') {
     throw new ReproError(`${file}: expect "holds": a fixed bug kept as a regression test; the model says ${e.property} holds, so there is no violation for a program to show`);

@@ -39,8 +39,9 @@ const FOLDERS: Readonly<Record<string, string>> = {
   lab: 'real kernels (Debian\'s 6.1, 6.12, 7.2) under QEMU: set-up from the lock file, the guest agent (agent/, C) and its protocol, each kernel\'s profile, traces compared with the model (vhost-vdpa over a VDUSE parent the agent answers), the catalogue\'s counterexamples of each kernel, known differences',
   proposals: 'the proposal catalogue (catalogue/*.ts), loading a proposal file, the prover and its exhaustive half',
   bench: 'tinybench suites, fixtures, the gate\'s statistics, the explore benchmarks',
-  repro: 'C reproducers of corpus entries: what a program runs and expects (the model\'s answers, the violation), the program (the lab agent\'s device code and a main), gcc -static',
-  cli: 'the negcheck command (fuzz, explore, prove, replay, conformance, bench, lab, kernel, repro)',
+  repro: 'a corpus entry replayed step by step (replay.ts, as `negcheck replay` prints it); C reproducers of corpus entries: what a program runs and expects (the model\'s answers, the violation), the program (the lab agent\'s device code and a main), gcc -static',
+  report: 'the nightly page: the results the other commands write, read and checked (inputs.ts), one file per section, uPlot bundled from npm (assets/), written whole or not at all',
+  cli: 'the negcheck command (fuzz, explore, prove, replay, conformance, bench, lab, kernel, repro, report)',
 };
 
 const table = (head: readonly string[], rows: readonly (readonly string[])[]): string =>

@@ -29,6 +29,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['proposals'],
   ['lab'],
   ['bench', 'repro'],
+  ['report'],
   ['cli'],
 ];
 

@@ -15,7 +15,7 @@
 
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { differenceIndex, mergeReports, reportFiles, survivorListing, type ReportFiles } from './mutation-report.ts';
+import { differenceIndex, mergeReports, reportFiles, survivorListing, type ReportFiles } from '../report/stryker.ts';
 
 function readReport(path: string): ReportFiles {
   try {

@@ -2,7 +2,7 @@
 // merged over reports of disjoint groups; only the wanted statuses listed, with their source text.
 
 import { describe, expect, it } from 'vitest';
-import { differenceIndex, mergeReports, reportFiles, survivorListing, type Mutant, type ReportFiles } from '../scripts/mutation-report.ts';
+import { differenceIndex, mergeReports, reportFiles, survivorListing, type Mutant, type ReportFiles } from '../report/stryker.ts';
 
 const at = (line: number, c0: number, c1: number): Mutant['location'] => ({ start: { line, column: c0 }, end: { line, column: c1 } });
 const m = (status: string, line: number, c0: number, c1: number, replacement = 'X'): Mutant =>

@@ -22,7 +22,7 @@ import { labKernels } from '../lab/setup.ts';
 import { reproducerC } from '../repro/c.ts';
 import { compileStatic } from '../repro/compile.ts';
 import { type Expectation, type ReproPlan, ReproError, readReproEntry, reproPlan } from '../repro/plan.ts';
-import { entryWithRules } from '../cli/entryRules.ts';
+import { entryWithRules } from '../proposals/entryRules.ts';
 import { negcheck, ROOT } from './negcheck.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'negcheck-repro-'));

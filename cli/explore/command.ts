@@ -19,6 +19,7 @@ import { formatOp } from '../../types/trace.ts';
 import { stringifyJson } from '../../types/json.ts';
 import type { Op } from '../../types/ops.ts';
 import { durationArg, intArg } from '../args.ts';
+import { writeAtomic } from '../files.ts';
 import { formatDuration } from '../duration.ts';
 import { saveToCorpus } from '../../harness/corpus-store.ts';
 import { textTable } from '../table.ts';
@@ -36,8 +37,10 @@ const EXPLORABLE_FOR_PROPOSALS = PROPOSAL_EXPLORE_ENTRIES.map(e => e.id);
 
 interface ExploreOptions {
   property?: string[]; proposal?: string[]; depth: number; values: ValueLevel; workers: number; time?: number;
-  maxStates?: number; json?: boolean; out: string; describe?: boolean; compareFuzz?: boolean; mustReach: string;
+  maxStates?: number; json?: boolean; report?: string; out: string; describe?: boolean; compareFuzz?: boolean; mustReach: string;
 }
+
+export const EXPLORE_SCHEMA = 'negcheck-explore-report/1';
 
 export interface TargetReport {
   readonly label: string;
@@ -120,6 +123,7 @@ export function registerExplore(program: Command): void {
     .option('--max-states <n>', 'distinct-state bound per target', intArg('--max-states', 1))
     .option('--out <dir>', 'where shortest counterexamples are saved (corpus format)', 'out/explore')
     .option('--json', 'print the reports as JSON')
+    .option('--report <file>', 'also write the JSON reports to FILE (negcheck-explore-report/1; `negcheck report` reads it)')
     .option('--describe', 'print each scope (profiles, alphabet, depth) and exit')
     .option('--compare-fuzz', 'then sample the same scope at random for the same time: the share of the explored states it visits, and the must-reach transitions only one engine took')
     .addOption(new Option('--must-reach <file>', 'with --compare-fuzz: the transitions to compare (`property transition` lines)').default(MUST_REACH_FILE, 'properties/must-reach.txt'))
@@ -277,8 +281,10 @@ async function exploreAction(o: ExploreOptions): Promise<number> {
     }
     const failed = reports.some(r => r.counterexample !== undefined || r.disagreement !== undefined);
     const code = signal ? EXIT[signal] : failed ? EXIT.violated : EXIT.ok;
+    const json = stringifyJson({ schema: EXPLORE_SCHEMA, partial: signal !== null, interrupted: signal, targets: reports, exitCode: code });
+    if (o.report) writeAtomic(o.report, json);
     if (o.json) {
-      process.stdout.write(stringifyJson({ schema: 'negcheck-explore-report/1', partial: signal !== null, interrupted: signal, targets: reports, exitCode: code }));
+      process.stdout.write(json);
     } else {
       console.log('');
       for (const l of textTable(['target', 'scope', 'depth', 'distinct', 'generated', 'states/s', 'RSS peak (+growth)', 'time', 'verdict'], reports.map(r => [

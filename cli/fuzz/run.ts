@@ -11,7 +11,7 @@ import { STEPS } from '../../harness/coverage.ts';
 import { seedFor } from '../../harness/run.ts';
 import type { Violation } from '../../types/property.ts';
 import { replayEntry } from '../../harness/replay.ts';
-import { entryWithRules } from '../entryRules.ts';
+import { entryWithRules } from '../../proposals/entryRules.ts';
 import { stackSubject } from '../../harness/subject.ts';
 import { counterexampleEntry, faultLines } from '../../proposals/prove.ts';
 import { ProposalRuleError } from '../../types/rules.ts';

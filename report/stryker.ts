@@ -82,6 +82,46 @@ function differenceVerdict(d: Mutant | undefined): { readonly kind: string; read
   return { kind: d.status, line: `difference: ${d.status}` };
 }
 
+/** One file's score: detected over valid, and the undetected the difference judge saw no difference for. */
+export interface FileScore {
+  readonly file: string;
+  readonly detected: number;
+  readonly valid: number;
+  /** undetected mutants with no observable difference (0 without the judge's verdicts) */
+  readonly noDifference: number;
+}
+
+/** Per file, sorted by path. */
+export function fileScores(files: ReportFiles, difference?: DifferenceIndex): FileScore[] {
+  return Object.entries(files).sort(([a], [b]) => a.localeCompare(b)).map(([file, { mutants }]) => {
+    const detected = mutants.filter(m => DETECTED.has(m.status)).length;
+    return {
+      file, detected, valid: detected + mutants.filter(m => UNDETECTED.has(m.status)).length,
+      noDifference: difference ? mutants.filter(m => UNDETECTED.has(m.status) && differenceVerdict(difference.get(mutantKey(file, m))).kind === 'no difference').length : 0,
+    };
+  });
+}
+
+/** An undetected mutant as the listing shows it: where, what it changed, and the judge's verdict when there is one. */
+export interface Survivor {
+  readonly file: string;
+  readonly line: number;
+  readonly status: string;
+  readonly mutator: string;
+  readonly original: string;
+  readonly replacement: string;
+  readonly difference: { readonly kind: string; readonly line: string } | null;
+}
+
+export function survivors(files: ReportFiles, difference?: DifferenceIndex): Survivor[] {
+  return Object.entries(files).sort(([a], [b]) => a.localeCompare(b)).flatMap(([file, { source, mutants }]) =>
+    mutants.filter(m => UNDETECTED.has(m.status)).sort((a, b) => a.location.start.line - b.location.start.line).map(m => ({
+      file, line: m.location.start.line, status: m.status, mutator: m.mutatorName, original: snippet(source, m.location),
+      replacement: (m.replacement ?? '').replace(/\s+/g, ' ').slice(0, 80),
+      difference: difference ? differenceVerdict(difference.get(mutantKey(file, m))) : null,
+    })));
+}
+
 /**
  * The listing: per file its score and the mutants whose status is wanted (line, status, mutator,
  * original -> replacement), then the whole score; or, with `ranges`, only those mutants as Stryker
@@ -91,16 +131,12 @@ function differenceVerdict(d: Mutant | undefined): { readonly kind: string; read
 export function survivorListing(files: ReportFiles, wanted: ReadonlySet<string>, ranges: boolean, reasons = false, difference?: DifferenceIndex): string[] {
   const out: string[] = [];
   const percent = (d: number, v: number, digits: number): string => `${v ? ((100 * d) / v).toFixed(digits) : '—'}%`;
-  // with the difference judge's verdicts: the score over the mutants with an observable difference too
-  const noDifference = (file: string, ms: readonly Mutant[]): number => (difference
-    ? ms.filter(m => UNDETECTED.has(m.status) && differenceVerdict(difference.get(mutantKey(file, m))).kind === 'no difference').length : 0);
   let detected = 0;
   let valid = 0;
   let equivalent = 0;
+  const scores = new Map(fileScores(files, difference).map(f => [f.file, f]));
   for (const [file, { source, mutants }] of Object.entries(files).sort(([a], [b]) => a.localeCompare(b))) {
-    const d = mutants.filter(m => DETECTED.has(m.status)).length;
-    const v = d + mutants.filter(m => UNDETECTED.has(m.status)).length;
-    const e = noDifference(file, mutants);
+    const { detected: d, valid: v, noDifference: e } = scores.get(file)!;
     detected += d;
     valid += v;
     equivalent += e;

@@ -4,9 +4,9 @@
 // it is applied to the model at HEAD again (entryPatch).
 
 import type { CorpusEntry } from '../harness/corpus.ts';
-import { loadProposal } from '../proposals/load.ts';
-import { loadPatchText, type PatchedModel } from '../proposals/patch.ts';
-import { UsageError } from './usage.ts';
+import { InputError } from '../types/errors.ts';
+import { loadProposal } from './load.ts';
+import { loadPatchText, type PatchedModel } from './patch.ts';
 
 export async function entryWithRules(e: CorpusEntry, where: string): Promise<CorpusEntry> {
   if (e.rulesFrom === undefined) return e;
@@ -14,9 +14,9 @@ export async function entryWithRules(e: CorpusEntry, where: string): Promise<Cor
   try {
     rules = (await loadProposal(e.rulesFrom)).policy.rules;
   } catch (err) {
-    throw new UsageError(`${where}: needs the rules of ${e.rulesFrom}, which does not load: ${err instanceof Error ? err.message : String(err)}`);
+    throw new InputError(`${where}: needs the rules of ${e.rulesFrom}, which does not load: ${err instanceof Error ? err.message : String(err)}`);
   }
-  if (rules === undefined || Object.keys(rules).length === 0) throw new UsageError(`${where}: rulesFrom ${e.rulesFrom} brings no rules`);
+  if (rules === undefined || Object.keys(rules).length === 0) throw new InputError(`${where}: rulesFrom ${e.rulesFrom} brings no rules`);
   return e.proposalProfile !== undefined
     ? { ...e, proposalProfile: { ...e.proposalProfile, rules } }
     : { ...e, profile: { ...e.profile, rules } };

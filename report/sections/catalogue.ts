@@ -1,0 +1,46 @@
+// The catalogue matrix (`prove --all --json`): a row per proposal, a column per property, each
+// cell the verdict of both engines (fast-check / explore) against the catalogue's expectation.
+
+import { absent, count, esc, table, type Cell } from '../html.ts';
+import type { ProveIn, ProveRowIn } from '../inputs.ts';
+import type { Context, Section } from '../section.ts';
+
+/** The engines disagree: one found a violation the other did not, within their bounds. */
+const disagree = (r: ProveRowIn): boolean =>
+  r.exhaustive !== null && r.runs > 0 && ((r.exhaustive === 'violated') !== (r.found === 'violated')) && (r.exhaustive === 'violated' || r.exhaustive === 'holds');
+
+/** A cell whose verdict is not the catalogue's, or whose engines disagree. */
+export const surprising = (r: ProveRowIn): boolean => (r.expected !== null && r.runs > 0 && r.expected !== r.found) || disagree(r);
+
+function cell(r: ProveRowIn | undefined, ctx: Context, near: string): Cell {
+  if (r === undefined) return { html: '·', cls: 'na', title: 'does not apply' };
+  const word = (v: string): string => (v === 'violated' ? 'VIOLATED' : v);
+  const both = `${word(r.found)}${r.exhaustive && r.exhaustive !== 'not explorable' ? ` / ${word(r.exhaustive)}` : ''}`;
+  const link = r.file ? ctx.attach(r.file, near) : null;
+  const bad = surprising(r);
+  const text = `${esc(both)}${r.expected && r.expected !== r.found ? ` <em>(expected ${esc(r.expected)})</em>` : ''}${disagree(r) ? ' <em>≠</em>' : ''}`;
+  return {
+    html: link ? `<a href="${esc(link.href)}">${text}</a>` : text,
+    cls: bad ? 'bad' : r.found === 'violated' ? 'violated' : r.found === 'holds' ? 'ok' : 'warn',
+    title: `fast-check: ${r.found} (${r.runs} runs); explore: ${r.exhaustive ?? 'not run'}; expected: ${r.expected ?? 'none'}${r.message ? `; ${r.message.split('\n')[0]}` : ''}`,
+  };
+}
+
+export function catalogueSection(reports: readonly ProveIn[], ctx: Context): Section {
+  const base = { id: 'catalogue', title: 'Catalogue matrix (prove --all)' };
+  if (reports.length === 0) return { ...base, html: absent('prove report', 'npx negcheck prove --all --json FILE'), charts: [], problems: [], present: false };
+  const props = [...new Set(reports.flatMap(r => r.proposals.flatMap(p => p.rows.map(x => x.property))))]
+    .sort((a, b) => (a === 'R' ? 1 : b === 'R' ? -1 : a.localeCompare(b, 'en', { numeric: true })));
+  const surprises = reports.flatMap(r => r.proposals.flatMap(p => p.rows.filter(surprising).map(x => `${p.id} ${x.property}`)));
+  const rows: Cell[][] = reports.flatMap(r => r.proposals.map(p => [
+    { html: `<span title="${esc(p.title)}">${esc(p.id)}</span>` },
+    ...props.map(id => cell(p.rows.find(x => x.property === id), ctx, r.file)),
+    p.fate,
+  ]));
+  const n = reports.reduce((k, r) => k + r.proposals.length, 0);
+  const html = [
+    `<p>${n} proposals. Each cell: fast-check's verdict / explore's; <em>(expected …)</em> where the catalogue expects another, ≠ where the engines disagree; a cell with a counterexample links its corpus file.</p>`,
+    table('Proposals × properties', ['proposal', ...props, 'fate'], rows, 'matrix'),
+  ].join('\n');
+  return { ...base, html, charts: [], problems: surprises.length ? [`catalogue: ${count(surprises.length, 'verdict')} not as expected (${surprises.join(', ')})`] : [], present: true };
+}

@@ -1,0 +1,47 @@
+// The real kernels: per lab kernel the traces run, the syscalls compared, the guest's speed, and
+// every finding (a mismatch that is not a known difference, a WARN/BUG/oops, a guest that crashed
+// or hung), from `kernel --json` and `kernel --generate --json`.
+
+import { absent, badge, count, esc, pre, table, type Cell } from '../html.ts';
+import type { KernelGenerateIn, KernelIn, KernelRun, KernelTrace } from '../inputs.ts';
+import type { Context, Section } from '../section.ts';
+
+/** lab/kernel.ts isFinding, over the fields the report carries. */
+export const isFinding = (t: KernelTrace): boolean =>
+  t.kmsg.length > 0 || !(t.status === 'match' || t.status === 'skipped' || (t.status === 'mismatch' && t.known !== null));
+
+const ran = (r: KernelRun): number => r.traces.filter(t => t.status !== 'skipped' && t.status !== 'not-run').length;
+const perSecond = (n: number, ms: number): number => (ms > 0 ? Math.round((n * 1000) / ms) : 0);
+
+function runRow(what: string, r: KernelRun): Cell[] {
+  const findings = r.traces.filter(isFinding).length;
+  const stopped = r.traces.filter(t => t.status === 'crashed' || t.status === 'hung').length;
+  return [`${r.kernel} (${r.release})`, what, ran(r), r.ops, perSecond(r.ops, r.guestMs), r.firstOpMs === null ? '–' : `${Math.round(r.firstOpMs)} ms`,
+    r.traces.filter(t => t.known !== null).length, stopped, findings ? badge(String(findings), 'bad') : badge('0', 'ok')];
+}
+
+function findingsHtml(r: KernelRun, what: string): string {
+  const f = r.traces.filter(isFinding);
+  if (!f.length) return '';
+  return `<details class="cx" open><summary>${esc(r.kernel)}, ${esc(what)}: ${esc(count(f.length, 'finding'))}</summary>` +
+    f.slice(0, 50).map(t => `<p><strong>${esc(t.name)}</strong>: ${esc(t.status)}${t.detail ? ` — ${esc(t.detail)}` : ''}</p>${t.kmsg.length ? pre(t.kmsg) : ''}`).join('') +
+    (f.length > 50 ? `<p>and ${f.length - 50} more (the JSON lists them all)</p>` : '') + '</details>';
+}
+
+export function kernelsSection(kernel: readonly KernelIn[], generate: readonly KernelGenerateIn[], _ctx: Context): Section {
+  const base = { id: 'kernels', title: 'Real kernels (lab)' };
+  if (kernel.length === 0 && generate.length === 0) return { ...base, html: absent('kernel report', 'npx negcheck kernel --json FILE'), charts: [], problems: [], present: false };
+  const runs = [
+    ...kernel.flatMap(k => k.runs.map(r => ({ r, what: 'default traces' }))),
+    ...generate.flatMap(g => g.kernels.flatMap(k => k.runs.map(r => ({ r, what: `generated, seed ${g.seed} shard ${g.shard}` })))),
+  ];
+  const findings = runs.reduce((n, { r }) => n + r.traces.filter(isFinding).length, 0);
+  const rows = runs.map(({ r, what }) => runRow(what, r));
+  const gen: Cell[][] = generate.flatMap(g => g.kernels.map(k => [k.kernel, `${g.seed} ${g.shard}`, k.scripts, k.ops, k.findings, k.crashes, k.saved]));
+  const html = [
+    table('Traces on each lab kernel', ['kernel', 'inputs', 'traces run', 'syscalls', 'ops/s in guest', 'first op', 'known differences', 'crashed or hung', 'findings'], rows),
+    gen.length ? table('Generated scripts (kernel --generate)', ['kernel', 'seed shard', 'scripts', 'syscalls', 'findings', 'guest crashes', 'shrunk and saved'], gen) : '',
+    ...runs.map(({ r, what }) => findingsHtml(r, what)),
+  ].join('\n');
+  return { ...base, html, charts: [], problems: findings ? [`kernels: ${count(findings, 'finding')}`] : [], present: true };
+}
