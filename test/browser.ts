@@ -84,7 +84,7 @@ export async function viewPage(browser: Browser, site: string, width: number, sc
     }
     if (screenshot) {
       mkdirSync(join(screenshot, '..'), { recursive: true });
-      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.evaluate(() => { (document.activeElement as HTMLElement | null)?.blur(); window.scrollTo(0, 0); });
       await page.screenshot({ path: screenshot, fullPage: false });
     }
     return { ...view, consoleErrors, tabStops };

@@ -96,6 +96,26 @@ describe.skipIf(missing !== null)('the report page in Chromium', () => {
   });
 });
 
+// the nightly's own page (the report job sets NEGCHECK_REPORT_SITE): it opens, draws every chart,
+// logs no error, fits a phone, and its screenshots are kept beside the test's
+const nightly = process.env['NEGCHECK_REPORT_SITE'];
+describe.runIf(nightly !== undefined && missing === null)('the page NEGCHECK_REPORT_SITE names', () => {
+  it('opens in Chromium: every chart drawn, no console error, no sideways scroll on a phone', async () => {
+    const browser = await launch();
+    try {
+      for (const [width, name] of [[1280, 'nightly-1280.png'], [390, 'nightly-390.png']] as const) {
+        const v = await viewPage(browser, nightly!, width, join(SHOTS, name));
+        expect(v.consoleErrors).toEqual([]);
+        expect(Object.entries(v.charts).filter(([, px]) => px === 0)).toEqual([]);
+        expect(v.overflows).toBe(false);
+        console.log(`${nightly} at ${width} px: ${v.verdict.tone}, charts drawn ${v.renderMs?.toFixed(0)} ms after navigation; ${(sizeOf(nightly!).bytes / 1024).toFixed(0)} KB`);
+      }
+    } finally {
+      await browser.close();
+    }
+  });
+});
+
 if (missing !== null) {
   describe('the report page in Chromium', () => {
     it.skip(`no browser: ${missing}`, () => undefined);

@@ -15,14 +15,18 @@
         ? { label: s.label, stroke: colour, fill: colour + '99', paths: uPlot.paths.bars({ size: [0.6, 60] }), points: { show: false } }
         : { label: s.label, stroke: colour, width: 1.5, spanGaps: true };
     }));
+    // a target's name under its bar, slanted; on a phone the axis takes less of the height
+    var narrow = width < 600;
     var axes = [
-      bars ? { values: function (u, ticks) { return ticks.map(function (t) { return spec.labels[t] || ''; }); }, incrs: [1], rotate: -35, size: 120, gap: 4 } : {},
-      { label: spec.yLabel, size: 60 },
+      bars ? { values: function (u, ticks) { return ticks.map(function (t) { return spec.labels[t] || ''; }); }, incrs: [1], rotate: -35, size: narrow ? 80 : 120, gap: 4, font: narrow ? '10px system-ui' : '12px system-ui' } : {},
+      { label: spec.yLabel, size: narrow ? 50 : 60 },
     ];
     return {
-      width: width, height: Math.max(200, Math.min(320, Math.round(width * 0.45))),
+      width: width, height: Math.max(bars ? 260 : 200, Math.min(340, Math.round(width * 0.45))),
       scales: { x: bars ? { time: false, range: [-0.5, spec.x.length - 0.5] } : { time: true } },
       series: series, axes: axes, legend: { live: !bars },
+      // room on the right for the last slanted label
+      padding: [12, bars ? 48 : 16, 0, 0],
     };
   }
 

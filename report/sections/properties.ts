@@ -82,7 +82,7 @@ export async function propertiesSection(reports: readonly FuzzIn[], ctx: Context
       `${failing.length ? `<strong>not as expected: ${esc(failing.join(', '))}</strong>` : 'all as expected'}. ` +
       `Must-reach: ${missing.length ? `<strong>not reached: ${esc(missing.join('; '))}</strong>` : `all ${Math.max(...reports.map(r => r.mustReach.checked))} checked reached`}.</p>`,
     chartFigure(chart),
-    table('Fuzz targets', ['target', 'property', 'runs', 'runs/s', 'outcome'], rows),
+    table('Fuzz targets', ['target', 'what it checks', 'runs', 'runs/s', 'outcome'], rows),
     ...(await Promise.all(bad.map(m => counterexampleHtml(m, ctx)))),
     ...bad.filter(m => m.proposalError).map(m => `<p>${esc(m.label)}: error in the proposal</p>${pre(m.proposalError!)}`),
     ...bad.filter(m => m.errors.length).map(m => `<p>${esc(m.label)}: errors</p>${pre(m.errors)}`),
