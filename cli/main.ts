@@ -12,10 +12,7 @@ import { registerRepro } from './repro.ts';
 import { registerReport } from './report.ts';
 import { UsageError } from './usage.ts';
 import { replay } from './replay.ts';
-import { PATCH_TIME_MS, proveAll, proveOne, proveReport, ruleLines } from './prove.ts';
-import type { ProveRow } from '../proposals/prove.ts';
-import { writeAtomic } from './files.ts';
-import { stringifyJson } from '../types/json.ts';
+import { PATCH_TIME_MS, proveAll, proveOne, ruleLines, writeProveJson } from './prove.ts';
 import { formatDuration } from './duration.ts';
 import { loadProposal, patchProposal, proposalWithPatch } from '../proposals/load.ts';
 import { CATALOGUE } from '../proposals/index.ts';
@@ -67,15 +64,14 @@ program.command('prove')
       if (o.all) {
         if (ref !== undefined || o.patch !== undefined) throw new UsageError('give either a proposal (or --patch) or --all, not both');
         const all = proveAll(opts, log);
-        if (o.json) writeAtomic(o.json, stringifyJson(all.report));
+        if (o.json) writeProveJson(o.json, all.report);
         process.exitCode = all.status;
         return;
       }
       if (ref === undefined && o.patch === undefined) throw new UsageError('which proposal? give a catalogue id, a path to a proposal file, --patch FILE.diff, or --all');
       const p = o.patch === undefined ? await loadProposal(ref!) : ref === undefined ? await patchProposal(o.patch) : await proposalWithPatch(ref, o.patch);
-      const files = new Map<ProveRow, string>();
-      const one = proveOne(p, opts, log, files);
-      if (o.json) writeAtomic(o.json, stringifyJson(proveReport([p], new Map([[p.id, one.rows]]), files, o.seed, one.status)));
+      const one = proveOne(p, opts, log);
+      if (o.json) writeProveJson(o.json, one.report);
       process.exitCode = one.status;
     } catch (e) {
       if (e instanceof InputError) { console.error(`negcheck prove: ${e.message}`); process.exitCode = 2; return; }

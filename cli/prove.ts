@@ -13,6 +13,7 @@ import { applicableProperties, faultLines, proveProperty, surprises, type ProveO
 import { ProposalFault } from '../harness/run.ts';
 import { formatDuration } from './duration.ts';
 import { writeAtomic } from './files.ts';
+import { stringifyJson } from '../types/json.ts';
 import { UsageError } from './usage.ts';
 
 const colour = (s: string, c: 'green' | 'red' | 'yellow' | 'bold'): string => (process.stdout.isTTY ? styleText(c, s) : s);
@@ -89,7 +90,7 @@ function proveOrFault(p: Proposal, id: PropertyId, opts: ProveOptions): ProveRow
 }
 
 /** One proposal's verdict table. Exit status: 0 all hold, 1 any violated; a proposal's rule failing: exit 2. */
-export function proveOne(p: Proposal, o: ProveCliOptions, log: (l: string) => void, files?: Map<ProveRow, string>): { rows: ProveRow[]; status: number } {
+export function proveOne(p: Proposal, o: ProveCliOptions, log: (l: string) => void, files = new Map<ProveRow, string>()): { rows: ProveRow[]; status: number; report: ProveReport } {
   const deadline = o.timeMs === undefined ? undefined : performance.now() + o.timeMs;
   log(colour(`${p.id}: ${p.title}`, 'bold'));
   log(`  ${p.fate}: ${p.history}`);
@@ -108,19 +109,20 @@ export function proveOne(p: Proposal, o: ProveCliOptions, log: (l: string) => vo
       log(`      ${r.violation!.message}`);
       for (const l of r.trace!) log(`        ${l}`);
       const file = saveCounterexample(o.out, r);
-      files?.set(r, file);
+      files.set(r, file);
       log(`      counterexample: ${file}`);
     } else if (r.explored) {
       log(`      explore's shortest trace: ${r.explored.violation.message}`);
       for (const l of r.explored.trace) log(`        ${l}`);
       const file = saveCounterexample(o.out, r);
-      files?.set(r, file);
+      files.set(r, file);
       log(`      counterexample: ${file}`);
     }
   }
   const notRun = rows.filter(r => r.runs === 0).length;
   if (notRun > 0) log(colour(`  ${notRun} of ${rows.length} properties not run: give a larger --time to judge them`, 'yellow'));
-  return { rows, status: rows.some(r => r.found === 'violated' || r.exhaustive?.found === 'violated') || disagreements(rows).length > 0 ? 1 : 0 };
+  const status = rows.some(r => r.found === 'violated' || r.exhaustive?.found === 'violated') || disagreements(rows).length > 0 ? 1 : 0;
+  return { rows, status, report: proveReport([p], new Map([[p.id, rows]]), files, o.seed, status) };
 }
 
 /** The whole matrix. Exit status 1 when any found verdict differs from the catalogue's. */
@@ -153,6 +155,10 @@ export interface ProveJsonRow {
   readonly message: string | null;
   readonly trace: readonly string[] | null;
   readonly file: string | null;
+  /** the found verdict is not the catalogue's */
+  readonly surprise: boolean;
+  /** fast-check and explore reached different verdicts within their bounds */
+  readonly disagree: boolean;
 }
 
 /** `prove --json FILE`: every proposal judged, each row as the matrix shows it (schema in README "Report inputs"). */
@@ -174,9 +180,14 @@ export function proveReport(proposals: readonly Proposal[], all: ReadonlyMap<str
         message: r.violation?.message ?? r.explored?.violation.message ?? null,
         trace: r.trace ?? r.explored?.trace ?? null,
         file: files.get(r) ?? null,
+        surprise: surprises([r]).length > 0, disagree: disagreements([r]).length > 0,
       })),
     })),
   };
+}
+
+export function writeProveJson(file: string, report: ProveReport): void {
+  writeAtomic(file, stringifyJson(report));
 }
 
 /** proposals × properties: holds / VIOLATED (found), '!' where it differs from the expectation, '·' not applicable. */

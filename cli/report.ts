@@ -2,7 +2,7 @@
 
 import type { Command } from 'commander';
 import { MUST_REACH_FILE, readMustReach } from '../harness/coverage.ts';
-import { inputCount, readInputs } from '../report/inputs.ts';
+import { inputCount, readInputs } from '../report/inputs/index.ts';
 import { buildPage, writePage } from '../report/page.ts';
 import { exitStatusAction, UsageError } from './usage.ts';
 

@@ -58,8 +58,14 @@ export interface KernelReport {
 /** The known-difference id of a difference a K entry records (expect violated): it is the entry's evidence, not a finding. */
 export const RECORDED_BY_K_ENTRY = 'recorded-by-its-K-entry';
 
+/** What isFinding reads of a trace's result (the report page reads the same fields from the JSON). */
+export interface FindingFields {
+  readonly kmsg: readonly string[];
+  readonly verdict: { readonly status: TraceVerdict['status']; readonly known?: string | null };
+}
+
 /** A finding: anything but a match, a known difference or a skip. */
-export function isFinding(r: TraceResult): boolean {
+export function isFinding(r: FindingFields): boolean {
   const v = r.verdict;
   return r.kmsg.length > 0 || !(v.status === 'match' || v.status === 'skipped' || (v.status === 'mismatch' && v.known !== null));
 }
@@ -71,7 +77,7 @@ function splitKmsg(kernel: string, lines: readonly string[]): { kmsg: string[]; 
 }
 
 /** The traces the kernel ran: neither skipped nor left by an interrupt. */
-export function tracesRun(results: readonly TraceResult[]): number {
+export function tracesRun(results: readonly { readonly verdict: { readonly status: TraceVerdict['status'] } }[]): number {
   return results.filter(r => r.verdict.status !== 'skipped' && r.verdict.status !== 'not-run').length;
 }
 

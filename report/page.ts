@@ -8,11 +8,12 @@ import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { replayFile } from '../repro/replay.ts';
 import { esc } from './html.ts';
-import type { Inputs } from './inputs.ts';
+import type { Inputs } from './inputs/index.ts';
 import { benchSection } from './sections/bench.ts';
 import { catalogueSection } from './sections/catalogue.ts';
 import { coverageSection } from './sections/coverage.ts';
 import { exploreSection } from './sections/explore.ts';
+import { jobsSection } from './sections/jobs.ts';
 import { kernelsSection } from './sections/kernels.ts';
 import { mutationSection } from './sections/mutation.ts';
 import { propertiesSection } from './sections/properties.ts';
@@ -52,6 +53,7 @@ async function sections(inputs: Inputs, ctx: Context): Promise<Section[]> {
     kernelsSection(inputs.kernel, inputs.kernelGenerate, ctx),
     benchSection(inputs.benchHistory, inputs.benchAgainst, ctx),
     mutationSection(inputs.mutation, ctx),
+    jobsSection(inputs.jobs, ctx),
   ];
 }
 
@@ -61,8 +63,9 @@ class Attachments {
   private readonly names = new Set<string>();
 
   attach(file: string, near: string): { href: string; path: string } | null {
-    // a report names a file relative to where its command ran: its own folder, or one of its parents
-    const candidates = isAbsolute(file) ? [file] : [file, ...ancestors(dirname(near)).map(d => join(d, file))];
+    // a report names a file relative to where its command ran: its own folder or one of its parents
+    // (an artifact keeps that layout), else the working directory (a report made where it ran)
+    const candidates = isAbsolute(file) ? [file] : [...ancestors(dirname(near)).map(d => join(d, file)), file];
     const path = candidates.find(c => existsSync(c) && statSync(c).isFile());
     if (path === undefined) return null;
     const key = resolve(path);
@@ -106,7 +109,7 @@ export async function buildPage(inputs: Inputs, o: PageOptions): Promise<Page> {
   const verdict = verdictOf(all);
   const charts = all.flatMap(s => s.charts);
   const sources = [
-    ...[...inputs.fuzz, ...inputs.explore, ...inputs.prove, ...inputs.kernel, ...inputs.kernelGenerate, ...inputs.benchAgainst, ...inputs.benchHistory, ...inputs.mutation].map(i => i.file),
+    ...[...inputs.fuzz, ...inputs.explore, ...inputs.prove, ...inputs.kernel, ...inputs.kernelGenerate, ...inputs.benchAgainst, ...inputs.benchHistory, ...inputs.mutation, ...inputs.jobs].map(i => i.file),
   ];
   const nav = all.map(s => `<li><a href="#${s.id}" class="${s.problems.length ? 'bad' : s.present ? 'ok' : 'none'}">${esc(s.title)}</a></li>`).join('');
   const html = `<!doctype html>

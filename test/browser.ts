@@ -26,6 +26,8 @@ export interface PageView {
   readonly consoleErrors: readonly string[];
   /** section id -> whether its input was there, and the body rows of each of its tables */
   readonly sections: Readonly<Record<string, { readonly present: boolean; readonly rows: readonly number[]; readonly absentText: boolean }>>;
+  /** section id -> its text as the reader sees it */
+  readonly text: Readonly<Record<string, string>>;
   /** chart id -> pixels drawn (not transparent) in its canvas; 0: nothing drawn */
   readonly charts: Readonly<Record<string, number>>;
   readonly chartsDeclared: number;
@@ -48,7 +50,9 @@ export async function viewPage(browser: Browser, site: string, width: number, sc
     await page.waitForSelector('body[data-charts]', { timeout: 5000 }).catch(() => undefined);
     const view = await page.evaluate(() => {
       const sections: Record<string, { present: boolean; rows: number[]; absentText: boolean }> = {};
-      for (const s of Array.from(document.querySelectorAll('main section'))) {
+      const text: Record<string, string> = {};
+      for (const s of Array.from(document.querySelectorAll<HTMLElement>('main section'))) {
+        text[s.id] = s.innerText;
         sections[s.id] = {
           present: s.getAttribute('data-present') === 'true',
           rows: Array.from(s.querySelectorAll<HTMLTableElement>('table:not(.u-legend)')).map(t => t.tBodies[0]?.rows.length ?? 0),
@@ -68,7 +72,7 @@ export async function viewPage(browser: Browser, site: string, width: number, sc
       }
       const drawnAt = (window as unknown as { negcheckChartsDrawnAt?: number }).negcheckChartsDrawnAt;
       return {
-        sections, charts, chartsDeclared: boxes.length,
+        sections, text, charts, chartsDeclared: boxes.length,
         verdict: { tone: document.querySelector('header.verdict')?.classList.contains('green') ? 'green' : 'red', line: document.getElementById('verdict-line')?.textContent ?? '' },
         renderMs: drawnAt === undefined ? null : drawnAt,
         overflows: document.documentElement.scrollWidth > window.innerWidth + 1,

@@ -25,8 +25,11 @@ function problems(v: PageView, fuzzTargets: number): string[] {
     if (!s[id]) out.push(`section ${id} missing`);
     else if (!s[id].present) out.push(`section ${id} says its input is absent`);
   }
+  if (!s['jobs']?.absentText) out.push('jobs: the section does not say its input is absent');
   if (s['properties']?.rows[0] !== fuzzTargets) out.push(`properties: ${s['properties']?.rows[0]} rows, want ${fuzzTargets} targets`);
   if (!(s['coverage']?.rows[0]! > 50)) out.push(`coverage: ${s['coverage']?.rows[0]} rows`);
+  // explore --compare-fuzz ran on I5: the engines column names its must-reach lines
+  if (!/I5: (both|fuzz only|explore only|neither)/.test(v.text['coverage'] ?? '')) out.push('coverage: no engines for I5\'s must-reach lines');
   if (s['catalogue']?.rows[0] !== 1) out.push(`catalogue: ${s['catalogue']?.rows[0]} rows, want 1 proposal`);
   if (s['kernels']?.rows[0] !== 1) out.push(`kernels: ${s['kernels']?.rows[0]} rows, want 1 kernel run`);
   if (s['bench']?.rows[0] !== 3) out.push(`bench: ${s['bench']?.rows[0]} rows, want 3 cases`);
@@ -50,7 +53,7 @@ describe.skipIf(missing !== null)('the report page in Chromium', () => {
     dir = mkdtempSync(join(tmpdir(), 'negcheck-report-'));
     writeNight(join(dir, 'night'));
     const read = (f: string): number => (JSON.parse(readFileSync(join(dir, 'night', f, 'report.json'), 'utf8')) as { targets: unknown[] }).targets.length;
-    fuzzTargets = read('fuzz') + read('fuzz-proposal');
+    fuzzTargets = read('fuzz') + read(join('negcheck-shard-2', 'report'));
     const r = negcheck('report', '--in', join(dir, 'night'), '--out', site());
     if (r.status !== 0) throw new Error(`negcheck report exited ${r.status}: ${r.stderr}`);
     browser = await launch();
@@ -105,6 +108,8 @@ describe.runIf(nightly !== undefined && missing === null)('the page NEGCHECK_REP
     try {
       for (const [width, name] of [[1280, 'nightly-1280.png'], [390, 'nightly-390.png']] as const) {
         const v = await viewPage(browser, nightly!, width, join(SHOTS, name));
+        expect(Object.values(v.sections).filter(s => s.present).length).toBeGreaterThan(0);
+        expect(['green', 'red']).toContain(v.verdict.tone);
         expect(v.consoleErrors).toEqual([]);
         expect(Object.entries(v.charts).filter(([, px]) => px === 0)).toEqual([]);
         expect(v.overflows).toBe(false);

@@ -2,8 +2,8 @@
 // lab kernels, the bench gate and Stryker take minutes to hours, so their files are written here,
 // typed by the writers' own types (a field the writer drops or renames fails to compile).
 
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import type { AgainstResult } from '../cli/bench/report.ts';
 import type { KernelReport } from '../lab/kernel.ts';
 import { negcheck, ROOT } from './negcheck.ts';
@@ -62,7 +62,14 @@ export function writeNight(dir: string): void {
   const corpus = join(dir, 'corpus');
   cpSync(join(ROOT, 'corpus'), corpus, { recursive: true });
   run('fuzz', '--time', '4s', '--seed', '11', '--workers', '2', '--corpus', corpus, '--report', join(dir, 'fuzz'));
-  run('fuzz', '--time', '2s', '--seed', '3', '--workers', '1', '--proposal', 'size0-unchecked', '--corpus', corpus, '--report', join(dir, 'fuzz-proposal'), '--no-must-reach');
+  // laid out as the nightly's artifact (report/ and nightly-corpus/ side by side), its corpus paths
+  // relative to the job's folder: the page must find them from the report's own place
+  const shard = join(dir, 'negcheck-shard-2');
+  run('fuzz', '--time', '2s', '--seed', '3', '--workers', '1', '--proposal', 'size0-unchecked', '--corpus', join(shard, 'nightly-corpus'), '--report', join(shard, 'report'), '--no-must-reach');
+  const report = join(shard, 'report', 'report.json');
+  const rep = JSON.parse(readFileSync(report, 'utf8')) as { targets: { counterexamples: { file: string | null }[] }[] };
+  for (const t of rep.targets) for (const c of t.counterexamples) if (c.file) c.file = join('nightly-corpus', basename(c.file));
+  writeFileSync(report, JSON.stringify(rep));
   run('explore', '--property', 'I5', '--depth', '2', '--compare-fuzz', '--workers', '1', '--out', join(dir, 'explore-out'), '--report', join(dir, 'explore.json'));
   run('prove', 'size0-unchecked', '--runs', '200', '--depth', '2', '--out', join(dir, 'prove-out'), '--json', join(dir, 'prove.json'));
   writeFileSync(join(dir, 'kernel-6.12.json'), JSON.stringify(KERNEL));

@@ -1,6 +1,7 @@
 // How `negcheck bench --against` shows its result: a text table for the terminal, markdown for
 // a CI job summary, an SVG of each case's change with its interval, and the JSON results.
 
+import { fmtP, pct } from '../../bench/format.ts';
 import { textTable } from '../table.ts';
 import type { GateCase } from './gate.ts';
 
@@ -26,8 +27,6 @@ function fmtOps(x: number): string {
   return x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : x >= 1e3 ? `${(x / 1e3).toFixed(1)}k` : x.toFixed(1);
 }
 
-const pct = (x: number): string => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%` : x > 0 ? '+∞' : '−∞');
-const fmtP = (p: number): string => (p < 1e-4 ? p.toExponential(1) : p.toFixed(4));
 
 function rows(r: AgainstResult): string[][] {
   return r.cases.map(c => [c.id, fmtOps(c.baseOps), fmtOps(c.headOps), pct(c.change), `${pct(c.lo)} … ${pct(c.hi)}`, fmtP(c.p), c.regression ? 'REGRESSION' : 'ok']);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import junitModule, { type Builder } from 'junit-report-builder';
 import { STEPS } from '../../harness/coverage.ts';
 import { stringifyJson } from '../../types/json.ts';
+import { rate } from '../../types/rate.ts';
 import { formatDuration } from '../duration.ts';
 import { writeAtomic } from '../files.ts';
 import { textTable } from '../table.ts';
@@ -49,8 +50,7 @@ export interface FuzzReport {
 // the package is CommonJS (module.exports = a builder); its typings describe an ES default export
 const junit = junitModule as unknown as Builder;
 
-/** Per second, rounded; 0 for no time. */
-export const rate = (n: number, ms: number): number => (ms > 0 ? Math.round((n * 1000) / ms) : 0);
+export { rate };
 
 export function buildReport(cfg: FuzzConfig, r: FuzzResult, mustReach: MustReachResult, exitCode: number): FuzzReport {
   return {

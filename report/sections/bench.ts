@@ -2,8 +2,9 @@
 // relative to its first night so machines of other speeds compare), and the gate's last verdict
 // per case (bench --against: base and head side by side on one machine, the only figure that gates).
 
-import { absent, badge, esc, pct, table, type Cell } from '../html.ts';
-import type { BenchAgainstIn, BenchHistoryIn } from '../inputs.ts';
+import { fmtP, pct } from '../../bench/format.ts';
+import { absent, badge, esc, table, type Cell } from '../html.ts';
+import type { BenchAgainstIn, BenchHistoryIn } from '../inputs/index.ts';
 import { chartFigure, type ChartSpec, type Context, type Section } from '../section.ts';
 
 export function benchSection(history: readonly BenchHistoryIn[], against: readonly BenchAgainstIn[], _ctx: Context): Section {
@@ -26,7 +27,7 @@ export function benchSection(history: readonly BenchHistoryIn[], against: readon
     const last = [...runs].reverse().find(r => r.medians[id] !== undefined)?.medians[id];
     const c = gate?.cases.find(x => x.id === id);
     return [id, last === undefined ? '–' : last.toPrecision(4), f === undefined || last === undefined ? '–' : pct(last / f - 1),
-      c ? pct(c.change) : '–', c ? `${pct(c.lo)} … ${pct(c.hi)}` : '–', c ? (c.p < 1e-4 ? c.p.toExponential(1) : c.p.toFixed(4)) : '–',
+      c ? pct(c.change) : '–', c ? `${pct(c.lo)} … ${pct(c.hi)}` : '–', c ? fmtP(c.p) : '–',
       c ? (c.regression ? badge('REGRESSION', 'bad') : badge('ok', 'ok')) : badge('not gated', 'none')];
   });
   const bad = gate?.cases.filter(c => c.regression) ?? [];

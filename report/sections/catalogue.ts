@@ -2,15 +2,11 @@
 // cell the verdict of both engines (fast-check / explore) against the catalogue's expectation.
 
 import { absent, count, esc, table, type Cell } from '../html.ts';
-import type { ProveIn, ProveRowIn } from '../inputs.ts';
+import type { ProveIn, ProveRowIn } from '../inputs/index.ts';
 import type { Context, Section } from '../section.ts';
 
-/** The engines disagree: one found a violation the other did not, within their bounds. */
-const disagree = (r: ProveRowIn): boolean =>
-  r.exhaustive !== null && r.runs > 0 && ((r.exhaustive === 'violated') !== (r.found === 'violated')) && (r.exhaustive === 'violated' || r.exhaustive === 'holds');
-
-/** A cell whose verdict is not the catalogue's, or whose engines disagree. */
-export const surprising = (r: ProveRowIn): boolean => (r.expected !== null && r.runs > 0 && r.expected !== r.found) || disagree(r);
+/** A cell whose verdict is not the catalogue's, or whose engines disagree (prove computed both). */
+const surprising = (r: ProveRowIn): boolean => r.surprise || r.disagree;
 
 function cell(r: ProveRowIn | undefined, ctx: Context, near: string): Cell {
   if (r === undefined) return { html: '·', cls: 'na', title: 'does not apply' };
@@ -18,7 +14,7 @@ function cell(r: ProveRowIn | undefined, ctx: Context, near: string): Cell {
   const both = `${word(r.found)}${r.exhaustive && r.exhaustive !== 'not explorable' ? ` / ${word(r.exhaustive)}` : ''}`;
   const link = r.file ? ctx.attach(r.file, near) : null;
   const bad = surprising(r);
-  const text = `${esc(both)}${r.expected && r.expected !== r.found ? ` <em>(expected ${esc(r.expected)})</em>` : ''}${disagree(r) ? ' <em>≠</em>' : ''}`;
+  const text = `${esc(both)}${r.surprise ? ` <em>(expected ${esc(r.expected ?? '')})</em>` : ''}${r.disagree ? ' <em>≠</em>' : ''}`;
   return {
     html: link ? `<a href="${esc(link.href)}">${text}</a>` : text,
     cls: bad ? 'bad' : r.found === 'violated' ? 'violated' : r.found === 'holds' ? 'ok' : 'warn',
@@ -42,5 +38,7 @@ export function catalogueSection(reports: readonly ProveIn[], ctx: Context): Sec
     `<p>${n} proposals. Each cell: fast-check's verdict / explore's; <em>(expected …)</em> where the catalogue expects another, ≠ where the engines disagree; a cell with a counterexample links its corpus file.</p>`,
     table('Proposals × properties', ['proposal', ...props, 'fate'], rows, 'matrix'),
   ].join('\n');
-  return { ...base, html, charts: [], problems: surprises.length ? [`catalogue: ${count(surprises.length, 'verdict')} not as expected (${surprises.join(', ')})`] : [], present: true };
+  return { ...base, html, charts: [], problems: [
+    ...(surprises.length ? [`catalogue: ${count(surprises.length, 'verdict')} not as expected (${surprises.join(', ')})`] : []),
+  ], present: true };
 }

@@ -6,7 +6,7 @@
 
 import { STEPS } from '../../harness/coverage.ts';
 import { absent, esc, table, type Cell } from '../html.ts';
-import type { ExploreIn, FuzzIn } from '../inputs.ts';
+import type { ExploreIn, FuzzIn } from '../inputs/index.ts';
 import type { Context, Section } from '../section.ts';
 
 
@@ -42,6 +42,13 @@ export function coverageSection(fuzz: readonly FuzzIn[], explore: readonly Explo
   const labels = [...cov.keys()];
   const transitions = [...new Set(labels.flatMap(l => [...cov.get(l)!.keys()]).concat(ctx.mustReach.map(m => m.transition)))].sort();
   const must = (label: string, t: string): boolean => ctx.mustReach.some(m => m.transition === t && m.property === property.get(label));
+  // what fuzz itself judged: a line missed by every target of its property, or a property that ran too few runs to say
+  const missed = new Set(fuzz.flatMap(r => r.mustReach.missing));
+  const unchecked = new Set(fuzz.flatMap(r => r.mustReach.unchecked));
+  const mark = (label: string, t: string): string => {
+    const p = property.get(label) ?? '';
+    return missed.has(`${p} ${t}`) ? ' missed' : unchecked.has(p) ? ' unchecked' : '';
+  };
   const rows: Cell[][] = [];
   let family = '';
   for (const t of transitions) {
@@ -61,14 +68,14 @@ export function coverageSection(fuzz: readonly FuzzIn[], explore: readonly Explo
       ...labels.map((l): Cell => {
         const n = cov.get(l)!.get(t) ?? 0;
         const m = must(l, t);
-        return { html: `${m ? '<span class="must" aria-label="must reach">◆</span>' : ''}${n || (m ? '0' : '')}`, cls: `heat h${shade(n)}${m ? ' must-cell' : ''}${m && n === 0 ? ' missed' : ''}`, title: `${l} · ${t}: ${n} runs${m ? ' (must reach)' : ''}` };
+        return { html: `${m ? '<span class="must" aria-label="must reach">◆</span>' : ''}${n || (m ? '0' : '')}`, cls: `heat h${shade(n)}${m ? ` must-cell${mark(l, t)}` : ''}`, title: `${l} · ${t}: ${n} runs${m ? ` (must reach${mark(l, t) ? `:${mark(l, t)}` : ''})` : ''}` };
       }),
       { html: esc(said.join('; ')), cls: said.some(s => /only|neither/.test(s)) ? 'warn' : '' },
     ]);
   }
   const compared = explore.some(e => e.targets.some(t => t.reach !== null));
   const html = [
-    `<p>${transitions.length} transitions over ${labels.length} targets; ◆ marks a must-reach line (properties/must-reach.txt), a red ◆ one no run took. ` +
+    `<p>${transitions.length} transitions over ${labels.length} targets; ◆ marks a must-reach line (properties/must-reach.txt): red where fuzz found no target of its property took it, grey where the property ran too few runs for fuzz to check. ` +
       `Shade: runs per cell, by order of magnitude. ${compared ? 'Engines: which engine took each must-reach transition (fuzz over the whole run; explore within its scope and depth).' : 'Engines: no explore report with <code>--compare-fuzz</code> in the inputs, so only fuzz\'s reach is known.'}</p>`,
     table('Runs per transition and target', ['transition', ...labels, 'engines (must-reach)'], rows, 'heatmap'),
   ].join('\n');

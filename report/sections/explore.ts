@@ -2,7 +2,7 @@
 // counterexample with its trace and corpus file.
 
 import { absent, badge, count, esc, pre, table, type Cell } from '../html.ts';
-import type { ExploreIn } from '../inputs.ts';
+import type { ExploreIn } from '../inputs/index.ts';
 import type { Context, Section } from '../section.ts';
 
 export async function exploreSection(reports: readonly ExploreIn[], ctx: Context): Promise<Section> {
@@ -14,6 +14,9 @@ export async function exploreSection(reports: readonly ExploreIn[], ctx: Context
     ...(bad.length ? [`explore: ${count(bad.length, 'target')} violated or disagreed (${bad.map(b => b.t.label).join(', ')})`] : []),
     ...(reports.some(r => r.partial) ? ['explore: interrupted (partial results)'] : []),
   ];
+  // whatever else made a run fail: its exit status is the last word
+  const exited = reports.filter(r => r.exitCode !== 0);
+  if (exited.length && problems.length === 0) problems.push(`explore: ${exited.map(r => `${r.file} exited ${r.exitCode}`).join(', ')}`);
   const rows: Cell[][] = targets.map(({ t }) => [t.label, t.judges, t.depth, t.distinct, t.statesPerSecond,
     t.counterexample ? badge('violated', 'bad') : t.disagreement ? badge('engines disagree', 'bad') : badge(t.verdict, /bound/.test(t.verdict) ? 'warn' : 'ok')]);
   const details: string[] = [];

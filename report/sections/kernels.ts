@@ -3,28 +3,23 @@
 // or hung), from `kernel --json` and `kernel --generate --json`.
 
 import { absent, badge, count, esc, pre, table, type Cell } from '../html.ts';
-import type { KernelGenerateIn, KernelIn, KernelRun, KernelTrace } from '../inputs.ts';
+import { isFinding, tracesRun } from '../../lab/kernel.ts';
+import { rate } from '../../types/rate.ts';
+import type { KernelGenerateIn, KernelIn, KernelRun } from '../inputs/index.ts';
 import type { Context, Section } from '../section.ts';
-
-/** lab/kernel.ts isFinding, over the fields the report carries. */
-export const isFinding = (t: KernelTrace): boolean =>
-  t.kmsg.length > 0 || !(t.status === 'match' || t.status === 'skipped' || (t.status === 'mismatch' && t.known !== null));
-
-const ran = (r: KernelRun): number => r.traces.filter(t => t.status !== 'skipped' && t.status !== 'not-run').length;
-const perSecond = (n: number, ms: number): number => (ms > 0 ? Math.round((n * 1000) / ms) : 0);
 
 function runRow(what: string, r: KernelRun): Cell[] {
   const findings = r.traces.filter(isFinding).length;
-  const stopped = r.traces.filter(t => t.status === 'crashed' || t.status === 'hung').length;
-  return [`${r.kernel} (${r.release})`, what, ran(r), r.ops, perSecond(r.ops, r.guestMs), r.firstOpMs === null ? '–' : `${Math.round(r.firstOpMs)} ms`,
-    r.traces.filter(t => t.known !== null).length, stopped, findings ? badge(String(findings), 'bad') : badge('0', 'ok')];
+  const stopped = r.traces.filter(t => t.verdict.status === 'crashed' || t.verdict.status === 'hung').length;
+  return [`${r.kernel} (${r.release})`, `${what}${r.interrupted ? ' (interrupted)' : ''}`, tracesRun(r.traces), r.ops, rate(r.ops, r.guestMs), r.firstOpMs === null ? '–' : `${(r.firstOpMs / 1000).toFixed(1)} s`,
+    r.traces.filter(t => t.verdict.known != null).length, stopped, findings ? badge(String(findings), 'bad') : badge('0', 'ok')];
 }
 
 function findingsHtml(r: KernelRun, what: string): string {
   const f = r.traces.filter(isFinding);
   if (!f.length) return '';
   return `<details class="cx" open><summary>${esc(r.kernel)}, ${esc(what)}: ${esc(count(f.length, 'finding'))}</summary>` +
-    f.slice(0, 50).map(t => `<p><strong>${esc(t.name)}</strong>: ${esc(t.status)}${t.detail ? ` — ${esc(t.detail)}` : ''}</p>${t.kmsg.length ? pre(t.kmsg) : ''}`).join('') +
+    f.slice(0, 50).map(t => `<p><strong>${esc(t.name)}</strong>: ${esc(t.verdict.status)}${t.detail ? ` — ${esc(t.detail)}` : ''}</p>${t.kmsg.length ? pre(t.kmsg) : ''}`).join('') +
     (f.length > 50 ? `<p>and ${f.length - 50} more (the JSON lists them all)</p>` : '') + '</details>';
 }
 
@@ -36,6 +31,7 @@ export function kernelsSection(kernel: readonly KernelIn[], generate: readonly K
     ...generate.flatMap(g => g.kernels.flatMap(k => k.runs.map(r => ({ r, what: `generated, seed ${g.seed} shard ${g.shard}` })))),
   ];
   const findings = runs.reduce((n, { r }) => n + r.traces.filter(isFinding).length, 0);
+  const interrupted = runs.filter(({ r }) => r.interrupted).map(({ r }) => r.kernel);
   const rows = runs.map(({ r, what }) => runRow(what, r));
   const gen: Cell[][] = generate.flatMap(g => g.kernels.map(k => [k.kernel, `${g.seed} ${g.shard}`, k.scripts, k.ops, k.findings, k.crashes, k.saved]));
   const html = [
@@ -43,5 +39,8 @@ export function kernelsSection(kernel: readonly KernelIn[], generate: readonly K
     gen.length ? table('Generated scripts (kernel --generate)', ['kernel', 'seed shard', 'scripts', 'syscalls', 'findings', 'guest crashes', 'shrunk and saved'], gen) : '',
     ...runs.map(({ r, what }) => findingsHtml(r, what)),
   ].join('\n');
-  return { ...base, html, charts: [], problems: findings ? [`kernels: ${count(findings, 'finding')}`] : [], present: true };
+  return { ...base, html, charts: [], problems: [
+    ...(findings ? [`kernels: ${count(findings, 'finding')}`] : []),
+    ...(interrupted.length ? [`kernels: interrupted on ${[...new Set(interrupted)].join(', ')}`] : []),
+  ], present: true };
 }

@@ -3,7 +3,7 @@
 // difference as issue 27 counts it.
 
 import { absent, esc, table, type Cell } from '../html.ts';
-import type { MutationIn } from '../inputs.ts';
+import type { MutationIn } from '../inputs/index.ts';
 import type { Context, Section } from '../section.ts';
 import { differenceIndex, fileScores, survivors } from '../stryker.ts';
 

@@ -2,7 +2,8 @@
 // counterexample with its trace as `negcheck replay` prints it and a link to its corpus file.
 
 import { absent, badge, count, esc, pre, table, type Cell } from '../html.ts';
-import type { FuzzCounterexample, FuzzIn } from '../inputs.ts';
+import type { FuzzCounterexample, FuzzIn } from '../inputs/index.ts';
+import { rate } from '../../types/rate.ts';
 import { chartFigure, type ChartSpec, type Context, type Section } from '../section.ts';
 
 /** Distinct counterexamples shown per target (one planted bug gives hundreds; each shard's report.json lists all). */
@@ -22,7 +23,7 @@ export function mergeTargets(reports: readonly FuzzIn[]): Merged[] {
     for (const t of r.targets) {
       const m = by.get(t.label) ?? { label: t.label, title: t.title, runs: 0, wallMs: 0, shards: 0, counterexamples: [], errors: [], proposalError: null };
       m.runs += t.runs;
-      m.wallMs = Math.max(m.wallMs, t.wallMs);
+      m.wallMs += t.wallMs;
       m.shards++;
       m.counterexamples.push(...t.counterexamples.map(c => ({ c, near: r.file })));
       m.errors.push(...t.errors);
@@ -33,8 +34,8 @@ export function mergeTargets(reports: readonly FuzzIn[]): Merged[] {
   return [...by.values()];
 }
 
-/** Runs per second over the shards: they run side by side, so their runs add over the longest shard's time. */
-const runsPerSecond = (m: Merged): number => (m.wallMs > 0 ? Math.round((m.runs * 1000) / m.wallMs) : 0);
+/** One machine's speed: the shards' runs over the shards' time (so a night of more shards is not "faster"). */
+const runsPerSecond = (m: Merged): number => rate(m.runs, m.wallMs);
 
 function outcome(m: Merged): Cell {
   if (m.proposalError) return badge('proposal error', 'bad');
@@ -68,11 +69,16 @@ export async function propertiesSection(reports: readonly FuzzIn[], ctx: Context
   if (failing.length) problems.push(`fuzz: ${count(failing.length, 'corpus entry', 'corpus entries')} not as expected`);
   const missing = [...new Set(reports.flatMap(r => r.mustReach.missing))];
   if (missing.length) problems.push(`fuzz: ${count(missing.length, 'must-reach transition')} not reached`);
+  const proposalErrors = reports.flatMap(r => r.corpus.proposalErrors);
+  if (proposalErrors.length) problems.push(`fuzz: ${count(proposalErrors.length, 'corpus entry', 'corpus entries')} whose proposal's rule fails`);
   const partial = reports.filter(r => r.partial);
   if (partial.length) problems.push(`fuzz: ${count(partial.length, 'shard')} interrupted (partial results)`);
-  const rows: Cell[][] = merged.map(m => [m.label, m.title, m.runs, runsPerSecond(m), outcome(m)]);
+  // whatever else made a shard fail: its exit status is the last word
+  const exited = reports.filter(r => r.exitCode !== 0);
+  if (exited.length && problems.length === 0) problems.push(`fuzz: ${exited.map(r => `shard ${r.shard} exited ${r.exitCode}`).join(', ')}`);
+  const rows: Cell[][] = merged.map(m => [m.label, m.title, m.shards, m.runs, runsPerSecond(m), outcome(m)]);
   const chart: ChartSpec = {
-    id: 'chart-runs', title: 'Runs per second by target (all shards)', kind: 'bars', x: merged.map((_, i) => i), labels: merged.map(m => m.label),
+    id: 'chart-runs', title: 'Runs per second by target (one machine: the shards\' runs over their time)', kind: 'bars', x: merged.map((_, i) => i), labels: merged.map(m => m.label),
     series: [{ label: 'runs/s', values: merged.map(runsPerSecond) }], yLabel: 'runs/s',
   };
   const shards = reports.map(r => `shard ${r.shard} seed ${r.seed} (exit ${r.exitCode}${r.partial ? ', partial' : ''}, finished ${r.finishedAt})`);
@@ -82,7 +88,7 @@ export async function propertiesSection(reports: readonly FuzzIn[], ctx: Context
       `${failing.length ? `<strong>not as expected: ${esc(failing.join(', '))}</strong>` : 'all as expected'}. ` +
       `Must-reach: ${missing.length ? `<strong>not reached: ${esc(missing.join('; '))}</strong>` : `all ${Math.max(...reports.map(r => r.mustReach.checked))} checked reached`}.</p>`,
     chartFigure(chart),
-    table('Fuzz targets', ['target', 'what it checks', 'runs', 'runs/s', 'outcome'], rows),
+    table('Fuzz targets', ['target', 'what it checks', 'shards', 'runs', 'runs/s (one machine)', 'outcome'], rows),
     ...(await Promise.all(bad.map(m => counterexampleHtml(m, ctx)))),
     ...bad.filter(m => m.proposalError).map(m => `<p>${esc(m.label)}: error in the proposal</p>${pre(m.proposalError!)}`),
     ...bad.filter(m => m.errors.length).map(m => `<p>${esc(m.label)}: errors</p>${pre(m.errors)}`),

@@ -2,7 +2,7 @@
 // one named with its path when it is missing or of the wrong type, so a broken input is an input
 // error naming the file and the field, never a page that half draws.
 
-import { InputError } from '../types/errors.ts';
+import { InputError } from '../../types/errors.ts';
 
 type Kind = 'string' | 'number' | 'boolean' | 'object' | 'array';
 
