@@ -55,7 +55,7 @@ export function coverageSection(fuzz: readonly FuzzIn[], explore: readonly Explo
     const f = t.split(' ')[0]!;
     if (f !== family) {
       family = f;
-      rows.push([{ html: `<span class="family">${esc(f)}</span>`, cls: 'family-row' }, ...labels.map(() => ({ html: '', cls: 'family-row' })), { html: '', cls: 'family-row' }]);
+      rows.push([{ html: `<span class="family">${esc(f)}</span>`, cls: 'family-row' }, { html: '', cls: 'family-row' }, ...labels.map(() => ({ html: '', cls: 'family-row' }))]);
     }
     const lines = ctx.mustReach.filter(m => m.transition === t);
     const said = lines.map(m => {
@@ -65,19 +65,19 @@ export function coverageSection(fuzz: readonly FuzzIn[], explore: readonly Explo
     }).filter((x): x is string => x !== null);
     rows.push([
       { html: `<span class="t">${esc(t)}</span>` },
+      { html: esc(said.join('; ')), cls: `engines${said.some(s => /only|neither/.test(s)) ? ' warn' : ''}` },
       ...labels.map((l): Cell => {
         const n = cov.get(l)!.get(t) ?? 0;
         const m = must(l, t);
         return { html: `${m ? '<span class="must" aria-label="must reach">◆</span>' : ''}${n || (m ? '0' : '')}`, cls: `heat h${shade(n)}${m ? ` must-cell${mark(l, t)}` : ''}`, title: `${l} · ${t}: ${n} runs${m ? ` (must reach${mark(l, t) ? `:${mark(l, t)}` : ''})` : ''}` };
       }),
-      { html: esc(said.join('; ')), cls: said.some(s => /only|neither/.test(s)) ? 'warn' : '' },
     ]);
   }
   const compared = explore.some(e => e.targets.some(t => t.reach !== null));
   const html = [
     `<p>${transitions.length} transitions over ${labels.length} targets; ◆ marks a must-reach line (properties/must-reach.txt): red where fuzz found no target of its property took it, grey where the property ran too few runs for fuzz to check. ` +
       `Shade: runs per cell, by order of magnitude. ${compared ? 'Engines: which engine took each must-reach transition (fuzz over the whole run; explore within its scope and depth).' : 'Engines: no explore report with <code>--compare-fuzz</code> in the inputs, so only fuzz\'s reach is known.'}</p>`,
-    table('Runs per transition and target', ['transition', ...labels, 'engines (must-reach)'], rows, 'heatmap'),
+    table('Runs per transition and target', ['transition', 'engines (must-reach)', ...labels], rows, 'heatmap'),
   ].join('\n');
   return { ...base, html, charts: [], problems: [], present: true };
 }
