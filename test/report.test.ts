@@ -95,6 +95,19 @@ describe('negcheck report', () => {
     expect(readFileSync(join(out, 'index.html'), 'utf8')).toBe(before);
   });
 
+  it('text from the inputs is escaped: a title cannot add markup to the page', async () => {
+    const d = join(dir, 'markup');
+    mkdirSync(d, { recursive: true });
+    const rep = JSON.parse(readFileSync(join(fuzzDir(), 'report.json'), 'utf8')) as { targets: { title: string; label: string }[] };
+    rep.targets[0]!.title = '<img src=x onerror=alert(1)>';
+    rep.targets[0]!.label = 'I3"><script>alert(2)</script>';
+    writeFileSync(join(d, 'report.json'), JSON.stringify(rep));
+    const p = await page([d]);
+    expect(p.html).not.toContain('<img src=x');
+    expect(p.html).not.toContain('<script>alert');
+    expect(p.html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+  });
+
   it('a folder that is not there, or one with no results, is an input error and writes nothing', () => {
     const out = join(dir, 'nothing');
     const r = negcheck('report', '--in', join(dir, 'no-such'), '--out', out);
