@@ -1,5 +1,6 @@
 // `negcheck report`: one page from the results the other commands wrote (report/).
 
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { MUST_REACH_FILE, readMustReach } from '../harness/coverage.ts';
 import { inputCount, readInputs } from '../report/inputs/index.ts';
@@ -32,7 +33,7 @@ export function registerReport(program: Command): void {
       const size = writePage(page, o.out);
       console.log(`${page.verdict.tone}: ${page.verdict.line}`);
       for (const s of page.sections) console.log(`  ${s.title}: ${s.present ? (s.problems.length ? `red (${s.problems.length})` : 'green') : 'no input'}`);
-      console.log(`wrote ${o.out}/index.html: ${size.files} files, ${(size.bytes / 1024).toFixed(0)} KB, in ${Math.round(performance.now() - t0)} ms`);
+      console.log(`wrote ${join(o.out, 'index.html')}: ${size.files} files, ${(size.bytes / 1024).toFixed(0)} KB, in ${Math.round(performance.now() - t0)} ms`);
       return 0;
     }));
 }

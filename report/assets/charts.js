@@ -18,8 +18,8 @@
     // a target's name under its bar, slanted; on a phone the axis takes less of the height
     var narrow = width < 600;
     var axes = [
-      bars ? { values: function (u, ticks) { return ticks.map(function (t) { return spec.labels[t] || ''; }); }, incrs: [1], rotate: -35, size: narrow ? 80 : 120, gap: 4, font: narrow ? '10px system-ui' : '12px system-ui' } : {},
-      { label: spec.yLabel, size: narrow ? 50 : 60 },
+      bars ? { values: function (u, ticks) { return ticks.map(function (t) { return spec.labels[t] || ''; }); }, incrs: [1], space: 8, rotate: -35, size: narrow ? 80 : 120, gap: 4, font: narrow ? '10px system-ui' : '12px system-ui' } : {},
+      { label: spec.yLabel, size: narrow ? 64 : 70, gap: 4 },
     ];
     return {
       width: width, height: Math.max(bars ? 260 : 200, Math.min(340, Math.round(width * 0.45))),
