@@ -71,7 +71,7 @@ program.command('prove')
       if (ref === undefined && o.patch === undefined) throw new UsageError('which proposal? give a catalogue id, a path to a proposal file, --patch FILE.diff, or --all');
       const p = o.patch === undefined ? await loadProposal(ref!) : ref === undefined ? await patchProposal(o.patch) : await proposalWithPatch(ref, o.patch);
       const one = proveOne(p, opts, log);
-      if (o.json) writeProveJson(o.json, one.report);
+      if (o.json) writeProveJson(o.json, one.report());
       process.exitCode = one.status;
     } catch (e) {
       if (e instanceof InputError) { console.error(`negcheck prove: ${e.message}`); process.exitCode = 2; return; }

@@ -90,7 +90,7 @@ function proveOrFault(p: Proposal, id: PropertyId, opts: ProveOptions): ProveRow
 }
 
 /** One proposal's verdict table. Exit status: 0 all hold, 1 any violated; a proposal's rule failing: exit 2. */
-export function proveOne(p: Proposal, o: ProveCliOptions, log: (l: string) => void, files = new Map<ProveRow, string>()): { rows: ProveRow[]; status: number; report: ProveReport } {
+export function proveOne(p: Proposal, o: ProveCliOptions, log: (l: string) => void, files = new Map<ProveRow, string>()): { rows: ProveRow[]; status: number; report: () => ProveReport } {
   const deadline = o.timeMs === undefined ? undefined : performance.now() + o.timeMs;
   log(colour(`${p.id}: ${p.title}`, 'bold'));
   log(`  ${p.fate}: ${p.history}`);
@@ -108,12 +108,11 @@ export function proveOne(p: Proposal, o: ProveCliOptions, log: (l: string) => vo
     if (r.found === 'violated') {
       log(`      ${r.violation!.message}`);
       for (const l of r.trace!) log(`        ${l}`);
-      const file = saveCounterexample(o.out, r);
-      files.set(r, file);
-      log(`      counterexample: ${file}`);
     } else if (r.explored) {
       log(`      explore's shortest trace: ${r.explored.violation.message}`);
       for (const l of r.explored.trace) log(`        ${l}`);
+    }
+    if (r.found === 'violated' || r.explored) {
       const file = saveCounterexample(o.out, r);
       files.set(r, file);
       log(`      counterexample: ${file}`);
@@ -122,7 +121,8 @@ export function proveOne(p: Proposal, o: ProveCliOptions, log: (l: string) => vo
   const notRun = rows.filter(r => r.runs === 0).length;
   if (notRun > 0) log(colour(`  ${notRun} of ${rows.length} properties not run: give a larger --time to judge them`, 'yellow'));
   const status = rows.some(r => r.found === 'violated' || r.exhaustive?.found === 'violated') || disagreements(rows).length > 0 ? 1 : 0;
-  return { rows, status, report: proveReport([p], new Map([[p.id, rows]]), files, o.seed, status) };
+  // built when asked (prove --json): proveAll makes one report of every proposal instead
+  return { rows, status, report: () => proveReport([p], new Map([[p.id, rows]]), files, o.seed, status) };
 }
 
 /** The whole matrix. Exit status 1 when any found verdict differs from the catalogue's. */

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { MUST_REACH_FILE, readMustReach } from '../harness/coverage.ts';
-import { inputCount, readInputs } from '../report/inputs/index.ts';
+import { readInputs, resultFiles } from '../report/inputs/index.ts';
 import { buildPage, writePage } from '../report/page.ts';
 import { exitStatusAction, UsageError } from './usage.ts';
 
@@ -27,7 +27,7 @@ export function registerReport(program: Command): void {
     ].join('\n'))
     .action(exitStatusAction('report', async (o: ReportOptions) => {
       const inputs = readInputs(o.in);
-      if (inputCount(inputs) === 0) throw new UsageError(`no negcheck results in ${o.in.join(', ')}${inputs.notRead.length ? ` (${inputs.notRead.length} other JSON files)` : ''}`);
+      if (resultFiles(inputs).length === 0) throw new UsageError(`no negcheck results in ${o.in.join(', ')}${inputs.notRead.length ? ` (${inputs.notRead.length} other JSON files)` : ''}`);
       const t0 = performance.now();
       const page = await buildPage(inputs, { generatedAt: new Date().toISOString(), mustReach: readMustReach(o.mustReach) });
       const size = writePage(page, o.out);

@@ -8,7 +8,7 @@ import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { replayFile } from '../repro/replay.ts';
 import { esc } from './html.ts';
-import type { Inputs } from './inputs/index.ts';
+import { resultFiles, type Inputs } from './inputs/index.ts';
 import { benchSection } from './sections/bench.ts';
 import { catalogueSection } from './sections/catalogue.ts';
 import { coverageSection } from './sections/coverage.ts';
@@ -108,9 +108,7 @@ export async function buildPage(inputs: Inputs, o: PageOptions): Promise<Page> {
   const all = await sections(inputs, ctx);
   const verdict = verdictOf(all);
   const charts = all.flatMap(s => s.charts);
-  const sources = [
-    ...[...inputs.fuzz, ...inputs.explore, ...inputs.prove, ...inputs.kernel, ...inputs.kernelGenerate, ...inputs.benchAgainst, ...inputs.benchHistory, ...inputs.mutation, ...inputs.jobs].map(i => i.file),
-  ];
+  const sources = resultFiles(inputs);
   const nav = all.map(s => `<li><a href="#${s.id}" class="${s.problems.length ? 'bad' : s.present ? 'ok' : 'none'}">${esc(s.title)}</a></li>`).join('');
   const html = `<!doctype html>
 <html lang="en">

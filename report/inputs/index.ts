@@ -83,14 +83,15 @@ export function readInputs(dirs: readonly string[]): Inputs {
   return into;
 }
 
-/** How many results were read: a page of none is an input error (the wrong folder). */
-export function inputCount(i: Inputs): number {
-  return (Object.keys(i) as (keyof Inputs)[]).filter(k => k !== 'notRead').reduce((n, k) => n + i[k].length, 0);
+/** Every result file read (not the ones listed as not read); none is an input error (the wrong folder). */
+export function resultFiles(i: Inputs): string[] {
+  const { notRead: _notRead, ...results } = i;
+  return Object.values(results).flatMap((list: readonly { readonly file: string }[]) => list.map(x => x.file));
 }
 
 export type { BenchAgainstIn, BenchHistoryIn, ExploreIn, FuzzIn, JobsIn, KernelGenerateIn, KernelIn, MutationIn, ProveIn };
 export type { FuzzCounterexample, FuzzTarget } from './fuzz.ts';
 export type { ExploreTarget } from './explore.ts';
 export type { ProveRowIn } from './prove.ts';
-export type { KernelRun, KernelTrace } from './kernel.ts';
+export type { KernelRunIn, KernelTrace } from './kernel.ts';
 export type { GateCaseIn } from './bench.ts';

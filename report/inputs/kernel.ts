@@ -8,14 +8,14 @@ export const KERNEL_SCHEMA = 'negcheck-kernel-report/1';
 export const KERNEL_GENERATE_SCHEMA = 'negcheck-kernel-generate/1';
 
 export interface KernelTrace extends FindingFields { readonly name: string; readonly detail: string }
-export interface KernelRun {
+export interface KernelRunIn {
   readonly kernel: string; readonly release: string; readonly ops: number; readonly guestMs: number;
   readonly firstOpMs: number | null; readonly interrupted: boolean; readonly traces: readonly KernelTrace[];
 }
-export interface KernelIn { readonly file: string; readonly runs: readonly KernelRun[] }
+export interface KernelIn { readonly file: string; readonly runs: readonly KernelRunIn[] }
 export interface KernelGenerateIn {
   readonly file: string; readonly seed: number; readonly shard: string;
-  readonly kernels: readonly { readonly kernel: string; readonly scripts: number; readonly ops: number; readonly findings: number; readonly crashes: number; readonly saved: number; readonly runs: readonly KernelRun[] }[];
+  readonly kernels: readonly { readonly kernel: string; readonly scripts: number; readonly ops: number; readonly findings: number; readonly crashes: number; readonly saved: number; readonly runs: readonly KernelRunIn[] }[];
 }
 
 const STATUSES: readonly TraceVerdict['status'][] = ['match', 'no-longer-differs', 'mismatch', 'crashed', 'hung', 'setup-failed', 'skipped', 'not-run'];
@@ -32,7 +32,7 @@ function detail(v: At, status: TraceVerdict['status']): string {
   return '';
 }
 
-function kernelRun(r: At): KernelRun {
+function kernelRun(r: At): KernelRunIn {
   return {
     kernel: r.at('kernel').string(), release: r.at('release').string(), ops: r.at('ops').number(), guestMs: r.at('guestMs').number(),
     firstOpMs: r.at('firstOpMs').maybe(x => x.number()), interrupted: r.at('interrupted').boolean(),

@@ -3,14 +3,14 @@
 // per case (bench --against: base and head side by side on one machine, the only figure that gates).
 
 import { fmtP, pct } from '../../bench/format.ts';
-import { absent, badge, esc, table, type Cell } from '../html.ts';
+import { badge, esc, table, type Cell } from '../html.ts';
 import type { BenchAgainstIn, BenchHistoryIn } from '../inputs/index.ts';
-import { chartFigure, type ChartSpec, type Context, type Section } from '../section.ts';
+import { absentSection, chartFigure, type ChartSpec, type Context, type Section } from '../section.ts';
 
 export function benchSection(history: readonly BenchHistoryIn[], against: readonly BenchAgainstIn[], _ctx: Context): Section {
   const base = { id: 'bench', title: 'Benchmarks' };
   if (history.length === 0 && against.length === 0) {
-    return { ...base, html: absent('bench history or gate result', 'npx negcheck bench --save F --history H.jsonl, or bench --against REF --json F'), charts: [], problems: [], present: false };
+    return absentSection(base, 'bench history or gate result', 'npx negcheck bench --save F --history H.jsonl, or bench --against REF --json F');
   }
   const runs = history.flatMap(h => h.runs).filter(r => !Number.isNaN(Date.parse(r.date))).sort((a, b) => Date.parse(a.date) - Date.parse(b.date));
   const gate = [...against].sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt)).at(-1);

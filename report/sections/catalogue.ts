@@ -1,9 +1,9 @@
 // The catalogue matrix (`prove --all --json`): a row per proposal, a column per property, each
 // cell the verdict of both engines (fast-check / explore) against the catalogue's expectation.
 
-import { absent, count, esc, table, type Cell } from '../html.ts';
+import { count, esc, table, type Cell } from '../html.ts';
 import type { ProveIn, ProveRowIn } from '../inputs/index.ts';
-import type { Context, Section } from '../section.ts';
+import { absentSection, type Context, type Section } from '../section.ts';
 
 /** A cell whose verdict is not the catalogue's, or whose engines disagree (prove computed both). */
 const surprising = (r: ProveRowIn): boolean => r.surprise || r.disagree;
@@ -24,7 +24,7 @@ function cell(r: ProveRowIn | undefined, ctx: Context, near: string): Cell {
 
 export function catalogueSection(reports: readonly ProveIn[], ctx: Context): Section {
   const base = { id: 'catalogue', title: 'Catalogue matrix (prove --all)' };
-  if (reports.length === 0) return { ...base, html: absent('prove report', 'npx negcheck prove --all --json FILE'), charts: [], problems: [], present: false };
+  if (reports.length === 0) return absentSection(base, 'prove report', 'npx negcheck prove --all --json FILE');
   const props = [...new Set(reports.flatMap(r => r.proposals.flatMap(p => p.rows.map(x => x.property))))]
     .sort((a, b) => (a === 'R' ? 1 : b === 'R' ? -1 : a.localeCompare(b, 'en', { numeric: true })));
   const surprises = reports.flatMap(r => r.proposals.flatMap(p => p.rows.filter(surprising).map(x => `${p.id} ${x.property}`)));

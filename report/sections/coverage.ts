@@ -5,9 +5,9 @@
 // finite, and a must-reach line fuzz missed already fails the fuzz report).
 
 import { STEPS } from '../../harness/coverage.ts';
-import { absent, esc, table, type Cell } from '../html.ts';
+import { esc, table, type Cell } from '../html.ts';
 import type { ExploreIn, FuzzIn } from '../inputs/index.ts';
-import type { Context, Section } from '../section.ts';
+import { absentSection, type Context, type Section } from '../section.ts';
 
 
 /** label -> transition -> runs, summed over the shards. */
@@ -36,7 +36,7 @@ function engines(property: string, transition: string, fuzzReached: boolean, exp
 
 export function coverageSection(fuzz: readonly FuzzIn[], explore: readonly ExploreIn[], ctx: Context): Section {
   const base = { id: 'coverage', title: 'Transition coverage' };
-  if (fuzz.length === 0) return { ...base, html: absent('fuzz coverage (report.json)', 'npx negcheck fuzz --report DIR'), charts: [], problems: [], present: false };
+  if (fuzz.length === 0) return absentSection(base, 'fuzz coverage (report.json)', 'npx negcheck fuzz --report DIR');
   const cov = summed(fuzz);
   const property = new Map(fuzz.flatMap(r => r.targets.map(t => [t.label, t.property] as const)));
   const labels = [...cov.keys()];

@@ -1,16 +1,16 @@
 // The nightly's jobs and how each ended (the workflow's `needs`): a job that failed, was cancelled
 // or timed out may have written nothing, so its own section could only say "absent".
 
-import { absent, badge, table } from '../html.ts';
+import { badge, table } from '../html.ts';
 import type { JobsIn } from '../inputs/index.ts';
-import type { Context, Section } from '../section.ts';
+import { absentSection, type Context, type Section } from '../section.ts';
 
 /** A job that ran to its end (success) or was not meant to run (skipped) is no problem. */
 const FINE = new Set(['success', 'skipped']);
 
 export function jobsSection(files: readonly JobsIn[], _ctx: Context): Section {
   const base = { id: 'jobs', title: 'Nightly jobs' };
-  if (files.length === 0) return { ...base, html: absent('list of the nightly\'s jobs', 'the nightly\'s report job (nightly-jobs.json)'), charts: [], problems: [], present: false };
+  if (files.length === 0) return absentSection(base, 'list of the nightly\'s jobs', 'the nightly\'s report job (nightly-jobs.json)');
   const jobs = files.flatMap(f => f.jobs);
   const bad = jobs.filter(j => !FINE.has(j.result));
   return {

@@ -2,20 +2,20 @@
 // every finding (a mismatch that is not a known difference, a WARN/BUG/oops, a guest that crashed
 // or hung), from `kernel --json` and `kernel --generate --json`.
 
-import { absent, badge, count, esc, pre, table, type Cell } from '../html.ts';
+import { badge, count, esc, pre, table, type Cell } from '../html.ts';
 import { isFinding, tracesRun } from '../../lab/kernel.ts';
 import { rate } from '../../types/rate.ts';
-import type { KernelGenerateIn, KernelIn, KernelRun } from '../inputs/index.ts';
-import type { Context, Section } from '../section.ts';
+import type { KernelGenerateIn, KernelIn, KernelRunIn } from '../inputs/index.ts';
+import { absentSection, type Context, type Section } from '../section.ts';
 
-function runRow(what: string, r: KernelRun): Cell[] {
+function runRow(what: string, r: KernelRunIn): Cell[] {
   const findings = r.traces.filter(isFinding).length;
   const stopped = r.traces.filter(t => t.verdict.status === 'crashed' || t.verdict.status === 'hung').length;
   return [`${r.kernel} (${r.release})`, `${what}${r.interrupted ? ' (interrupted)' : ''}`, tracesRun(r.traces), r.ops, rate(r.ops, r.guestMs), r.firstOpMs === null ? '–' : `${(r.firstOpMs / 1000).toFixed(1)} s`,
     r.traces.filter(t => t.verdict.known != null).length, stopped, findings ? badge(String(findings), 'bad') : badge('0', 'ok')];
 }
 
-function findingsHtml(r: KernelRun, what: string): string {
+function findingsHtml(r: KernelRunIn, what: string): string {
   const f = r.traces.filter(isFinding);
   if (!f.length) return '';
   return `<details class="cx" open><summary>${esc(r.kernel)}, ${esc(what)}: ${esc(count(f.length, 'finding'))}</summary>` +
@@ -25,7 +25,7 @@ function findingsHtml(r: KernelRun, what: string): string {
 
 export function kernelsSection(kernel: readonly KernelIn[], generate: readonly KernelGenerateIn[], _ctx: Context): Section {
   const base = { id: 'kernels', title: 'Real kernels (lab)' };
-  if (kernel.length === 0 && generate.length === 0) return { ...base, html: absent('kernel report', 'npx negcheck kernel --json FILE'), charts: [], problems: [], present: false };
+  if (kernel.length === 0 && generate.length === 0) return absentSection(base, 'kernel report', 'npx negcheck kernel --json FILE');
   const runs = [
     ...kernel.flatMap(k => k.runs.map(r => ({ r, what: 'default traces' }))),
     ...generate.flatMap(g => g.kernels.flatMap(k => k.runs.map(r => ({ r, what: `generated, seed ${g.seed} shard ${g.shard}` })))),

@@ -2,9 +2,9 @@
 // with the difference judge's (patch-difference.json), scored over the mutants with an observable
 // difference as issue 27 counts it.
 
-import { absent, esc, table, type Cell } from '../html.ts';
+import { esc, table, type Cell } from '../html.ts';
 import type { MutationIn } from '../inputs/index.ts';
-import type { Context, Section } from '../section.ts';
+import { absentSection, type Context, type Section } from '../section.ts';
 import { differenceIndex, fileScores, survivors } from '../stryker.ts';
 
 /** Survivors listed per run; the rest are counted (the uploaded Stryker report has them all). */
@@ -14,7 +14,7 @@ const percent = (d: number, v: number): string => (v ? `${((100 * d) / v).toFixe
 
 export function mutationSection(runs: readonly MutationIn[], _ctx: Context): Section {
   const base = { id: 'mutation', title: 'Mutation score' };
-  if (runs.length === 0) return { ...base, html: absent('Stryker report', 'npm run mutation (reports/mutation/*.json)'), charts: [], problems: [], present: false };
+  if (runs.length === 0) return absentSection(base, 'Stryker report', 'npm run mutation (reports/mutation/*.json)');
   const judge = runs.find(r => r.target === 'patch-difference');
   const parts: string[] = [];
   const summary: Cell[][] = [];

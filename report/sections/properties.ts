@@ -1,10 +1,10 @@
 // Per fuzz target (over every shard's report.json): runs, runs/s, the outcome, and each distinct
 // counterexample with its trace as `negcheck replay` prints it and a link to its corpus file.
 
-import { absent, badge, count, esc, pre, table, type Cell } from '../html.ts';
+import { badge, count, esc, pre, table, type Cell } from '../html.ts';
 import type { FuzzCounterexample, FuzzIn } from '../inputs/index.ts';
 import { rate } from '../../types/rate.ts';
-import { chartFigure, type ChartSpec, type Context, type Section } from '../section.ts';
+import { absentSection, chartFigure, counterexampleDetails, type ChartSpec, type Context, type Section } from '../section.ts';
 
 /** Distinct counterexamples shown per target (one planted bug gives hundreds; each shard's report.json lists all). */
 const SHOWN_PER_TARGET = 5;
@@ -47,20 +47,14 @@ function outcome(m: Merged): Cell {
 async function counterexampleHtml(m: Merged, ctx: Context): Promise<string> {
   const distinct = [...new Map(m.counterexamples.map(x => [x.c.message, x])).values()];
   const parts: string[] = [];
-  for (const { c, near } of distinct.slice(0, SHOWN_PER_TARGET)) {
-    const link = c.file === null ? null : ctx.attach(c.file, near);
-    const replayed = link === null ? null : await ctx.replay(link.path);
-    parts.push(`<details class="cx"><summary>${esc(m.label)}: ${esc(c.message.split('\n')[0]!)}</summary>` +
-      (link ? `<p>corpus file: <a href="${esc(link.href)}">${esc(c.file!)}</a> · <code>npx negcheck replay ${esc(c.file!)}</code></p>` : `<p>not saved to a corpus${c.file ? ` (${esc(c.file)} is not beside the report)` : ''}</p>`) +
-      (replayed ? pre(replayed) : pre(c.trace)) + '</details>');
-  }
+  for (const { c, near } of distinct.slice(0, SHOWN_PER_TARGET)) parts.push(await counterexampleDetails(ctx, { label: m.label, ...c, near }));
   if (distinct.length > SHOWN_PER_TARGET) parts.push(`<p>and ${distinct.length - SHOWN_PER_TARGET} more distinct counterexamples of ${esc(m.label)} (each shard's report.json lists them all)</p>`);
   return parts.join('');
 }
 
 export async function propertiesSection(reports: readonly FuzzIn[], ctx: Context): Promise<Section> {
   const base = { id: 'properties', title: 'Properties (fuzz)' };
-  if (reports.length === 0) return { ...base, html: absent('fuzz report (report.json)', 'npx negcheck fuzz --report DIR'), charts: [], problems: [], present: false };
+  if (reports.length === 0) return absentSection(base, 'fuzz report (report.json)', 'npx negcheck fuzz --report DIR');
   const merged = mergeTargets(reports);
   const problems: string[] = [];
   const bad = merged.filter(m => m.counterexamples.length || m.proposalError || m.errors.length);
